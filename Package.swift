@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "CardKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "CardKit", targets: ["CardKit"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .executable(name: "cardkit", targets: ["cardkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // C shim
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev", "zlib1g-dev"])]
+        ),
+        .target(
+            name: "CCardPNG",
+            dependencies: ["CLibPNG"],
+            linkerSettings: [.linkedLibrary("z")]
+        ),
+
+        // Library
+        .target(
+            name: "CardKitJSON",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
+        .target(name: "JSONSchema", dependencies: ["CardKitJSON"]),
+        .target(name: "CardModel", dependencies: ["CardKitJSON"]),
+        .target(name: "CardPNG", dependencies: ["CardModel", "CCardPNG"]),
+        .target(
+            name: "CardFormats",
+            dependencies: ["CardModel", "CardPNG", "ZIPFoundation", "Yams"]
+        ),
+        .target(name: "CardSchemas", dependencies: ["CardModel", "JSONSchema"]),
+        .target(name: "CardPlatforms", dependencies: ["CardModel"]),
+        .target(
+            name: "CardKit",
+            dependencies: ["CardKitJSON", "CardModel", "CardPNG", "CardFormats", "CardSchemas", "CardPlatforms"]
+        ),
+
+        // CLI
+        .executableTarget(
+            name: "cardkit",
+            dependencies: ["CardKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Tests
+        .target(name: "CardKitTestSupport", dependencies: ["CardKit"], path: "Tests/CardKitTestSupport"),
+        .testTarget(name: "CardKitJSONTests", dependencies: ["CardKitJSON", "CardKitTestSupport"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CardKitTestSupport"]),
+        .testTarget(name: "CardModelTests", dependencies: ["CardModel", "CardKitTestSupport"]),
+        .testTarget(name: "CardPNGTests", dependencies: ["CardPNG", "CardKitTestSupport"]),
+        .testTarget(name: "CardFormatsTests", dependencies: ["CardFormats", "CardKitTestSupport"]),
+        .testTarget(name: "CardSchemasTests", dependencies: ["CardSchemas", "CardKitTestSupport"]),
+        .testTarget(name: "CardPlatformsTests", dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport"]),
+        .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
+        .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKitTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

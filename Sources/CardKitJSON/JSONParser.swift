@@ -1,0 +1,532 @@
+import OrderedCollections
+
+/// Limits and switches for ``JSONParser``.
+public struct JSONParseOptions: Sendable, Hashable {
+    /// The deepest nesting of arrays and objects accepted. Default 512.
+    public var maxDepth: Int = 512
+    /// The largest input accepted, in bytes. Default 256 MiB.
+    public var maxInputBytes: Int = 256 << 20
+    /// The longest string accepted, in UTF-8 bytes of its source. Default 32 MiB.
+    public var maxStringBytes: Int = 32 << 20
+
+    /// Creates options with the defaults.
+    public init() {}
+}
+
+/// A problem the parser tolerated and reports.
+public struct JSONWarning: Sendable, Hashable, CustomStringConvertible {
+    /// What kind of tolerance was applied.
+    public enum Kind: String, Sendable, Hashable {
+        /// A UTF-8 byte-order mark preceded the document and was stripped.
+        case byteOrderMark = "bom"
+        /// An object held the same key twice; the later value was kept at the first key's position.
+        case duplicateKey = "duplicate-key"
+    }
+
+    /// The kind of warning.
+    public var kind: Kind
+    /// The JSON pointer of the value concerned (`""` for the document).
+    public var pointer: JSONPointer
+    /// The byte offset in the input.
+    public var offset: Int
+
+    /// Creates a warning.
+    public init(kind: Kind, pointer: JSONPointer, offset: Int) {
+        self.kind = kind
+        self.pointer = pointer
+        self.offset = offset
+    }
+
+    public var description: String {
+        switch kind {
+        case .byteOrderMark: return "a UTF-8 byte-order mark at the start was stripped"
+        case .duplicateKey: return "duplicate key at \(pointer.displayString) (byte \(offset)): the later value wins"
+        }
+    }
+}
+
+/// A parsed document: the value and the warnings met on the way.
+public struct ParsedJSON: Sendable, Hashable {
+    /// The document's value.
+    public var value: JSONValue
+    /// What the parser tolerated, in input order.
+    public var warnings: [JSONWarning]
+}
+
+/// Thrown when input is not a JSON document the parser accepts.
+public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure.
+    public enum Kind: String, Sendable, Hashable {
+        /// The input is empty or holds only whitespace.
+        case empty
+        /// The input ended inside a value (a truncated document).
+        case unexpectedEnd = "truncated"
+        /// A byte that cannot start or continue a value here.
+        case unexpectedCharacter = "unexpected-character"
+        /// Content after the document's value.
+        case trailingContent = "trailing-content"
+        /// Bytes that are not valid UTF-8.
+        case invalidUTF8 = "invalid-utf8"
+        /// A malformed backslash escape.
+        case invalidEscape = "invalid-escape"
+        /// A raw control character (below U+0020) inside a string.
+        case controlCharacter = "control-character"
+        /// A malformed number.
+        case invalidNumber = "invalid-number"
+        /// Nesting deeper than ``JSONParseOptions/maxDepth``.
+        case depthLimitExceeded = "too-deep"
+        /// Input larger than ``JSONParseOptions/maxInputBytes``.
+        case inputTooLarge = "too-large"
+        /// A string longer than ``JSONParseOptions/maxStringBytes``.
+        case stringTooLong = "string-too-long"
+    }
+
+    /// The class of failure.
+    public var kind: Kind
+    /// The byte offset where it was detected.
+    public var offset: Int
+    /// The 1-based line of ``offset``.
+    public var line: Int
+    /// The 1-based column (in bytes) of ``offset``.
+    public var column: Int
+    /// A one-line explanation.
+    public var message: String
+
+    public var description: String { "line \(line), column \(column) (byte \(offset)): \(message)" }
+}
+
+/// A strict, lossless, iterative JSON parser (RFC 8259) with bounded depth and size.
+///
+/// It never recurses, so a 100,000-deep document ends in ``JSONParseError/Kind/depthLimitExceeded``
+/// rather than a stack overflow.
+public enum JSONParser {
+    /// Parses a complete JSON document.
+    /// - Parameters:
+    ///   - bytes: The UTF-8 input. A leading byte-order mark is stripped with a warning.
+    ///   - options: Limits to apply.
+    /// - Returns: The value and any warnings.
+    /// - Throws: ``JSONParseError``.
+    public static func parse(_ bytes: some Collection<UInt8>, options: JSONParseOptions = .init()) throws(JSONParseError)
+        -> ParsedJSON
+    {
+        let result: Result<ParsedJSON, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            parseBuffer(buffer, options: options)
+        }
+        if let result { return try result.get() }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { parseBuffer($0, options: options) }.get()
+    }
+
+    /// Parses a complete JSON document from a string.
+    /// - Throws: ``JSONParseError``.
+    public static func parse(_ text: String, options: JSONParseOptions = .init()) throws(JSONParseError) -> ParsedJSON {
+        try parse(Array(text.utf8), options: options)
+    }
+
+    private static func parseBuffer(_ buffer: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) -> Result<
+        ParsedJSON, JSONParseError
+    > {
+        var parser = Parser(buffer: buffer, options: options)
+        do {
+            let value = try parser.parseDocument()
+            return .success(ParsedJSON(value: value, warnings: parser.warnings))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+// MARK: - Implementation
+
+private let quote = UInt8(ascii: "\"")
+private let backslash = UInt8(ascii: "\\")
+
+private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let options: JSONParseOptions
+    var position = 0
+    var warnings: [JSONWarning] = []
+
+    /// One open container. Mutated in place through `stack[last]` so appends never copy.
+    struct Frame {
+        var isArray: Bool
+        var elements: [JSONValue] = []
+        var members: OrderedDictionary<String, JSONValue> = [:]
+        var key: String = ""
+        var keyOffset: Int = 0
+    }
+
+    init(buffer: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
+        self.bytes = buffer
+        self.options = options
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        guard bytes.count <= options.maxInputBytes else {
+            throw error(.inputTooLarge, "input is \(bytes.count) bytes, above the limit of \(options.maxInputBytes)")
+        }
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            position = 3
+            warnings.append(JSONWarning(kind: .byteOrderMark, pointer: JSONPointer(), offset: 0))
+        }
+        skipWhitespace()
+        guard position < bytes.count else { throw error(.empty, "no JSON value in the input") }
+        let value = try parseValueTree()
+        skipWhitespace()
+        guard position == bytes.count else {
+            throw error(.trailingContent, "unexpected \(describe(bytes[position])) after the end of the document")
+        }
+        return value
+    }
+
+    private mutating func parseValueTree() throws(JSONParseError) -> JSONValue {
+        var stack: [Frame] = []
+        while true {
+            skipWhitespace()
+            guard position < bytes.count else { throw truncated() }
+            var value: JSONValue
+            switch bytes[position] {
+            case UInt8(ascii: "{"):
+                try checkDepth(stack.count + 1)
+                position += 1
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    value = .object(JSONObject())
+                } else {
+                    var frame = Frame(isArray: false)
+                    (frame.key, frame.keyOffset) = try parseKeyAndColon()
+                    stack.append(frame)
+                    continue
+                }
+            case UInt8(ascii: "["):
+                try checkDepth(stack.count + 1)
+                position += 1
+                skipWhitespace()
+                if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+                    position += 1
+                    value = .array([])
+                } else {
+                    stack.append(Frame(isArray: true))
+                    continue
+                }
+            case quote: value = try parseString()
+            case UInt8(ascii: "t"): value = try parseLiteral("true", .bool(true))
+            case UInt8(ascii: "f"): value = try parseLiteral("false", .bool(false))
+            case UInt8(ascii: "n"): value = try parseLiteral("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = try parseNumber()
+            default:
+                throw error(.unexpectedCharacter, "unexpected \(describe(bytes[position])) where a value was expected")
+            }
+            // Attach the finished value to its parents, closing containers as they end.
+            while !stack.isEmpty {
+                let top = stack.count - 1
+                if stack[top].isArray {
+                    stack[top].elements.append(value)
+                    skipWhitespace()
+                    guard position < bytes.count else { throw truncated() }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        break
+                    }
+                    guard bytes[position] == UInt8(ascii: "]") else {
+                        throw error(.unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(bytes[position]))")
+                    }
+                    position += 1
+                    value = .array(stack.removeLast().elements)
+                } else {
+                    let key = stack[top].key
+                    if stack[top].members.updateValue(value, forKey: key) != nil {
+                        warnings.append(
+                            JSONWarning(kind: .duplicateKey, pointer: pointer(of: stack), offset: stack[top].keyOffset))
+                    }
+                    skipWhitespace()
+                    guard position < bytes.count else { throw truncated() }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        skipWhitespace()
+                        (stack[top].key, stack[top].keyOffset) = try parseKeyAndColon()
+                        break
+                    }
+                    guard bytes[position] == UInt8(ascii: "}") else {
+                        throw error(
+                            .unexpectedCharacter, "expected ',' or '}' in an object, found \(describe(bytes[position]))")
+                    }
+                    position += 1
+                    value = .object(JSONObject(stack.removeLast().members))
+                }
+            }
+            if stack.isEmpty { return value }
+        }
+    }
+
+    private func pointer(of stack: [Frame]) -> JSONPointer {
+        var tokens: [String] = []
+        tokens.reserveCapacity(stack.count)
+        for frame in stack {
+            tokens.append(frame.isArray ? String(frame.elements.count) : frame.key)
+        }
+        return JSONPointer(tokens: tokens)
+    }
+
+    private func checkDepth(_ depth: Int) throws(JSONParseError) {
+        if depth > options.maxDepth {
+            throw error(.depthLimitExceeded, "nesting deeper than \(options.maxDepth) levels")
+        }
+    }
+
+    private mutating func parseKeyAndColon() throws(JSONParseError) -> (String, Int) {
+        guard position < bytes.count else { throw truncated() }
+        guard bytes[position] == quote else {
+            throw error(.unexpectedCharacter, "expected a string key in an object, found \(describe(bytes[position]))")
+        }
+        let offset = position
+        let key = try parseString()
+        skipWhitespace()
+        guard position < bytes.count else { throw truncated() }
+        guard bytes[position] == UInt8(ascii: ":") else {
+            throw error(.unexpectedCharacter, "expected ':' after an object key, found \(describe(bytes[position]))")
+        }
+        position += 1
+        return (key.stringValue ?? "", offset)
+    }
+
+    private mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseLiteral(_ word: StaticString, _ value: JSONValue) throws(JSONParseError) -> JSONValue {
+        let count = word.utf8CodeUnitCount
+        let start = word.utf8Start
+        for i in 0..<count {
+            guard position + i < bytes.count else { throw truncated() }
+            guard bytes[position + i] == start[i] else {
+                position += i
+                throw error(.unexpectedCharacter, "unexpected \(describe(bytes[position])) in a literal")
+            }
+        }
+        position += count
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+        let start = position
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < bytes.count else { throw truncated() }
+        if bytes[position] == UInt8(ascii: "0") {
+            position += 1
+        } else if isDigit(bytes[position]) {
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        } else {
+            throw error(.invalidNumber, "a number needs a digit after '-'")
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < bytes.count else { throw truncated() }
+            guard isDigit(bytes[position]) else { throw error(.invalidNumber, "a number needs a digit after '.'") }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            guard position < bytes.count else { throw truncated() }
+            guard isDigit(bytes[position]) else { throw error(.invalidNumber, "a number needs a digit in its exponent") }
+            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+        }
+        if position < bytes.count, isDigit(bytes[position]) {
+            throw error(.invalidNumber, "a number may not have leading zeros")
+        }
+        let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return .number(JSONNumber(uncheckedLiteral: literal))
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    /// Parses a string starting at the opening quote.
+    private mutating func parseString() throws(JSONParseError) -> JSONValue {
+        let open = position
+        position += 1
+        let contentStart = position
+        var needsValidation = false
+        // Fast path: no escapes.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == quote {
+                try checkStringLength(position - contentStart, at: open)
+                let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
+                position += 1
+                if !needsValidation { return .string(String(decoding: slice, as: UTF8.self)) }
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw invalidUTF8(in: contentStart..<(position - 1))
+                }
+                return .string(string)
+            }
+            if byte == backslash { break }
+            if byte < 0x20 { throw controlCharacter() }
+            if byte >= 0x80 { needsValidation = true }
+            position += 1
+        }
+        guard position < bytes.count else { throw truncated() }
+        return try parseEscapedString(open: open, contentStart: contentStart)
+    }
+
+    private mutating func parseEscapedString(open: Int, contentStart: Int) throws(JSONParseError) -> JSONValue {
+        var output: [UInt8] = []
+        output.reserveCapacity(position - contentStart + 16)
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
+        var unpairedSurrogate = false
+        while true {
+            guard position < bytes.count else { throw truncated() }
+            let byte = bytes[position]
+            if byte == quote { break }
+            if byte < 0x20 { throw controlCharacter() }
+            if byte != backslash {
+                output.append(byte)
+                position += 1
+                continue
+            }
+            let escapeOffset = position
+            position += 1
+            guard position < bytes.count else { throw truncated() }
+            let escaped = bytes[position]
+            position += 1
+            switch escaped {
+            case quote: output.append(quote)
+            case backslash: output.append(backslash)
+            case UInt8(ascii: "/"): output.append(UInt8(ascii: "/"))
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "u"):
+                let unit = try parseHex4()
+                var scalarValue = UInt32(unit)
+                if (0xD800...0xDBFF).contains(unit) {
+                    if position + 6 <= bytes.count, bytes[position] == backslash, bytes[position + 1] == UInt8(ascii: "u") {
+                        let save = position
+                        position += 2
+                        let low = try parseHex4()
+                        if (0xDC00...0xDFFF).contains(low) {
+                            scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                        } else {
+                            position = save
+                            unpairedSurrogate = true
+                            scalarValue = 0xFFFD
+                        }
+                    } else {
+                        unpairedSurrogate = true
+                        scalarValue = 0xFFFD
+                    }
+                } else if (0xDC00...0xDFFF).contains(unit) {
+                    unpairedSurrogate = true
+                    scalarValue = 0xFFFD
+                }
+                // A valid scalar by construction.
+                let scalar = Unicode.Scalar(scalarValue) ?? "\u{FFFD}"
+                output.append(contentsOf: UTF8.encode(scalar).map { Array($0) } ?? [])
+            default:
+                position = escapeOffset
+                throw error(.invalidEscape, "invalid escape '\\\(Character(Unicode.Scalar(escaped)))' in a string")
+            }
+            if position - contentStart > options.maxStringBytes { try checkStringLength(position - contentStart, at: open) }
+        }
+        try checkStringLength(position - contentStart, at: open)
+        let sourceRange = contentStart..<position
+        position += 1
+        guard let value = String(validating: output, as: UTF8.self) else { throw invalidUTF8(in: sourceRange) }
+        if unpairedSurrogate {
+            let source = String(decoding: UnsafeBufferPointer(rebasing: bytes[sourceRange]), as: UTF8.self)
+            return .rawString(RawJSONString(value: value, source: source))
+        }
+        return .string(value)
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt16 {
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            guard position < bytes.count else { throw truncated() }
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x41...0x46: digit = byte - 0x41 + 10
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            default: throw error(.invalidEscape, "'\\u' must be followed by four hexadecimal digits")
+            }
+            value = value << 4 | UInt16(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private func checkStringLength(_ length: Int, at offset: Int) throws(JSONParseError) {
+        if length > options.maxStringBytes {
+            var copy = self
+            copy.position = offset
+            throw copy.error(
+                .stringTooLong, "a string longer than the limit of \(options.maxStringBytes) bytes")
+        }
+    }
+
+    // MARK: Errors
+
+    private func describe(_ byte: UInt8) -> String {
+        if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+
+    private func truncated() -> JSONParseError {
+        var copy = self
+        copy.position = bytes.count
+        return copy.error(.unexpectedEnd, "the document ends before it is complete (truncated?)")
+    }
+
+    private func controlCharacter() -> JSONParseError {
+        error(.controlCharacter, "unescaped control character \(describe(bytes[position])) in a string")
+    }
+
+    private func invalidUTF8(in range: Range<Int>) -> JSONParseError {
+        var copy = self
+        copy.position = firstInvalidUTF8Offset(in: range)
+        return copy.error(.invalidUTF8, "invalid UTF-8 in a string")
+    }
+
+    private func firstInvalidUTF8Offset(in range: Range<Int>) -> Int {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
+            let length: Int
+            switch byte {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: return index
+            }
+            guard index + length <= range.upperBound else { return index }
+            let slice = UnsafeBufferPointer(rebasing: bytes[index..<(index + length)])
+            if String(validating: slice, as: UTF8.self) == nil { return index }
+            index += length
+        }
+        return range.lowerBound
+    }
+
+    func error(_ kind: JSONParseError.Kind, _ message: String) -> JSONParseError {
+        var line = 1
+        var lineStart = 0
+        let end = min(position, bytes.count)
+        for index in 0..<end where bytes[index] == 0x0A {
+            line += 1
+            lineStart = index + 1
+        }
+        return JSONParseError(kind: kind, offset: position, line: line, column: position - lineStart + 1, message: message)
+    }
+}
