@@ -1,0 +1,264 @@
+import CardKitJSON
+
+/// Brings card fields to the exact shape a spec requires, reporting every repair.
+///
+/// Reading runs it to find problems (the result is discarded, the document kept as read); conversion
+/// runs it to build the output. Existing keys keep their order; missing required keys are appended
+/// in spec order; unknown keys are kept untouched.
+struct CardNormalizer {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    // MARK: - Card fields
+
+    /// Normalizes the object holding the card fields for `target` (V2 or V3 field set).
+    mutating func normalizeFields(_ source: JSONObject, at base: JSONPointer, target: CardSpec) -> JSONObject {
+        var result = JSONObject()
+        for (key, value) in source {
+            let pointer = base.appending(key)
+            if let fixed = normalizeField(key, value, at: pointer, target: target) {
+                result[key] = fixed
+            }
+        }
+        let required = target == .v1 ? CardFields.v1 : CardFields.v2.filter { $0 != "character_book" }
+        for field in required where result[field] == nil {
+            report(.warning, "missing-field", base.appending(field), "missing required field `\(field)`; using the default")
+            result[field] = CardFieldDefaults.value(for: field)
+        }
+        if target == .v3, result["group_only_greetings"] == nil {
+            report(
+                .warning, "missing-field", base.appending("group_only_greetings"),
+                "missing field `group_only_greetings`, required by V3; using []")
+            result["group_only_greetings"] = .array([])
+        }
+        if target != .v1, result["name"]?.stringValue == "" {
+            report(.warning, "empty-name", base.appending("name"), "the card's name is empty")
+        }
+        return result
+    }
+
+    /// Normalizes one field; `nil` removes it.
+    private mutating func normalizeField(_ key: String, _ value: JSONValue, at pointer: JSONPointer, target: CardSpec)
+        -> JSONValue?
+    {
+        if CardFields.v2Strings.contains(key) || key == "nickname" {
+            return normalizeString(value, at: pointer)
+        }
+        if CardFields.stringArrays.contains(key) {
+            return normalizeStringArray(value, at: pointer, splitOnCommas: key == "tags")
+        }
+        switch key {
+        case "extensions":
+            return normalizeObject(value, at: pointer, what: "`extensions`")
+        case "character_book":
+            return normalizeBook(value, at: pointer, target: target)
+        case "creation_date", "modification_date":
+            return normalizeNumber(value, at: pointer)
+        case "creator_notes_multilingual":
+            return normalizeObject(value, at: pointer, what: "`creator_notes_multilingual`")
+        case "assets":
+            if value.arrayValue == nil {
+                report(.error, "invalid-type", pointer, "`assets` must be an array, found \(value.typeName())")
+            }
+            return value
+        default:
+            return value
+        }
+    }
+
+    mutating func normalizeString(_ value: JSONValue, at pointer: JSONPointer) -> JSONValue {
+        switch value {
+        case .string, .rawString: return value
+        case .null:
+            report(.warning, "wrong-type", pointer, "expected a string, found null; using \"\"")
+            return .string("")
+        case .number(let n):
+            report(.warning, "wrong-type", pointer, "expected a string, found the number \(n.literal); using \"\(n.literal)\"")
+            return .string(n.literal)
+        case .bool(let b):
+            report(.warning, "wrong-type", pointer, "expected a string, found \(b); using \"\(b)\"")
+            return .string(b ? "true" : "false")
+        case .array, .object:
+            report(.error, "invalid-type", pointer, "expected a string, found \(value.typeName())")
+            return value
+        }
+    }
+
+    mutating func normalizeStringArray(_ value: JSONValue, at pointer: JSONPointer, splitOnCommas: Bool) -> JSONValue {
+        if case .array(let elements) = value,
+            elements.allSatisfy({ if case .string = $0 { true } else if case .rawString = $0 { true } else { false } })
+        {
+            return value
+        }
+        guard let strings = CardFieldDefaults.lenientStrings(value, splitOnCommas: splitOnCommas) else {
+            report(.error, "invalid-type", pointer, "expected an array of strings, found \(value.typeName())")
+            return value
+        }
+        let shown = JSONWriter.string(value)
+        let clipped = shown.count > 40 ? String(shown.prefix(40)) + "…" : shown
+        report(
+            .warning, "wrong-type", pointer,
+            "expected an array of strings, found \(value.typeName()) \(clipped); read as \(strings.count) string(s)")
+        return .array(strings.map { .string($0) })
+    }
+
+    mutating func normalizeObject(_ value: JSONValue, at pointer: JSONPointer, what: String) -> JSONValue {
+        switch value {
+        case .object: return value
+        case .null:
+            report(.warning, "wrong-type", pointer, "\(what) is null; using {}")
+            return .object(JSONObject())
+        default:
+            report(.error, "invalid-type", pointer, "\(what) must be an object, found \(value.typeName())")
+            return value
+        }
+    }
+
+    mutating func normalizeNumber(_ value: JSONValue, at pointer: JSONPointer) -> JSONValue {
+        switch value {
+        case .number: return value
+        case .string(let s):
+            if let parsed = try? JSONParser.parse(s), case .number = parsed.value {
+                report(.warning, "wrong-type", pointer, "expected a number, found the string \"\(s)\"; using \(s)")
+                return parsed.value
+            }
+            report(.error, "invalid-type", pointer, "expected a number, found the string \"\(s)\"")
+            return value
+        default:
+            report(.error, "invalid-type", pointer, "expected a number, found \(value.typeName())")
+            return value
+        }
+    }
+
+    // MARK: - Character book
+
+    /// Normalizes a character book; `nil` removes a `null` book.
+    mutating func normalizeBook(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue? {
+        guard case .object(let book) = value else {
+            if value.isNull {
+                report(.warning, "null-book", pointer, "`character_book` is null; treated as absent")
+                return nil
+            }
+            report(.error, "invalid-type", pointer, "`character_book` must be an object, found \(value.typeName())")
+            return value
+        }
+        var result = JSONObject()
+        for (key, member) in book {
+            let memberPointer = pointer.appending(key)
+            switch key {
+            case "entries": result[key] = normalizeEntries(member, at: memberPointer, target: target)
+            case "extensions": result[key] = normalizeObject(member, at: memberPointer, what: "the book's `extensions`")
+            case "name", "description": result[key] = normalizeString(member, at: memberPointer)
+            case "scan_depth", "token_budget": result[key] = member.isNull ? member : normalizeNumber(member, at: memberPointer)
+            case "recursive_scanning": result[key] = normalizeBool(member, at: memberPointer)
+            default: result[key] = member
+            }
+        }
+        if result["extensions"] == nil {
+            report(
+                .warning, "missing-field", pointer.appending("extensions"),
+                "the book has no `extensions` (required by V2/V3; SillyTavern omits it); using {}")
+            result["extensions"] = .object(JSONObject())
+        }
+        if result["entries"] == nil {
+            report(.warning, "missing-field", pointer.appending("entries"), "the book has no `entries`; using []")
+            result["entries"] = .array([])
+        }
+        return .object(result)
+    }
+
+    private mutating func normalizeEntries(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue {
+        var elements: [JSONValue]
+        switch value {
+        case .array(let array): elements = array
+        case .object(let object):
+            report(
+                .warning, "wrong-type", pointer,
+                "`entries` is an object keyed by id (World Info shape); read as an array of \(object.count) entries")
+            elements = object.map { $0.value }
+        default:
+            report(.error, "invalid-type", pointer, "`entries` must be an array, found \(value.typeName())")
+            return value
+        }
+        for index in elements.indices {
+            elements[index] = normalizeEntry(elements[index], at: pointer.appending(index), target: target)
+        }
+        return .array(elements)
+    }
+
+    private mutating func normalizeEntry(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue {
+        guard case .object(let entry) = value else {
+            report(.error, "invalid-type", pointer, "a book entry must be an object, found \(value.typeName())")
+            return value
+        }
+        var result = JSONObject()
+        for (key, member) in entry {
+            let memberPointer = pointer.appending(key)
+            switch key {
+            case "keys", "secondary_keys":
+                result[key] = normalizeStringArray(member, at: memberPointer, splitOnCommas: true)
+            case "content", "name", "comment":
+                result[key] = normalizeString(member, at: memberPointer)
+            case "extensions": result[key] = normalizeObject(member, at: memberPointer, what: "the entry's `extensions`")
+            case "enabled", "case_sensitive", "use_regex", "constant", "selective":
+                result[key] = member.isNull && key != "enabled" ? member : normalizeBool(member, at: memberPointer)
+            case "insertion_order", "priority":
+                result[key] = member.isNull && key == "priority" ? member : normalizeNumber(member, at: memberPointer)
+            default: result[key] = member
+            }
+        }
+        let defaults: [(String, JSONValue)] = [
+            ("keys", .array([])), ("content", .string("")), ("extensions", .object(JSONObject())),
+            ("enabled", .bool(true)), ("insertion_order", .number(JSONNumber(0))),
+        ]
+        for (key, defaultValue) in defaults where result[key] == nil {
+            report(
+                .warning, "missing-field", pointer.appending(key),
+                "the entry has no `\(key)`; using \(JSONWriter.string(defaultValue))")
+            result[key] = defaultValue
+        }
+        if target == .v3, result["use_regex"] == nil {
+            report(.note, "missing-field", pointer.appending("use_regex"), "V3 requires `use_regex`; using false")
+            result["use_regex"] = .bool(false)
+        }
+        return .object(result)
+    }
+
+    private mutating func normalizeBool(_ value: JSONValue, at pointer: JSONPointer) -> JSONValue {
+        switch value {
+        case .bool: return value
+        case .string(let s) where s == "true" || s == "false":
+            report(.warning, "wrong-type", pointer, "expected a Boolean, found the string \"\(s)\"; using \(s)")
+            return .bool(s == "true")
+        case .number(let n) where n.literal == "0" || n.literal == "1":
+            report(.warning, "wrong-type", pointer, "expected a Boolean, found \(n.literal); using \(n.literal == "1")")
+            return .bool(n.literal == "1")
+        default:
+            report(.error, "invalid-type", pointer, "expected a Boolean, found \(value.typeName())")
+            return value
+        }
+    }
+
+    // MARK: - SillyTavern's own keys (checked, never changed)
+
+    /// Reports SillyTavern keys with the wrong type (`talkativeness: "0.5"`, `fav: "false"`, `tags: ""`,
+    /// a string `depth_prompt.depth`) without changing them: they are not spec fields.
+    mutating func checkSillyTavernKeys(_ object: JSONObject, at base: JSONPointer) {
+        if case .string(let s)? = object["talkativeness"] {
+            report(
+                .warning, "wrong-type", base.appending("talkativeness"),
+                "`talkativeness` is the string \"\(s)\" (a number is expected); read as \(Double(s).map { "\($0)" } ?? "0.5")")
+        }
+        if case .string(let s)? = object["fav"] {
+            report(.warning, "wrong-type", base.appending("fav"), "`fav` is the string \"\(s)\" (a Boolean is expected)")
+        }
+        if case .string(let s)? = object["depth_prompt"]?["depth"] {
+            report(
+                .warning, "wrong-type", base.appending("depth_prompt").appending("depth"),
+                "`depth_prompt.depth` is the string \"\(s)\" (a number is expected)")
+        }
+    }
+
+    mutating func report(_ severity: Diagnostic.Severity, _ code: String, _ pointer: JSONPointer, _ message: String) {
+        diagnostics.append(Diagnostic(severity, code: code, pointer: pointer, message))
+    }
+}
