@@ -1,0 +1,70 @@
+import CardModel
+import Foundation
+
+/// The result of a full check of a PNG card (`validate --image`).
+public struct PNGImageCheckResult: Sendable, Hashable {
+    /// The IHDR fields as libpng read them.
+    public var header: PNGImageHeader
+    /// The linked libpng version, for example `1.6.39`.
+    public var libpngVersion: String
+    /// Whether every row of the image was decoded.
+    public var decodedImage: Bool
+    /// The byte-level scan of the same file (card chunks, assets, warnings).
+    public var scan: PNGCardScan
+    /// The scan's warnings, then libpng's warnings, then the text chunks libpng did not return (libpng drops
+    /// chunks with a bad CRC, above its size limit or past its chunk cache; other libpng-based readers will not see
+    /// them).
+    public var diagnostics: [Diagnostic]
+}
+
+/// A full check of a PNG: the byte-level scan, then libpng over the same bytes, optionally decoding every row.
+///
+/// 1. ``PNGCardReader/scan(_:options:)`` checks the container and decodes the card chunks.
+/// 2. libpng reads the file with an `end_info` (so text after IDAT is seen), a chunk limit equal to
+///    ``PNGReadOptions/maxTextChunkLength``, an unlimited chunk cache and the CRC policy of the options; with
+///    `decodeImage` it inflates and unfilters every row (one row in memory at a time).
+/// 3. Every text chunk the scan found but libpng did not return is reported, so nothing libpng drops silently
+///    goes unnoticed.
+public enum PNGImageCheck {
+    /// Checks a PNG in memory.
+    ///
+    /// - Parameters:
+    ///   - png: the file's bytes.
+    ///   - options: limits and the CRC policy.
+    ///   - decodeImage: whether libpng decodes the pixels (true for `validate --image`); false reads metadata
+    ///     only, with IDAT handed to a user chunk callback.
+    ///   - maxPixels: the largest width × height decoded; default 2^28.
+    /// - Returns: the header, the scan and every diagnostic.
+    /// - Throws: ``PNGCardError`` from the scan, or ``PNGCardError/libpng(message:)`` when libpng rejects the file.
+    public static func check(
+        _ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool = true,
+        maxPixels: Int = 1 << 28
+    ) throws(PNGCardError) -> PNGImageCheckResult {
+        let scan = try PNGCardReader.scan(png, options: options)
+        let report = try LibPNG.read(png, decodeImage: decodeImage, options: options, maxPixels: maxPixels)
+        var diagnostics = scan.diagnostics
+        for warning in report.warnings {
+            // Skipping IDAT through the user chunk callback makes libpng see each further IDAT as "too many".
+            if !decodeImage && warning.contains("Too many IDATs") { continue }
+            diagnostics.append(Diagnostic(.warning, code: "png-libpng-warning", "libpng: \(warning)"))
+        }
+        var returned: [String: Int] = [:]
+        for text in report.texts { returned["\(text.type.rawValue) \(text.keyword)", default: 0] += 1 }
+        let scanned =
+            scan.cardChunks.map(\.location) + scan.assets.map(\.location) + scan.otherTextChunks
+        for location in scanned.sorted(by: { $0.offset < $1.offset }) {
+            let key = "\(location.chunkType.rawValue) \(location.keyword)"
+            if let count = returned[key], count > 0 {
+                returned[key] = count - 1
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, code: "png-libpng-dropped-text", offset: location.offset,
+                        "libpng did not return \(location): libpng-based readers will not see this chunk"))
+            }
+        }
+        return PNGImageCheckResult(
+            header: report.header, libpngVersion: LibPNG.version, decodedImage: decodeImage, scan: scan,
+            diagnostics: diagnostics)
+    }
+}
