@@ -305,14 +305,14 @@ static void ccard_write_fn(png_structp png, png_bytep bytes, size_t count) {
 static void ccard_flush_fn(png_structp png) { (void)png; }
 
 static int ccard_encode_inner(png_structp png, png_infop info, const unsigned char *rgba, uint32_t width,
-                              uint32_t height, ccard_write_context *ctx) {
+                              uint32_t height, int level, ccard_write_context *ctx) {
     if (setjmp(png_jmpbuf(png))) {
         return 1;
     }
     png_set_write_fn(png, ctx, ccard_write_fn, ccard_flush_fn);
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_compression_level(png, 9);
+    png_set_compression_level(png, level);
     png_write_info(png, info);
     size_t stride = (size_t)width * 4;
     for (uint32_t y = 0; y < height; y++) {
@@ -322,11 +322,16 @@ static int ccard_encode_inner(png_structp png, png_infop info, const unsigned ch
     return 0;
 }
 
-ccard_png_status ccard_png_encode_rgba(const void *rgba, uint32_t width, uint32_t height, void **out_png,
+ccard_png_status ccard_png_encode_rgba(const void *rgba, uint32_t width, uint32_t height, int compression_level,
+                                       void **out_png,
                                        size_t *out_length, char *message, size_t message_capacity) {
     *out_png = NULL;
     *out_length = 0;
     ccard_copy_message(message, message_capacity, "");
+    if (compression_level < 0 || compression_level > 9) {
+        ccard_copy_message(message, message_capacity, "compression level must be 0-9");
+        return CCARD_PNG_ERR_ARGUMENT;
+    }
     if (width == 0 || height == 0 || width > 16384 || height > 16384) {
         ccard_copy_message(message, message_capacity, "width and height must be between 1 and 16384");
         return CCARD_PNG_ERR_ARGUMENT;
@@ -347,7 +352,7 @@ ccard_png_status ccard_png_encode_rgba(const void *rgba, uint32_t width, uint32_
         ccard_copy_message(message, message_capacity, "png_create_info_struct failed");
         return CCARD_PNG_ERR_NO_MEMORY;
     }
-    int failed = ccard_encode_inner(png, info, (const unsigned char *)rgba, width, height, &ctx);
+    int failed = ccard_encode_inner(png, info, (const unsigned char *)rgba, width, height, compression_level, &ctx);
     png_destroy_write_struct(&png, &info);
     if (failed) {
         free(ctx.buffer);

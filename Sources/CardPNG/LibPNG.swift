@@ -89,7 +89,9 @@ enum LibPNG {
     }
 
     /// Encodes 8-bit RGBA pixels as a PNG through libpng.
-    static func encodeRGBA(_ pixels: [UInt8], width: Int, height: Int) throws(PNGCardError) -> [UInt8] {
+    static func encodeRGBA(_ pixels: [UInt8], width: Int, height: Int, compressionLevel: Int = 9) throws(PNGCardError)
+        -> [UInt8]
+    {
         guard width > 0, height > 0, pixels.count == width * height * 4 else {
             throw .cannotWrite(reason: "pixel buffer does not match \(width)x\(height) RGBA")
         }
@@ -98,7 +100,7 @@ enum LibPNG {
         var message = [CChar](repeating: 0, count: 512)
         let status = pixels.withUnsafeBytes { raw in
             ccard_png_encode_rgba(
-                raw.baseAddress!, UInt32(width), UInt32(height), &output, &length, &message, message.count)
+                raw.baseAddress!, UInt32(width), UInt32(height), Int32(compressionLevel), &output, &length, &message, message.count)
         }
         defer { ccard_png_free(output) }
         guard status == CCARD_PNG_OK, let output else {

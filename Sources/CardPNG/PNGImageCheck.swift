@@ -68,3 +68,33 @@ public enum PNGImageCheck {
             diagnostics: diagnostics)
     }
 }
+
+/// What libpng alone reports about a PNG (no byte-level scan): used to compare the engines.
+public struct PNGLibPNGReport: Sendable, Hashable {
+    /// The IHDR fields.
+    public var header: PNGImageHeader
+    /// Every text chunk libpng returned, as `type keyword` (for example `tEXt chara`), in libpng's order.
+    public var textChunks: [String]
+    /// libpng's warnings, one per line.
+    public var warnings: [String]
+}
+
+extension PNGImageCheck {
+    /// Reads a PNG with libpng only: the metadata path (IDAT handed to a user chunk callback and dropped) or a full
+    /// decode of every row.
+    ///
+    /// - Parameters:
+    ///   - png: the file's bytes.
+    ///   - options: the chunk limit and CRC policy handed to libpng.
+    ///   - decodeImage: whether to inflate every row.
+    /// - Returns: the header, text chunk names and warnings libpng produced.
+    /// - Throws: ``PNGCardError/notPNG(looksLike:)`` or ``PNGCardError/libpng(message:)``.
+    public static func readWithLibPNG(_ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool)
+        throws(PNGCardError) -> PNGLibPNGReport
+    {
+        let report = try LibPNG.read(png, decodeImage: decodeImage, options: options)
+        return PNGLibPNGReport(
+            header: report.header, textChunks: report.texts.map { "\($0.type.rawValue) \($0.keyword)" },
+            warnings: report.warnings)
+    }
+}

@@ -88,10 +88,11 @@ ccard_png_status ccard_png_read(const void *_Nonnull data, size_t length,
                                 size_t warnings_capacity, char *_Nonnull message, size_t message_capacity);
 
 /*
- * Encodes 8-bit RGBA pixels (width * height * 4 bytes, rows top to bottom) as a non-interlaced PNG.
+ * Encodes 8-bit RGBA pixels (width * height * 4 bytes, rows top to bottom) as a non-interlaced PNG with the given
+ * zlib compression level (0-9).
  * On success *out_png points to a buffer of *out_length bytes that the caller frees with ccard_png_free.
  */
-ccard_png_status ccard_png_encode_rgba(const void *_Nonnull rgba, uint32_t width, uint32_t height,
+ccard_png_status ccard_png_encode_rgba(const void *_Nonnull rgba, uint32_t width, uint32_t height, int compression_level,
                                        void *_Nullable *_Nonnull out_png, size_t *_Nonnull out_length,
                                        char *_Nonnull message, size_t message_capacity);
 
