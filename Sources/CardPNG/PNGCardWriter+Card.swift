@@ -24,7 +24,8 @@ extension PNGCardWriter {
             diagnostics += v2.diagnostics
         }
         payloads.append(.ccv3(JSONWriter.bytes(v3.card.json)))
-        let image = try png ?? PNGDefaultAvatar.png()
+        let image: [UInt8]
+        if let png { image = png } else { image = try PNGDefaultAvatar.png() }
         var result = try embed(payloads, into: image, options: options)
         result.diagnostics = diagnostics + result.diagnostics
         return result
