@@ -1,0 +1,216 @@
+/// An ECMA-262 regular expression translated to Swift `Regex` (used by `pattern`, `patternProperties` and
+/// the `regex` format).
+///
+/// The translation keeps ECMA-262 meanings where Swift's defaults differ:
+/// - `\d` is `[0-9]`, `\w` is `[A-Za-z0-9_]`, `\b` uses those word characters, and `\s` is ECMA-262's
+///   white space and line terminators (including U+FEFF and the Unicode space separators).
+/// - `.` matches anything but the four line terminators; `$` matches only at the end (no trailing-newline
+///   allowance); matching runs on Unicode scalars, not grapheme clusters.
+/// - `\uXXXX` (with surrogate pairs), `\u{…}`, `\xHH`, `\cX`, `\0`, `\v`, `[\b]`, `[]` and `[^]`.
+/// - `\p{…}`/`\P{…}` pass through to Swift's Unicode properties.
+///
+/// Not supported (``JSONSchemaError/Kind/invalidRegularExpression`` at compile time):
+/// - look-behind assertions `(?<=…)` and `(?<!…)`: Swift `Regex` does not implement them;
+/// - identity escapes of ASCII letters that ECMA-262 rejects in Unicode mode (`\a`, `\e`, `\z`, `\Z`, `\A`, …);
+/// - the `v`-flag set notation and modifiers such as `(?i:…)` follow Swift's reading, not ECMA-262's.
+struct ECMARegex: @unchecked Sendable {
+    // Regex<AnyRegexOutput> is not Sendable; it is immutable after construction and only matched.
+    let source: String
+    private let regex: Regex<AnyRegexOutput>
+    /// A literal substring for patterns without any metacharacter, searched without the regex engine.
+    private let literal: String?
+
+    /// The reason a pattern could not be translated or compiled.
+    struct Failure: Error {
+        let message: String
+    }
+
+    init(_ pattern: String) throws(Failure) {
+        source = pattern
+        let translated = try Self.translate(pattern)
+        do {
+            regex = try Regex(translated)
+                .matchingSemantics(.unicodeScalar)
+                .wordBoundaryKind(.simple)
+                .asciiOnlyWordCharacters()
+                .asciiOnlyDigits()
+        } catch {
+            throw Failure(message: "\(error)")
+        }
+        let meta: Set<Character> = ["\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
+        literal = pattern.contains(where: { meta.contains($0) }) ? nil : pattern
+    }
+
+    /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`, unanchored).
+    func search(_ string: String) -> Bool {
+        if let literal {
+            return literal.isEmpty || string.unicodeScalars.firstRange(of: literal.unicodeScalars) != nil
+        }
+        return string.firstMatch(of: regex) != nil
+    }
+
+    // MARK: - Translation
+
+    private static let whitespace =
+        "\\t\\n\\u{B}\\f\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}"
+    private static let wordClass = "a-zA-Z0-9_"
+
+    private static func hex(_ value: UInt32) -> String { "\\u{" + String(value, radix: 16, uppercase: true) + "}" }
+
+    /// Translates ECMA-262 syntax to Swift regex syntax.
+    static func translate(_ pattern: String) throws(Failure) -> String {
+        let scalars = Array(pattern.unicodeScalars)
+        var out = ""
+        var i = 0
+        var inClass = false
+        var classStart = false  // just after `[` or `[^`
+
+        func hexValue(_ from: Int, _ count: Int) -> UInt32? {
+            guard from + count <= scalars.count else { return nil }
+            var value: UInt32 = 0
+            for k in from..<(from + count) {
+                guard let digit = Int(String(scalars[k]), radix: 16) else { return nil }
+                value = value * 16 + UInt32(digit)
+            }
+            return value
+        }
+
+        while i < scalars.count {
+            let c = scalars[i]
+            let wasClassStart = classStart
+            classStart = false
+            switch c {
+            case "\\":
+                guard i + 1 < scalars.count else { throw Failure(message: "pattern ends with a lone backslash") }
+                let e = scalars[i + 1]
+                i += 2
+                switch e {
+                case "d": out += inClass ? "0-9" : "[0-9]"
+                case "D": out += "[^0-9]"
+                case "w": out += inClass ? wordClass : "[\(wordClass)]"
+                case "W": out += "[^\(wordClass)]"
+                case "s": out += inClass ? whitespace : "[\(whitespace)]"
+                case "S": out += "[^\(whitespace)]"
+                case "b": out += inClass ? "\\u{8}" : "\\b"
+                case "B":
+                    guard !inClass else { throw Failure(message: "\\B is not allowed in a character class") }
+                    out += "\\B"
+                case "v": out += "\\u{B}"
+                case "f", "n", "r", "t": out += "\\" + String(e)
+                case "0":
+                    if i < scalars.count, ("0"..."9").contains(scalars[i]) {
+                        throw Failure(message: "octal escapes are not allowed")
+                    }
+                    out += "\\u{0}"
+                case "1"..."9":
+                    guard !inClass else { throw Failure(message: "a back-reference is not allowed in a class") }
+                    var digits = String(e)
+                    while i < scalars.count, ("0"..."9").contains(scalars[i]) {
+                        digits.unicodeScalars.append(scalars[i])
+                        i += 1
+                    }
+                    out += "\\" + digits
+                case "k":
+                    out += "\\k"
+                case "c":
+                    guard i < scalars.count, scalars[i].isASCII, scalars[i].properties.isAlphabetic else {
+                        throw Failure(message: "\\c must be followed by a letter")
+                    }
+                    out += hex(scalars[i].value % 32)
+                    i += 1
+                case "x":
+                    guard let value = hexValue(i, 2) else { throw Failure(message: "\\x needs two hex digits") }
+                    out += hex(value)
+                    i += 2
+                case "u":
+                    if i < scalars.count, scalars[i] == "{" {
+                        guard let close = scalars[i...].firstIndex(of: "}"), let value = hexValue(i + 1, close - i - 1),
+                            value <= 0x10FFFF
+                        else { throw Failure(message: "malformed \\u{…} escape") }
+                        out += hex(value)
+                        i = close + 1
+                    } else {
+                        guard let value = hexValue(i, 4) else { throw Failure(message: "\\u needs four hex digits") }
+                        i += 4
+                        if (0xD800...0xDBFF).contains(value), i + 1 < scalars.count, scalars[i] == "\\",
+                            scalars[i + 1] == "u", let low = hexValue(i + 2, 4), (0xDC00...0xDFFF).contains(low)
+                        {
+                            out += hex(0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00))
+                            i += 6
+                        } else if (0xD800...0xDFFF).contains(value) {
+                            out += "\\u{FFFD}"
+                        } else {
+                            out += hex(value)
+                        }
+                    }
+                case "p", "P":
+                    guard i < scalars.count, scalars[i] == "{", let close = scalars[i...].firstIndex(of: "}") else {
+                        throw Failure(message: "\\\(e) must be followed by {property}")
+                    }
+                    out += "\\" + String(e) + String(String.UnicodeScalarView(scalars[i...close]))
+                    i = close + 1
+                default:
+                    if e.isASCII && (e.properties.isAlphabetic || ("0"..."9").contains(e)) {
+                        throw Failure(message: "\\\(e) is not an ECMA-262 escape")
+                    }
+                    out += hex(e.value)
+                }
+                continue
+            case "[":
+                if inClass {
+                    out += "\\["
+                } else {
+                    // `[]` matches nothing and `[^]` matches anything in ECMA-262.
+                    if i + 1 < scalars.count, scalars[i + 1] == "]" {
+                        out += "(?!)"
+                        i += 2
+                        continue
+                    }
+                    if i + 2 < scalars.count, scalars[i + 1] == "^", scalars[i + 2] == "]" {
+                        out += "[\\u{0}-\\u{10FFFF}]"
+                        i += 3
+                        continue
+                    }
+                    inClass = true
+                    classStart = true
+                    out += "["
+                    if i + 1 < scalars.count, scalars[i + 1] == "^" {
+                        out += "^"
+                        i += 1
+                    }
+                }
+            case "]":
+                if inClass {
+                    inClass = false
+                    out += "]"
+                } else {
+                    out += "\\]"
+                }
+            case "&", "~", "#", " ":
+                out += inClass ? hex(c.value) : String(c)
+            case "-":
+                if inClass, wasClassStart || (i + 1 < scalars.count && scalars[i + 1] == "]") {
+                    out += "\\-"
+                } else {
+                    out += "-"
+                }
+            case ".":
+                out += inClass ? "." : "[^\\n\\r\\u{2028}\\u{2029}]"
+            case "$":
+                out += inClass ? "$" : "\\z"
+            case "(":
+                if !inClass, i + 2 < scalars.count, scalars[i + 1] == "?", scalars[i + 2] == "<",
+                    i + 3 < scalars.count, scalars[i + 3] == "=" || scalars[i + 3] == "!"
+                {
+                    throw Failure(message: "look-behind assertions are not supported by Swift Regex")
+                }
+                out += "("
+            default:
+                out.unicodeScalars.append(c)
+            }
+            i += 1
+        }
+        if inClass { throw Failure(message: "unterminated character class") }
+        return out
+    }
+}

@@ -1,0 +1,641 @@
+import CardKitJSON
+
+/// One step of an instance location, turned into text only when an error is recorded (internal).
+enum PathToken {
+    case key(String)
+    case index(Int)
+
+    var text: String {
+        switch self {
+        case .key(let key): return key
+        case .index(let index): return String(index)
+        }
+    }
+}
+
+/// The annotations `unevaluatedProperties`/`unevaluatedItems` read: which members and items were evaluated
+/// by successful subschemas at the same instance location (internal).
+struct Annotations {
+    var allProperties = false
+    var properties: Set<String> = []
+    var allItems = false
+    var itemPrefix = 0
+    var items: Set<Int> = []
+
+    mutating func merge(_ other: Annotations) {
+        if other.allProperties { allProperties = true } else if !other.properties.isEmpty { properties.formUnion(other.properties) }
+        if other.allItems { allItems = true }
+        itemPrefix = max(itemPrefix, other.itemPrefix)
+        if !other.items.isEmpty { items.formUnion(other.items) }
+    }
+}
+
+/// Walks an instance through a ``Program`` (internal). One evaluator serves one validation call.
+///
+/// The success path builds no strings: keyword and instance paths are stacks of ready-made tokens,
+/// and pointers and messages are made only when an error is recorded (and only in the basic format).
+final class Evaluator {
+    private let program: Program
+    private let nodes: UnsafePointer<SchemaNode>
+    private var collect: Bool
+    private(set) var errors: [SchemaViolation] = []
+    private var keywordPath: [String] = []
+    private var instancePath: [PathToken] = []
+    private var scope: [Int] = []
+    private var depth = 0
+    private var instanceDepth = 0
+
+    init(program: Program, collect: Bool) {
+        self.program = program
+        self.nodes = UnsafePointer(program.storage.baseAddress!)
+        self.collect = collect
+    }
+
+    func run(_ instance: JSONValue) -> Bool {
+        var annotations = Annotations()
+        return withExtendedLifetime(program) { evaluate(program.root, instance, &annotations, false) }
+    }
+
+    // MARK: - Nodes
+
+    private func evaluate(_ index: Int, _ instance: JSONValue, _ ann: inout Annotations, _ track: Bool) -> Bool {
+        let node = nodes + index
+        if node.pointee.isTrivial { return true }
+        if node.pointee.isFalse {
+            fail(node, nil, "no value is allowed here (the schema is false)")
+            return false
+        }
+        depth += 1
+        defer { depth -= 1 }
+        if depth > program.maxEvaluationDepth {
+            fail(node, nil, "evaluation is nested deeper than \(program.maxEvaluationDepth) subschemas (a $ref cycle?)")
+            return false
+        }
+        var pushed = false
+        if program.usesDynamicScope, scope.last != node.pointee.resource {
+            scope.append(node.pointee.resource)
+            pushed = true
+        }
+        defer { if pushed { scope.removeLast() } }
+        if node.pointee.hasUnevaluated && !track {
+            var local = Annotations()
+            return evaluateKeywords(node, instance, &local, true)
+        }
+        return evaluateKeywords(node, instance, &ann, track)
+    }
+
+    private func evaluateKeywords(
+        _ node: UnsafePointer<SchemaNode>, _ instance: JSONValue, _ ann: inout Annotations, _ track: Bool
+    ) -> Bool {
+        var valid = true
+        for keyword in node.pointee.general where !general(keyword, node, instance, &ann, track) {
+            valid = false
+            if !collect { return false }
+        }
+        switch instance {
+        case .object(let object):
+            for keyword in node.pointee.object where !objectKeyword(keyword, node, object, &ann, track) {
+                valid = false
+                if !collect { return false }
+            }
+        case .array(let array):
+            for keyword in node.pointee.array where !arrayKeyword(keyword, node, array, &ann, track) {
+                valid = false
+                if !collect { return false }
+            }
+        case .string(let string):
+            for keyword in node.pointee.string where !stringKeyword(keyword, node, string) {
+                valid = false
+                if !collect { return false }
+            }
+        case .rawString(let raw):
+            for keyword in node.pointee.string where !stringKeyword(keyword, node, raw.value) {
+                valid = false
+                if !collect { return false }
+            }
+        case .number(let number):
+            for keyword in node.pointee.number where !numberKeyword(keyword, node, number) {
+                valid = false
+                if !collect { return false }
+            }
+        case .null, .bool:
+            break
+        }
+        return valid
+    }
+
+    // MARK: - Descending
+
+    @inline(__always)
+    private func descend(
+        _ target: Int, _ value: JSONValue, _ keyword: String, _ extra: String?, _ token: PathToken?,
+        _ ann: inout Annotations, _ track: Bool
+    ) -> Bool {
+        let collecting = collect
+        if collecting {
+            keywordPath.append(keyword)
+            if let extra { keywordPath.append(extra) }
+            if let token { instancePath.append(token) }
+        }
+        defer {
+            if collecting {
+                keywordPath.removeLast(extra == nil ? 1 : 2)
+                if token != nil { instancePath.removeLast() }
+            }
+        }
+        if token != nil {
+            instanceDepth += 1
+            defer { instanceDepth -= 1 }
+            if instanceDepth > program.maxInstanceDepth {
+                failHere("the instance is nested deeper than \(program.maxInstanceDepth) levels")
+                return false
+            }
+            return evaluate(target, value, &ann, track)
+        }
+        return evaluate(target, value, &ann, track)
+    }
+
+    @inline(__always)
+    private func quietly<T>(_ body: () -> T) -> T {
+        let saved = collect
+        collect = false
+        defer { collect = saved }
+        return body()
+    }
+
+    // MARK: - Errors
+
+    private func fail(
+        _ node: UnsafePointer<SchemaNode>, _ keyword: String?, extra: String? = nil, at token: PathToken? = nil,
+        _ message: @autoclosure () -> String
+    ) {
+        guard collect else { return }
+        var keywordTokens = keywordPath
+        var absolute = node.pointee.location
+        if let keyword {
+            keywordTokens.append(keyword)
+            absolute += "/" + escapePointerToken(keyword)
+        }
+        if let extra {
+            keywordTokens.append(extra)
+            absolute += "/" + escapePointerToken(extra)
+        }
+        var instanceTokens = instancePath.map(\.text)
+        if let token { instanceTokens.append(token.text) }
+        errors.append(
+            SchemaViolation(
+                instanceLocation: JSONPointer(tokens: instanceTokens), keywordLocation: JSONPointer(tokens: keywordTokens),
+                absoluteKeywordLocation: absolute, message: message()))
+    }
+
+    /// Records an error at the current paths, for limits that are not tied to a keyword.
+    private func failHere(_ message: String) {
+        guard collect else { return }
+        errors.append(
+            SchemaViolation(
+                instanceLocation: JSONPointer(tokens: instancePath.map(\.text)),
+                keywordLocation: JSONPointer(tokens: keywordPath), absoluteKeywordLocation: "", message: message))
+    }
+
+    private func truncateErrors(to mark: Int) {
+        if errors.count > mark { errors.removeSubrange(mark...) }
+    }
+
+    private static func preview(_ value: JSONValue) -> String {
+        let text = JSONWriter.string(value)
+        return text.count > 60 ? String(text.prefix(57)) + "..." : text
+    }
+
+    // MARK: - Keywords for every type
+
+    private func general(
+        _ keyword: Keyword, _ node: UnsafePointer<SchemaNode>, _ instance: JSONValue, _ ann: inout Annotations,
+        _ track: Bool
+    ) -> Bool {
+        switch keyword {
+        case .ref(let name, let target):
+            return descend(target, instance, name, nil, nil, &ann, track)
+        case .dynamicRef(let target, let anchor):
+            var destination = target
+            if let anchor {
+                for resource in scope {
+                    if let found = program.dynamicAnchors[resource][anchor] {
+                        destination = found
+                        break
+                    }
+                }
+            }
+            return descend(destination, instance, "$dynamicRef", nil, nil, &ann, track)
+        case .type(let mask, let names):
+            if Self.matches(mask, instance) { return true }
+            fail(node, "type", "expected \(names.joined(separator: " or ")), found \(instance.typeName(distinguishIntegers: true))")
+            return false
+        case .enumeration(let values):
+            for value in values where value.isSemanticallyEqual(to: instance) { return true }
+            fail(node, "enum", "\(Self.preview(instance)) is not one of \(Self.preview(.array(values)))")
+            return false
+        case .constant(let value):
+            if value.isSemanticallyEqual(to: instance) { return true }
+            fail(node, "const", "\(Self.preview(instance)) is not the constant \(Self.preview(value))")
+            return false
+        case .allOf(let children):
+            var valid = true
+            for (offset, child) in children.enumerated() where !descend(child, instance, "allOf", String(offset), nil, &ann, track) {
+                valid = false
+                if !collect { return false }
+            }
+            return valid
+        case .anyOf(let children):
+            let mark = errors.count
+            var matched = false
+            for (offset, child) in children.enumerated() {
+                var sub = Annotations()
+                if descend(child, instance, "anyOf", String(offset), nil, &sub, track) {
+                    matched = true
+                    if !track { break }
+                    ann.merge(sub)
+                }
+            }
+            if matched {
+                truncateErrors(to: mark)
+                return true
+            }
+            fail(node, "anyOf", "the value matches none of the \(children.count) schemas in anyOf")
+            return false
+        case .oneOf(let children):
+            let mark = errors.count
+            var matches: [Int] = []
+            var kept = Annotations()
+            for (offset, child) in children.enumerated() {
+                var sub = Annotations()
+                if descend(child, instance, "oneOf", String(offset), nil, &sub, track) {
+                    matches.append(offset)
+                    if matches.count == 1 { kept = sub }
+                    if matches.count > 1 && !collect { break }
+                }
+            }
+            if matches.count == 1 {
+                truncateErrors(to: mark)
+                if track { ann.merge(kept) }
+                return true
+            }
+            if matches.isEmpty {
+                fail(node, "oneOf", "the value matches none of the \(children.count) schemas in oneOf")
+            } else {
+                truncateErrors(to: mark)
+                fail(node, "oneOf", "the value matches schemas \(matches.map(String.init).joined(separator: " and ")) of oneOf; exactly one must match")
+            }
+            return false
+        case .not(let child):
+            var sub = Annotations()
+            let matched = quietly { descend(child, instance, "not", nil, nil, &sub, false) }
+            if !matched { return true }
+            fail(node, "not", "the value must not match the schema in not")
+            return false
+        case .conditional(let condition, let then, let otherwise):
+            var sub = Annotations()
+            if quietly({ descend(condition, instance, "if", nil, nil, &sub, track) }) {
+                if track { ann.merge(sub) }
+                if let then { return descend(then, instance, "then", nil, nil, &ann, track) }
+            } else if let otherwise {
+                return descend(otherwise, instance, "else", nil, nil, &ann, track)
+            }
+            return true
+        default:
+            return true
+        }
+    }
+
+    @inline(__always)
+    private static func matches(_ mask: TypeMask, _ instance: JSONValue) -> Bool {
+        switch instance {
+        case .null: return mask.contains(.null)
+        case .bool: return mask.contains(.boolean)
+        case .object: return mask.contains(.object)
+        case .array: return mask.contains(.array)
+        case .string, .rawString: return mask.contains(.string)
+        case .number(let number):
+            return mask.contains(.number) || (mask.contains(.integer) && NumberSupport.isInteger(number))
+        }
+    }
+
+    // MARK: - Objects
+
+    private func objectKeyword(
+        _ keyword: Keyword, _ node: UnsafePointer<SchemaNode>, _ object: JSONObject, _ ann: inout Annotations,
+        _ track: Bool
+    ) -> Bool {
+        switch keyword {
+        case .properties(let group):
+            var valid = true
+            for (key, value) in object {
+                var matched = false
+                if let child = group.properties[key] {
+                    matched = true
+                    var sub = Annotations()
+                    if nodes[child].isFalse {
+                        fail(node, "properties", extra: key, at: .key(key), "property '\(key)' is not allowed")
+                        valid = false
+                    } else if !descend(child, value, "properties", key, .key(key), &sub, false) {
+                        valid = false
+                    }
+                    if !valid && !collect { return false }
+                }
+                for (regex, child) in group.patterns where regex.search(key) {
+                    matched = true
+                    var sub = Annotations()
+                    if !descend(child, value, "patternProperties", regex.source, .key(key), &sub, false) {
+                        valid = false
+                        if !collect { return false }
+                    }
+                }
+                if matched {
+                    if track && group.additional == nil { ann.properties.insert(key) }
+                } else if let additional = group.additional {
+                    var sub = Annotations()
+                    if nodes[additional].isFalse {
+                        fail(node, "additionalProperties", at: .key(key), "additional property '\(key)' is not allowed")
+                        valid = false
+                    } else if !descend(additional, value, "additionalProperties", nil, .key(key), &sub, false) {
+                        valid = false
+                    }
+                    if !valid && !collect { return false }
+                }
+            }
+            if track && group.additional != nil { ann.allProperties = true }
+            return valid
+        case .required(let names):
+            var valid = true
+            for name in names where object[name] == nil {
+                fail(node, "required", "required property '\(name)' is missing")
+                valid = false
+                if !collect { return false }
+            }
+            return valid
+        case .propertyNames(let child):
+            var valid = true
+            for (key, _) in object {
+                var sub = Annotations()
+                if !descend(child, .string(key), "propertyNames", nil, .key(key), &sub, false) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+            return valid
+        case .dependentRequired(let name, let pairs):
+            var valid = true
+            for (trigger, names) in pairs where object[trigger] != nil {
+                for required in names where object[required] == nil {
+                    fail(node, name, extra: trigger, "property '\(required)' is required when '\(trigger)' is present")
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+            return valid
+        case .dependentSchemas(let name, let pairs):
+            var valid = true
+            for (trigger, child) in pairs where object[trigger] != nil {
+                if !descend(child, .object(object), name, trigger, nil, &ann, track) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+            return valid
+        case .minProperties(let minimum):
+            if object.count >= minimum { return true }
+            fail(node, "minProperties", "the object has \(object.count) properties; at least \(minimum) required")
+            return false
+        case .maxProperties(let maximum):
+            if object.count <= maximum { return true }
+            fail(node, "maxProperties", "the object has \(object.count) properties; at most \(maximum) allowed")
+            return false
+        case .unevaluatedProperties(let child):
+            var valid = true
+            if !ann.allProperties {
+                for (key, value) in object where !ann.properties.contains(key) {
+                    var sub = Annotations()
+                    if nodes[child].isFalse {
+                        fail(node, "unevaluatedProperties", at: .key(key), "unevaluated property '\(key)' is not allowed")
+                        valid = false
+                    } else if !descend(child, value, "unevaluatedProperties", nil, .key(key), &sub, false) {
+                        valid = false
+                    }
+                    if !valid && !collect { return false }
+                }
+            }
+            ann.allProperties = true
+            return valid
+        default:
+            return true
+        }
+    }
+
+    // MARK: - Arrays
+
+    private func arrayKeyword(
+        _ keyword: Keyword, _ node: UnsafePointer<SchemaNode>, _ array: [JSONValue], _ ann: inout Annotations,
+        _ track: Bool
+    ) -> Bool {
+        switch keyword {
+        case .items(let group):
+            var valid = true
+            let prefixCount = min(group.prefix.count, array.count)
+            for offset in 0..<prefixCount {
+                var sub = Annotations()
+                if !descend(group.prefix[offset], array[offset], group.prefixKeyword, String(offset), .index(offset), &sub, false) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+            if let rest = group.rest, array.count > group.prefix.count {
+                if nodes[rest].isFalse {
+                    fail(
+                        node, group.restKeyword,
+                        "the array has \(array.count) items; at most \(group.prefix.count) allowed")
+                    return false
+                }
+                for offset in group.prefix.count..<array.count {
+                    var sub = Annotations()
+                    if !descend(rest, array[offset], group.restKeyword, nil, .index(offset), &sub, false) {
+                        valid = false
+                        if !collect { return false }
+                    }
+                }
+            }
+            if track {
+                if group.rest != nil { ann.allItems = true } else { ann.itemPrefix = max(ann.itemPrefix, prefixCount) }
+            }
+            return valid
+        case .contains(let child, let minimum, let maximum):
+            var count = 0
+            quietly {
+                for (offset, element) in array.enumerated() {
+                    var sub = Annotations()
+                    if descend(child, element, "contains", nil, .index(offset), &sub, false) {
+                        count += 1
+                        if track { ann.items.insert(offset) } else if maximum == nil && count >= minimum { break }
+                    }
+                }
+            }
+            if count < minimum {
+                fail(
+                    node, minimum == 1 ? "contains" : "minContains",
+                    "the array contains \(count) matching item\(count == 1 ? "" : "s"); at least \(minimum) required")
+                return false
+            }
+            if let maximum, count > maximum {
+                fail(node, "maxContains", "the array contains \(count) matching items; at most \(maximum) allowed")
+                return false
+            }
+            return true
+        case .minItems(let minimum):
+            if array.count >= minimum { return true }
+            fail(node, "minItems", "the array has \(array.count) items; at least \(minimum) required")
+            return false
+        case .maxItems(let maximum):
+            if array.count <= maximum { return true }
+            fail(node, "maxItems", "the array has \(array.count) items; at most \(maximum) allowed")
+            return false
+        case .uniqueItems:
+            if let (first, second) = Self.firstDuplicate(array) {
+                fail(node, "uniqueItems", "items \(first) and \(second) are equal; items must be unique")
+                return false
+            }
+            return true
+        case .unevaluatedItems(let child):
+            var valid = true
+            if !ann.allItems {
+                for offset in ann.itemPrefix..<max(ann.itemPrefix, array.count) where !ann.items.contains(offset) {
+                    var sub = Annotations()
+                    if nodes[child].isFalse {
+                        fail(node, "unevaluatedItems", at: .index(offset), "unevaluated item \(offset) is not allowed")
+                        valid = false
+                    } else if !descend(child, array[offset], "unevaluatedItems", nil, .index(offset), &sub, false) {
+                        valid = false
+                    }
+                    if !valid && !collect { return false }
+                }
+            }
+            ann.allItems = true
+            return valid
+        default:
+            return true
+        }
+    }
+
+    /// The first pair of semantically equal items, by index.
+    static func firstDuplicate(_ array: [JSONValue]) -> (Int, Int)? {
+        if array.count < 2 { return nil }
+        if array.count <= 16 {
+            for i in 0..<array.count {
+                for j in (i + 1)..<array.count where array[i].isSemanticallyEqual(to: array[j]) { return (i, j) }
+            }
+            return nil
+        }
+        var buckets: [Int: [Int]] = [:]
+        for (offset, element) in array.enumerated() {
+            var hasher = Hasher()
+            semanticHash(element, into: &hasher)
+            let hash = hasher.finalize()
+            if let candidates = buckets[hash] {
+                for candidate in candidates where array[candidate].isSemanticallyEqual(to: element) {
+                    return (candidate, offset)
+                }
+            }
+            buckets[hash, default: []].append(offset)
+        }
+        return nil
+    }
+
+    /// A hash consistent with `isSemanticallyEqual` (equal values hash alike).
+    static func semanticHash(_ value: JSONValue, into hasher: inout Hasher) {
+        switch value {
+        case .null: hasher.combine(0)
+        case .bool(let flag):
+            hasher.combine(1)
+            hasher.combine(flag)
+        case .number(let number):
+            hasher.combine(2)
+            if let decimal = JSONNumberComparison.decimal(number.literal) {
+                hasher.combine(decimal.negative)
+                hasher.combine(decimal.digits)
+                hasher.combine(decimal.exponent)
+            } else {
+                hasher.combine(number.doubleValue)
+            }
+        case .string, .rawString:
+            hasher.combine(3)
+            hasher.combine(value.stringValue)
+        case .array(let elements):
+            hasher.combine(4)
+            hasher.combine(elements.count)
+            for element in elements { semanticHash(element, into: &hasher) }
+        case .object(let object):
+            hasher.combine(5)
+            hasher.combine(object.count)
+            var combined = 0
+            for (key, member) in object {
+                var sub = Hasher()
+                sub.combine(key)
+                semanticHash(member, into: &sub)
+                combined ^= sub.finalize()
+            }
+            hasher.combine(combined)
+        }
+    }
+
+    // MARK: - Strings and numbers
+
+    private func stringKeyword(_ keyword: Keyword, _ node: UnsafePointer<SchemaNode>, _ string: String) -> Bool {
+        switch keyword {
+        case .minLength(let minimum):
+            let bytes = string.utf8.count
+            // Every scalar takes one to four UTF-8 bytes, so the byte count brackets the scalar count.
+            if bytes >= minimum * 4 { return true }
+            let length = bytes < minimum ? bytes : string.unicodeScalars.count
+            if length >= minimum { return true }
+            fail(node, "minLength", "the string has \(string.unicodeScalars.count) characters; at least \(minimum) required")
+            return false
+        case .maxLength(let maximum):
+            if string.utf8.count <= maximum { return true }
+            let length = string.unicodeScalars.count
+            if length <= maximum { return true }
+            fail(node, "maxLength", "the string has \(length) characters; at most \(maximum) allowed")
+            return false
+        case .pattern(let regex):
+            if regex.search(string) { return true }
+            fail(node, "pattern", "the string does not match the pattern /\(regex.source)/")
+            return false
+        case .format(let name, let check):
+            if check(string) { return true }
+            fail(node, "format", "the string is not a valid \(name)")
+            return false
+        default:
+            return true
+        }
+    }
+
+    private func numberKeyword(_ keyword: Keyword, _ node: UnsafePointer<SchemaNode>, _ number: JSONNumber) -> Bool {
+        switch keyword {
+        case .bound(let kind, let bound):
+            let order = NumberSupport.compare(number, bound)
+            let ok: Bool
+            let relation: String
+            switch kind {
+            case .minimum: (ok, relation) = (order >= 0, "at least")
+            case .maximum: (ok, relation) = (order <= 0, "at most")
+            case .exclusiveMinimum: (ok, relation) = (order > 0, "greater than")
+            case .exclusiveMaximum: (ok, relation) = (order < 0, "less than")
+            }
+            if ok { return true }
+            fail(node, kind.rawValue, "\(number.literal) is not \(relation) \(bound.number.literal)")
+            return false
+        case .multipleOf(let divisor):
+            if NumberSupport.isMultiple(number, of: divisor) { return true }
+            fail(node, "multipleOf", "\(number.literal) is not a multiple of \(divisor.number.literal)")
+            return false
+        default:
+            return true
+        }
+    }
+}

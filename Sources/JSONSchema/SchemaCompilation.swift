@@ -1,0 +1,444 @@
+import CardKitJSON
+
+/// Turns indexed schema documents into a ``Program`` of nodes with pre-resolved references (internal).
+///
+/// Nodes are created on first reference and compiled from a work list, so `$ref` cycles terminate and
+/// long reference chains never recurse deeply.
+struct SchemaCompilation {
+    var index: SchemaIndex
+    let options: JSONSchemaOptions
+    var nodes: [SchemaNode] = []
+    var nodeByLocation: [SchemaLocation: Int] = [:]
+    var pending: [(Int, SchemaLocation)] = []
+    var resourceIDs: [String: Int] = [:]
+    var resourceNames: [String] = []
+    var usesDynamicRef = false
+
+    init(options: JSONSchemaOptions) {
+        self.options = options
+        self.index = SchemaIndex(registry: options.registry, forceFormatAssertion: options.formatAssertion)
+    }
+
+    // MARK: - Driver
+
+    mutating func compile(_ schema: JSONValue, baseURI: String) throws(JSONSchemaError) -> Program {
+        let rootLocation = try index.addDocument(schema, uri: baseURI, dialect: Dialect(options.defaultDialect))
+        let root = try nodeIndex(for: rootLocation, referencedFrom: baseURI)
+        try drain()
+        // Every resource that can appear in the dynamic scope needs its `$dynamicAnchor` subschemas compiled.
+        var dynamicAnchors: [[String: Int]] = []
+        if usesDynamicRef {
+            var done = 0
+            while done < resourceNames.count {
+                let name = resourceNames[done]
+                for (_, location) in index.dynamicAnchors[name] ?? [:] {
+                    _ = try nodeIndex(for: location, referencedFrom: name)
+                }
+                try drain()
+                done += 1
+            }
+            dynamicAnchors = resourceNames.map { name in
+                var map: [String: Int] = [:]
+                for (anchor, location) in index.dynamicAnchors[name] ?? [:] {
+                    if let node = nodeByLocation[location] { map[anchor] = node }
+                }
+                return map
+            }
+        }
+        return Program(
+            nodes: nodes, root: root, usesDynamicScope: usesDynamicRef, dynamicAnchors: dynamicAnchors,
+            maxInstanceDepth: options.maxInstanceDepth, maxEvaluationDepth: options.maxEvaluationDepth)
+    }
+
+    private mutating func drain() throws(JSONSchemaError) {
+        while let (nodeIndex, location) = pending.popLast() {
+            nodes[nodeIndex] = try compileNode(at: location, into: nodes[nodeIndex])
+        }
+    }
+
+    /// The node index for a location, allocating it (and queueing its compilation) on first use.
+    private mutating func nodeIndex(for location: SchemaLocation, referencedFrom: String) throws(JSONSchemaError) -> Int {
+        if let existing = nodeByLocation[location] { return existing }
+        guard nodes.count < options.maxSchemaNodes else {
+            throw JSONSchemaError(
+                kind: .schemaTooLarge, location: referencedFrom,
+                message: "the schema has more than \(options.maxSchemaNodes) subschemas")
+        }
+        let info = try index.locationInfo(location)
+        var node = SchemaNode()
+        if let id = resourceIDs[info.resource] {
+            node.resource = id
+        } else {
+            node.resource = resourceNames.count
+            resourceIDs[info.resource] = resourceNames.count
+            resourceNames.append(info.resource)
+        }
+        node.location = info.resource + "#" + location.pointer.dropFirst(info.resourcePointer.count)
+        let nodeIndex = nodes.count
+        nodes.append(node)
+        nodeByLocation[location] = nodeIndex
+        pending.append((nodeIndex, location))
+        return nodeIndex
+    }
+
+    // MARK: - References
+
+    private mutating func resolveReference(
+        _ reference: String, info: LocationInfo, keywordLocation: String
+    ) throws(JSONSchemaError) -> SchemaLocation {
+        let absolute = URIReference.resolve(reference, against: info.base)
+        let (base, fragment) = URIReference.split(absolute)
+        guard let root = try index.resource(base, dialect: info.dialect) else {
+            throw JSONSchemaError(
+                kind: .unresolvableReference, location: keywordLocation,
+                message: "cannot resolve reference \(reference) (\(absolute)): no schema is known at \(base)")
+        }
+        if fragment.isEmpty { return root }
+        if fragment.hasPrefix("/") {
+            guard let pointer = JSONPointer(parsing: fragment) else {
+                throw JSONSchemaError(
+                    kind: .unresolvableReference, location: keywordLocation,
+                    message: "cannot resolve reference \(reference): malformed JSON pointer")
+            }
+            let target = SchemaLocation(document: root.document, pointer: root.pointer + pointer.description)
+            guard let value = index.value(at: target), value.objectValue != nil || value.boolValue != nil else {
+                throw JSONSchemaError(
+                    kind: .unresolvableReference, location: keywordLocation,
+                    message: "cannot resolve reference \(reference): no schema at \(fragment) in \(base)")
+            }
+            return target
+        }
+        guard let anchor = index.anchors[base + "#" + fragment] else {
+            throw JSONSchemaError(
+                kind: .unresolvableReference, location: keywordLocation,
+                message: "cannot resolve reference \(reference): no anchor '\(fragment)' in \(base)")
+        }
+        return anchor
+    }
+
+    // MARK: - Keywords
+
+    private func invalid(_ keywordLocation: String, _ message: String) -> JSONSchemaError {
+        JSONSchemaError(kind: .invalidKeywordValue, location: keywordLocation, message: message)
+    }
+
+    private mutating func subschema(
+        _ location: SchemaLocation, keywordLocation: String
+    ) throws(JSONSchemaError) -> Int {
+        guard let value = index.value(at: location), value.objectValue != nil || value.boolValue != nil else {
+            throw JSONSchemaError(
+                kind: .invalidSchema, location: keywordLocation, message: "a subschema must be an object or a Boolean")
+        }
+        return try nodeIndex(for: location, referencedFrom: keywordLocation)
+    }
+
+    private func nonNegativeInteger(_ value: JSONValue, _ keywordLocation: String, _ keyword: String) throws(JSONSchemaError) -> Int {
+        guard case .number(let number) = value, NumberSupport.isInteger(number),
+            JSONNumberComparison.compare(number, JSONNumber(0)) >= 0
+        else {
+            throw invalid(keywordLocation, "\(keyword) must be a non-negative integer")
+        }
+        return number.intValue ?? Int.max
+    }
+
+    private mutating func compileNode(at location: SchemaLocation, into base: SchemaNode) throws(JSONSchemaError) -> SchemaNode {
+        var node = base
+        let info = try index.locationInfo(location)
+        guard let value = index.value(at: location) else {
+            throw JSONSchemaError(kind: .invalidSchema, location: node.location, message: "no schema at this location")
+        }
+        switch value {
+        case .bool(let accept):
+            node.isFalse = !accept
+            node.isTrivial = accept
+            return node
+        case .object(let object):
+            try compileKeywords(object, location: location, info: info, node: &node)
+            node.isTrivial =
+                node.general.isEmpty && node.object.isEmpty && node.array.isEmpty && node.string.isEmpty
+                && node.number.isEmpty
+            return node
+        default:
+            throw JSONSchemaError(
+                kind: .invalidSchema, location: node.location,
+                message: "a schema must be an object or a Boolean, not \(value.typeName())")
+        }
+    }
+
+    private mutating func compileKeywords(
+        _ object: JSONObject, location: SchemaLocation, info: LocationInfo, node: inout SchemaNode
+    ) throws(JSONSchemaError) {
+        let dialect = info.dialect
+        let here = node.location
+        func at(_ keyword: String) -> String { here + "/" + escapePointerToken(keyword) }
+
+        if let ref = object["$ref"] {
+            guard let text = ref.stringValue else { throw invalid(at("$ref"), "$ref must be a string") }
+            let target = try resolveReference(text, info: info, keywordLocation: at("$ref"))
+            node.general.append(.ref(keyword: "$ref", target: try nodeIndex(for: target, referencedFrom: at("$ref"))))
+            if dialect.refOverridesSiblings { return }
+        }
+        if dialect.draft == .draft2020, let ref = object["$dynamicRef"] {
+            guard let text = ref.stringValue else { throw invalid(at("$dynamicRef"), "$dynamicRef must be a string") }
+            let target = try resolveReference(text, info: info, keywordLocation: at("$dynamicRef"))
+            let fragment = URIReference.split(URIReference.resolve(text, against: info.base)).fragment
+            var anchor: String?
+            if !fragment.isEmpty, !fragment.hasPrefix("/"),
+                let targetInfo = index.info[target], index.dynamicAnchors[targetInfo.resource]?[fragment] == target
+            {
+                anchor = fragment
+                usesDynamicRef = true
+            }
+            node.general.append(
+                .dynamicRef(target: try nodeIndex(for: target, referencedFrom: at("$dynamicRef")), anchor: anchor))
+        }
+
+        if dialect.validation {
+            try compileValidation(object, dialect: dialect, at: at, node: &node)
+        }
+        if dialect.formatAssertion, let format = object["format"] {
+            guard let name = format.stringValue else { throw invalid(at("format"), "format must be a string") }
+            if let check = FormatChecker.checker(for: name) {
+                node.string.append(.format(name: name, check: check))
+            }
+        }
+        if dialect.applicator {
+            try compileApplicators(object, location: location, dialect: dialect, at: at, node: &node)
+        }
+        if dialect.unevaluated, dialect.draft != .draft7 {
+            if object["unevaluatedProperties"] != nil {
+                let child = try subschema(location.appending("unevaluatedProperties"), keywordLocation: at("unevaluatedProperties"))
+                node.object.append(.unevaluatedProperties(child))
+                node.hasUnevaluated = true
+            }
+            if object["unevaluatedItems"] != nil {
+                let child = try subschema(location.appending("unevaluatedItems"), keywordLocation: at("unevaluatedItems"))
+                node.array.append(.unevaluatedItems(child))
+                node.hasUnevaluated = true
+            }
+        }
+    }
+
+    private func compileValidation(
+        _ object: JSONObject, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
+    ) throws(JSONSchemaError) {
+        if let type = object["type"] {
+            var names: [String] = []
+            switch type {
+            case .string(let name): names = [name]
+            case .array(let elements):
+                for element in elements {
+                    guard let name = element.stringValue else { throw invalid(at("type"), "type entries must be strings") }
+                    names.append(name)
+                }
+            default: throw invalid(at("type"), "type must be a string or an array of strings")
+            }
+            var mask: TypeMask = []
+            for name in names {
+                guard let bit = TypeMask.named(name) else { throw invalid(at("type"), "unknown type '\(name)'") }
+                mask.insert(bit)
+            }
+            node.general.append(.type(mask, names: names))
+        }
+        if let values = object["enum"] {
+            guard case .array(let elements) = values else { throw invalid(at("enum"), "enum must be an array") }
+            node.general.append(.enumeration(elements))
+        }
+        if let value = object["const"] {
+            node.general.append(.constant(value))
+        }
+        func number(_ keyword: String) throws(JSONSchemaError) -> SchemaNumber? {
+            guard let value = object[keyword] else { return nil }
+            guard case .number(let number) = value else { throw invalid(at(keyword), "\(keyword) must be a number") }
+            return SchemaNumber(number)
+        }
+        if let divisor = try number("multipleOf") {
+            guard let decimal = divisor.decimal, !decimal.negative, !decimal.digits.isEmpty else {
+                throw invalid(at("multipleOf"), "multipleOf must be greater than 0")
+            }
+            node.number.append(.multipleOf(divisor))
+        }
+        for kind in [BoundKind.minimum, .maximum, .exclusiveMinimum, .exclusiveMaximum] {
+            if let bound = try number(kind.rawValue) { node.number.append(.bound(kind, bound)) }
+        }
+        if let value = object["minLength"] { node.string.append(.minLength(try nonNegativeInteger(value, at("minLength"), "minLength"))) }
+        if let value = object["maxLength"] { node.string.append(.maxLength(try nonNegativeInteger(value, at("maxLength"), "maxLength"))) }
+        if let value = object["pattern"] {
+            guard let source = value.stringValue else { throw invalid(at("pattern"), "pattern must be a string") }
+            node.string.append(.pattern(try regex(source, at("pattern"))))
+        }
+        if let value = object["minItems"] { node.array.append(.minItems(try nonNegativeInteger(value, at("minItems"), "minItems"))) }
+        if let value = object["maxItems"] { node.array.append(.maxItems(try nonNegativeInteger(value, at("maxItems"), "maxItems"))) }
+        if let value = object["uniqueItems"] {
+            guard let flag = value.boolValue else { throw invalid(at("uniqueItems"), "uniqueItems must be a Boolean") }
+            if flag { node.array.append(.uniqueItems) }
+        }
+        if let value = object["minProperties"] {
+            node.object.append(.minProperties(try nonNegativeInteger(value, at("minProperties"), "minProperties")))
+        }
+        if let value = object["maxProperties"] {
+            node.object.append(.maxProperties(try nonNegativeInteger(value, at("maxProperties"), "maxProperties")))
+        }
+        if let value = object["required"] {
+            node.object.append(.required(try stringArray(value, at("required"), "required")))
+        }
+        if dialect.draft != .draft7, let value = object["dependentRequired"] {
+            guard case .object(let members) = value else {
+                throw invalid(at("dependentRequired"), "dependentRequired must be an object")
+            }
+            var pairs: [(String, [String])] = []
+            for (name, list) in members {
+                pairs.append((name, try stringArray(list, at("dependentRequired") + "/" + escapePointerToken(name), "dependentRequired")))
+            }
+            node.object.append(.dependentRequired(keyword: "dependentRequired", pairs))
+        }
+    }
+
+    private func stringArray(_ value: JSONValue, _ location: String, _ keyword: String) throws(JSONSchemaError) -> [String] {
+        guard case .array(let elements) = value else { throw invalid(location, "\(keyword) must be an array of strings") }
+        var result: [String] = []
+        for element in elements {
+            guard let name = element.stringValue else { throw invalid(location, "\(keyword) must be an array of strings") }
+            result.append(name)
+        }
+        return result
+    }
+
+    private func regex(_ source: String, _ location: String) throws(JSONSchemaError) -> ECMARegex {
+        do {
+            return try ECMARegex(source)
+        } catch {
+            throw JSONSchemaError(
+                kind: .invalidRegularExpression, location: location,
+                message: "invalid regular expression /\(source)/: \(error.message)")
+        }
+    }
+
+    private mutating func compileApplicators(
+        _ object: JSONObject, location: SchemaLocation, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
+    ) throws(JSONSchemaError) {
+        let isDraft7 = dialect.draft == .draft7
+        func single(_ keyword: String) throws(JSONSchemaError) -> Int? {
+            guard object[keyword] != nil else { return nil }
+            return try subschema(location.appending(keyword), keywordLocation: at(keyword))
+        }
+        func list(_ keyword: String) throws(JSONSchemaError) -> [Int]? {
+            guard let value = object[keyword] else { return nil }
+            guard case .array(let elements) = value, !elements.isEmpty || keyword == "prefixItems" || keyword == "items" else {
+                throw invalid(at(keyword), "\(keyword) must be a non-empty array of schemas")
+            }
+            var result: [Int] = []
+            for offset in elements.indices {
+                result.append(
+                    try subschema(location.appending(keyword).appending(String(offset)), keywordLocation: at(keyword)))
+            }
+            return result
+        }
+        func map(_ keyword: String) throws(JSONSchemaError) -> [(String, Int)]? {
+            guard let value = object[keyword] else { return nil }
+            guard case .object(let members) = value else { throw invalid(at(keyword), "\(keyword) must be an object") }
+            var result: [(String, Int)] = []
+            for (name, _) in members {
+                result.append(
+                    (name, try subschema(location.appending(keyword).appending(name), keywordLocation: at(keyword))))
+            }
+            return result
+        }
+
+        if let nodes = try list("allOf") { node.general.append(.allOf(nodes)) }
+        if let nodes = try list("anyOf") { node.general.append(.anyOf(nodes)) }
+        if let nodes = try list("oneOf") { node.general.append(.oneOf(nodes)) }
+        if let child = try single("not") { node.general.append(.not(child)) }
+        if let condition = try single("if") {
+            let then = try single("then")
+            let otherwise = try single("else")
+            if then != nil || otherwise != nil {
+                node.general.append(.conditional(if: condition, then: then, else: otherwise))
+            }
+        }
+
+        // Objects.
+        var properties = PropertiesApplicator()
+        var hasProperties = false
+        if let members = try map("properties") {
+            hasProperties = true
+            for (name, child) in members { properties.properties[name] = child }
+        }
+        if let value = object["patternProperties"] {
+            guard case .object(let members) = value else { throw invalid(at("patternProperties"), "patternProperties must be an object") }
+            hasProperties = true
+            for (source, _) in members {
+                let childLocation = location.appending("patternProperties").appending(source)
+                let keywordLocation = at("patternProperties") + "/" + escapePointerToken(source)
+                properties.patterns.append(
+                    (try regex(source, keywordLocation), try subschema(childLocation, keywordLocation: keywordLocation)))
+            }
+        }
+        if let child = try single("additionalProperties") {
+            hasProperties = true
+            properties.additional = child
+        }
+        if hasProperties { node.object.append(.properties(properties)) }
+        if let child = try single("propertyNames") { node.object.append(.propertyNames(child)) }
+        if isDraft7 {
+            if let value = object["dependencies"] {
+                guard case .object(let members) = value else { throw invalid(at("dependencies"), "dependencies must be an object") }
+                var required: [(String, [String])] = []
+                var schemas: [(String, Int)] = []
+                for (name, member) in members {
+                    let memberLocation = at("dependencies") + "/" + escapePointerToken(name)
+                    if case .array = member {
+                        required.append((name, try stringArray(member, memberLocation, "dependencies")))
+                    } else {
+                        schemas.append(
+                            (name, try subschema(location.appending("dependencies").appending(name), keywordLocation: memberLocation)))
+                    }
+                }
+                if !required.isEmpty { node.object.append(.dependentRequired(keyword: "dependencies", required)) }
+                if !schemas.isEmpty { node.object.append(.dependentSchemas(keyword: "dependencies", schemas)) }
+            }
+        } else if let members = try map("dependentSchemas") {
+            node.object.append(.dependentSchemas(keyword: "dependentSchemas", members))
+        }
+
+        // Arrays.
+        var items = ItemsApplicator()
+        var hasItems = false
+        if dialect.tupleItems {
+            if let value = object["items"] {
+                hasItems = true
+                if case .array = value {
+                    items.prefix = try list("items") ?? []
+                    items.prefixKeyword = "items"
+                    if let rest = try single("additionalItems") {
+                        items.rest = rest
+                        items.restKeyword = "additionalItems"
+                    }
+                } else {
+                    items.rest = try single("items")
+                    items.restKeyword = "items"
+                }
+            }
+        } else {
+            if let prefix = try list("prefixItems") {
+                hasItems = true
+                items.prefix = prefix
+            }
+            if let value = object["items"] {
+                if case .array = value { throw invalid(at("items"), "items must be a schema in draft 2020-12 (use prefixItems)") }
+                hasItems = true
+                items.rest = try single("items")
+            }
+        }
+        if hasItems { node.array.append(.items(items)) }
+        if let child = try single("contains") {
+            var minimum = 1
+            var maximum: Int?
+            if !isDraft7, dialect.validation {
+                if let value = object["minContains"] { minimum = try nonNegativeInteger(value, at("minContains"), "minContains") }
+                if let value = object["maxContains"] { maximum = try nonNegativeInteger(value, at("maxContains"), "maxContains") }
+            }
+            node.array.append(.contains(node: child, min: minimum, max: maximum))
+        }
+    }
+}

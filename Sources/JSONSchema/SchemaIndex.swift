@@ -1,0 +1,233 @@
+import CardKitJSON
+
+/// A schema location: a document and an escaped JSON pointer inside it (internal).
+struct SchemaLocation: Hashable, Sendable {
+    var document: Int
+    var pointer: String
+
+    func appending(_ token: String) -> SchemaLocation {
+        SchemaLocation(document: document, pointer: pointer + "/" + escapePointerToken(token))
+    }
+}
+
+/// What the index knows about one subschema (internal).
+struct LocationInfo: Sendable {
+    /// The base URI for resolving references in this subschema.
+    var base: String
+    /// The URI of the enclosing schema resource.
+    var resource: String
+    /// The pointer of the resource's root within the document.
+    var resourcePointer: String
+    /// The dialect in force.
+    var dialect: Dialect
+}
+
+/// Every schema resource, anchor and subschema of the documents met while compiling (internal).
+struct SchemaIndex {
+    var documents: [JSONValue] = []
+    var resources: [String: SchemaLocation] = [:]
+    var anchors: [String: SchemaLocation] = [:]
+    var dynamicAnchors: [String: [String: SchemaLocation]] = [:]
+    var info: [SchemaLocation: LocationInfo] = [:]
+    let registry: SchemaRegistry
+    let forceFormatAssertion: Bool
+
+    init(registry: SchemaRegistry, forceFormatAssertion: Bool) {
+        self.registry = registry
+        self.forceFormatAssertion = forceFormatAssertion
+    }
+
+    // MARK: - Documents
+
+    /// Adds a document retrieved from `uri` and indexes all its subschemas.
+    mutating func addDocument(_ value: JSONValue, uri: String, dialect: Dialect) throws(JSONSchemaError) -> SchemaLocation {
+        let document = documents.count
+        documents.append(value)
+        let root = SchemaLocation(document: document, pointer: "")
+        if resources[uri] == nil { resources[uri] = root }
+        try walk(value, at: root, base: uri, resource: uri, resourcePointer: "", dialect: dialect, isDocumentRoot: true)
+        return root
+    }
+
+    /// The value at a location, if it exists.
+    func value(at location: SchemaLocation) -> JSONValue? {
+        guard location.document < documents.count else { return nil }
+        if location.pointer.isEmpty { return documents[location.document] }
+        return JSONPointer(parsing: location.pointer)?.resolve(in: documents[location.document])
+    }
+
+    /// The location of the resource at `uri`, loading it from the registry when needed.
+    mutating func resource(_ uri: String, dialect: Dialect) throws(JSONSchemaError) -> SchemaLocation? {
+        if let location = resources[uri] { return location }
+        guard let document = registry.document(at: uri) else { return nil }
+        return try addDocument(document, uri: uri, dialect: dialect)
+    }
+
+    /// The info of a location, indexing it first when it lies outside the known subschemas (for example
+    /// inside an unknown keyword).
+    mutating func locationInfo(_ location: SchemaLocation) throws(JSONSchemaError) -> LocationInfo {
+        if let known = info[location] { return known }
+        var tokens = JSONPointer(parsing: location.pointer)?.tokens ?? []
+        var ancestor: LocationInfo?
+        while !tokens.isEmpty {
+            tokens.removeLast()
+            let candidate = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: tokens).description)
+            if let found = info[candidate] {
+                ancestor = found
+                break
+            }
+        }
+        let parent = ancestor ?? LocationInfo(base: "", resource: "", resourcePointer: "", dialect: .draft2020)
+        if let value = value(at: location) {
+            try walk(
+                value, at: location, base: parent.base, resource: parent.resource, resourcePointer: parent.resourcePointer,
+                dialect: parent.dialect, isDocumentRoot: false)
+        }
+        return info[location] ?? parent
+    }
+
+    // MARK: - Dialects
+
+    /// The dialect named by a `$schema` value.
+    mutating func dialect(forMetaSchema uri: String, at location: String, depth: Int = 0) throws(JSONSchemaError) -> Dialect {
+        let key = URIReference.normalized(uri)
+        var result: Dialect
+        if let builtin = JSONSchemaDialect(metaSchemaURI: key) {
+            result = Dialect(builtin)
+        } else if key == "https://json-schema.org/draft/2019-09/schema" {
+            result = .draft2019
+        } else if key == "http://json-schema.org/draft-06/schema" || key == "http://json-schema.org/draft-04/schema" {
+            result = .draft7
+        } else if let meta = registry.document(at: key), depth < 8 {
+            var base = Dialect.draft2020
+            if let parent = meta["$schema"]?.stringValue, URIReference.normalized(parent) != key {
+                base = try dialect(forMetaSchema: parent, at: location, depth: depth + 1)
+            }
+            result = base
+            if case .object(let vocabularies) = meta["$vocabulary"] ?? .null {
+                result.applicator = false
+                result.validation = false
+                result.unevaluated = false
+                result.formatAssertion = false
+                for (vocabulary, required) in vocabularies {
+                    let name = vocabulary.split(separator: "/").last.map(String.init) ?? ""
+                    let known = vocabulary.hasPrefix("https://json-schema.org/draft/2020-12/vocab/")
+                        || vocabulary.hasPrefix("https://json-schema.org/draft/2019-09/vocab/")
+                    switch (known, name) {
+                    case (true, "applicator"): result.applicator = true
+                    case (true, "validation"): result.validation = true
+                    case (true, "unevaluated"): result.unevaluated = true
+                    case (true, "format-assertion"): result.formatAssertion = true
+                    case (true, "core"), (true, "meta-data"), (true, "format-annotation"), (true, "content"),
+                        (true, "format"):
+                        break
+                    default:
+                        if required == .bool(true) {
+                            throw JSONSchemaError(
+                                kind: .unsupportedVocabulary, location: location,
+                                message: "the meta-schema \(key) requires the unsupported vocabulary \(vocabulary)")
+                        }
+                    }
+                }
+            }
+        } else {
+            throw JSONSchemaError(
+                kind: .unresolvableReference, location: location,
+                message: "unknown $schema \(uri): not a supported dialect and not registered")
+        }
+        if forceFormatAssertion { result.formatAssertion = true }
+        return result
+    }
+
+    // MARK: - Walking
+
+    private static let singleSchemaKeywords2020: Set<String> = [
+        "additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else",
+        "unevaluatedItems", "unevaluatedProperties", "contentSchema",
+    ]
+    private static let schemaMapKeywords2020: Set<String> = ["properties", "patternProperties", "$defs", "dependentSchemas"]
+    private static let schemaArrayKeywords2020: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
+    private static let singleSchemaKeywords7: Set<String> = [
+        "additionalItems", "additionalProperties", "propertyNames", "contains", "not", "if", "then", "else", "items",
+    ]
+    private static let schemaMapKeywords7: Set<String> = ["properties", "patternProperties", "definitions", "dependencies"]
+    private static let schemaArrayKeywords7: Set<String> = ["allOf", "anyOf", "oneOf", "items"]
+
+    private mutating func walk(
+        _ value: JSONValue, at location: SchemaLocation, base: String, resource: String, resourcePointer: String,
+        dialect: Dialect, isDocumentRoot: Bool
+    ) throws(JSONSchemaError) {
+        guard case .object(let object) = value else {
+            if info[location] == nil {
+                info[location] = LocationInfo(base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect)
+            }
+            return
+        }
+        var base = base
+        var resource = resource
+        var resourcePointer = resourcePointer
+        var dialect = dialect
+        let displayLocation = resource + "#" + location.pointer.dropFirst(resourcePointer.count)
+
+        // `$schema` applies at a resource root: the document root or a subschema with `$id`.
+        let idValue = object["$id"]?.stringValue
+        if let schemaURI = object["$schema"]?.stringValue, isDocumentRoot || (idValue.map { !$0.hasPrefix("#") } ?? false) {
+            dialect = try self.dialect(forMetaSchema: schemaURI, at: displayLocation + "/$schema")
+        } else if isDocumentRoot, forceFormatAssertion {
+            dialect.formatAssertion = true
+        }
+        let idIgnored = dialect.refOverridesSiblings && object["$ref"] != nil
+        if let id = idValue, !idIgnored {
+            let resolved = URIReference.resolve(id, against: base)
+            let (idBase, fragment) = URIReference.split(resolved)
+            if dialect.draft == .draft7 && id.hasPrefix("#") {
+                anchors[base + "#" + fragment] = location
+            } else {
+                base = idBase
+                resource = idBase
+                resourcePointer = location.pointer
+                if resources[idBase] == nil || isDocumentRoot { resources[idBase] = location }
+                if dialect.draft == .draft7, !fragment.isEmpty, !fragment.hasPrefix("/") {
+                    anchors[idBase + "#" + fragment] = location
+                }
+            }
+        }
+        if dialect.draft != .draft7 {
+            if let anchor = object["$anchor"]?.stringValue {
+                anchors[base + "#" + anchor] = location
+            }
+            if let anchor = object["$dynamicAnchor"]?.stringValue {
+                anchors[base + "#" + anchor] = location
+                dynamicAnchors[resource, default: [:]][anchor] = location
+            }
+        }
+        info[location] = LocationInfo(base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect)
+
+        let isDraft7 = dialect.draft == .draft7
+        for (keyword, child) in object {
+            let singles = isDraft7 ? Self.singleSchemaKeywords7 : Self.singleSchemaKeywords2020
+            let maps = isDraft7 ? Self.schemaMapKeywords7 : Self.schemaMapKeywords2020
+            let arrays = isDraft7 ? Self.schemaArrayKeywords7 : Self.schemaArrayKeywords2020
+            let tupleItems = dialect.draft == .draft2019 && keyword == "items"
+            let additionalItems = dialect.draft == .draft2019 && keyword == "additionalItems"
+            let childLocation = location.appending(keyword)
+            if singles.contains(keyword) || additionalItems, child.objectValue != nil || child.boolValue != nil {
+                try walk(
+                    child, at: childLocation, base: base, resource: resource, resourcePointer: resourcePointer,
+                    dialect: dialect, isDocumentRoot: false)
+            } else if maps.contains(keyword), case .object(let members) = child {
+                for (name, member) in members where member.objectValue != nil || member.boolValue != nil {
+                    try walk(
+                        member, at: childLocation.appending(name), base: base, resource: resource,
+                        resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
+                }
+            } else if arrays.contains(keyword) || tupleItems, case .array(let elements) = child {
+                for (offset, element) in elements.enumerated() {
+                    try walk(
+                        element, at: childLocation.appending(String(offset)), base: base, resource: resource,
+                        resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
+                }
+            }
+        }
+    }
+}
