@@ -79,5 +79,50 @@ for target in package.targets where target.type != .system {
 }
 
 if includeUpload {
-    // Upload: the only part of the package on async-http-client and Hummingbird (added with the upload issue).
+    // Upload: the only part of the package on async-http-client and Hummingbird.
+    package.dependencies.append(contentsOf: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ])
+    package.products.append(contentsOf: [
+        .library(name: "CardKitUpload", targets: ["CardKitUpload"]),
+        .executable(name: "fake-providers", targets: ["fake-providers"]),
+    ])
+    let uploadTargets: [Target] = [
+        // Library
+        .target(
+            name: "CardKitUpload",
+            dependencies: [
+                "CardKitJSON", "CardModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "FakeProviderServer",
+            dependencies: ["CardKitJSON", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/FakeProviders/FakeProviderServer"
+        ),
+        // CLI
+        .executableTarget(
+            name: "fake-providers",
+            dependencies: [
+                "FakeProviderServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/FakeProviders/fake-providers"
+        ),
+        // Tests
+        .testTarget(
+            name: "CardKitUploadTests",
+            dependencies: ["CardKitUpload", "FakeProviderServer", "CardKitTestSupport"]
+        ),
+    ]
+    for target in uploadTargets {
+        var settings = target.swiftSettings ?? []
+        settings.append(.enableUpcomingFeature("ExistentialAny"))
+        target.swiftSettings = settings
+    }
+    package.targets.append(contentsOf: uploadTargets)
+    if let cli = package.targets.first(where: { $0.name == "cardkit" }) {
+        cli.dependencies.append("CardKitUpload")
+    }
 }

@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The production ``UploadTransport``, backed by async-http-client.
+///
+/// Every call carries an explicit deadline and response bodies are read with `collect(upTo:)`, so a misbehaving
+/// server can neither hang a run nor exhaust memory.
+public struct AsyncHTTPClientTransport: UploadTransport {
+    private let client: HTTPClient
+    /// The largest response body accepted, in bytes (default 16 MiB).
+    public var maxResponseBytes: Int
+
+    /// Creates a transport over `client` (default: the process-wide shared client).
+    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 16 << 20) {
+        self.client = client
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// Sends the request and collects the body.
+    public func send(_ request: UploadRequest, timeout: Duration) async throws(UploadError) -> UploadResponse {
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let seconds = timeout.components.seconds
+        let nanos = seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        do {
+            let response = try await client.execute(outgoing, timeout: .nanoseconds(max(nanos, 1_000_000)))
+            let buffer = try await response.body.collect(upTo: maxResponseBytes)
+            let headers = response.headers.map { (name: $0.name, value: $0.value) }
+            return UploadResponse(status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
+        } catch let error as HTTPClientError {
+            throw AsyncHTTPClientTransport.map(error, label: request.logLabel)
+        } catch is CancellationError {
+            throw UploadError.cancelled("request cancelled").with(request: request.logLabel)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw UploadError.invalidResponse("response body larger than \(maxResponseBytes) bytes")
+                .with(request: request.logLabel)
+        } catch {
+            throw UploadError.transport(AsyncHTTPClientTransport.describe(error)).with(request: request.logLabel)
+        }
+    }
+
+    static func map(_ error: HTTPClientError, label: String) -> UploadError {
+        let timeouts: [HTTPClientError] = [
+            .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
+            .getConnectionFromPoolTimeout,
+        ]
+        if timeouts.contains(error) {
+            return UploadError.timeout("request timed out (\(error))").with(request: label)
+        }
+        if error == .cancelled {
+            return UploadError.cancelled("request cancelled").with(request: label)
+        }
+        if error == .invalidURL || error == .emptyHost || error == .emptyScheme {
+            return UploadError.configuration("invalid URL (\(error))").with(request: label)
+        }
+        return UploadError.transport("\(error)").with(request: label)
+    }
+
+    /// Describes a NIO or POSIX error without any request detail (no headers, no query).
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
+    }
+}

@@ -1,0 +1,253 @@
+import CardKitJSON
+import Foundation
+
+/// The shared request machinery of the platform clients: base URL, credentials header, retry loop, error decoding
+/// and logging. Each client is a thin layer of paths and shapes over it.
+public struct UploadEndpoint: Sendable {
+    /// The platform, which selects the error decoder.
+    public let provider: UploadProvider
+    /// The base URL every path is resolved against.
+    public let baseURL: URL
+    /// The transport.
+    public let transport: any UploadTransport
+    /// The retry policy.
+    public var policy: UploadRetryPolicy
+    /// The logger (already scrubbing the credential).
+    public var logger: UploadLogger
+    private let headers: [(name: String, value: String)]
+
+    /// Creates an endpoint.
+    /// - Parameters:
+    ///   - provider: The platform.
+    ///   - baseURL: The base URL; `http://` is accepted only for loopback hosts unless `allowInsecureHTTP`.
+    ///   - headers: Headers sent on every request (including the credential).
+    ///   - secret: The credential, scrubbed from every log line.
+    ///   - transport: The transport.
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to any host.
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        allowInsecureHTTP: Bool = false
+    ) throws(UploadError) {
+        try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+        self.provider = provider
+        self.baseURL = baseURL
+        self.headers = headers
+        self.transport = transport
+        self.policy = policy
+        var logger = logger
+        if let secret { logger.redact([secret]) }
+        self.logger = logger
+    }
+
+    // MARK: - Building
+
+    /// Resolves `path` (starting with `/`) and the query against the base URL.
+    public func url(_ path: String, query: [(String, String)] = []) throws(UploadError) -> URL {
+        var base = baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        guard var components = URLComponents(string: base + path) else {
+            throw UploadError.configuration("cannot build a URL from \(base) and \(path)")
+        }
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        guard let url = components.url else { throw UploadError.configuration("cannot build a URL for \(path)") }
+        return url
+    }
+
+    /// Builds a request with the endpoint's headers and an optional JSON body.
+    public func request(
+        _ method: UploadHTTPMethod, _ path: String, query: [(String, String)] = [], json: JSONValue? = nil
+    ) throws(UploadError) -> UploadRequest {
+        var request = UploadRequest(method: method, url: try url(path, query: query), headers: headers)
+        if let json {
+            request.headers.append((name: "Content-Type", value: "application/json"))
+            request.body = JSONWriter.bytes(json)
+        }
+        return request
+    }
+
+    // MARK: - Sending
+
+    /// Sends a request, retrying per the policy, and returns a 2xx response.
+    ///
+    /// Requests whose method is idempotent (GET, PUT, DELETE) are retried on every retryable failure. Others (POST,
+    /// PATCH) are retried only when the failure proves the request was not applied (408, 425, 429); any other
+    /// failure is thrown as is, and the caller must read back before sending again (see ``createWithReadBack``).
+    /// - Throws: ``UploadError``, already decoded for the platform.
+    public func send(_ request: UploadRequest) async throws(UploadError) -> UploadResponse {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            let error: UploadError
+            do {
+                let response = try await transport.send(request, timeout: policy.requestTimeout)
+                if response.isSuccess {
+                    logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt))")
+                    logger.log(.trace, "\(request.logLabel): \(response.body.count) bytes")
+                    return response
+                }
+                error = UploadErrorDecoder.decode(response, provider: provider, now: policy.now())
+                    .with(request: request.logLabel)
+                logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt)): \(error.kind)")
+            } catch let thrown {
+                if thrown == .cancelled { throw thrown }
+                error = thrown.with(request: request.logLabel)
+                logger.log(.debug, "\(request.logLabel) -> \(error.kind) (attempt \(attempt)): \(error.message)")
+            }
+            if !request.method.isIdempotent && !UploadEndpoint.provesNotApplied(error) {
+                throw error
+            }
+            switch policy.decide(after: error, attempt: attempt, elapsed: clock.now - start) {
+            case .fail(let final):
+                logger.log(.warning, "\(request.logLabel): giving up after \(attempt) attempt(s): \(final.kind)")
+                throw final
+            case .retry(let delay, let reason):
+                logger.log(.warning, "\(request.logLabel): retry \(attempt + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))")
+                do { try await policy.sleep(delay) } catch { throw UploadError.cancelled("cancelled while waiting to retry") }
+            }
+        }
+    }
+
+    /// Sends a request and parses the body as JSON (nil for an empty body).
+    public func sendJSON(_ request: UploadRequest) async throws(UploadError) -> JSONValue? {
+        let response = try await send(request)
+        return try UploadEndpoint.parseBody(response, label: request.logLabel)
+    }
+
+    /// Parses a response body as JSON; nil when empty.
+    public static func parseBody(_ response: UploadResponse, label: String) throws(UploadError) -> JSONValue? {
+        if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
+        do {
+            return try JSONParser.parse(response.body).value
+        } catch {
+            throw UploadError.invalidResponse("body is not JSON: \(error)", status: response.status).with(request: label)
+        }
+    }
+
+    /// Whether a failure of a non-idempotent request proves it had no effect.
+    static func provesNotApplied(_ error: UploadError) -> Bool {
+        guard let status = error.status else { return false }
+        return status == 408 || status == 425 || status == 429
+    }
+
+    /// Whether the outcome of a non-idempotent request is unknown (it may or may not have been applied).
+    public static func isAmbiguous(_ error: UploadError) -> Bool {
+        error == .transport || error == .timeout || (error == .server && (error.status ?? 500) >= 500)
+            || (error == .invalidResponse && (error.status.map { (200..<300).contains($0) } ?? false))
+    }
+
+    /// Creates something without ever duplicating it.
+    ///
+    /// `attempt` sends the create. When its outcome is ambiguous (a transport error, a timeout, a 5xx), `readBack`
+    /// looks for the object the create would have made; if it exists it is returned, otherwise the create is sent
+    /// again after a backoff, within the policy's attempts and deadline.
+    /// - Parameters:
+    ///   - label: What is being created, for logs.
+    ///   - attempt: Sends the create once.
+    ///   - readBack: Finds the created object, or nil.
+    /// - Returns: The created (or found) object.
+    public func createWithReadBack<T: Sendable>(
+        _ label: String,
+        attempt: () async throws(UploadError) -> T,
+        readBack: () async throws(UploadError) -> T?
+    ) async throws(UploadError) -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var tries = 0
+        while true {
+            tries += 1
+            let error: UploadError
+            do {
+                return try await attempt()
+            } catch let thrown {
+                guard UploadEndpoint.isAmbiguous(thrown) else { throw thrown }
+                error = thrown
+            }
+            logger.log(.info, "\(label): outcome unknown (\(error.kind)); reading back before sending again")
+            if let found = try await readBack() {
+                logger.log(.info, "\(label): found after an ambiguous failure; not sending again")
+                return found
+            }
+            logger.log(.trace, "\(label): read-back found nothing; the create did not take effect")
+            switch policy.decide(after: error, attempt: tries, elapsed: clock.now - start) {
+            case .fail(let final): throw final
+            case .retry(let delay, let reason):
+                logger.log(.warning, "\(label): create retry \(tries + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))")
+                do { try await policy.sleep(delay) } catch { throw UploadError.cancelled("cancelled while waiting to retry") }
+            }
+        }
+    }
+}
+
+/// The platforms the upload clients talk to.
+public enum UploadProvider: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Spicychat (unofficial endpoints).
+    case spicychat
+    /// Chattr (documented API; update only).
+    case chattr
+    /// NextChat (SillyTavern integration API).
+    case nextchat
+
+    /// The display name.
+    public var description: String {
+        switch self {
+        case .spicychat: "Spicychat"
+        case .chattr: "Chattr"
+        case .nextchat: "NextChat"
+        }
+    }
+
+    /// The environment variable holding the credential.
+    public var environmentVariable: String {
+        switch self {
+        case .spicychat: "CARDKIT_SPICYCHAT_TOKEN"
+        case .chattr: "CARDKIT_CHATTR_API_KEY"
+        case .nextchat: "CARDKIT_NEXTCHAT_TOKEN"
+        }
+    }
+
+    /// The production base URL (configurable everywhere).
+    public var defaultBaseURL: URL {
+        switch self {
+        case .spicychat: URL(string: "https://prod.nd-api.com")!
+        case .chattr: URL(string: "http://localhost:8000")!
+        case .nextchat: URL(string: "https://localhost:3000")!
+        }
+    }
+}
+
+/// Refuses plain HTTP to hosts other than loopback.
+public enum UploadURLPolicy {
+    /// Checks a base URL.
+    /// - Throws: ``UploadError/insecureURL`` for `http://` to a non-loopback host without `allowInsecureHTTP`;
+    ///   ``UploadError/configuration`` for another scheme or a missing host.
+    public static func check(_ url: URL, allowInsecureHTTP: Bool) throws(UploadError) {
+        guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
+            throw UploadError.configuration("\(url.absoluteString): not an absolute http(s) URL")
+        }
+        switch scheme {
+        case "https": return
+        case "http":
+            if allowInsecureHTTP || isLoopback(host) { return }
+            throw UploadError.insecureURL(
+                "\(scheme)://\(host): refusing plain HTTP to a host that is not loopback (credentials would travel unencrypted); use https or pass --allow-insecure-http"
+            )
+        default:
+            throw UploadError.configuration("\(url.absoluteString): unsupported scheme \(scheme)")
+        }
+    }
+
+    /// Whether `host` is `localhost`, in 127.0.0.0/8, or `::1`.
+    public static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 4, parts[0] == "127", parts.allSatisfy({ UInt8($0) != nil }) { return true }
+        return false
+    }
+}

@@ -1,0 +1,2 @@
+import FakeProviderServer
+print("x")
