@@ -83,10 +83,9 @@ public struct BookEntry: Sendable, Hashable {
     /// The V3 decorator lines at the start of the content (`@@depth 4`, `@@@fallback`), in order.
     public var decorators: [String] {
         var result: [String] = []
-        for line in content.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            guard trimmed.hasPrefix("@@") else { break }
-            result.append(String(trimmed))
+        for line in content.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            guard line.hasPrefix("@@") else { break }
+            result.append(String(line))
         }
         return result
     }

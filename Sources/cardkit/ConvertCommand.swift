@@ -1,0 +1,256 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+/// What `convert --to` can produce.
+enum ConvertTarget: String, ExpressibleByArgument, CaseIterable {
+    case v1, v2, v3, png, charx, book, worldinfo, spicychat, chattr, nextchat, characterai
+
+    /// The spec for the card targets.
+    var cardSpec: CardSpec? {
+        switch self {
+        case .v1: .v1
+        case .v2: .v2
+        case .v3: .v3
+        default: nil
+        }
+    }
+
+    /// Whether the target is another platform's format.
+    var isPlatform: Bool { [.spicychat, .chattr, .nextchat, .characterai].contains(self) }
+}
+
+/// One converted input, ready to be written.
+struct ConvertOutput {
+    /// The output file's bytes.
+    var bytes: [UInt8]
+    /// The output file's extension, without the dot (`json`, `png`, `charx`).
+    var fileExtension: String
+    /// Repairs, moves and losses, printed on standard error.
+    var diagnostics: [Diagnostic]
+    /// A machine-readable loss report, for `--report`.
+    var report: JSONValue? = nil
+    /// Whether anything was lost, for `--fail-on-loss`.
+    var lossy: Bool = false
+    /// Extra files to write beside the output (for example persona avatars), by file name.
+    var companions: [(name: String, bytes: [UInt8])] = []
+}
+
+/// `cardkit convert`: cards between specs, containers and platforms.
+struct ConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert cards between V1, V2 and V3, into PNG or CharX, or to another platform's format.",
+        discussion: """
+            One input without -o writes to standard output. With several inputs, use --out-dir: each output is \
+            named after its input. One bad file never stops a batch: it is reported and the rest are converted.
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .long, help: "The output: \(ConvertTarget.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var to: ConvertTarget
+
+    @Option(name: [.short, .customLong("output")], help: "Write the output to this file ('-' for standard output).")
+    var output: String?
+
+    @Option(name: .long, help: "Write each output into this directory.")
+    var outDir: String?
+
+    @Flag(help: "Pretty-print JSON output (2-space indent).")
+    var pretty = false
+
+    @Flag(help: "Also write the six V1 fields at the root of V2/V3 cards, as SillyTavern does.")
+    var withV1Fields = false
+
+    @Option(help: "The image to embed the card into, for --to png (default: the input's own PNG, else a drawn avatar).")
+    var image: String?
+
+    @Option(help: "Write the full loss report of every input as JSON to this file.")
+    var report: String?
+
+    @Flag(help: "Exit with status 1 when anything was lost in the conversion.")
+    var failOnLoss = false
+
+    @Flag(name: .shortAndLong, help: "Print every diagnostic, not just a one-line summary per input.")
+    var verbose = false
+
+    func validate() throws {
+        if output != nil, outDir != nil { throw ValidationError("Use either -o/--output or --out-dir, not both.") }
+        if output != nil, input.paths.count > 1 {
+            throw ValidationError("-o/--output takes one input; use --out-dir for several.")
+        }
+        if image != nil, to != .png { throw ValidationError("--image applies only to --to png.") }
+    }
+
+    func run() async throws {
+        let (inputs, missing) = input.collect()
+        var failures = missing.count
+        missing.forEach { Console.error($0.description) }
+        if outDir == nil, output == nil, inputs.count > 1 {
+            Console.error("error: \(inputs.count) inputs need --out-dir (or convert one file at a time)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        if let outDir {
+            do {
+                try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+            } catch {
+                Console.error("\(outDir): error: cannot create the output directory")
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            AtomicFile.removeLeftovers(in: URL(fileURLWithPath: outDir))
+        }
+        var reports: [JSONValue] = []
+        var anyLoss = false
+        var usedNames: Set<String> = []
+        var converted = 0
+        for item in inputs {
+            do {
+                let result = try convert(item)
+                try write(result, for: item, usedNames: &usedNames)
+                converted += 1
+                report(result.diagnostics, for: item.path)
+                anyLoss = anyLoss || result.lossy
+                if let itemReport = result.report {
+                    var record: JSONObject = ["path": .string(item.path)]
+                    record["report"] = itemReport
+                    reports.append(.object(record))
+                }
+            } catch let error as CardFileError {
+                failures += 1
+                Console.error(error.description)
+                if verbose { error.diagnostics.forEach { Console.error($0.line(for: item.path)) } }
+            } catch let error as AtomicFile.WriteError {
+                failures += 1
+                Console.error(error.description)
+            } catch {
+                failures += 1
+                Console.error("\(item.path): error: \(error)")
+            }
+        }
+        if let report {
+            let document = JSONValue.array(reports)
+            do {
+                try AtomicFile.write(JSONWriter.bytes(document, style: .pretty) + [0x0A], to: URL(fileURLWithPath: report))
+            } catch {
+                Console.error(error.description)
+                failures += 1
+            }
+        }
+        if inputs.count + missing.count > 1 {
+            Console.error("converted \(converted) of \(inputs.count + missing.count) inputs to \(to.rawValue); \(failures) failed")
+        }
+        if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
+    }
+
+    // MARK: - One input
+
+    /// Converts one input; throws a ``CardFileError`` naming it on failure.
+    func convert(_ item: CardInput) throws -> ConvertOutput {
+        if let spec = to.cardSpec {
+            let loaded = try load(item)
+            let conversion = loaded.card.converted(to: spec, options: CardConversionOptions(withV1Fields: withV1Fields))
+            let lost = conversion.diagnostics.contains { $0.code == "lost-field" }
+            return ConvertOutput(
+                bytes: jsonBytes(conversion.card.json), fileExtension: "json",
+                diagnostics: loaded.diagnostics + conversion.diagnostics, lossy: lost)
+        }
+        switch to {
+        case .png: return try convertToPNG(item)
+        case .charx, .book, .worldinfo: return try convertWithFormats(item)
+        default: return try convertForPlatform(item)
+        }
+    }
+
+    /// Loads a card, failing on error diagnostics.
+    func load(_ item: CardInput) throws(CardFileError) -> LoadedCard {
+        let loaded = try CardFileLoader.load(item, options: input.loadOptions)
+        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        if let first = errors.first {
+            throw CardFileError(
+                path: item.path, kind: .notACard,
+                reason: "invalid card: \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")",
+                diagnostics: errors)
+        }
+        return loaded
+    }
+
+    /// JSON text in the requested style, with a final newline.
+    func jsonBytes(_ value: JSONValue) -> [UInt8] {
+        JSONWriter.bytes(value, style: pretty ? .pretty : .compact) + [0x0A]
+    }
+
+    private func convertToPNG(_ item: CardInput) throws -> ConvertOutput {
+        let loaded = try load(item)
+        let v3 = loaded.card.converted(to: .v3, options: CardConversionOptions(withV1Fields: withV1Fields))
+        let v2 = v3.card.converted(to: .v2, options: CardConversionOptions(withV1Fields: withV1Fields))
+        let imageBytes: [UInt8]
+        if let image {
+            imageBytes = [UInt8](try CardInput(path: image).read())
+        } else if loaded.container == .png {
+            imageBytes = [UInt8](loaded.fileBytes)
+        } else {
+            imageBytes = try PNGDefaultAvatar.png()
+        }
+        let embedded = try PNGCardWriter.embed(
+            v2JSON: JSONWriter.bytes(v2.card.json), v3JSON: JSONWriter.bytes(v3.card.json), into: imageBytes)
+        return ConvertOutput(
+            bytes: embedded.png, fileExtension: "png",
+            diagnostics: loaded.diagnostics + v3.diagnostics + embedded.diagnostics)
+    }
+
+    // MARK: - Output
+
+    private func write(_ result: ConvertOutput, for item: CardInput, usedNames: inout Set<String>) throws {
+        if let outDir {
+            let directory = URL(fileURLWithPath: outDir)
+            var stem = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
+            if item.isStandardInput { stem = "stdin" }
+            let suffix = to.isPlatform ? ".\(to.rawValue).\(result.fileExtension)" : ".\(result.fileExtension)"
+            var name = stem + suffix
+            var counter = 2
+            while usedNames.contains(name) {
+                name = "\(stem)-\(counter)\(suffix)"
+                counter += 1
+            }
+            usedNames.insert(name)
+            let destination = directory.appendingPathComponent(name)
+            try refuseOverwritingInput(destination, item)
+            try AtomicFile.write(result.bytes, to: destination)
+            for companion in result.companions {
+                try AtomicFile.write(companion.bytes, to: directory.appendingPathComponent(companion.name))
+            }
+        } else if let output, output != "-" {
+            let destination = URL(fileURLWithPath: output)
+            try refuseOverwritingInput(destination, item)
+            try AtomicFile.write(result.bytes, to: destination)
+        } else {
+            Console.outputBytes(result.bytes)
+        }
+    }
+
+    private func refuseOverwritingInput(_ destination: URL, _ item: CardInput) throws {
+        guard !item.isStandardInput else { return }
+        if destination.standardizedFileURL.resolvingSymlinksInPath().path
+            == item.url.standardizedFileURL.resolvingSymlinksInPath().path
+        {
+            throw CardFileError(
+                path: item.path, kind: .unreadable, reason: "the output \(destination.path) would overwrite the input")
+        }
+    }
+
+    /// Prints an input's diagnostics: all of them with --verbose, else a one-line summary when there are warnings.
+    private func report(_ diagnostics: [Diagnostic], for path: String) {
+        if verbose {
+            diagnostics.forEach { Console.error($0.line(for: path)) }
+            return
+        }
+        let warnings = diagnostics.filter { $0.severity >= .warning }
+        let lost = diagnostics.filter { $0.code == "lost-field" }
+        guard !warnings.isEmpty else { return }
+        var parts = ["\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"]
+        if !lost.isEmpty { parts.append("\(lost.count) field\(lost.count == 1 ? "" : "s") lost") }
+        Console.error("\(path): \(parts.joined(separator: ", ")) (first: \(warnings[0].description)); --verbose lists all")
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The process exit statuses `cardkit` promises.
+enum ExitStatus {
+    /// Every input was fine.
+    static let success: Int32 = 0
+    /// Some input was invalid or unreadable.
+    static let invalidInput: Int32 = 1
+    /// The command line was wrong.
+    static let usage: Int32 = 2
+}
+
+/// Writes to standard output and standard error (never through the shared C `stderr`).
+enum Console {
+    /// Writes a line to standard error.
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+    }
+
+    /// Writes a line to standard output.
+    static func output(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Writes raw bytes to standard output.
+    static func outputBytes(_ bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}

@@ -1,0 +1,213 @@
+import CardKitJSON
+import CardKitTestSupport
+import Foundation
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test(arguments: [
+        "1.0", "1e5", "-0", "12345678901234567890", "0.1e-7", "-1.50E+10", "[1.0,1e5,-0]",
+        #"{"b":1,"a":2,"c":{"z":[],"y":{}}}"#, #""line\r\nbreak""#, #""😀 and \ud83d\ude00""#,
+        #""\ud800""#, #""a\udc00b\ud800""#, #""slash / and \/ escaped""#, #""tab\there \u0001""#,
+        "[true,false,null]", #"{"emoji":"🧭","cjk":"爱"}"#,
+    ])
+    func compactInputRoundTripsByteForByte(_ text: String) throws {
+        let parsed = try JSONParser.parse(text)
+        let written = JSONWriter.string(parsed.value)
+        // Escapes that JSON.stringify would not write (\/, \ud83d\ude00) are normalized; all else is identical.
+        let reparsed = try JSONParser.parse(written)
+        #expect(reparsed.value == parsed.value)
+        if !text.contains(#"\/"#) && !text.contains(#"\ud83d"#) && !text.contains(#"\u0001"#) {
+            #expect(written == text)
+        }
+    }
+
+    @Test func numbersKeepTheirLiteralText() throws {
+        let parsed = try JSONParser.parse("[1.0,1e5,-0,12345678901234567890,1.10]")
+        let literals = parsed.value.arrayValue?.compactMap { $0.numberValue?.literal }
+        #expect(literals == ["1.0", "1e5", "-0", "12345678901234567890", "1.10"])
+    }
+
+    @Test func objectKeyOrderIsKept() throws {
+        let parsed = try JSONParser.parse(#"{"zeta":1,"alpha":2,"mid":3}"#)
+        #expect(Array(parsed.value.objectValue?.keys ?? []) == ["zeta", "alpha", "mid"])
+    }
+
+    @Test func escapedSurrogatePairBecomesOneScalar() throws {
+        let parsed = try JSONParser.parse(#""\ud83d\ude00""#)
+        #expect(parsed.value == .string("😀"))
+    }
+
+    @Test func loneSurrogateIsKeptAsWritten() throws {
+        let parsed = try JSONParser.parse(#"{"k":"x\ud800y"}"#)
+        guard case .rawString(let raw)? = parsed.value["k"] else {
+            Issue.record("expected a raw string, got \(String(describing: parsed.value["k"]))")
+            return
+        }
+        #expect(raw.source == #"x\ud800y"#)
+        #expect(raw.value == "x\u{FFFD}y")
+        #expect(JSONWriter.string(parsed.value) == #"{"k":"x\ud800y"}"#)
+    }
+
+    @Test func duplicateKeysAreReportedAndTheLastWinsAtTheFirstPosition() throws {
+        let parsed = try JSONParser.parse(#"{"a":1,"b":{"c":1,"c":2},"a":3}"#)
+        #expect(JSONWriter.string(parsed.value) == #"{"a":3,"b":{"c":2}}"#)
+        #expect(parsed.warnings.map(\.kind) == [.duplicateKey, .duplicateKey])
+        #expect(parsed.warnings.map(\.pointer.description) == ["/b/c", "/a"])
+    }
+
+    @Test func byteOrderMarkIsStrippedWithAWarning() throws {
+        let parsed = try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8))
+        #expect(parsed.value == ["a": 1])
+        #expect(parsed.warnings.map(\.kind) == [.byteOrderMark])
+    }
+
+    @Test(arguments: [
+        (#"{"a":"#, JSONParseError.Kind.unexpectedEnd),
+        (#"{"a":1,}"#, .unexpectedCharacter),
+        ("[01]", .invalidNumber),
+        ("[1.]", .invalidNumber),
+        ("[1.e5]", .invalidNumber),
+        (#""bad \x escape""#, .invalidEscape),
+        ("NaN", .unexpectedCharacter),
+        ("[Infinity]", .unexpectedCharacter),
+        ("{} {}", .trailingContent),
+        ("", .empty),
+        ("\"raw\ncontrol\"", .controlCharacter),
+    ])
+    func malformedInputFailsWithTheRightKind(_ text: String, _ kind: JSONParseError.Kind) {
+        #expect {
+            try JSONParser.parse(text)
+        } throws: { error in
+            (error as? JSONParseError)?.kind == kind
+        }
+    }
+
+    @Test func invalidUTF8IsRejectedWithItsOffset() {
+        let bytes = Array(#"{"a":"ok"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        do {
+            _ = try JSONParser.parse(bytes)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .invalidUTF8)
+            #expect(error.offset == 8)
+        }
+    }
+
+    @Test func truncatedDocumentNamesLineAndColumn() {
+        do {
+            _ = try JSONParser.parse("{\n  \"a\": [1,\n")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .unexpectedEnd)
+            #expect(error.line == 3)
+            #expect(error.description.hasPrefix("line 3, column 1 (byte 13)"))
+        }
+    }
+
+    @Test func hundredThousandDeepNestingFailsCleanly() {
+        let deep = [UInt8](repeating: UInt8(ascii: "["), count: 100_000) + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000)
+        do {
+            _ = try JSONParser.parse(deep)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .depthLimitExceeded)
+            #expect(error.offset == 512)
+        }
+    }
+
+    @Test func depthLimitIsConfigurable() throws {
+        var options = JSONParseOptions()
+        options.maxDepth = 2_000
+        let deep = String(repeating: "[", count: 1_500) + String(repeating: "]", count: 1_500)
+        let parsed = try JSONParser.parse(deep, options: options)
+        #expect(JSONWriter.string(parsed.value) == deep)
+    }
+
+    @Test func overlongStringFailsWithoutBuildingIt() {
+        var options = JSONParseOptions()
+        options.maxStringBytes = 1_000
+        let text = "\"" + String(repeating: "x", count: 5_000) + "\""
+        #expect {
+            try JSONParser.parse(text, options: options)
+        } throws: { error in
+            (error as? JSONParseError)?.kind == .stringTooLong
+        }
+    }
+
+    @Test func inputSizeLimitIsEnforced() {
+        var options = JSONParseOptions()
+        options.maxInputBytes = 10
+        #expect {
+            try JSONParser.parse(#"{"name":"too long"}"#, options: options)
+        } throws: { error in
+            (error as? JSONParseError)?.kind == .inputTooLarge
+        }
+    }
+}
+
+@Suite struct JSONWriterTests {
+    @Test func prettyOutputMatchesJavaScriptLayout() throws {
+        let value = try JSONParser.parse(#"{"a":[1,{"b":[]}],"c":{},"d":"x"}"#).value
+        let expected = """
+            {
+              "a": [
+                1,
+                {
+                  "b": []
+                }
+              ],
+              "c": {},
+              "d": "x"
+            }
+            """
+        #expect(JSONWriter.string(value, style: .pretty) == expected)
+    }
+
+    @Test func sortedKeysAreDeterministic() throws {
+        let value = try JSONParser.parse(#"{"b":1,"a":{"d":1,"c":2}}"#).value
+        #expect(JSONWriter.string(value, sortKeys: true) == #"{"a":{"c":2,"d":1},"b":1}"#)
+    }
+
+    @Test func controlCharactersAreEscapedLikeJSONStringify() {
+        #expect(JSONWriter.string(.string("a\u{1}\u{8}\u{C}\t\n\r\"\\/é")) == #""a\u0001\b\f\t\n\r\"\\/é""#)
+    }
+}
+
+@Suite struct JSONPointerTests {
+    @Test func escapesRoundTrip() {
+        let pointer = JSONPointer(tokens: ["a/b", "m~n", "0"])
+        #expect(pointer.description == "/a~1b/m~0n/0")
+        #expect(JSONPointer(parsing: "/a~1b/m~0n/0") == pointer)
+    }
+
+    @Test func resolvesIntoObjectsAndArrays() throws {
+        let value = try JSONParser.parse(#"{"data":{"tags":["x","y"]}}"#).value
+        #expect(JSONPointer(parsing: "/data/tags/1")?.resolve(in: value) == .string("y"))
+        #expect(JSONPointer(parsing: "/data/tags/01")?.resolve(in: value) == nil)
+    }
+}
+
+@Suite struct JSONNumberComparisonTests {
+    @Test(arguments: [("1.0", "1", true), ("1e2", "100", true), ("-0", "0", true), ("0.1", "0.10", true), ("1", "2", false)])
+    func equalityIsByValue(_ a: String, _ b: String, _ equal: Bool) {
+        #expect(JSONNumberComparison.equal(JSONNumber(uncheckedLiteral: a), JSONNumber(uncheckedLiteral: b)) == equal)
+    }
+
+    @Test func hugeIntegersCompareExactly() {
+        let a = JSONNumber(uncheckedLiteral: "12345678901234567890")
+        let b = JSONNumber(uncheckedLiteral: "12345678901234567891")
+        #expect(JSONNumberComparison.compare(a, b) < 0)
+        #expect(!JSONNumberComparison.equal(a, b))
+    }
+}
+
+@Suite(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
+struct JSONRealCardRoundTripTests {
+    @Test(arguments: SharedFixtures.cardNames(extensions: ["json"]))
+    func realJSONRoundTripsToAnEqualValue(_ name: String) throws {
+        let data = try SharedFixtures.cardData(name)
+        let parsed = try JSONParser.parse(data)
+        let rewritten = try JSONParser.parse(JSONWriter.bytes(parsed.value, style: .pretty))
+        #expect(rewritten.value == parsed.value)
+    }
+}
