@@ -231,11 +231,11 @@ final class Evaluator {
             fail(node, "type", "expected \(names.joined(separator: " or ")), found \(instance.typeName(distinguishIntegers: true))")
             return false
         case .enumeration(let values):
-            for value in values where value.isSemanticallyEqual(to: instance) { return true }
+            for value in values where SchemaEquality.equal(value, instance) { return true }
             fail(node, "enum", "\(Self.preview(instance)) is not one of \(Self.preview(.array(values)))")
             return false
         case .constant(let value):
-            if value.isSemanticallyEqual(to: instance) { return true }
+            if SchemaEquality.equal(value, instance) { return true }
             fail(node, "const", "\(Self.preview(instance)) is not the constant \(Self.preview(value))")
             return false
         case .allOf(let children):
@@ -293,6 +293,7 @@ final class Evaluator {
             fail(node, "not", "the value must not match the schema in not")
             return false
         case .conditional(let condition, let then, let otherwise):
+            if then == nil && otherwise == nil && !track { return true }
             var sub = Annotations()
             if quietly({ descend(condition, instance, "if", nil, nil, &sub, track) }) {
                 if track { ann.merge(sub) }
@@ -528,7 +529,7 @@ final class Evaluator {
         if array.count < 2 { return nil }
         if array.count <= 16 {
             for i in 0..<array.count {
-                for j in (i + 1)..<array.count where array[i].isSemanticallyEqual(to: array[j]) { return (i, j) }
+                for j in (i + 1)..<array.count where SchemaEquality.equal(array[i], array[j]) { return (i, j) }
             }
             return nil
         }
@@ -538,7 +539,7 @@ final class Evaluator {
             semanticHash(element, into: &hasher)
             let hash = hasher.finalize()
             if let candidates = buckets[hash] {
-                for candidate in candidates where array[candidate].isSemanticallyEqual(to: element) {
+                for candidate in candidates where SchemaEquality.equal(array[candidate], element) {
                     return (candidate, offset)
                 }
             }

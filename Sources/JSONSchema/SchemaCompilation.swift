@@ -352,9 +352,8 @@ struct SchemaCompilation {
         if let condition = try single("if") {
             let then = try single("then")
             let otherwise = try single("else")
-            if then != nil || otherwise != nil {
-                node.general.append(.conditional(if: condition, then: then, else: otherwise))
-            }
+            // Without then/else, `if` still matters for its annotations (read by unevaluated*).
+            node.general.append(.conditional(if: condition, then: then, else: otherwise))
         }
 
         // Objects.
