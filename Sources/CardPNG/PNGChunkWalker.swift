@@ -125,10 +125,9 @@ enum PNGChunkWalker {
         let count = bytes.count
         if count > options.maxFileSize { throw .fileTooLarge(size: count, limit: options.maxFileSize) }
         if count < 8 {
-            if let kind = sniff(bytes) { throw .notPNG(looksLike: kind) }
             let isPrefix = (0..<count).allSatisfy { bytes[$0] == signature[$0] }
             if isPrefix && count > 0 { throw .truncated(chunkType: nil, offset: 0, needed: 8, available: count) }
-            throw .notPNG(looksLike: count == 0 ? "an empty file" : nil)
+            throw .notPNG(looksLike: count == 0 ? "an empty file" : sniff(bytes))
         }
         for i in 0..<8 where bytes[i] != signature[i] { throw .notPNG(looksLike: sniff(bytes)) }
 
