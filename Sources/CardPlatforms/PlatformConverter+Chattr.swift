@@ -1,0 +1,52 @@
+import CardKitJSON
+import CardModel
+
+extension PlatformConverter {
+    /// Card → Chattr character (`providers.md` §3.4).
+    ///
+    /// `configuration.system_prompt` is the card's `system_prompt` when it has one, otherwise description and
+    /// personality composed under headers; the scenario and the example dialogue follow under their own
+    /// headers, since Chattr has no field for either.
+    static func chattrCharacter(_ context: inout CardLossContext) -> ChattrCharacter {
+        let card = context.card
+        context.handle("name", "description", "personality", "system_prompt")
+        var parts: [String]
+        if card.systemPrompt.isEmpty {
+            parts = [
+                card.description,
+                card.personality.isEmpty ? "" : TextComposer.section("Personality", card.personality),
+            ]
+        } else {
+            parts = [card.systemPrompt]
+        }
+        if !card.scenario.isEmpty { parts.append(TextComposer.section("Scenario", card.scenario)) }
+        if !card.messageExamples.isEmpty {
+            parts.append("Example dialogue:\n" + card.messageExamples)
+        }
+        context.merge(
+            "scenario", into: "configuration.system_prompt",
+            "Chattr has no scenario field; appended to the system prompt under \"Scenario:\"")
+        context.merge(
+            "mes_example", into: "configuration.system_prompt",
+            "Chattr has no example-dialogue field; appended to the system prompt under \"Example dialogue:\"")
+
+        var avatarURL: String? = nil
+        if let avatar = context.avatar {
+            if CardLossContext.isWebURL(avatar) {
+                avatarURL = avatar
+            } else {
+                if let (index, uri) = context.mainIconURI(), uri == avatar {
+                    context.usedAssets.insert(index)
+                    context.report.append(
+                        .dropped, context.pointer("assets").appending(index),
+                        "Chattr has no avatar upload; `avatar_url` takes only an http(s) URL")
+                }
+                context.avatar = nil
+            }
+        }
+        context.drop("first_mes", "Chattr characters have no greeting")
+        return ChattrCharacter(
+            name: card.name, description: card.description, personality: card.personality, avatarURL: avatarURL,
+            configuration: ChattrCharacter.Configuration(systemPrompt: TextComposer.join(parts)))
+    }
+}

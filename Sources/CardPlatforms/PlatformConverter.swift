@@ -1,0 +1,317 @@
+import CardKitJSON
+import CardModel
+
+/// Converts cards and personas into platform objects, with a report of every loss.
+///
+/// Pipeline for a card:
+/// 1. Normalize the card to V3 (``Card/converted(to:options:)``), so every spec converts the same way.
+/// 2. Map the fields the platform holds (`providers.md` §2.9, §3.4, §4.4, §5.5), enforcing its limits; each
+///    merge, cut, coercion and unmet limit is reported at the field's pointer in the **original** document.
+/// 3. Report every remaining non-empty field, `extensions` key, extra asset and non-card root key as dropped.
+///
+/// ```swift
+/// let card = try CardReader.read(bytes).card
+/// let result = PlatformConverter.convert(card, to: .spicychat)
+/// print(result.report.summary)  // "spicychat: 3 losses (2 dropped, 1 merged)"
+/// ```
+public enum PlatformConverter {
+    /// Converts a card of any spec for a platform.
+    /// - Parameters:
+    ///   - card: The card, as read.
+    ///   - platform: The target platform.
+    /// - Returns: The platform object and its loss report.
+    public static func convert(_ card: Card, to platform: Platform) -> PlatformConversion {
+        convert(card, to: platform, options: PlatformConversionOptions())
+    }
+
+    /// Converts a card of any spec for a platform, with options.
+    /// - Parameters:
+    ///   - card: The card, as read.
+    ///   - platform: The target platform.
+    ///   - options: Avatar, visibility and other choices.
+    /// - Returns: The platform object and its loss report.
+    public static func convert(_ card: Card, to platform: Platform, options: PlatformConversionOptions)
+        -> PlatformConversion
+    {
+        var context = CardLossContext(original: card, platform: platform, options: options)
+        let output: JSONValue
+        switch platform {
+        case .spicychat: output = spicychatCharacter(&context).jsonValue
+        case .chattr: output = chattrCharacter(&context).jsonValue
+        case .nextchat: output = nextChatRequest(&context).jsonValue
+        case .characterai: output = characterAICharacter(&context).jsonValue
+        }
+        context.reportRemaining()
+        return PlatformConversion(output: output, report: context.report, avatar: context.avatar)
+    }
+
+    /// Converts a persona for a platform that has personas (Spicychat, Character.AI).
+    /// - Parameters:
+    ///   - persona: The persona.
+    ///   - platform: The target platform.
+    /// - Returns: The platform persona and its loss report.
+    /// - Throws: ``PlatformError/personasNotSupported(_:)`` for Chattr and NextChat, which have no personas.
+    public static func convert(_ persona: Persona, to platform: Platform) throws(PlatformError) -> PlatformConversion {
+        try convert(persona, to: platform, options: PlatformConversionOptions())
+    }
+
+    /// Converts a persona for a platform that has personas, with options.
+    /// - Throws: ``PlatformError/personasNotSupported(_:)`` for Chattr and NextChat.
+    public static func convert(_ persona: Persona, to platform: Platform, options: PlatformConversionOptions)
+        throws(PlatformError) -> PlatformConversion
+    {
+        guard platform.supportsPersonas else { throw .personasNotSupported(platform) }
+        var report = LossReport(platform: platform)
+        let avatar = options.avatar ?? persona.avatar
+        let output: JSONValue
+        switch platform {
+        case .spicychat:
+            output = SpicychatPersona(
+                name: persona.name, highlights: persona.description, avatar: avatar, isDefault: persona.isDefault
+            ).jsonValue
+        default:
+            var name = persona.name
+            let clipped = TextComposer.clip(name, to: CharacterAILimits.name.upperBound)
+            if clipped.cut {
+                name = clipped.text
+                report.append(
+                    .truncated, JSONPointer(tokens: ["name"]),
+                    "Character.AI persona names hold at most 20 characters; cut to \"\(name)\"", target: "name")
+            } else if TextComposer.length(name) < CharacterAILimits.name.lowerBound {
+                report.append(
+                    .limit, JSONPointer(tokens: ["name"]),
+                    "Character.AI persona names need at least 3 characters; \"\(name)\" will be rejected", target: "name")
+            }
+            let definition = TextComposer.clip(persona.description, to: CharacterAILimits.personaDefinitionMax)
+            if definition.cut {
+                report.append(
+                    .truncated, JSONPointer(tokens: ["description"]),
+                    "Character.AI persona definitions hold at most 750 characters; \(TextComposer.length(persona.description) - 750) characters cut",
+                    target: "definition")
+            }
+            let identifier = options.characterAIIdentifier ?? StableIdentifier.make(for: persona.json)
+            output = CharacterAIPersona(
+                name: name, definition: definition.text, identifier: identifier, isDefault: persona.isDefault
+            ).jsonValue
+        }
+        reportPersonaRemainder(persona, into: &report)
+        return PlatformConversion(output: output, report: report, avatar: avatar)
+    }
+
+    /// Reports the persona fields neither persona platform holds.
+    private static func reportPersonaRemainder(_ persona: Persona, into report: inout LossReport) {
+        let name = report.platform.displayName
+        for (key, value) in persona.document {
+            let pointer = JSONPointer(tokens: [key])
+            switch key {
+            case "type", "version", "name", "description", "avatar": continue
+            case "title":
+                if !value.isEmptyValue { report.append(.dropped, pointer, "\(name) personas have no title") }
+            case "extensions":
+                for (extensionKey, extensionValue) in value.objectValue ?? JSONObject() {
+                    let extensionPointer = pointer.appending(extensionKey)
+                    guard extensionKey == Persona.sillyTavernKey, let st = extensionValue.objectValue else {
+                        if !extensionValue.isEmptyValue {
+                            report.append(.dropped, extensionPointer, "\(name) personas have no extension data")
+                        }
+                        continue
+                    }
+                    for (stKey, stValue) in st {
+                        let stPointer = extensionPointer.appending(stKey)
+                        switch stKey {
+                        case "avatar_id", "is_default": continue
+                        case "position", "depth", "role":
+                            let defaults: [String: Int] = ["position": 0, "depth": 2, "role": 0]
+                            if stValue.numberValue?.intValue == defaults[stKey] { continue }
+                            report.append(
+                                .dropped, stPointer,
+                                "\(name) personas have no prompt placement (SillyTavern `\(stKey)`)")
+                        case "lorebook":
+                            if !stValue.isEmptyValue { report.append(.dropped, stPointer, "\(name) personas have no lorebook") }
+                        case "connections":
+                            if !stValue.isEmptyValue {
+                                report.append(
+                                    .dropped, stPointer,
+                                    "\(name) personas cannot be bound to characters when they are created")
+                            }
+                        default:
+                            if !stValue.isEmptyValue {
+                                report.append(.dropped, stPointer, "\(name) personas have no field for SillyTavern `\(stKey)`")
+                            }
+                        }
+                    }
+                }
+            default:
+                if !value.isEmptyValue { report.append(.dropped, pointer, "\(name) personas have no field for `\(key)`") }
+            }
+        }
+    }
+}
+
+// MARK: - Card loss bookkeeping
+
+/// Tracks which card fields a mapping used, and reports the rest at their original pointers (internal).
+struct CardLossContext {
+    let original: Card
+    /// The card normalized to V3.
+    let card: Card
+    let platform: Platform
+    let options: PlatformConversionOptions
+    var report: LossReport
+    /// Fields the mapping has dealt with (carried or reported).
+    private(set) var handled: Set<String> = []
+    /// `extensions` keys the mapping consumed.
+    var consumedExtensions: Set<String> = []
+    /// Indices of assets the mapping used.
+    var usedAssets: Set<Int> = []
+    /// The avatar reference chosen for the output.
+    var avatar: String?
+
+    init(original: Card, platform: Platform, options: PlatformConversionOptions) {
+        self.original = original
+        self.card = original.spec == .v3 && original.shape == .v3 ? original : original.converted(to: .v3).card
+        self.platform = platform
+        self.options = options
+        self.report = LossReport(platform: platform)
+        self.avatar = options.avatar
+        if avatar == nil, let (index, uri) = mainIconURI(), uri.hasPrefix("data:") || Self.isWebURL(uri) {
+            avatar = uri
+            usedAssets.insert(index)
+        }
+    }
+
+    static func isWebURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
+
+    /// The index and URI of the main icon asset, when the card lists one.
+    func mainIconURI() -> (Int, String)? {
+        guard let assets = card.fields["assets"]?.arrayValue else { return nil }
+        for (index, value) in assets.enumerated() {
+            let asset = CardAsset(object: value.objectValue ?? JSONObject())
+            if asset.type == "icon", asset.name == "main" || assets.count == 1 { return (index, asset.uri) }
+        }
+        return nil
+    }
+
+    /// The pointer of a card field in the original document.
+    func pointer(_ field: String) -> JSONPointer {
+        switch original.shape {
+        case .v1:
+            return JSONPointer(tokens: [field == "creator_notes" ? "creatorcomment" : field])
+        case .flatV2:
+            return JSONPointer(tokens: [field])
+        case .v2, .v3, .unknownSpec:
+            if original.fields[field] == nil,
+                original.extensions[CardFields.v3StashKey]?.objectValue?["fields"]?.objectValue?[field] != nil
+            {
+                return JSONPointer(tokens: ["data", "extensions", CardFields.v3StashKey, "fields", field])
+            }
+            return JSONPointer(tokens: ["data", field])
+        }
+    }
+
+    /// The pointer of an `extensions` key in the original document.
+    func extensionPointer(_ key: String) -> JSONPointer {
+        original.shape == .v1 ? JSONPointer(tokens: ["extensions", key]) : pointer("extensions").appending(key)
+    }
+
+    /// Marks fields as dealt with.
+    mutating func handle(_ fields: String...) { handled.formUnion(fields) }
+
+    /// Whether a field has a non-empty value.
+    func has(_ field: String) -> Bool { !(card.fields[field]?.isEmptyValue ?? true) }
+
+    mutating func add(_ kind: LossEntry.Kind, _ field: String, _ reason: String, target: String? = nil) {
+        report.append(kind, pointer(field), reason, target: target)
+    }
+
+    /// Reports a field as merged into `target` when it is non-empty, and marks it handled.
+    mutating func merge(_ field: String, into target: String, _ reason: String) {
+        handle(field)
+        if has(field) { add(.merged, field, reason, target: target) }
+    }
+
+    /// Reports a field as dropped when it is non-empty, and marks it handled.
+    mutating func drop(_ field: String, _ reason: String) {
+        handle(field)
+        if has(field) { add(.dropped, field, reason) }
+    }
+
+    /// Reports every field, extension, asset and root key the mapping did not deal with.
+    mutating func reportRemaining() {
+        let name = platform.displayName
+        for (key, value) in card.fields where !handled.contains(key) {
+            switch key {
+            case "extensions":
+                for (extensionKey, extensionValue) in value.objectValue ?? JSONObject()
+                where !consumedExtensions.contains(extensionKey) && !extensionValue.isEmptyValue {
+                    report.append(
+                        .dropped, extensionPointer(extensionKey),
+                        "\(name) has no place for extension data (`extensions.\(extensionKey)`)")
+                }
+            case "assets":
+                for (index, asset) in (value.arrayValue ?? []).enumerated() where !usedAssets.contains(index) {
+                    let object = CardAsset(object: asset.objectValue ?? JSONObject())
+                    if object.uri == "ccdefault:" { continue }
+                    report.append(
+                        .dropped, pointer("assets").appending(index),
+                        "\(name) has no place for the \(object.type.isEmpty ? "untyped" : object.type) asset `\(object.name)`")
+                }
+            default:
+                guard !value.isEmptyValue else { continue }
+                report.append(.dropped, pointer(key), Self.dropReason(key, platform: platform))
+            }
+        }
+        for (key, value) in card.document where !["spec", "spec_version", "data"].contains(key) {
+            if value.isEmptyValue { continue }
+            if key == "creatorcomment", CardFieldDefaultsBridge.text(value) == card.creatorNotes { continue }
+            if key == "tags", original.shape == .v1 || CardFieldDefaultsBridge.texts(value) == card.tags { continue }
+            report.append(.dropped, JSONPointer(tokens: [key]), "`\(key)` is not a card field; \(name) has no place for it")
+        }
+    }
+
+    /// Why a card field is dropped, in the words of `providers.md`.
+    static func dropReason(_ field: String, platform: Platform) -> String {
+        let name = platform.displayName
+        switch field {
+        case "alternate_greetings": return "\(name) has a single greeting; alternate greetings are not carried"
+        case "group_only_greetings": return "\(name) has no group-only greetings"
+        case "character_book":
+            return platform == .spicychat
+                ? "Spicychat lorebooks exist, but no write API is known; the lorebook is not carried"
+                : "\(name) has no lorebook; the character book is not carried"
+        case "system_prompt": return "\(name) has no system prompt field"
+        case "post_history_instructions": return "\(name) has no post-history instructions"
+        case "first_mes": return "\(name) characters have no greeting"
+        case "mes_example": return "\(name) has no example-dialogue field"
+        case "scenario": return "\(name) has no scenario field"
+        case "tags": return "\(name) has no tags"
+        case "creator_notes": return "\(name) has no creator notes"
+        case "creator": return "\(name) has no creator field"
+        case "character_version": return "\(name) has no character version"
+        case "nickname": return "\(name) has no nickname field"
+        case "creator_notes_multilingual": return "\(name) has no multilingual creator notes"
+        case "source": return "\(name) has no source list"
+        case "creation_date", "modification_date": return "\(name) sets its own dates"
+        default: return "`\(field)` is not a \(name) field"
+        }
+    }
+}
+
+/// Lenient readings matching `Card`'s accessors, for comparing root copies with `data` (internal).
+enum CardFieldDefaultsBridge {
+    static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .rawString(let raw): return raw.value
+        case .number(let number): return number.literal
+        default: return nil
+        }
+    }
+
+    static func texts(_ value: JSONValue) -> [String]? {
+        if let text = value.stringValue {
+            return text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
+        return value.arrayValue?.compactMap(text)
+    }
+}
