@@ -12,6 +12,8 @@
 /// Not supported (``JSONSchemaError/Kind/invalidRegularExpression`` at compile time):
 /// - look-behind assertions `(?<=…)` and `(?<!…)`: Swift `Regex` does not implement them;
 /// - identity escapes of ASCII letters that ECMA-262 rejects in Unicode mode (`\a`, `\e`, `\z`, `\Z`, `\A`, …);
+/// - character-class ranges whose bounds are Unicode space separators (`[\u2000-\u200A]`): Swift rejects such
+///   bounds ("invalid bound for character class range");
 /// - the `v`-flag set notation and modifiers such as `(?i:…)` follow Swift's reading, not ECMA-262's.
 struct ECMARegex: @unchecked Sendable {
     // Regex<AnyRegexOutput> is not Sendable; it is immutable after construction and only matched.
@@ -52,7 +54,8 @@ struct ECMARegex: @unchecked Sendable {
     // MARK: - Translation
 
     private static let whitespace =
-        "\\t\\n\\u{B}\\f\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}"
+        "\\t\\n\\u{B}\\f\\r \\u{A0}\\u{1680}\\u{2000}\\u{2001}\\u{2002}\\u{2003}\\u{2004}\\u{2005}\\u{2006}"
+        + "\\u{2007}\\u{2008}\\u{2009}\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}"
     private static let wordClass = "a-zA-Z0-9_"
 
     private static func hex(_ value: UInt32) -> String { "\\u{" + String(value, radix: 16, uppercase: true) + "}" }

@@ -1,4 +1,5 @@
 import CardKitJSON
+import Foundation
 
 /// One step of an instance location, turned into text only when an error is recorded (internal).
 enum PathToken {
@@ -607,6 +608,20 @@ final class Evaluator {
             if regex.search(string) { return true }
             fail(node, "pattern", "the string does not match the pattern /\(regex.source)/")
             return false
+        case .content(let encoding, let mediaType):
+            var bytes = Array(string.utf8)
+            if encoding == "base64" {
+                guard let decoded = Data(base64Encoded: string) else {
+                    fail(node, "contentEncoding", "the string is not valid base64")
+                    return false
+                }
+                bytes = Array(decoded)
+            }
+            if mediaType == "application/json", (try? JSONParser.parse(bytes)) == nil {
+                fail(node, "contentMediaType", "the content is not a JSON document")
+                return false
+            }
+            return true
         case .format(let name, let check):
             if check(string) { return true }
             fail(node, "format", "the string is not a valid \(name)")

@@ -267,6 +267,14 @@ struct SchemaCompilation {
             guard let source = value.stringValue else { throw invalid(at("pattern"), "pattern must be a string") }
             node.string.append(.pattern(try regex(source, at("pattern"))))
         }
+        if dialect.draft == .draft7 {
+            // Draft-07 lets implementations assert contentEncoding/contentMediaType; later drafts only annotate.
+            let encoding = object["contentEncoding"]?.stringValue?.lowercased()
+            let mediaType = object["contentMediaType"]?.stringValue?.lowercased()
+            if encoding == "base64" || mediaType == "application/json" {
+                node.string.append(.content(encoding: encoding, mediaType: mediaType))
+            }
+        }
         if let value = object["minItems"] { node.array.append(.minItems(try nonNegativeInteger(value, at("minItems"), "minItems"))) }
         if let value = object["maxItems"] { node.array.append(.maxItems(try nonNegativeInteger(value, at("maxItems"), "maxItems"))) }
         if let value = object["uniqueItems"] {
@@ -379,7 +387,8 @@ struct SchemaCompilation {
         }
         if hasProperties { node.object.append(.properties(properties)) }
         if let child = try single("propertyNames") { node.object.append(.propertyNames(child)) }
-        if isDraft7 {
+        // `dependencies` is draft-07's; 2020-12 split it in two but still reads it for compatibility.
+        do {
             if let value = object["dependencies"] {
                 guard case .object(let members) = value else { throw invalid(at("dependencies"), "dependencies must be an object") }
                 var required: [(String, [String])] = []
@@ -396,7 +405,8 @@ struct SchemaCompilation {
                 if !required.isEmpty { node.object.append(.dependentRequired(keyword: "dependencies", required)) }
                 if !schemas.isEmpty { node.object.append(.dependentSchemas(keyword: "dependencies", schemas)) }
             }
-        } else if let members = try map("dependentSchemas") {
+        }
+        if !isDraft7, let members = try map("dependentSchemas") {
             node.object.append(.dependentSchemas(keyword: "dependentSchemas", members))
         }
 

@@ -145,7 +145,9 @@ struct SchemaIndex {
         "additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else",
         "unevaluatedItems", "unevaluatedProperties", "contentSchema",
     ]
-    private static let schemaMapKeywords2020: Set<String> = ["properties", "patternProperties", "$defs", "dependentSchemas"]
+    private static let schemaMapKeywords2020: Set<String> = [
+        "properties", "patternProperties", "$defs", "dependentSchemas", "dependencies",
+    ]
     private static let schemaArrayKeywords2020: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
     private static let singleSchemaKeywords7: Set<String> = [
         "additionalItems", "additionalProperties", "propertyNames", "contains", "not", "if", "then", "else", "items",

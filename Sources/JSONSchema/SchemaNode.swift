@@ -91,6 +91,7 @@ enum Keyword: Sendable {
     case maxLength(Int)
     case pattern(ECMARegex)
     case format(name: String, check: @Sendable (String) -> Bool)
+    case content(encoding: String?, mediaType: String?)
     case minItems(Int)
     case maxItems(Int)
     case uniqueItems
