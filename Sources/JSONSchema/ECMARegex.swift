@@ -207,6 +207,19 @@ struct ECMARegex: @unchecked Sendable {
                 {
                     throw Failure(message: "look-behind assertions are not supported by Swift Regex")
                 }
+                if !inClass, i + 1 < scalars.count, scalars[i + 1] == "?" {
+                    // ECMA-262 groups: (?: (?= (?! (?<name> and modifier groups (?ims-ims:…).
+                    let next = i + 2 < scalars.count ? scalars[i + 2] : " "
+                    if next == "<" || next == ":" || next == "=" || next == "!" {
+                        out += "("
+                        break
+                    }
+                    var k = i + 2
+                    while k < scalars.count, "ims-".unicodeScalars.contains(scalars[k]) { k += 1 }
+                    guard k > i + 2, k < scalars.count, scalars[k] == ":" else {
+                        throw Failure(message: "(?\(next) is not an ECMA-262 group")
+                    }
+                }
                 out += "("
             default:
                 out.unicodeScalars.append(c)

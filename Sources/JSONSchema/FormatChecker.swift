@@ -104,36 +104,42 @@ enum FormatChecker {
     }
 
     static func isDuration(_ string: String) -> Bool {
+        // RFC 3339 appendix A: P (weeks alone | date [time] | time); date = D | M[D] | Y[M[D]];
+        // time = T (H[M[S]] | M[S] | S).
         let b = Array(string.utf8)
         guard b.first == 80, b.count > 1 else { return false }
+        var elements: [(unit: UInt8, time: Bool)] = []
         var i = 1
         var inTime = false
-        var lastRank = -1
-        var sawAny = false
-        var sawWeek = false
-        var sawTimeElement = false
-        let dateUnits: [UInt8: Int] = [89: 0, 77: 1, 87: 2, 68: 3]
-        let timeUnits: [UInt8: Int] = [72: 4, 77: 5, 83: 6]
         while i < b.count {
             if b[i] == 84 {
                 guard !inTime else { return false }
                 inTime = true
                 i += 1
+                guard i < b.count else { return false }
                 continue
             }
             let start = i
             while i < b.count, isDigit(b[i]) { i += 1 }
             guard i > start, i < b.count else { return false }
-            guard let rank = (inTime ? timeUnits : dateUnits)[b[i]], rank > lastRank else { return false }
-            if rank == 2 { sawWeek = true }
-            lastRank = rank
-            sawAny = true
-            if inTime { sawTimeElement = true }
+            elements.append((b[i], inTime))
             i += 1
         }
-        if inTime && !sawTimeElement { return false }
-        if sawWeek && lastRank != 2 { return false }
-        return sawAny
+        guard !elements.isEmpty else { return false }
+        if elements.contains(where: { $0.unit == 87 && !$0.time }) {
+            return elements.count == 1 && !inTime
+        }
+        let dateOrder: [UInt8] = [89, 77, 68]  // Y M D
+        let timeOrder: [UInt8] = [72, 77, 83]  // H M S
+        func contiguous(_ units: [UInt8], _ order: [UInt8]) -> Bool {
+            guard let first = units.first, let startIndex = order.firstIndex(of: first) else { return units.isEmpty }
+            guard startIndex + units.count <= order.count else { return false }
+            return Array(order[startIndex..<(startIndex + units.count)]) == units
+        }
+        let dateUnits = elements.filter { !$0.time }.map(\.unit)
+        let timeUnits = elements.filter { $0.time }.map(\.unit)
+        if inTime && timeUnits.isEmpty { return false }
+        return contiguous(dateUnits, dateOrder) && contiguous(timeUnits, timeOrder)
     }
 
     // MARK: - Internet names and addresses
@@ -342,7 +348,10 @@ enum FormatChecker {
             }
         }
         if international {
-            for scalar in string.unicodeScalars where !scalar.isASCII {
+            // Private-use characters (iprivate) are allowed only in the query.
+            var outsideQuery = uri
+            outsideQuery.query = nil
+            for scalar in outsideQuery.text.unicodeScalars where !scalar.isASCII {
                 let v = scalar.value
                 if (0xE000...0xF8FF).contains(v) || v >= 0xF0000 || (0xFFF0...0xFFFF).contains(v) { return false }
             }
@@ -435,6 +444,10 @@ enum FormatChecker {
                 inExpression = true
             } else if character == "}" {
                 return false
+            } else if let scalar = character.unicodeScalars.first, scalar.value <= 0x20 || scalar.value == 0x7F
+                || "\"<>\\^`|".unicodeScalars.contains(scalar)
+            {
+                return false
             }
         }
         return !inExpression
@@ -450,10 +463,12 @@ enum FormatChecker {
                 name = name.dropLast()
             } else if let colon = name.firstIndex(of: ":") {
                 let length = name[name.index(after: colon)...]
-                guard !length.isEmpty, length.count <= 4, length.utf8.allSatisfy(isDigit) else { return false }
+                guard !length.isEmpty, length.count <= 4, length.utf8.allSatisfy(isDigit), length.first != "0" else {
+                    return false
+                }
                 name = name[..<colon]
             }
-            guard !name.isEmpty,
+            guard !name.isEmpty, !name.contains(".."), name.first != ".", name.last != ".",
                 name.utf8.allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 95 || $0 == 46 || $0 == 37 })
             else { return false }
         }
