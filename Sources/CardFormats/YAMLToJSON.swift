@@ -1,0 +1,94 @@
+import CardKitJSON
+import Foundation
+import Yams
+
+/// Converts YAML to the lossless JSON value, with bounds on size, node count (alias expansion) and depth.
+enum YAMLToJSON {
+    /// Limits for one YAML document.
+    struct Limits {
+        var maxBytes = 16 << 20
+        var maxNodes = 1_000_000
+        var maxDepth = 256
+    }
+
+    static func convert(_ bytes: some Collection<UInt8>, limits: Limits = .init()) throws(CardFormatError) -> JSONValue {
+        guard bytes.count <= limits.maxBytes else { throw .tooLarge(size: bytes.count, limit: limits.maxBytes) }
+        var array = Array(bytes)
+        if array.starts(with: [0xEF, 0xBB, 0xBF]) { array.removeFirst(3) }
+        guard let text = String(validating: array, as: UTF8.self) else {
+            throw .invalidYAML(line: nil, column: nil, reason: "the text is not valid UTF-8")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw Self.describe(error)
+        } catch {
+            throw .invalidYAML(line: nil, column: nil, reason: String(describing: error))
+        }
+        guard let node else { return .null }
+        var budget = limits.maxNodes
+        return try convert(node, depth: 0, budget: &budget, limits: limits)
+    }
+
+    private static func convert(_ node: Node, depth: Int, budget: inout Int, limits: Limits) throws(CardFormatError)
+        -> JSONValue
+    {
+        budget -= 1
+        if budget < 0 { throw .tooComplex(reason: "the YAML expands to more than \(limits.maxNodes) nodes") }
+        if depth > limits.maxDepth { throw .tooComplex(reason: "the YAML nests deeper than \(limits.maxDepth) levels") }
+        switch node {
+        case .scalar(let scalar):
+            switch node.tag.description {
+            case Tag.Name.null.rawValue: return .null
+            case Tag.Name.bool.rawValue: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
+            case Tag.Name.int.rawValue:
+                if isJSONInteger(scalar.string) { return .number(JSONNumber(uncheckedLiteral: scalar.string)) }
+                return node.int.map { .number(JSONNumber($0)) } ?? .string(scalar.string)
+            case Tag.Name.float.rawValue:
+                if let value = node.float, value.isFinite { return .number(JSONNumber(value)) }
+                return .string(scalar.string)
+            default: return .string(scalar.string)
+            }
+        case .mapping(let mapping):
+            var object = JSONObject()
+            for (key, value) in mapping {
+                let name: String
+                if case .scalar(let scalar) = key {
+                    name = scalar.string
+                } else {
+                    name = JSONWriter.string(try convert(key, depth: depth + 1, budget: &budget, limits: limits))
+                }
+                object[name] = try convert(value, depth: depth + 1, budget: &budget, limits: limits)
+            }
+            return .object(object)
+        case .sequence(let sequence):
+            var array: [JSONValue] = []
+            for element in sequence {
+                array.append(try convert(element, depth: depth + 1, budget: &budget, limits: limits))
+            }
+            return .array(array)
+        default:
+            // Yams 6 adds `.alias` nodes; `compose` resolves aliases, so none should reach here.
+            throw .invalidYAML(line: node.mark?.line, column: node.mark?.column, reason: "an unresolved alias")
+        }
+    }
+
+    private static func isJSONInteger(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if digits.hasPrefix("-") { digits = digits.dropFirst() }
+        guard let first = digits.first, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return first != "0" || digits.count == 1
+    }
+
+    private static func describe(_ error: YamlError) -> CardFormatError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return .invalidYAML(line: mark.line, column: mark.column, reason: problem)
+        case .composer(_, let problem, let mark, _):
+            return .invalidYAML(line: mark.line, column: mark.column, reason: problem)
+        default:
+            return .invalidYAML(line: nil, column: nil, reason: String(describing: error))
+        }
+    }
+}
