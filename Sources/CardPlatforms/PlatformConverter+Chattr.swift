@@ -45,8 +45,35 @@ extension PlatformConverter {
             }
         }
         context.drop("first_mes", "Chattr characters have no greeting")
-        return ChattrCharacter(
+        var character = ChattrCharacter(
             name: card.name, description: card.description, personality: card.personality, avatarURL: avatarURL,
             configuration: ChattrCharacter.Configuration(systemPrompt: TextComposer.join(parts)))
+        if let stash = card.extensions[PlatformImporter.chattrStashKey]?.objectValue {
+            restoreChattrStash(stash, into: &character, context: &context)
+        }
+        return character
+    }
+
+    /// Puts back the Chattr values ``PlatformImporter`` kept under `extensions.chattr`.
+    private static func restoreChattrStash(
+        _ stash: JSONObject, into character: inout ChattrCharacter, context: inout CardLossContext
+    ) {
+        context.consumedExtensions.insert(PlatformImporter.chattrStashKey)
+        var object = stash
+        object["name"] = .string(character.name)
+        if let configuration = stash["configuration"]?.objectValue {
+            var merged = configuration
+            merged["system_prompt"] = .string(character.configuration.systemPrompt)
+            object["configuration"] = .object(merged)
+        }
+        guard let restored = try? ChattrCharacter(json: .object(object)) else { return }
+        character.id = restored.id
+        if character.avatarURL == nil { character.avatarURL = restored.avatarURL }
+        character.voiceModel = restored.voiceModel
+        character.capabilities = restored.capabilities
+        character.configuration.temperature = restored.configuration.temperature
+        character.configuration.maxTokens = restored.configuration.maxTokens
+        character.configuration.additional = restored.configuration.additional
+        character.additional = restored.additional
     }
 }
