@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CardSchemasTests", dependencies: ["CardSchemas", "CardKitTestSupport"]),
         .testTarget(name: "CardPlatformsTests", dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport"]),
         .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
-        .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKitTestSupport"]),
+        .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
     ]
 )
 
@@ -83,6 +83,10 @@ if includeUpload {
     package.dependencies.append(contentsOf: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ])
     package.products.append(contentsOf: [
         .library(name: "CardKitUpload", targets: ["CardKitUpload"]),
@@ -95,11 +99,20 @@ if includeUpload {
             dependencies: [
                 "CardKitJSON", "CardModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
             name: "FakeProviderServer",
-            dependencies: ["CardKitJSON", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "CardKitJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Sources/FakeProviders/FakeProviderServer"
         ),
         // CLI

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What the loopback fake providers serve and which faults they inject.
+public struct FakeProviderConfiguration: Sendable {
+    /// The address to bind (loopback only).
+    public var host: String = "127.0.0.1"
+    /// The port; 0 picks an ephemeral one (read it from ``RunningFakeProviders/port``).
+    public var port: Int = 0
+    /// The Bearer token the fake Spicychat accepts.
+    public var spicychatToken: String = "fake-spicychat-token"
+    /// The API key the fake Chattr accepts.
+    public var chattrAPIKey: String = "fake-chattr-key"
+    /// The token the fake NextChat accepts.
+    public var nextchatToken: String = "fake-nextchat-token"
+    /// The probability (0...1) that an API request gets an injected fault.
+    public var failRate: Double = 0
+    /// The faults drawn when one is injected.
+    public var faultMix: [FakeFault] = FakeFault.defaultMix
+    /// Requests per second allowed across all API routes; excess requests get 429 with `Retry-After`.
+    public var rateLimit: Int? = nil
+    /// The delay added before every API response.
+    public var latency: Duration = .zero
+    /// The `Retry-After` seconds sent with injected 429 and 503 answers.
+    public var retryAfterSeconds: Int = 0
+    /// The seed of the fault generator, so runs are reproducible.
+    public var seed: UInt64 = 0x5EED
+
+    /// The default configuration: no faults, no latency.
+    public init() {}
+}
+
+/// A fault the fake can inject into an API request.
+public enum FakeFault: String, Sendable, CaseIterable, Hashable {
+    /// 429 with `Retry-After` in seconds.
+    case rateLimitedRetryAfter = "429-retry-after"
+    /// 429 with `Retry-After` as an HTTP-date (in the past, i.e. "now").
+    case rateLimitedHTTPDate = "429-http-date"
+    /// 429 with a body hint only (the platform's own body key).
+    case rateLimitedBodyHint = "429-body-hint"
+    /// 429 with no hint at all.
+    case rateLimitedNoHint = "429-no-hint"
+    /// 500 Internal Server Error.
+    case serverError = "500"
+    /// 502 Bad Gateway.
+    case badGateway = "502"
+    /// 503 Service Unavailable with `Retry-After`.
+    case unavailable = "503"
+    /// The connection is closed before the request is applied.
+    case dropBeforeApplying = "drop-before"
+    /// The request is applied, then the connection is closed without an answer.
+    case dropAfterApplying = "drop-after"
+
+    /// The mix used by `--fail-rate`: 429s, 5xx and dropped connections.
+    public static let defaultMix: [FakeFault] = [
+        .rateLimitedRetryAfter, .rateLimitedHTTPDate, .rateLimitedBodyHint, .rateLimitedNoHint, .serverError,
+        .badGateway, .unavailable, .dropBeforeApplying, .dropAfterApplying,
+    ]
+}
+
+/// One scripted answer, queued through `POST /__debug/script` or ``RunningFakeProviders/script(_:)``, and used for
+/// the next API request that matches.
+public struct FakeScriptedFault: Sendable {
+    /// Only requests with this method match (any when nil).
+    public var method: String?
+    /// Only requests whose path starts with this match (any when nil).
+    public var pathPrefix: String?
+    /// The status to answer with (ignored for drops).
+    public var status: Int
+    /// Extra headers (for example `Retry-After`).
+    public var headers: [String: String]
+    /// The body to send (JSON or text); the platform's own error body for the status when nil.
+    public var body: String?
+    /// Drop the connection instead of answering: `"before"` or `"after"` applying the request.
+    public var drop: String?
+    /// A delay before answering, in milliseconds.
+    public var delayMilliseconds: Int
+
+    /// Creates a scripted fault.
+    public init(
+        method: String? = nil, pathPrefix: String? = nil, status: Int = 500, headers: [String: String] = [:],
+        body: String? = nil, drop: String? = nil, delayMilliseconds: Int = 0
+    ) {
+        self.method = method
+        self.pathPrefix = pathPrefix
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.drop = drop
+        self.delayMilliseconds = delayMilliseconds
+    }
+}

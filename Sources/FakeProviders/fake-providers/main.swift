@@ -1,2 +1,0 @@
-import FakeProviderServer
-print("x")
