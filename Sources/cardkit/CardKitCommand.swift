@@ -15,6 +15,7 @@ struct CardKitCommand: AsyncParsableCommand {
             InspectCommand.self,
             ExtractCommand.self,
             ConvertCommand.self,
+            PersonasCommand.self,
         ]
     )
 
@@ -32,7 +33,7 @@ struct CardKitCommand: AsyncParsableCommand {
             if code == .validationFailure {
                 let message = fullMessage(for: error)
                 if !message.isEmpty { Console.error(message) }
-                exit(ExitStatus.usage)
+                Foundation.exit(ExitStatus.usage)
             }
             exit(withError: error)
         }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+/// `cardkit personas`: user personas (SillyTavern import).
+struct PersonasCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "personas",
+        abstract: "Import user personas into CardKit persona files.",
+        subcommands: [PersonasImportCommand.self]
+    )
+}
+
+/// `cardkit personas import PATH --out-dir DIR`.
+struct PersonasImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import SillyTavern personas: one persona file per persona, avatar alongside.",
+        discussion: """
+            PATH is SillyTavern's settings.json, a personas_*.json backup, or a folder holding one (for example \
+            data/default-user). Images are read from the 'User Avatars' folder beside it (or --avatars). Each \
+            persona is written as <name>.persona.json with its image as <name>.<ext>.
+            """
+    )
+
+    @Argument(help: "settings.json, a personas_*.json backup, or a folder holding one.")
+    var path: String
+
+    @Option(name: .long, help: "The folder to write persona files into (created when missing).")
+    var outDir: String
+
+    @Option(name: .long, help: "The 'User Avatars' folder (default: the one beside PATH).")
+    var avatars: String?
+
+    @Flag(name: .shortAndLong, help: "Print every diagnostic.")
+    var verbose = false
+
+    func run() async throws {
+        var options = PersonaImportOptions()
+        options.avatarsDirectory = avatars.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let result: PersonaImportResult
+        let written: [URL]
+        do {
+            result = try SillyTavernPersonaImporter.load(from: URL(fileURLWithPath: path), options: options)
+            written = try SillyTavernPersonaImporter.write(result.personas, to: URL(fileURLWithPath: outDir, isDirectory: true))
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let warnings = result.diagnostics.filter { $0.severity >= .warning }
+        for diagnostic in verbose ? result.diagnostics : warnings { Console.error(diagnostic.line(for: path)) }
+        for url in written { Console.output(url.path) }
+        let withAvatar = result.personas.filter { $0.avatarData != nil }.count
+        Console.error("imported \(written.count) personas (\(withAvatar) with avatars) into \(outDir)")
+    }
+}
