@@ -77,7 +77,8 @@ public struct UploadEndpoint: Sendable {
     /// PATCH) are retried only when the failure proves the request was not applied (408, 425, 429); any other
     /// failure is thrown as is, and the caller must read back before sending again (see ``createWithReadBack``).
     /// - Throws: ``UploadError``, already decoded for the platform.
-    public func send(_ request: UploadRequest) async throws(UploadError) -> UploadResponse {
+    public func send(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> UploadResponse {
+        let retriesFreely = idempotent ?? request.method.isIdempotent
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
@@ -99,7 +100,7 @@ public struct UploadEndpoint: Sendable {
                 error = thrown.with(request: request.logLabel)
                 logger.log(.debug, "\(request.logLabel) -> \(error.kind) (attempt \(attempt)): \(error.message)")
             }
-            if !request.method.isIdempotent && !UploadEndpoint.provesNotApplied(error) {
+            if !retriesFreely && !UploadEndpoint.provesNotApplied(error) {
                 throw error
             }
             switch policy.decide(after: error, attempt: attempt, elapsed: clock.now - start) {
@@ -114,8 +115,8 @@ public struct UploadEndpoint: Sendable {
     }
 
     /// Sends a request and parses the body as JSON (nil for an empty body).
-    public func sendJSON(_ request: UploadRequest) async throws(UploadError) -> JSONValue? {
-        let response = try await send(request)
+    public func sendJSON(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> JSONValue? {
+        let response = try await send(request, idempotent: idempotent)
         return try UploadEndpoint.parseBody(response, label: request.logLabel)
     }
 
@@ -127,6 +128,13 @@ public struct UploadEndpoint: Sendable {
         } catch {
             throw UploadError.invalidResponse("body is not JSON: \(error)", status: response.status).with(request: label)
         }
+    }
+
+    /// Percent-escapes one path segment.
+    public static func escape(_ segment: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
     }
 
     /// Whether a failure of a non-idempotent request proves it had no effect.

@@ -1,0 +1,68 @@
+import CardKitJSON
+import Foundation
+
+/// A thin client of Chattr's documented REST API (providers.md §3): list, get and update characters.
+///
+/// Chattr has no create and no persona endpoint, so an upload updates an existing character (`PUT` is an upsert of
+/// fields on a known id); a 404 means the character does not exist and cannot be made from here.
+public struct ChattrClient: Sendable {
+    /// The request machinery.
+    public let endpoint: UploadEndpoint
+
+    /// The message of a 404 on update.
+    public static let noSuchCharacter = "no such character on Chattr (Chattr cannot create characters)"
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - baseURL: The API base (default `http://localhost:8000`).
+    ///   - apiKey: The API key, sent as `Authorization: Bearer`.
+    ///   - transport: The transport.
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        baseURL: URL = UploadProvider.chattr.defaultBaseURL, apiKey: String, transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+    ) throws(UploadError) {
+        endpoint = try UploadEndpoint(
+            provider: .chattr, baseURL: baseURL,
+            headers: [(name: "Accept", value: "application/json"), (name: "Authorization", value: "Bearer \(apiKey)")],
+            secret: apiKey, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+    }
+
+    /// `GET /api/v1/characters`: `{"characters": [CharacterSummary]}`.
+    public func listCharacters() async throws(UploadError) -> [JSONObject] {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/v1/characters"))
+        guard let array = body?["characters"]?.arrayValue else {
+            throw UploadError.invalidResponse("GET /api/v1/characters: expected {\"characters\": [...]}")
+        }
+        return array.compactMap(\.objectValue)
+    }
+
+    /// `GET /api/v1/characters/{id}`: the `CharacterDetail`.
+    public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/v1/characters/\(UploadEndpoint.escape(id))"))
+        guard let object = body?.objectValue else {
+            throw UploadError.invalidResponse("GET /api/v1/characters/\(id): expected an object")
+        }
+        return object
+    }
+
+    /// `PUT /api/v1/characters/{id}` with `{name?, description?, personality?, configuration?, ...}`.
+    ///
+    /// Any 2xx is success; when the answer has no body the character is read back with GET.
+    /// - Throws: ``UploadError/notFound`` with ``noSuchCharacter`` when the id does not exist.
+    public func updateCharacter(id: String, fields: JSONObject) async throws(UploadError) -> JSONObject {
+        var body = fields
+        _ = body.removeValue(forKey: "id")
+        let request = try endpoint.request(.put, "/api/v1/characters/\(UploadEndpoint.escape(id))", json: .object(body))
+        do {
+            if let object = try await endpoint.sendJSON(request)?.objectValue { return object }
+        } catch let error where error == .notFound {
+            throw UploadError.notFound("\(Self.noSuchCharacter): id \"\(id)\"", status: error.status, platformCode: error.platformCode)
+                .with(request: error.request ?? "")
+        }
+        return try await getCharacter(id: id)
+    }
+}

@@ -1,0 +1,140 @@
+import CardKitJSON
+import Foundation
+
+/// A page of `GET /api/characters`.
+public struct NextChatCharacterPage: Sendable {
+    /// The characters of this page.
+    public var characters: [JSONObject]
+    /// How many match in all.
+    public var total: Int
+    /// Whether more pages follow.
+    public var hasMore: Bool
+}
+
+/// A thin client of the NextChat "SillyTavern integration" API (providers.md §4.2, §4.3): list, get, create, update
+/// (optimistic `version`), delete and import characters. NextChat has no personas.
+public struct NextChatClient: Sendable {
+    /// The request machinery.
+    public let endpoint: UploadEndpoint
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - baseURL: The API base.
+    ///   - token: The JWT, sent as `Authorization: Bearer` (the document does not state the header; providers.md
+    ///     [PROP]).
+    ///   - transport: The transport.
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        baseURL: URL = UploadProvider.nextchat.defaultBaseURL, token: String, transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+    ) throws(UploadError) {
+        endpoint = try UploadEndpoint(
+            provider: .nextchat, baseURL: baseURL,
+            headers: [(name: "Accept", value: "application/json"), (name: "Authorization", value: "Bearer \(token)")],
+            secret: token, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+    }
+
+    /// `GET /api/characters?limit&offset&search`.
+    public func listCharacters(search: String? = nil, limit: Int = 50, offset: Int = 0) async throws(UploadError)
+        -> NextChatCharacterPage
+    {
+        var query = [("limit", String(limit)), ("offset", String(offset))]
+        if let search, !search.isEmpty { query.append(("search", search)) }
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/characters", query: query))
+        guard let object = body?.objectValue, let array = object["characters"]?.arrayValue else {
+            throw UploadError.invalidResponse("GET /api/characters: expected {characters, total, hasMore}")
+        }
+        return NextChatCharacterPage(
+            characters: array.compactMap(\.objectValue), total: object["total"]?.numberValue?.intValue ?? array.count,
+            hasMore: object["hasMore"]?.boolValue ?? false)
+    }
+
+    /// Finds a character by exact name (through `search`, all pages, bounded to 10,000 results).
+    public func findCharacter(name: String) async throws(UploadError) -> JSONObject? {
+        var offset = 0
+        while offset < 10_000 {
+            let page = try await listCharacters(search: name, limit: 100, offset: offset)
+            if let match = page.characters.first(where: { $0["name"]?.stringValue == name }) { return match }
+            guard page.hasMore, !page.characters.isEmpty else { return nil }
+            offset += page.characters.count
+        }
+        return nil
+    }
+
+    /// `GET /api/characters/{id}`.
+    public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/characters/\(UploadEndpoint.escape(id))"))
+        guard let object = body?.objectValue else {
+            throw UploadError.invalidResponse("GET /api/characters/\(id): expected an object")
+        }
+        return object
+    }
+
+    /// `POST /api/characters` with a `CreateCharacterRequest`. After an ambiguous failure the client searches by
+    /// name before sending again, so no duplicate is made.
+    public func createCharacter(_ request: JSONObject) async throws(UploadError) -> JSONObject {
+        let name = request["name"]?.stringValue ?? ""
+        let post = try endpoint.request(.post, "/api/characters", json: .object(request))
+        return try await endpoint.createWithReadBack(
+            "character \"\(name)\"",
+            attempt: { () async throws(UploadError) -> JSONObject in
+                guard let object = try await endpoint.sendJSON(post)?.objectValue, object["id"] != nil else {
+                    throw UploadError.invalidResponse("POST /api/characters: expected a character with an id", status: 201)
+                }
+                return object
+            },
+            readBack: { () async throws(UploadError) -> JSONObject? in try await findCharacter(name: name) })
+    }
+
+    /// `PUT /api/characters/{id}` with `Partial<CreateCharacterRequest> & {version}`.
+    ///
+    /// On 409 (stale version) the character is read again and the change re-applied once with the current version.
+    /// - Parameters:
+    ///   - id: The character id.
+    ///   - fields: The fields to change.
+    ///   - version: The version the change is based on; read with GET when nil.
+    /// - Returns: The updated character.
+    public func updateCharacter(id: String, fields: JSONObject, version: Int?) async throws(UploadError) -> JSONObject {
+        var base = version
+        if base == nil { base = try await getCharacter(id: id)["version"]?.numberValue?.intValue ?? 1 }
+        do {
+            return try await put(id: id, fields: fields, version: base ?? 1)
+        } catch let error where error == .conflict {
+            endpoint.logger.log(.info, "PUT /api/characters/\(id): version conflict; reading the current version and re-applying once")
+            let current = try await getCharacter(id: id)["version"]?.numberValue?.intValue ?? 1
+            return try await put(id: id, fields: fields, version: current)
+        }
+    }
+
+    private func put(id: String, fields: JSONObject, version: Int) async throws(UploadError) -> JSONObject {
+        var body = fields
+        body["version"] = .number(JSONNumber(version))
+        let request = try endpoint.request(.put, "/api/characters/\(UploadEndpoint.escape(id))", json: .object(body))
+        if let object = try await endpoint.sendJSON(request)?.objectValue { return object }
+        return try await getCharacter(id: id)
+    }
+
+    /// `DELETE /api/characters/{id}`.
+    public func deleteCharacter(id: String) async throws(UploadError) {
+        _ = try await endpoint.send(try endpoint.request(.delete, "/api/characters/\(UploadEndpoint.escape(id))"))
+    }
+
+    /// `POST /api/characters/import` with a raw V2/V3 card JSON (our fake's convention; the document gives no
+    /// schema). Read back by the card's name after an ambiguous failure.
+    public func importCard(_ card: JSONValue) async throws(UploadError) -> JSONObject {
+        let name = card["data"]?["name"]?.stringValue ?? card["name"]?.stringValue ?? ""
+        let post = try endpoint.request(.post, "/api/characters/import", json: card)
+        return try await endpoint.createWithReadBack(
+            "import \"\(name)\"",
+            attempt: { () async throws(UploadError) -> JSONObject in
+                guard let object = try await endpoint.sendJSON(post)?.objectValue, object["id"] != nil else {
+                    throw UploadError.invalidResponse("POST /api/characters/import: expected a character with an id", status: 201)
+                }
+                return object
+            },
+            readBack: { () async throws(UploadError) -> JSONObject? in try await findCharacter(name: name) })
+    }
+}

@@ -1,0 +1,207 @@
+import CardKitJSON
+import Foundation
+
+/// A persona as Spicychat lists it: `{id, name, avatar_url?, highlights?}` (providers.md §2.4).
+public struct SpicychatRemotePersona: Sendable, Hashable {
+    /// The persona id.
+    public var id: String
+    /// The name.
+    public var name: String
+    /// The storage key of the avatar.
+    public var avatarURL: String
+    /// The description.
+    public var highlights: String
+
+    init?(_ value: JSONValue) {
+        guard let object = value.objectValue, let id = object["id"]?.stringValue ?? object["id"]?.numberValue?.literal
+        else { return nil }
+        self.id = id
+        self.name = object["name"]?.stringValue ?? ""
+        self.avatarURL = object["avatar_url"]?.stringValue ?? ""
+        self.highlights = object["highlights"]?.stringValue ?? ""
+    }
+}
+
+/// A thin client of Spicychat's unofficial API (providers.md §2). Every endpoint was observed from the web app, not
+/// published: the base URL is configurable and the character create is isolated in ``createCharacter(_:)``.
+///
+/// Headers: `x-app-id: spicychat`, one `x-guest-userid` per client, `Authorization: Bearer <token>`.
+public struct SpicychatClient: Sendable {
+    /// The request machinery (base URL, credential, retries).
+    public let endpoint: UploadEndpoint
+    /// The transport used for the presigned S3 PUT: it carries no Spicychat header (S3 refuses a second
+    /// authentication mechanism).
+    private let uploadTransport: any UploadTransport
+
+    /// Creates a client.
+    /// - Parameters:
+    ///   - baseURL: The REST base (default `https://prod.nd-api.com`).
+    ///   - token: The Kinde access token.
+    ///   - transport: The transport (also used, without headers, for the S3 PUT).
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
+    ///   - guestUserID: The `x-guest-userid` value (a UUID by default).
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        baseURL: URL = UploadProvider.spicychat.defaultBaseURL, token: String, transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false,
+        guestUserID: String = UUID().uuidString.lowercased()
+    ) throws(UploadError) {
+        endpoint = try UploadEndpoint(
+            provider: .spicychat, baseURL: baseURL,
+            headers: [
+                (name: "Accept", value: "application/json, text/plain, */*"), (name: "x-app-id", value: "spicychat"),
+                (name: "x-guest-userid", value: guestUserID), (name: "Authorization", value: "Bearer \(token)"),
+            ],
+            secret: token, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+        uploadTransport = transport
+    }
+
+    // MARK: - Account
+
+    /// `GET /v2/users`: the account, used as a credentials check.
+    public func currentUser() async throws(UploadError) -> JSONObject {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/v2/users"))
+        guard let user = body?["user"]?.objectValue else {
+            throw UploadError.invalidResponse("GET /v2/users: expected {\"user\": {...}}")
+        }
+        return user
+    }
+
+    // MARK: - Personas
+
+    /// `GET /personas`: every persona of the account.
+    public func listPersonas() async throws(UploadError) -> [SpicychatRemotePersona] {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/personas"))
+        guard let array = body?.arrayValue else {
+            throw UploadError.invalidResponse("GET /personas: expected a JSON array")
+        }
+        return array.compactMap(SpicychatRemotePersona.init)
+    }
+
+    /// Uploads an avatar in two steps: `POST /save-image {image_type, hash}` for a storage key and a presigned URL,
+    /// then a `PUT` of the bytes to that URL with no Spicychat header.
+    /// - Parameters:
+    ///   - bytes: The image.
+    ///   - mimeType: Its type (`image/png`, ...).
+    /// - Returns: The storage key, to send as `avatar_url`.
+    public func uploadAvatar(_ bytes: [UInt8], mimeType: String) async throws(UploadError) -> String {
+        guard mimeType.hasPrefix("image/") else {
+            throw UploadError.validation("avatar type \(mimeType) is not an image", status: nil)
+        }
+        let request = try endpoint.request(
+            .post, "/save-image", json: ["image_type": .string(mimeType), "hash": .string(UploadDigest.md5Hex(bytes))])
+        // save-image is keyed by the bytes' MD5, so repeating it is harmless: send it as retryable.
+        var retryable = request
+        retryable.method = .post
+        let body = try await endpoint.sendJSON(retryable, idempotent: true)
+        guard let key = body?["key"]?.stringValue, let signed = body?["signed_url"]?.stringValue,
+            let url = URL(string: signed)
+        else {
+            throw UploadError.invalidResponse("POST /save-image: expected {key, signed_url}")
+        }
+        let put = UploadRequest(method: .put, url: url, headers: [(name: "Content-Type", value: mimeType)], body: bytes)
+        let s3 = try UploadEndpoint(
+            provider: .spicychat, baseURL: url, headers: [], secret: nil, transport: uploadTransport,
+            policy: endpoint.policy, logger: endpoint.logger, allowInsecureHTTP: true)
+        _ = try await s3.send(put)
+        return key
+    }
+
+    /// `POST /personas {name, highlights, avatar_url, is_default}`.
+    ///
+    /// Persona create is not idempotent: after an ambiguous failure the personas are listed and matched by name and
+    /// avatar key before anything is sent again (providers.md §7.2).
+    public func createPersona(
+        name: String, highlights: String, avatarKey: String?, isDefault: Bool = false
+    ) async throws(UploadError) -> SpicychatRemotePersona {
+        var body: JSONObject = ["name": .string(name), "highlights": .string(highlights)]
+        body["avatar_url"] = .string(avatarKey ?? "")
+        body["is_default"] = .bool(isDefault)
+        let request = try endpoint.request(.post, "/personas", json: .object(body))
+        return try await endpoint.createWithReadBack(
+            "persona \"\(name)\"",
+            attempt: { () async throws(UploadError) -> SpicychatRemotePersona in
+                guard let value = try await endpoint.sendJSON(request), let persona = SpicychatRemotePersona(value) else {
+                    throw UploadError.invalidResponse("POST /personas: expected a persona object", status: 200)
+                }
+                return persona
+            },
+            readBack: { () async throws(UploadError) -> SpicychatRemotePersona? in
+                try await findPersona(name: name, avatarKey: avatarKey)
+            })
+    }
+
+    /// Finds a persona by name (case-insensitive, as the wrapper matches) and, when given, avatar key.
+    public func findPersona(name: String, avatarKey: String?) async throws(UploadError) -> SpicychatRemotePersona? {
+        try await listPersonas().first { persona in
+            persona.name.caseInsensitiveCompare(name) == .orderedSame
+                && (avatarKey.map { $0.isEmpty || persona.avatarURL == $0 } ?? true)
+        }
+    }
+
+    /// `DELETE /personas/{id}`; any 2xx is success.
+    public func deletePersona(id: String) async throws(UploadError) {
+        _ = try await endpoint.send(try endpoint.request(.delete, "/personas/\(UploadEndpoint.escape(id))"))
+    }
+
+    // MARK: - Characters
+
+    /// `GET /v2/characters/{id}`.
+    public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/v2/characters/\(UploadEndpoint.escape(id))"))
+        guard let object = body?.objectValue else {
+            throw UploadError.invalidResponse("GET /v2/characters/\(id): expected an object")
+        }
+        return object
+    }
+
+    /// `PATCH /v2/characters/{id}?switch=T1` with a partial object.
+    ///
+    /// The PATCH sets fields to given values, so repeating it is harmless; it is retried like an idempotent request.
+    public func updateCharacter(id: String, fields: JSONObject) async throws(UploadError) -> JSONObject {
+        let request = try endpoint.request(
+            .patch, "/v2/characters/\(UploadEndpoint.escape(id))", query: [("switch", "T1")], json: .object(fields))
+        return try await endpoint.sendJSON(request, idempotent: true)?.objectValue ?? [:]
+    }
+
+    /// `GET /v2/users/characters?switch=T1`: the account's own characters.
+    public func listOwnCharacters() async throws(UploadError) -> [JSONObject] {
+        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/v2/users/characters", query: [("switch", "T1")]))
+        guard let array = body?.arrayValue else {
+            throw UploadError.invalidResponse("GET /v2/users/characters: expected a JSON array")
+        }
+        return array.compactMap(\.objectValue)
+    }
+
+    // MARK: - Character create [UNVERIFIED]
+
+    /// The character create endpoint. **[UNVERIFIED]** (providers.md §2.5): no known code creates a Spicychat
+    /// character; `POST /v2/characters` with the read-shape field names is inferred from the web bundle's generic
+    /// `createResource`. Change only this constant and ``createCharacter(_:)`` once a real capture exists.
+    public static let unverifiedCreatePath = "/v2/characters"
+
+    /// Creates a character through the **unverified** endpoint, with read-back by name over the own characters
+    /// after an ambiguous failure.
+    public func createCharacter(_ fields: JSONObject) async throws(UploadError) -> JSONObject {
+        let name = fields["name"]?.stringValue ?? ""
+        let request = try endpoint.request(.post, Self.unverifiedCreatePath, json: .object(fields))
+        return try await endpoint.createWithReadBack(
+            "character \"\(name)\"",
+            attempt: { () async throws(UploadError) -> JSONObject in
+                guard let object = try await endpoint.sendJSON(request)?.objectValue, object["id"] != nil else {
+                    throw UploadError.invalidResponse("POST \(Self.unverifiedCreatePath): expected a character with an id", status: 200)
+                }
+                return object
+            },
+            readBack: { () async throws(UploadError) -> JSONObject? in
+                try await findOwnCharacter(name: name)
+            })
+    }
+
+    /// Finds one of the account's characters by exact name.
+    public func findOwnCharacter(name: String) async throws(UploadError) -> JSONObject? {
+        try await listOwnCharacters().first { $0["name"]?.stringValue == name }
+    }
+}
