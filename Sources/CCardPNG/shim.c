@@ -19,10 +19,128 @@ static void ccard_copy_message(char *message, size_t capacity, const char *text)
 
 int ccard_png_version_number(void) { return (int)png_access_version_number(); }
 
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+#define CCARD_HAVE_PCLMUL_CRC 1
+
+/*
+ * CRC-32 (the PNG/zlib polynomial, bit-reflected) by carry-less multiplication folding, after Intel's "Fast CRC
+ * Computation for Generic Polynomials Using PCLMULQDQ Instruction" (the constants of the Linux kernel's
+ * crc32-pclmul and Chromium's zlib). `length` is at least 64 and a multiple of 16; `crc` is the pre-inverted state.
+ * zlib's table-driven crc32 runs at about 4 GB/s here; this runs several times faster, which is what lets a
+ * metadata read verify every IDAT CRC at close to the speed of reading the bytes.
+ */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t ccard_crc32_pclmul(const unsigned char *buf, size_t len,
+                                                                           uint32_t crc) {
+    const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596LL, 0x0154442bd4LL);
+    const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009eLL, 0x01751997d0LL);
+    const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124LL);
+    const __m128i poly = _mm_set_epi64x(0x01f7011641LL, 0x01db710641LL);
+    __m128i x0, x1, x2, x3, x4, x5, x6, x7, x8, y5, y6, y7, y8;
+
+    x1 = _mm_loadu_si128((const __m128i *)(buf + 0x00));
+    x2 = _mm_loadu_si128((const __m128i *)(buf + 0x10));
+    x3 = _mm_loadu_si128((const __m128i *)(buf + 0x20));
+    x4 = _mm_loadu_si128((const __m128i *)(buf + 0x30));
+    x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)crc));
+    x0 = k1k2;
+    buf += 64;
+    len -= 64;
+
+    while (len >= 64) {
+        x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
+        x6 = _mm_clmulepi64_si128(x2, x0, 0x00);
+        x7 = _mm_clmulepi64_si128(x3, x0, 0x00);
+        x8 = _mm_clmulepi64_si128(x4, x0, 0x00);
+        x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
+        x2 = _mm_clmulepi64_si128(x2, x0, 0x11);
+        x3 = _mm_clmulepi64_si128(x3, x0, 0x11);
+        x4 = _mm_clmulepi64_si128(x4, x0, 0x11);
+        y5 = _mm_loadu_si128((const __m128i *)(buf + 0x00));
+        y6 = _mm_loadu_si128((const __m128i *)(buf + 0x10));
+        y7 = _mm_loadu_si128((const __m128i *)(buf + 0x20));
+        y8 = _mm_loadu_si128((const __m128i *)(buf + 0x30));
+        x1 = _mm_xor_si128(_mm_xor_si128(x1, x5), y5);
+        x2 = _mm_xor_si128(_mm_xor_si128(x2, x6), y6);
+        x3 = _mm_xor_si128(_mm_xor_si128(x3, x7), y7);
+        x4 = _mm_xor_si128(_mm_xor_si128(x4, x8), y8);
+        buf += 64;
+        len -= 64;
+    }
+
+    x0 = k3k4;
+    x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
+    x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
+    x1 = _mm_xor_si128(_mm_xor_si128(x1, x2), x5);
+    x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
+    x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
+    x1 = _mm_xor_si128(_mm_xor_si128(x1, x3), x5);
+    x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
+    x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
+    x1 = _mm_xor_si128(_mm_xor_si128(x1, x4), x5);
+
+    while (len >= 16) {
+        x2 = _mm_loadu_si128((const __m128i *)buf);
+        x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
+        x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
+        x1 = _mm_xor_si128(_mm_xor_si128(x1, x2), x5);
+        buf += 16;
+        len -= 16;
+    }
+
+    /* Fold 128 bits to 64, then Barrett-reduce to 32. */
+    x2 = _mm_clmulepi64_si128(x1, x0, 0x10);
+    x3 = _mm_setr_epi32(~0, 0, ~0, 0);
+    x1 = _mm_srli_si128(x1, 8);
+    x1 = _mm_xor_si128(x1, x2);
+    x0 = k5k0;
+    x2 = _mm_srli_si128(x1, 4);
+    x1 = _mm_and_si128(x1, x3);
+    x1 = _mm_clmulepi64_si128(x1, x0, 0x00);
+    x1 = _mm_xor_si128(x1, x2);
+    x0 = poly;
+    x2 = _mm_and_si128(x1, x3);
+    x2 = _mm_clmulepi64_si128(x2, x0, 0x10);
+    x2 = _mm_and_si128(x2, x3);
+    x2 = _mm_clmulepi64_si128(x2, x0, 0x00);
+    x1 = _mm_xor_si128(x1, x2);
+    return (uint32_t)_mm_extract_epi32(x1, 1);
+}
+#endif
+
+int ccard_png_crc32_accelerated(void) {
+#ifdef CCARD_HAVE_PCLMUL_CRC
+    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+#else
+    return 0;
+#endif
+}
+
+uint32_t ccard_png_crc32_zlib(uint32_t crc, const void *bytes, size_t length) {
+    const unsigned char *p = (const unsigned char *)bytes;
+    uLong value = crc;
+    if (p == NULL) return crc;
+    while (length > 0) {
+        uInt slice = length > 0x40000000u ? 0x40000000u : (uInt)length;
+        value = crc32(value, p, slice);
+        p += slice;
+        length -= slice;
+    }
+    return (uint32_t)value;
+}
+
 uint32_t ccard_png_crc32(uint32_t crc, const void *bytes, size_t length) {
     const unsigned char *p = (const unsigned char *)bytes;
     uLong value = crc;
     if (p == NULL) return crc;
+#ifdef CCARD_HAVE_PCLMUL_CRC
+    if (length >= 64 && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
+        size_t bulk = length & ~(size_t)15;
+        value = ~ccard_crc32_pclmul(p, bulk, ~(uint32_t)crc);
+        p += bulk;
+        length -= bulk;
+    }
+#endif
     /* zlib's crc32 takes a uInt length; feed large buffers in slices. */
     while (length > 0) {
         uInt slice = length > 0x40000000u ? 0x40000000u : (uInt)length;

@@ -29,51 +29,89 @@ enum PNGBase64 {
     }()
 
     /// Decodes `text`; returns the bytes and the leniencies used.
+    ///
+    /// Groups of four standard-alphabet characters take a fast path; everything else (whitespace, the URL-safe
+    /// alphabet, padding, errors) goes through the general one, which records each leniency.
     static func decode(_ text: UnsafeRawBufferPointer) throws(Failure) -> (bytes: [UInt8], leniencies: Leniencies) {
         var leniencies: Leniencies = []
-        var output = [UInt8]()
-        output.reserveCapacity(text.count / 4 * 3 + 3)
-        var accumulator: UInt32 = 0
-        var quantum = 0
-        var padding = 0
-        var lastDataPosition = 0
-        try table.withUnsafeBufferPointer { (table) throws(Failure) in
-            for i in 0..<text.count {
-                let code = table[Int(text[i])]
-                if code < 64 || (code & 0x80 != 0 && code != 255) {
-                    if padding > 0 { throw .invalidCharacter(position: i) }
-                    if code & 0x80 != 0 { leniencies.insert(.urlSafeAlphabet) }
-                    accumulator = accumulator << 6 | UInt32(code & 0x3F)
-                    quantum += 1
-                    lastDataPosition = i
-                    if quantum == 4 {
-                        output.append(UInt8(truncatingIfNeeded: accumulator >> 16))
-                        output.append(UInt8(truncatingIfNeeded: accumulator >> 8))
-                        output.append(UInt8(truncatingIfNeeded: accumulator))
-                        accumulator = 0
-                        quantum = 0
+        var failure: Failure?
+        let count = text.count
+        let output = [UInt8](unsafeUninitializedCapacity: count / 4 * 3 + 3) { out, initialized in
+            table.withUnsafeBufferPointer { table in
+                var o = 0
+                var accumulator: UInt32 = 0
+                var quantum = 0
+                var padding = 0
+                var lastDataPosition = 0
+                var i = 0
+                while i < count {
+                    if quantum == 0 && padding == 0 && i + 4 <= count {
+                        let a = table[Int(text[i])]
+                        let b = table[Int(text[i + 1])]
+                        let c = table[Int(text[i + 2])]
+                        let d = table[Int(text[i + 3])]
+                        if a | b | c | d < 64 {
+                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            out[o] = UInt8(truncatingIfNeeded: v >> 16)
+                            out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                            out[o + 2] = UInt8(truncatingIfNeeded: v)
+                            o += 3
+                            i += 4
+                            lastDataPosition = i - 1
+                            continue
+                        }
                     }
-                } else if code == 64 {
-                    leniencies.insert(.whitespace)
-                } else if code == 65 {
-                    padding += 1
-                    if quantum < 2 || quantum + padding > 4 { throw .invalidCharacter(position: i) }
-                } else {
-                    throw .invalidCharacter(position: i)
+                    let code = table[Int(text[i])]
+                    if code < 64 || (code & 0x80 != 0 && code != 255) {
+                        if padding > 0 {
+                            failure = .invalidCharacter(position: i)
+                            break
+                        }
+                        if code & 0x80 != 0 { leniencies.insert(.urlSafeAlphabet) }
+                        accumulator = accumulator << 6 | UInt32(code & 0x3F)
+                        quantum += 1
+                        lastDataPosition = i
+                        if quantum == 4 {
+                            out[o] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                            out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                            out[o + 2] = UInt8(truncatingIfNeeded: accumulator)
+                            o += 3
+                            accumulator = 0
+                            quantum = 0
+                        }
+                    } else if code == 64 {
+                        leniencies.insert(.whitespace)
+                    } else if code == 65 {
+                        padding += 1
+                        if quantum < 2 || quantum + padding > 4 {
+                            failure = .invalidCharacter(position: i)
+                            break
+                        }
+                    } else {
+                        failure = .invalidCharacter(position: i)
+                        break
+                    }
+                    i += 1
                 }
+                if failure == nil {
+                    switch quantum {
+                    case 0: break
+                    case 1: failure = .truncatedQuantum(position: lastDataPosition)
+                    case 2:
+                        out[o] = UInt8(truncatingIfNeeded: accumulator >> 4)
+                        o += 1
+                        if padding == 0 { leniencies.insert(.missingPadding) }
+                    default:
+                        out[o] = UInt8(truncatingIfNeeded: accumulator >> 10)
+                        out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+                        o += 2
+                        if padding == 0 { leniencies.insert(.missingPadding) }
+                    }
+                }
+                initialized = failure == nil ? o : 0
             }
         }
-        switch quantum {
-        case 0: break
-        case 1: throw .truncatedQuantum(position: lastDataPosition)
-        case 2:
-            output.append(UInt8(truncatingIfNeeded: accumulator >> 4))
-            if padding == 0 { leniencies.insert(.missingPadding) }
-        default:
-            output.append(UInt8(truncatingIfNeeded: accumulator >> 10))
-            output.append(UInt8(truncatingIfNeeded: accumulator >> 2))
-            if padding == 0 { leniencies.insert(.missingPadding) }
-        }
+        if let failure { throw failure }
         return (output, leniencies)
     }
 

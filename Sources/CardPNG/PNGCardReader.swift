@@ -145,7 +145,7 @@ public enum PNGCardReader {
             }
 
             // A card or asset chunk: decode its text, within the limits.
-            let text: Result<[UInt8], PNGCardError>
+            let text: Result<TextChunk.Payload, PNGCardError>
             if chunk.length > options.maxTextChunkLength {
                 text = .failure(
                     .textChunkTooLarge(
@@ -172,7 +172,10 @@ public enum PNGCardReader {
             case .other:
                 return
             case .asset(let name):
-                switch text.flatMap({ decodePayload($0, location: location, diagnostics: &chunkDiagnostics) }) {
+                let decoded = text.flatMap { payload in
+                    payload.withBytes { decodePayload($0, location: location, diagnostics: &chunkDiagnostics) }
+                }
+                switch decoded {
                 case .success(let data):
                     assets.append(PNGCardAsset(name: name, location: location, data: data))
                 case .failure(let error):
@@ -180,12 +183,15 @@ public enum PNGCardReader {
                         Diagnostic(.warning, code: "png-bad-asset-chunk", offset: chunk.offset, "\(error); skipped"))
                 }
             case .card(let role):
-                let decoded = text.flatMap { text -> Result<[UInt8], PNGCardError> in
-                    if text.starts(with: Array("rcc||".utf8)) {
-                        return .failure(
-                            .encryptedRisuCard(chunkType: textType.rawValue, keyword: keyword, offset: chunk.offset))
+                let decoded = text.flatMap { payload -> Result<[UInt8], PNGCardError> in
+                    payload.withBytes { text in
+                        if text.starts(with: "rcc||".utf8) {
+                            return .failure(
+                                .encryptedRisuCard(
+                                    chunkType: textType.rawValue, keyword: keyword, offset: chunk.offset))
+                        }
+                        return decodePayload(text, location: location, diagnostics: &chunkDiagnostics)
                     }
-                    return decodePayload(text, location: location, diagnostics: &chunkDiagnostics)
                 }
                 switch decoded {
                 case .success(let json):
@@ -218,7 +224,8 @@ public enum PNGCardReader {
                     "\(same.count) '\(role.rawValue)' chunks: the first (byte \(first.location.offset)) is used, "
                         + "ignored: \(ignored)" + (differing ? " (their contents differ)" : " (identical)")))
         }
-        if let ccv3 = cardChunks.first(where: { $0.role == .ccv3 && $0.problem == nil }),
+        if options.compareCardChunks,
+            let ccv3 = cardChunks.first(where: { $0.role == .ccv3 && $0.problem == nil }),
             let chara = cardChunks.first(where: { $0.role == .chara && $0.problem == nil }),
             let fields = disagreement(chara: chara.json, ccv3: ccv3.json), !fields.isEmpty
         {
@@ -233,17 +240,15 @@ public enum PNGCardReader {
             chunkCount: chunkCount, imageDataChunkCount: imageDataCount, diagnostics: diagnostics)
     }
 
-    static func decodePayload(_ text: [UInt8], location: PNGChunkLocation, diagnostics: inout [Diagnostic])
-        -> Result<[UInt8], PNGCardError>
-    {
-        let result: Result<(bytes: [UInt8], leniencies: PNGBase64.Leniencies), PNGBase64.Failure> =
-            text.withUnsafeBytes { raw in
-                do throws(PNGBase64.Failure) {
-                    return .success(try PNGBase64.decode(raw))
-                } catch {
-                    return .failure(error)
-                }
-            }
+    static func decodePayload(
+        _ text: UnsafeRawBufferPointer, location: PNGChunkLocation, diagnostics: inout [Diagnostic]
+    ) -> Result<[UInt8], PNGCardError> {
+        let result: Result<(bytes: [UInt8], leniencies: PNGBase64.Leniencies), PNGBase64.Failure>
+        do throws(PNGBase64.Failure) {
+            result = .success(try PNGBase64.decode(text))
+        } catch {
+            result = .failure(error)
+        }
         let decoded: (bytes: [UInt8], leniencies: PNGBase64.Leniencies)
         switch result {
         case .success(let value):
@@ -353,25 +358,47 @@ enum TextChunk {
         return false
     }
 
-    /// The text of a tEXt/zTXt/iTXt chunk, inflated when compressed.
+    /// The text of a chunk: borrowed from the file's bytes (tEXt, uncompressed iTXt) or inflated.
+    enum Payload {
+        case borrowed(UnsafeRawBufferPointer)
+        case inflated([UInt8])
+
+        var count: Int {
+            switch self {
+            case .borrowed(let raw): raw.count
+            case .inflated(let bytes): bytes.count
+            }
+        }
+
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+            switch self {
+            case .borrowed(let raw): body(raw)
+            case .inflated(let bytes): bytes.withUnsafeBytes(body)
+            }
+        }
+    }
+
+    /// The text of a tEXt/zTXt/iTXt chunk, inflated when compressed. A borrowed payload is valid only while
+    /// `data` is.
     static func text(
         of data: UnsafeRawBufferPointer, keywordEnd: Int, type: PNGTextChunkType, keyword: String, offset: Int,
         inflateLimit: Int, limitError: Int
-    ) -> Result<[UInt8], PNGCardError> {
-        func malformed(_ reason: String) -> Result<[UInt8], PNGCardError> {
+    ) -> Result<Payload, PNGCardError> {
+        func malformed(_ reason: String) -> Result<Payload, PNGCardError> {
             .failure(.malformedTextChunk(chunkType: type.rawValue, keyword: keyword, offset: offset, reason: reason))
         }
         var position = keywordEnd + 1
         switch type {
         case .tEXt:
-            return .success(Array(data[position...]))
+            return .success(.borrowed(UnsafeRawBufferPointer(rebasing: data[position...])))
         case .zTXt:
             guard position < data.count else { return malformed("missing compression method") }
             guard data[position] == 0 else { return malformed("unknown compression method \(data[position])") }
             position += 1
             return inflate(
                 UnsafeRawBufferPointer(rebasing: data[position...]), limit: inflateLimit, limitError: limitError,
-                type: type, keyword: keyword, offset: offset)
+                type: type, keyword: keyword, offset: offset
+            ).map { .inflated($0) }
         case .iTXt:
             guard position + 2 <= data.count else { return malformed("missing compression flag and method") }
             let flag = data[position]
@@ -384,9 +411,10 @@ enum TextChunk {
                 position = end + 1
             }
             let rest = UnsafeRawBufferPointer(rebasing: data[position...])
-            if flag == 0 { return .success(Array(rest)) }
+            if flag == 0 { return .success(.borrowed(rest)) }
             return inflate(
-                rest, limit: inflateLimit, limitError: limitError, type: type, keyword: keyword, offset: offset)
+                rest, limit: inflateLimit, limitError: limitError, type: type, keyword: keyword, offset: offset
+            ).map { .inflated($0) }
         }
     }
 

@@ -222,3 +222,17 @@ enum PNGChunkWalker {
         return header ?? PNGImageHeader(width: 0, height: 0, bitDepth: 0, colorType: 0, interlaced: false)
     }
 }
+
+// MARK: - CRC engines (exposed to tests)
+
+extension PNGChunkWalker {
+    /// Whether the CRC runs on the carry-less multiplication path on this CPU.
+    static var crcIsAccelerated: Bool { ccard_png_crc32_accelerated() != 0 }
+
+    /// The CRC-32 of `bytes` through the fast path (`zlib: false`) or zlib's own `crc32` (`zlib: true`).
+    static func crc32(_ bytes: [UInt8], zlib: Bool) -> UInt32 {
+        bytes.withUnsafeBytes { raw in
+            zlib ? ccard_png_crc32_zlib(0, raw.baseAddress, raw.count) : ccard_png_crc32(0, raw.baseAddress, raw.count)
+        }
+    }
+}

@@ -25,6 +25,11 @@ public struct PNGReadOptions: Sendable, Hashable {
     /// The largest total of card and asset text (after inflation), in bytes; default 256 MiB.
     public var maxTotalTextLength: Int = 256 << 20
 
+    /// Whether a `chara` and a `ccv3` chunk are compared field by field to report a disagreement (default `true`).
+    /// The comparison parses both JSON documents, which costs more than the rest of a metadata read; bulk scans
+    /// that only need the selected card can turn it off.
+    public var compareCardChunks: Bool = true
+
     /// The default options: bad CRCs are errors.
     public init() {}
 

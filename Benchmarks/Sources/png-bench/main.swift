@@ -159,13 +159,18 @@ noIDATCRC.verifyImageDataCRC = false
 let walkerNoIDATCRC = try best(rounds: rounds) {
     for url in files { sink &+= try PNGCardReader.read(contentsOf: url, options: noIDATCRC).json.count }
 }
+var noCompare = PNGReadOptions()
+noCompare.compareCardChunks = false
+let walkerNoCompare = try best(rounds: rounds) {
+    for url in files { sink &+= try PNGCardReader.read(contentsOf: url, options: noCompare).json.count }
+}
 let libpngMeta = try best(rounds: rounds) {
     for url in files {
         sink &+= try PNGImageCheck.readWithLibPNG(Data(contentsOf: url), decodeImage: false).textChunks.count
     }
 }
 
-func row(_ label: String, _ time: Double) {
+@MainActor func row(_ label: String, _ time: Double) {
     let perSecond = Double(files.count) / time
     let mbps = Double(totalBytes) / time / 1e6
     let ratio = time / rawRead
@@ -178,6 +183,7 @@ row("raw byte read (Data(contentsOf:))", rawRead)
 row("CardKit reader, mmap, CRC incl. IDAT (default)", walkerMapped)
 row("CardKit reader, Data(contentsOf:) then read", walkerRead)
 row("CardKit reader, mmap, IDAT CRC skipped", walkerNoIDATCRC)
+row("CardKit reader, mmap, no chara/ccv3 JSON compare", walkerNoCompare)
 row("libpng metadata path (IDAT via user chunk cb)", libpngMeta)
 let throughputRatio = rawRead / walkerMapped
 print(String(format: "=> default reader throughput = %.0f%% of raw read throughput (target >= 50%%)", throughputRatio * 100))
@@ -217,7 +223,7 @@ let bigLibpngMeta = try best(rounds: rounds) {
 let bigDecode = try best(rounds: 3) {
     sink &+= try PNGImageCheck.readWithLibPNG(Data(contentsOf: bigURL), decodeImage: true).header.width
 }
-func bigRow(_ label: String, _ time: Double) {
+@MainActor func bigRow(_ label: String, _ time: Double) {
     print(label.padding(toLength: 52, withPad: " ", startingAt: 0) + ms(time) + String(format: "  %6.2fx byte read", time / bigRaw))
 }
 bigRow("raw byte read (Data(contentsOf:))", bigRaw)

@@ -63,8 +63,14 @@ typedef struct ccard_png_read_report {
 /* The libpng version linked, as PNG_LIBPNG_VER (for example 10639). */
 int ccard_png_version_number(void);
 
-/* zlib crc32, continued from crc (start with 0). */
+/* CRC-32 as zlib's crc32 computes it, continued from crc (start with 0); PCLMULQDQ-accelerated on x86-64. */
 uint32_t ccard_png_crc32(uint32_t crc, const void *_Nullable bytes, size_t length);
+
+/* zlib's own crc32 (the reference the accelerated path is tested against). */
+uint32_t ccard_png_crc32_zlib(uint32_t crc, const void *_Nullable bytes, size_t length);
+
+/* 1 when ccard_png_crc32 uses the carry-less multiplication path on this CPU. */
+int ccard_png_crc32_accelerated(void);
 
 /*
  * Inflates a zlib stream (zTXt / compressed iTXt) into out, which holds out_capacity bytes.
