@@ -1,0 +1,94 @@
+// JSON Schema validation benchmark. Run through Benchmarks/jsonschema/run.sh, which also runs Python's
+// jsonschema on the same files in the same run and prints the ratios.
+//
+//   JSONSchemaBenchmark generate DIR     writes DIR/schema.json and DIR/card.json (2,000 lorebook entries)
+//   JSONSchemaBenchmark bench DIR        prints key=value figures for the card and the required suite
+//   JSONSchemaBenchmark suite [SUBDIR]   runs the suite and lists failures (a debugging aid)
+import CardKitJSON
+import Foundation
+import JSONSchema
+
+let arguments = CommandLine.arguments
+let shared = ProcessInfo.processInfo.environment["CARDKIT_SHARED"].map { URL(fileURLWithPath: $0) }
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../../../../../shared").standardizedFileURL
+let suiteRoot = shared.appendingPathComponent("data/json-schema-test-suite")
+let metaRoot = shared.appendingPathComponent("data/json-schema-metaschemas")
+let entries = Int(ProcessInfo.processInfo.environment["JSONSCHEMA_BENCH_ENTRIES"] ?? "") ?? 2_000
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Runs `body` repeatedly for at least `seconds` and returns (iterations, elapsed), median of `rounds` rounds.
+func measure(seconds: Double, rounds: Int = 5, _ body: () -> Void) -> Double {
+    var rates: [Double] = []
+    for _ in 0..<rounds {
+        var iterations = 0
+        let start = now()
+        var elapsed = 0.0
+        repeat {
+            body()
+            iterations += 1
+            elapsed = now() - start
+        } while elapsed < seconds
+        rates.append(Double(iterations) / elapsed)
+    }
+    return rates.sorted()[rates.count / 2]
+}
+
+switch arguments.count > 1 ? arguments[1] : "" {
+case "generate":
+    let directory = URL(fileURLWithPath: arguments.count > 2 ? arguments[2] : ".")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try Data(Workload.schemaText.utf8).write(to: directory.appendingPathComponent("schema.json"))
+    let card = Workload.card(entries: entries)
+    try Data(JSONWriter.bytes(card)).write(to: directory.appendingPathComponent("card.json"))
+    print("wrote \(directory.path)/schema.json and card.json (\(entries) lorebook entries)")
+
+case "bench":
+    let directory = URL(fileURLWithPath: arguments.count > 2 ? arguments[2] : ".")
+    let schemaValue = try JSONParser.parse(Data(contentsOf: directory.appendingPathComponent("schema.json"))).value
+    let cardData = try Data(contentsOf: directory.appendingPathComponent("card.json"))
+    let card = try JSONParser.parse(cardData).value
+    let compiled = try JSONSchemaCompiler().compile(schemaValue)
+    guard compiled.isValid(card), compiled.validate(card).isValid else {
+        print("error: the generated card does not validate")
+        exit(1)
+    }
+    print("card_bytes=\(cardData.count)")
+    let compileRate = measure(seconds: 0.3) { _ = try? JSONSchemaCompiler().compile(schemaValue) }
+    print("swift_compiles_per_sec=\(compileRate)")
+    let flagRate = measure(seconds: 1.0) { precondition(compiled.isValid(card)) }
+    print("swift_validations_per_sec=\(flagRate)")
+    let basicRate = measure(seconds: 0.5) { precondition(compiled.validate(card).isValid) }
+    print("swift_basic_validations_per_sec=\(basicRate)")
+
+    // One pass over the required suite: compile every schema and validate every instance (files preloaded).
+    if FileManager.default.fileExists(atPath: suiteRoot.path) {
+        let runner = try SuiteRunner(suiteRoot: suiteRoot, metaSchemaRoot: metaRoot)
+        var passes: [Double] = []
+        var counts = ""
+        for _ in 0..<5 {
+            let start = now()
+            let results = runner.run()
+            passes.append(now() - start)
+            counts = results.sorted { $0.key < $1.key }
+                .map { "\($0.key):\($0.value.passed)/\($0.value.passed + $0.value.failures.count)" }
+                .joined(separator: ",")
+        }
+        print("swift_suite_seconds=\(passes.sorted()[passes.count / 2])")
+        print("swift_suite_counts=\(counts)")
+    }
+
+case "suite":
+    let subfolder = arguments.count > 2 ? arguments[2] : ""
+    let runner = try SuiteRunner(suiteRoot: suiteRoot, metaSchemaRoot: metaRoot, subfolder: subfolder)
+    let results = runner.run(formatAssertion: subfolder.contains("format"))
+    for (draft, result) in results.sorted(by: { $0.key < $1.key }) {
+        for failure in result.failures { print(failure) }
+        print("\(draft): \(result.passed) passed, \(result.failures.count) failed")
+    }
+
+default:
+    print("usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR]")
+    exit(2)
+}
