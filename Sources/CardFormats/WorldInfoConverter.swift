@@ -57,7 +57,7 @@ public enum WorldInfoConverter {
                 continue
             }
             var entry = bookEntry(fromWorldInfoEntry: wi, objectKey: key)
-            if let uid = wi["uid"], let source = originalEntries.first(where: { $0["id"] == uid }) {
+            if let uid = wi["uid"], let source = originalEntry(for: uid, in: originalEntries) {
                 for field in bookOnlyEntryFields where entry[field] == nil || field == "use_regex" {
                     if let value = source[field] { entry[field] = value }
                 }
@@ -201,7 +201,15 @@ public enum WorldInfoConverter {
             }
         }
         let id = entry["id"]
-        put("uid", id, default: .number(JSONNumber(index)), changed: true)
+        let key: String
+        if case .string(let storedKey)? = extra["\u{0}key"] {
+            key = storedKey
+        } else {
+            key = id.map(keyText) ?? String(index)
+        }
+        // A World Info entry without `uid` got its id from its key; it gets no `uid` back unless the id changed.
+        let uidDerived = keyOrder.map { !$0.contains("uid") } ?? false && id == idValue(fromKey: key)
+        put("uid", id, default: .number(JSONNumber(index)), changed: !uidDerived)
         put("key", entry["keys"], default: .array([]), changed: entry["keys"] != .array([]))
         put("keysecondary", entry["secondary_keys"], default: .array([]), changed: entry["secondary_keys"] != nil)
         put("comment", entry["comment"], default: .string(""), changed: entry["comment"] != nil)
@@ -231,12 +239,6 @@ public enum WorldInfoConverter {
         put("extensions", .object(stash == nil ? (entry["extensions"]?.objectValue ?? JSONObject()) : wiExtensions),
             default: nil, changed: stash == nil ? false : !wiExtensions.isEmpty)
 
-        let key: String
-        if case .string(let storedKey)? = extra["\u{0}key"] {
-            key = storedKey
-        } else {
-            key = id.map(keyText) ?? String(index)
-        }
         guard let keyOrder else {
             var result = JSONObject()
             for name in canonicalOrder { if let value = candidates[name] { result[name] = value } }
@@ -318,6 +320,16 @@ public enum WorldInfoConverter {
          "useGroupScoring", "automationId"] + extensionMaps.suffix(9).map(\.worldInfo) + ["extensions"]
 
     // MARK: - Helpers
+
+    /// The `originalData` entry a World Info entry came from: the one with the same `id`, else (SillyTavern
+    /// numbers entries without an id by position) the entry at index `uid` when it has no id.
+    private static func originalEntry(for uid: JSONValue, in entries: [JSONObject]) -> JSONObject? {
+        if let match = entries.first(where: { $0["id"] == uid }) { return match }
+        guard let index = uid.numberValue?.intValue, entries.indices.contains(index), entries[index]["id"] == nil else {
+            return nil
+        }
+        return entries[index]
+    }
 
     private static func keyText(_ value: JSONValue) -> String {
         switch value {
