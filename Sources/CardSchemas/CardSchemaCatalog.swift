@@ -1,6 +1,6 @@
 import CardKitJSON
 import Foundation
-import JSONSchema
+@_exported import JSONSchema
 
 /// The schemas CardKit ships, compiled on first use and cached.
 ///

@@ -16,6 +16,7 @@ struct CardKitCommand: AsyncParsableCommand {
             ExtractCommand.self,
             ConvertCommand.self,
             PersonasCommand.self,
+            ValidateCommand.self, SchemaCommand.self,
         ]
     )
 

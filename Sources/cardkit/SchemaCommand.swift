@@ -1,0 +1,105 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+/// `cardkit schema`: validate any JSON against any schema, and list or print the shipped schemas.
+struct SchemaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Check JSON files against a JSON Schema, or list and print CardKit's schemas.",
+        subcommands: [CheckCommand.self, ListCommand.self, ShowCommand.self]
+    )
+
+    /// `cardkit schema check --schema FILE INSTANCE...`.
+    struct CheckCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Validate JSON files against a schema file (Draft 2020-12 or Draft-07) or a shipped schema.",
+            discussion: """
+                The schema's `$ref`s may point at CardKit's shipped schemas (https://cardkit.dev/schemas/…); \
+                nothing is fetched from the network. Exit codes: 0 when every instance is valid, 1 when any is \
+                invalid or unreadable, 2 on a usage error (including a schema that does not compile).
+                """
+        )
+
+        @Option(help: "The schema: a file, or a shipped schema's name.")
+        var schema: String
+
+        @Argument(help: "JSON files or directories (walked recursively); '-' reads standard input.")
+        var instances: [String]
+
+        @Flag(help: "For a shipped card schema, use the strict profile instead of the lenient one.")
+        var strict = false
+
+        @Option(help: "Output format: text, json, sarif or github.")
+        var format: ValidationOutputStyle = .text
+
+        func validate() throws {
+            if instances.isEmpty { throw ValidationError("Give at least one JSON file.") }
+            if case .auto = try SchemaChoice(argument: schema) {
+                throw ValidationError("--schema must name a schema file or a shipped schema; use `cardkit validate` for auto.")
+            }
+        }
+
+        func run() async throws {
+            let choice = try SchemaChoice(argument: schema)
+            let printer = ValidationPrinter(style: format)
+            let (inputs, missing) = CardInputCollector.collect(instances)
+            for path in missing {
+                printer.emit(ValidationRecord(file: path, failure: "no such file or directory"))
+            }
+            for item in inputs {
+                let record: ValidationRecord
+                do {
+                    let data = try item.read()
+                    record = CardValidator.record(
+                        jsonBytes: [UInt8](data), file: item.path, schema: choice.selection,
+                        profile: strict ? .strict : .lenient)
+                } catch {
+                    record = ValidationRecord(file: item.path, failure: error.reason)
+                }
+                printer.emit(record)
+            }
+            try printer.finish()
+        }
+    }
+
+    /// `cardkit schema list`.
+    struct ListCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the shipped schemas with their profiles and $ids.")
+
+        func run() async throws {
+            for name in CardSchemaName.allCases {
+                let profiles: [CardSchemaProfile] = name.hasProfiles ? [.strict, .lenient] : [.strict]
+                for profile in profiles {
+                    let label = name.hasProfiles ? profile.rawValue : "-"
+                    Console.output("\(name.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name.id(profile: profile))")
+                }
+            }
+        }
+    }
+
+    /// `cardkit schema show NAME [--strict]`.
+    struct ShowCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Print a shipped schema exactly as built into CardKit.")
+
+        @Argument(help: "The schema's name (see `cardkit schema list`).")
+        var name: String
+
+        @Flag(help: "Print the strict profile instead of the lenient one.")
+        var strict = false
+
+        func validate() throws {
+            if CardSchemaName(name: name) == nil { throw ValidationError(CardSchemaError.unknownSchema(name).description) }
+        }
+
+        func run() async throws {
+            guard let schemaName = CardSchemaName(name: name),
+                let document = CardSchemaCatalog.shared.document(schemaName.id(profile: strict ? .strict : .lenient))
+            else { throw ValidationError(CardSchemaError.unknownSchema(name).description) }
+            FileHandle.standardOutput.write(Data(document.text.utf8))
+        }
+    }
+}

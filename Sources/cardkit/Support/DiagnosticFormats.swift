@@ -1,0 +1,90 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+extension ValidationOutputStyle: ExpressibleByArgument {}
+
+/// Prints validation records in the chosen format and decides the exit status.
+///
+/// `text`, `json` and `github` print each record as soon as it is made; `sarif` collects them and prints one
+/// log at the end. The report goes to standard output; a one-line summary goes to standard error when more
+/// than one file was checked in text format.
+final class ValidationPrinter {
+    let style: ValidationOutputStyle
+    private var records: [ValidationRecord] = []
+    private(set) var validCount = 0
+    private(set) var invalidCount = 0
+
+    init(style: ValidationOutputStyle) {
+        self.style = style
+    }
+
+    /// Prints (or keeps, for SARIF) one record.
+    func emit(_ record: ValidationRecord) {
+        if record.isValid { validCount += 1 } else { invalidCount += 1 }
+        if style.isStreaming {
+            let text = ValidationReportRenderer.render(record, style: style)
+            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
+        } else {
+            records.append(record)
+        }
+    }
+
+    /// Prints what was kept, and throws the exit status: 0 when every file was valid, 1 otherwise.
+    func finish() throws {
+        if style == .sarif {
+            let log = ValidationReportRenderer.sarif(records, toolVersion: CardKitCommand.configuration.version)
+            FileHandle.standardOutput.write(Data(log.utf8))
+        }
+        let total = validCount + invalidCount
+        if style == .text, total > 1 {
+            Console.error("\(total) files: \(validCount) valid, \(invalidCount) invalid or unreadable")
+        }
+        if invalidCount > 0 { throw ExitCode(ExitStatus.invalidInput) }
+    }
+}
+
+/// How `--schema` was given: `auto`, a shipped schema's name, or a schema file.
+enum SchemaChoice {
+    case auto
+    case named(CardSchemaName)
+    case file(path: String, schema: CompiledSchema)
+
+    /// Resolves `--schema`: `auto`, then a shipped name (`v2`, `book-v3`, `spicychat-character`…), then a file.
+    /// - Throws: `ValidationError` (exit 2) when it is none of these or the file's schema does not compile.
+    init(argument: String) throws {
+        if argument == "auto" {
+            self = .auto
+            return
+        }
+        if let name = CardSchemaName(name: argument), !FileManager.default.fileExists(atPath: argument) {
+            self = .named(name)
+            return
+        }
+        guard FileManager.default.fileExists(atPath: argument) else {
+            let names = CardSchemaName.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--schema '\(argument)' is neither 'auto', a schema name (\(names)) nor a file.")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: argument))
+        } catch {
+            throw ValidationError("\(argument): cannot read the schema: \(error.localizedDescription)")
+        }
+        do throws(CardSchemaError) {
+            let schema = try CardSchemaCatalog.shared.compile(schemaBytes: [UInt8](data), source: argument)
+            self = .file(path: argument, schema: schema)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The library's selection for this choice.
+    var selection: CardSchemaSelection {
+        switch self {
+        case .auto: .auto
+        case .named(let name): .named(name)
+        case .file(let path, let schema): .compiled(schema, label: path)
+        }
+    }
+}
