@@ -25,5 +25,12 @@ let package = Package(
             path: "jsonschema/Sources/JSONSchemaBenchmark",
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        // JSON parse + card model against Foundation's JSONSerialization (Benchmarks/json/run.sh).
+        .executableTarget(
+            name: "json-bench",
+            dependencies: [.product(name: "CardKit", package: "CardKit")],
+            path: "Sources/json-bench",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
     ]
 )

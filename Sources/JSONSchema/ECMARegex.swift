@@ -39,8 +39,7 @@ struct ECMARegex: @unchecked Sendable {
         } catch {
             throw Failure(message: "\(error)")
         }
-        let meta: Set<Character> = ["\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
-        literal = pattern.contains(where: { meta.contains($0) }) ? nil : pattern
+        literal = pattern.utf8.contains(where: { Self.metacharacters.contains($0) }) ? nil : pattern
     }
 
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`, unanchored).
@@ -50,6 +49,8 @@ struct ECMARegex: @unchecked Sendable {
         }
         return string.firstMatch(of: regex) != nil
     }
+
+    private static let metacharacters = Set("\\^$.|?*+()[]{}".utf8)
 
     // MARK: - Translation
 

@@ -20,6 +20,8 @@ struct LocationInfo: Sendable {
     var resourcePointer: String
     /// The dialect in force.
     var dialect: Dialect
+    /// The subschema itself (a cheap copy-on-write reference into the document).
+    var value: JSONValue = .null
 }
 
 /// Every schema resource, anchor and subschema of the documents met while compiling (internal).
@@ -51,6 +53,7 @@ struct SchemaIndex {
 
     /// The value at a location, if it exists.
     func value(at location: SchemaLocation) -> JSONValue? {
+        if let known = info[location] { return known.value }
         guard location.document < documents.count else { return nil }
         if location.pointer.isEmpty { return documents[location.document] }
         return JSONPointer(parsing: location.pointer)?.resolve(in: documents[location.document])
@@ -161,7 +164,8 @@ struct SchemaIndex {
     ) throws(JSONSchemaError) {
         guard case .object(let object) = value else {
             if info[location] == nil {
-                info[location] = LocationInfo(base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect)
+                info[location] = LocationInfo(
+                    base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
             }
             return
         }
@@ -203,7 +207,8 @@ struct SchemaIndex {
                 dynamicAnchors[resource, default: [:]][anchor] = location
             }
         }
-        info[location] = LocationInfo(base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect)
+        info[location] = LocationInfo(
+            base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
 
         let isDraft7 = dialect.draft == .draft7
         for (keyword, child) in object {
