@@ -10,6 +10,8 @@ public struct CharXDocument: Sendable, Hashable {
     /// The card's assets in `data.assets` order (or the spec's default icon when `assets` is absent), then
     /// every file in the archive no asset references (``CharXAsset/referenced`` false), in archive order.
     public var assets: [CharXAsset]
+    /// The bytes of `card.json` exactly as stored in the archive.
+    public var cardJSON: Data
     /// Where the ZIP starts in the input: 0 for a plain `.charx`, the prefix length for a ZIP appended to a
     /// JPEG (RisuAI's "charxJpeg") or another file.
     public var zipOffset: Int
@@ -17,9 +19,13 @@ public struct CharXDocument: Sendable, Hashable {
     public var diagnostics: [Diagnostic]
 
     /// Creates a document.
-    public init(card: CardReadResult, cardPath: String, assets: [CharXAsset], zipOffset: Int, diagnostics: [Diagnostic]) {
+    public init(
+        card: CardReadResult, cardPath: String, cardJSON: Data, assets: [CharXAsset], zipOffset: Int,
+        diagnostics: [Diagnostic]
+    ) {
         self.card = card
         self.cardPath = cardPath
+        self.cardJSON = cardJSON
         self.assets = assets
         self.zipOffset = zipOffset
         self.diagnostics = diagnostics

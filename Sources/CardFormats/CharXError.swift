@@ -37,6 +37,8 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicatePath(entry: String)
     /// Thrown when ZIPFoundation fails to build the archive (writer).
     case cannotWrite(reason: String)
+    /// Thrown when unpacking to a folder fails, or would write through a symbolic link already in the folder.
+    case cannotUnpack(entry: String, reason: String)
 
     public var description: String {
         switch self {
@@ -60,6 +62,7 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidCard(let entry, let error): return "CharX entry \(Self.quoted(entry)): \(error)"
         case .duplicatePath(let entry): return "CharX entry \(Self.quoted(entry)): written twice"
         case .cannotWrite(let reason): return "CharX: cannot write the archive: \(reason)"
+        case .cannotUnpack(let entry, let reason): return "CharX entry \(Self.quoted(entry)): cannot unpack: \(reason)"
         }
     }
 
@@ -69,7 +72,7 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
         case .absolutePath(let entry), .parentTraversal(let entry), .symbolicLink(let entry),
             .invalidPath(let entry, _), .totalSizeExceeded(let entry, _), .entryTooLarge(let entry, _, _),
             .compressionRatioExceeded(let entry, _, _), .corruptEntry(let entry, _), .invalidCard(let entry, _),
-            .duplicatePath(let entry):
+            .duplicatePath(let entry), .cannotUnpack(let entry, _):
             return entry
         case .notAZip, .unreadableArchive, .tooManyEntries, .missingCardJSON, .cannotWrite:
             return nil

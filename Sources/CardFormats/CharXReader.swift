@@ -131,7 +131,7 @@ public enum CharXReader {
         let assets = resolver.resolve(card: card.card)
         diagnostics += resolver.diagnostics
         return CharXDocument(
-            card: card, cardPath: cardEntry.path, assets: assets, zipOffset: located.offset, diagnostics: diagnostics)
+            card: card, cardPath: cardEntry.path, cardJSON: cardBytes, assets: assets, zipOffset: located.offset, diagnostics: diagnostics)
     }
 
     /// Reads a CharX file (memory-mapped when possible).
