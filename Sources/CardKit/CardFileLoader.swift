@@ -104,7 +104,7 @@ public enum CardFileLoader {
         do {
             result = try PNGCardReader.read(data, options: options.png)
         } catch {
-            let kind: CardFileError.Kind = if case .encryptedCard = error { .encrypted } else { .invalidContainer }
+            let kind: CardFileError.Kind = if case .encryptedRisuCard = error { .encrypted } else { .invalidContainer }
             throw CardFileError(path: path, kind: kind, reason: error.description)
         }
         var readOptions = options.read

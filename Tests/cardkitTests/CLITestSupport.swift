@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// Runs the built `cardkit` binary and captures what it printed.
+struct CLIRun {
+    var status: Int32
+    var stdout: Data
+    var stderr: String
+    /// The largest resident set of any child process so far, in kilobytes.
+    var peakChildRSSKilobytes: Int
+
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+}
+
+enum CLI {
+    /// The `cardkit` executable beside the test bundle (SwiftPM builds it because the tests depend on it).
+    static var executable: URL {
+        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("cardkit")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return bundleDirectory.appendingPathComponent("cardkit")
+    }
+
+    /// Runs `cardkit` with arguments, optional standard input, in `directory`.
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> CLIRun {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Drain both pipes concurrently so a large output cannot block the child.
+        nonisolated(unsafe) var errorData = Data()
+        let errorReader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
+        errorReader.start()
+        let outputData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while errorReader.isExecuting { usleep(1_000) }
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return CLIRun(
+            status: process.terminationStatus, stdout: outputData, stderr: String(decoding: errorData, as: UTF8.self),
+            peakChildRSSKilobytes: usage.ru_maxrss)
+    }
+}
