@@ -290,3 +290,39 @@ import Testing
         }
     }
 }
+
+@Suite struct CharXUnpackTests {
+    @Test func unpacksCardAndEveryFileIntoAFolder() throws {
+        let cardBytes = ZIPFixtures.cardJSON(name: "Unpacked", assets: #"[{"type":"icon","uri":"embeded://assets/icon/images/main.png","name":"main","ext":"png"}]"#)
+        let zip = try ZIPFixtures.make([
+            .file("card.json", cardBytes),
+            .file("assets/icon/images/main.png", ZIPFixtures.fakePNG),
+            .file("x_meta/main.json", Data("{}".utf8)),
+        ])
+        let document = try CharXReader.read(data: zip)
+        let folder = try SharedFixtures.makeTemporaryDirectory().appendingPathComponent("out")
+        let written = try document.unpack(to: folder)
+        #expect(written.map(\.lastPathComponent) == ["card.json", "main.png", "main.json"])
+        #expect(try Data(contentsOf: folder.appendingPathComponent("card.json")) == cardBytes)
+        #expect(try Data(contentsOf: folder.appendingPathComponent("assets/icon/images/main.png")) == ZIPFixtures.fakePNG)
+        #expect(try Data(contentsOf: folder.appendingPathComponent("x_meta/main.json")) == Data("{}".utf8))
+    }
+
+    @Test func refusesToUnpackThroughASymbolicLinkInTheDestination() throws {
+        let zip = try ZIPFixtures.make([.file("card.json", ZIPFixtures.cardJSON()), .file("assets/a.txt", Data("a".utf8))])
+        let document = try CharXReader.read(data: zip)
+        let base = try SharedFixtures.makeTemporaryDirectory()
+        let outside = base.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let folder = base.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("assets"), withDestinationURL: outside)
+        #expect {
+            try document.unpack(to: folder)
+        } throws: { error in
+            guard case .cannotUnpack(let entry, let reason)? = error as? CharXError else { return false }
+            return entry == "assets/a.txt" && reason.hasSuffix("is a symbolic link")
+        }
+        #expect(!FileManager.default.fileExists(atPath: outside.appendingPathComponent("a.txt").path))
+    }
+}
