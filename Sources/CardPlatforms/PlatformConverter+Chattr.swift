@@ -10,6 +10,7 @@ extension PlatformConverter {
     static func chattrCharacter(_ context: inout CardLossContext) -> ChattrCharacter {
         let card = context.card
         context.handle("name", "description", "personality", "system_prompt")
+        context.requireName()
         var parts: [String]
         if card.systemPrompt.isEmpty {
             parts = [
@@ -21,7 +22,7 @@ extension PlatformConverter {
         }
         if !card.scenario.isEmpty { parts.append(TextComposer.section("Scenario", card.scenario)) }
         if !card.messageExamples.isEmpty {
-            parts.append("Example dialogue:\n" + card.messageExamples)
+            parts.append(TextComposer.section("Example dialogue", card.messageExamples))
         }
         context.merge(
             "scenario", into: "configuration.system_prompt",

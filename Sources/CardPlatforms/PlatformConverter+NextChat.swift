@@ -17,6 +17,7 @@ extension PlatformConverter {
         context.handle(
             "name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
             "system_prompt", "post_history_instructions", "alternate_greetings", "character_book", "tags")
+        context.requireName()
         context.drop(
             "group_only_greetings",
             "NextChat has no group-only greetings (its `groupOnly`/`activationGroups` mean something else)")

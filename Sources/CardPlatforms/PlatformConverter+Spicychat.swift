@@ -6,6 +6,7 @@ extension PlatformConverter {
     static func spicychatCharacter(_ context: inout CardLossContext) -> SpicychatCharacter {
         let card = context.card
         context.handle("name", "description", "scenario", "first_mes", "mes_example")
+        context.requireName()
 
         var personaParts = [card.description]
         if !card.personality.isEmpty { personaParts.append(TextComposer.section("Personality", card.personality)) }

@@ -66,6 +66,9 @@ public enum PlatformConverter {
         let output: JSONValue
         switch platform {
         case .spicychat:
+            if persona.name.trimmingWhitespace().isEmpty {
+                report.append(.limit, JSONPointer(tokens: ["name"]), "Spicychat requires a persona name; it is empty", target: "name")
+            }
             output = SpicychatPersona(
                 name: persona.name, highlights: persona.description, avatar: avatar, isDefault: persona.isDefault
             ).jsonValue
@@ -169,7 +172,7 @@ struct CardLossContext {
 
     init(original: Card, platform: Platform, options: PlatformConversionOptions) {
         self.original = original
-        self.card = original.spec == .v3 && original.shape == .v3 ? original : original.converted(to: .v3).card
+        self.card = original.converted(to: .v3).card
         self.platform = platform
         self.options = options
         self.report = LossReport(platform: platform)
@@ -222,6 +225,14 @@ struct CardLossContext {
 
     mutating func add(_ kind: LossEntry.Kind, _ field: String, _ reason: String, target: String? = nil) {
         report.append(kind, pointer(field), reason, target: target)
+    }
+
+    /// Reports an empty name, which every platform rejects (Character.AI's 3-character minimum is checked
+    /// by its mapping).
+    mutating func requireName() {
+        if card.name.trimmingWhitespace().isEmpty {
+            add(.limit, "name", "\(platform.displayName) requires a name; the card's is empty", target: "name")
+        }
     }
 
     /// Reports a field as merged into `target` when it is non-empty, and marks it handled.

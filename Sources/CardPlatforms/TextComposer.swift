@@ -1,7 +1,10 @@
 /// Text helpers for composing and cutting platform fields (internal).
 enum TextComposer {
-    /// `Label: text`, the marked-header style every composed field uses.
-    static func section(_ label: String, _ text: String) -> String { "\(label): \(text)" }
+    /// `Label: text` (or `Label:` and the text on the next lines when it has several lines), the marked-header
+    /// style every composed field uses.
+    static func section(_ label: String, _ text: String) -> String {
+        text.contains(where: \.isNewline) ? "\(label):\n\(text)" : "\(label): \(text)"
+    }
 
     /// The non-empty parts joined by blank lines.
     static func join(_ parts: [String]) -> String { parts.filter { !$0.isEmpty }.joined(separator: "\n\n") }
