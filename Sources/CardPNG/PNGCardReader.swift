@@ -67,17 +67,19 @@ public enum PNGCardReader {
         return PNGCardReadResult(selected: selected, scan: scan)
     }
 
-    /// Reads the card in a PNG file (memory-mapped when possible).
+    /// Reads the card in a PNG file, memory-mapped when it is a regular file (read into memory otherwise).
+    ///
+    /// A file truncated by another process while it is being read can end the process with `SIGBUS`, as with any
+    /// memory-mapped read; read the bytes yourself and call ``read(_:options:)`` when that matters.
     ///
     /// - Parameters:
     ///   - url: the file.
     ///   - options: limits and the CRC policy.
     /// - Returns: the selected card chunk and the full scan.
-    /// - Throws: ``PNGCardError``; a file that cannot be opened is reported as ``PNGCardError/cannotWrite(reason:)``
-    ///   is not used, instead Foundation's error is rethrown as `any Error`.
+    /// - Throws: ``PNGCardError`` for the PNG, or Foundation's error when the file cannot be opened.
     public static func read(contentsOf url: URL, options: PNGReadOptions = .init()) throws -> PNGCardReadResult {
-        let data = try Data(contentsOf: url, options: .mappedIfSafe)
-        return try read(data, options: options)
+        let file = try MappedFile(url: url, maxSize: options.maxFileSize)
+        return try read(file, options: options)
     }
 
     /// Scans a PNG for card chunks without requiring one to be present.
@@ -288,6 +290,7 @@ public enum PNGCardReader {
     /// The card fields on which a `chara` and a `ccv3` payload differ (ignoring `spec`, `spec_version` and
     /// `extensions`), or nil when either is not a JSON object.
     static func disagreement(chara: [UInt8], ccv3: [UInt8]) -> [String]? {
+        if sameApartFromSpec(chara: chara, ccv3: ccv3) { return [] }
         guard let charaRoot = (try? JSONParser.parse(chara))?.value.objectValue,
             let ccv3Root = (try? JSONParser.parse(ccv3))?.value.objectValue
         else { return nil }
@@ -309,6 +312,31 @@ public enum PNGCardReader {
             if !a.isSemanticallyEqual(to: b) { differing.append("data.\(key)") }
         }
         return differing
+    }
+}
+
+extension PNGCardReader {
+    /// Whether `ccv3` is `chara` with only `"spec":"chara_card_v2"` and `"spec_version":"2.0"` (near the start) changed
+    /// to their V3 values, as SillyTavern writes the pair: then they agree without parsing either document.
+    static func sameApartFromSpec(chara: [UInt8], ccv3: [UInt8]) -> Bool {
+        guard chara.count == ccv3.count else { return false }
+        if chara == ccv3 { return true }
+        var patched = chara
+        let pairs: [(String, String)] = [
+            (#""spec":"chara_card_v2""#, #""spec":"chara_card_v3""#),
+            (#""spec_version":"2.0""#, #""spec_version":"3.0""#),
+        ]
+        for (old, new) in pairs {
+            let needle = Array(old.utf8)
+            let window = min(patched.count, 512)
+            guard window >= needle.count,
+                let start = (0...(window - needle.count)).first(where: { i in
+                    patched[i] == needle[0] && patched[i..<i + needle.count].elementsEqual(needle)
+                })
+            else { continue }
+            patched.replaceSubrange(start..<start + needle.count, with: Array(new.utf8))
+        }
+        return patched == ccv3
     }
 }
 

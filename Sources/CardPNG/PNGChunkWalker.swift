@@ -226,13 +226,11 @@ enum PNGChunkWalker {
 // MARK: - CRC engines (exposed to tests)
 
 extension PNGChunkWalker {
-    /// Whether the CRC runs on the carry-less multiplication path on this CPU.
-    static var crcIsAccelerated: Bool { ccard_png_crc32_accelerated() != 0 }
+    /// The best CRC engine on this CPU: 0 zlib, 1 PCLMULQDQ, 2 AVX-512 VPCLMULQDQ.
+    static var crcEngine: Int { Int(ccard_png_crc32_accelerated()) }
 
-    /// The CRC-32 of `bytes` through the fast path (`zlib: false`) or zlib's own `crc32` (`zlib: true`).
-    static func crc32(_ bytes: [UInt8], zlib: Bool) -> UInt32 {
-        bytes.withUnsafeBytes { raw in
-            zlib ? ccard_png_crc32_zlib(0, raw.baseAddress, raw.count) : ccard_png_crc32(0, raw.baseAddress, raw.count)
-        }
+    /// The CRC-32 of `bytes` through an engine (0 zlib, 1 PCLMULQDQ, 2 VPCLMULQDQ; capped at the best available).
+    static func crc32(_ bytes: [UInt8], engine: Int) -> UInt32 {
+        bytes.withUnsafeBytes { raw in ccard_png_crc32_with(Int32(engine), 0, raw.baseAddress, raw.count) }
     }
 }
