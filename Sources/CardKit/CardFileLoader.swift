@@ -143,7 +143,8 @@ public enum CardFileLoader {
         do {
             let read = try CardReader.read(bytes, options: options.read)
             return LoadedCard(
-                path: path, container: .json, format: read.card.shape.rawValue, card: read.card,
+                path: path, container: .json,
+                format: CardFormatsBridge.refinedFormat(of: read.card) ?? read.card.shape.rawValue, card: read.card,
                 diagnostics: read.diagnostics, storedJSON: bytes, pngScan: nil, pngChunk: nil, fileBytes: data)
         } catch {
             if let loaded = try CardFormatsBridge.loadText(data: data, path: path, error: error, options: options) {

@@ -20,14 +20,46 @@ enum CardFormatsBridge {
         let card = document.card.card
         return LoadedCard(
             path: path, container: .charx, format: card.shape.rawValue, card: card,
-            diagnostics: document.allDiagnostics, storedJSON: JSONWriter.bytes(card.json), pngScan: nil, pngChunk: nil,
+            diagnostics: document.allDiagnostics, storedJSON: [UInt8](document.cardJSON), pngScan: nil, pngChunk: nil,
             fileBytes: data)
     }
 
-    /// Reads a text file that the card reader refused; `nil` to keep the card reader's error.
+    /// Reads a text file that the card reader refused: text-generation-webui YAML or Pygmalion JSON; `nil` to keep
+    /// the card reader's error.
     static func loadText(data: Data, path: String, error: CardError, options: CardLoadOptions) throws(CardFileError)
         -> LoadedCard?
     {
-        nil
+        let detected = CardFormatSniffer.detect(data: data)
+        let container: CardContainer
+        let format: String
+        let read: CardReadResult
+        do {
+            switch detected {
+            case .textGenerationWebUIYAML:
+                (container, format) = (.yaml, "textgen-yaml")
+                read = try LegacyCardReader.readTextGenerationWebUI([UInt8](data))
+            case .pygmalionJSON:
+                (container, format) = (.json, "pygmalion")
+                read = try LegacyCardReader.readPygmalion([UInt8](data))
+            default:
+                return nil
+            }
+        } catch {
+            throw CardFileError(path: path, kind: .notACard, reason: error.description)
+        }
+        let diagnostics = read.diagnostics.map { $0.escalated(strict: options.read.strict) }
+        let failures = diagnostics.filter { $0.severity == .error }
+        if options.read.strict, let first = failures.first {
+            throw CardFileError(path: path, kind: .strict, reason: "strict reading failed: \(first)", diagnostics: failures)
+        }
+        return LoadedCard(
+            path: path, container: container, format: format, card: read.card, diagnostics: diagnostics,
+            storedJSON: JSONWriter.bytes(read.card.json), pngScan: nil, pngChunk: nil, fileBytes: data)
+    }
+
+    /// A more specific name for a JSON card's shape (`tavernai-folder`), or `nil`.
+    static func refinedFormat(of card: Card) -> String? {
+        if case .tavernAIFolderJSON = CardFormatSniffer.detect(json: card.json) { return "tavernai-folder" }
+        return nil
     }
 }

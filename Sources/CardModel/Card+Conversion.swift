@@ -36,7 +36,8 @@ extension Card {
         var diagnostics: [Diagnostic] = []
         let fieldsPointer = self.fieldsPointer
         if target == .v3 { source = Self.restoreV3Stash(source, diagnostics: &diagnostics, at: fieldsPointer) }
-        var data = normalizer.normalizeFields(source, at: fieldsPointer, target: target == .v1 ? .v2 : target)
+        var data = normalizer.normalizeFields(
+            source, at: fieldsPointer, target: target == .v1 ? .v2 : target, sourceSpec: spec)
         diagnostics = normalizer.diagnostics + diagnostics
         if target == .v3, let order = source[Self.keyOrderMarker]?.arrayValue {
             data.removeValue(forKey: Self.keyOrderMarker)

@@ -11,7 +11,11 @@ struct CardNormalizer {
     // MARK: - Card fields
 
     /// Normalizes the object holding the card fields for `target` (V2 or V3 field set).
-    mutating func normalizeFields(_ source: JSONObject, at base: JSONPointer, target: CardSpec) -> JSONObject {
+    /// Fields the source's own spec does not define (upgrading V1 to V2, or V2 to V3) get their defaults with a
+    /// note; fields the source's spec requires but lacks get a warning.
+    mutating func normalizeFields(_ source: JSONObject, at base: JSONPointer, target: CardSpec, sourceSpec: CardSpec)
+        -> JSONObject
+    {
         var result = JSONObject()
         for (key, value) in source {
             let pointer = base.appending(key)
@@ -21,13 +25,21 @@ struct CardNormalizer {
         }
         let required = target == .v1 ? CardFields.v1 : CardFields.v2.filter { $0 != "character_book" }
         for field in required where result[field] == nil {
-            report(.warning, "missing-field", base.appending(field), "missing required field `\(field)`; using the default")
+            if sourceSpec == .v1, !CardFields.v1.contains(field) {
+                report(.note, "upgrade-default", base.appending(field), "`\(field)` (new in V2) set to its default")
+            } else {
+                report(.warning, "missing-field", base.appending(field), "missing required field `\(field)`; using the default")
+            }
             result[field] = CardFieldDefaults.value(for: field)
         }
         if target == .v3, result["group_only_greetings"] == nil {
-            report(
-                .warning, "missing-field", base.appending("group_only_greetings"),
-                "missing field `group_only_greetings`, required by V3; using []")
+            if sourceSpec == .v3 {
+                report(
+                    .warning, "missing-field", base.appending("group_only_greetings"),
+                    "missing field `group_only_greetings`, required by V3; using []")
+            } else {
+                report(.note, "upgrade-default", base.appending("group_only_greetings"), "`group_only_greetings` (new in V3) set to []")
+            }
             result["group_only_greetings"] = .array([])
         }
         if target != .v1, result["name"]?.stringValue == "" {

@@ -178,7 +178,7 @@ public enum CardReader {
         let fieldsPointer = card.fieldsPointer
         _ = normalizer.normalizeFields(
             card.shape == .v1 ? card.document.filtered(CardFields.v1) : card.fields, at: fieldsPointer,
-            target: card.spec)
+            target: card.spec, sourceSpec: card.spec)
         normalizer.checkSillyTavernKeys(card.document, at: JSONPointer())
         if card.shape.hasDataObject {
             normalizer.checkSillyTavernKeys(card.extensions, at: fieldsPointer.appending("extensions"))

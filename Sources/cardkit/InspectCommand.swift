@@ -32,6 +32,10 @@ struct InspectCommand: AsyncParsableCommand {
                 }
                 if loaded.hasErrors { failures += 1 }
             } catch {
+                if error.kind == .notACard, let lorebook = LorebookSummary(input: item, options: input.loadOptions) {
+                    Console.output(json ? JSONWriter.string(lorebook.jsonValue) : lorebook.text)
+                    continue
+                }
                 failures += 1
                 emit(failure: error)
             }

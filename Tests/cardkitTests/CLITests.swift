@@ -177,3 +177,44 @@ struct CLIRealCardTests {
         #expect(try CardReader.read(extracted.stdout).card == expected)
     }
 }
+
+@Suite(.serialized, .enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
+struct CLIMixedFolderTests {
+    @Test func everyCardInAMixedFolderConvertsToV3InOneCommand() throws {
+        let out = try SharedFixtures.makeTemporaryDirectory()
+        let run = try CLI.run(["convert", SharedFixtures.cardsDirectory.path, samples.path, "--to", "v3", "--out-dir", out.path])
+        let extensions = CardInputCollector.cardExtensions
+        let total = SharedFixtures.cardNames(extensions: extensions).count + SharedFixtures.sampleNames(extensions: extensions).count
+        #expect(run.status == 1)
+        let errors = run.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors.count == 2)
+        #expect(errors.contains { $0.hasSuffix("st_worldinfo_Eldoria.json: error: not a character card: /entries: a World Info file or lorebook (entries)") })
+        #expect(errors.contains { $0.contains("broken-truncated.json: error: invalid JSON") })
+        #expect(run.stderr.hasSuffix("converted \(total - 2) of \(total) inputs to v3; 2 failed\n"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        #expect(written.count == total - 2)
+        for name in written {
+            let card = try CardReader.read(Data(contentsOf: out.appendingPathComponent(name))).card
+            #expect(card.spec == .v3, "\(name)")
+            #expect(card.shape == .v3)
+        }
+        #expect(written.contains("ooba_Example.json"))
+        #expect(written.contains("tavernkit_test_character.json"))  // the PNG; the CharX became -2
+        #expect(written.contains("tavernkit_test_character-2.json"))
+    }
+
+    @Test func inspectDescribesLorebookFiles() throws {
+        let run = try CLI.run(["inspect", SharedFixtures.card("st_worldinfo_Eldoria.json").path])
+        #expect(run.status == 0)
+        #expect(run.stdoutText.hasSuffix("st_worldinfo_Eldoria.json: lorebook (worldinfo), 4 entries\n  diagnostics: 0 warnings/errors\n"))
+    }
+
+    @Test func inspectNamesTheShapeOfOlderFormats() throws {
+        let run = try CLI.run(["inspect", "--json", SharedFixtures.card("ooba_Example.yaml").path, SharedFixtures.card("tavernai_folder_Aqua.json").path, SharedFixtures.card("tavernkit_test_character.charx").path])
+        #expect(run.status == 0)
+        let records = try run.stdoutText.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)).value }
+        #expect(records.map { $0["container"] } == ["yaml", "json", "charx"])
+        #expect(records.map { $0["format"] } == ["textgen-yaml", "tavernai-folder", "v3"])
+        #expect(records[0]["name"] == "Chiharu Yamada")
+    }
+}
