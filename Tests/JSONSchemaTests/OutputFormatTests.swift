@@ -74,7 +74,7 @@ import Testing
         let compiled = try JSONSchemaCompiler().compile(["anyOf": [["type": "string"], ["minimum": 3]]])
         #expect(compiled.validate(5).errors.isEmpty)
         let failing = compiled.validate(1)
-        #expect(failing.errors.map(\.keywordLocation.description) == ["/anyOf/1/minimum", "/anyOf"])
+        #expect(failing.errors.map(\.keywordLocation.description) == ["/anyOf/0/type", "/anyOf/1/minimum", "/anyOf"])
         #expect(failing.errors.last?.message == "the value matches none of the 2 schemas in anyOf")
     }
 
