@@ -4,6 +4,9 @@ import JSONSchema
 extension CardValidator {
     /// Parses JSON bytes and validates them, turning every failure into a record instead of a throw.
     ///
+    /// For a JSON file (no `container`), each error's line and column are found in the text
+    /// (``ValidationRecord/positions``).
+    ///
     /// This is what `cardkit validate` and `cardkit schema check` do for each input once the JSON has been taken
     /// out of its container.
     /// - Parameters:
@@ -26,7 +29,12 @@ extension CardValidator {
         } catch {
             return ValidationRecord(file: file, container: container, failure: "not valid JSON: \(error)")
         }
-        return record(json: value, file: file, container: container, schema: schema, profile: profile, catalog: catalog)
+        var result = record(json: value, file: file, container: container, schema: schema, profile: profile, catalog: catalog)
+        if container == nil, !result.errors.isEmpty {
+            let bytes = Array(jsonBytes)
+            result.positions = JSONSourceLocator.positions(in: bytes, of: Set(result.errors.map(\.instanceLocation)))
+        }
+        return result
     }
 
     /// Validates a parsed document, turning every failure into a record instead of a throw.

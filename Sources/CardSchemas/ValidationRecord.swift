@@ -22,6 +22,9 @@ public struct ValidationRecord: Sendable, Hashable {
     public var errors: [SchemaViolation]
     /// Why the file could not be validated at all (unreadable, not JSON, no schema fits); `nil` otherwise.
     public var failure: String?
+    /// Where each error's instance location starts in the file, for JSON files (not for JSON inside a
+    /// container, whose lines are not the file's).
+    public var positions: [JSONPointer: SourcePosition] = [:]
 
     /// Creates a record for a file that was validated.
     /// - Parameters:

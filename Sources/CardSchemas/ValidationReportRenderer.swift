@@ -24,7 +24,8 @@ public enum ValidationReportRenderer {
 
     /// Human-readable lines for one record.
     /// - Parameter record: The record.
-    /// - Returns: `FILE: valid (schema, profile)`, or one line per error, or `FILE: error: reason`.
+    /// - Returns: `FILE: valid (schema, profile)`; or a summary and one `FILE[:LINE:COLUMN]: error: /pointer: message
+    ///   [keyword location]` line per error; or `FILE: error: reason`.
     public static func text(_ record: ValidationRecord) -> String {
         let subject = record.container.map { "\(record.file) [\($0)]" } ?? record.file
         if let failure = record.failure {
@@ -37,7 +38,8 @@ public enum ValidationReportRenderer {
         let count = record.errors.count
         var output = "\(subject): invalid (\(against)): \(count) error\(count == 1 ? "" : "s")\n"
         for error in record.errors {
-            output += "\(record.file):\(error.instanceLocation.description): error: \(error.message) "
+            let position = record.positions[error.instanceLocation].map { ":\($0.line):\($0.column)" } ?? ""
+            output += "\(record.file)\(position): error: \(error.instanceLocation.displayString): \(error.message) "
             output += "[\(error.keywordLocation.description)]\n"
         }
         return output
@@ -54,7 +56,8 @@ public enum ValidationReportRenderer {
     /// One compact JSON object (and a newline) for a record.
     ///
     /// Keys, in order: `file`, `valid`, `container` (when set), `schema`, `schemaId`, `profile` (when set),
-    /// `errors` (each with `instanceLocation`, `keywordLocation`, `absoluteKeywordLocation`, `message`), and
+    /// `errors` (each with `instanceLocation`, `keywordLocation`, `absoluteKeywordLocation`, `message`, and `line` and
+    /// `column` when known), and
     /// `error` (when the file could not be validated).
     /// - Parameter record: The record.
     /// - Returns: The line.
@@ -75,12 +78,17 @@ public enum ValidationReportRenderer {
         if let profile = record.profile { object["profile"] = .string(profile.rawValue) }
         object["errors"] = .array(
             record.errors.map { error in
-                [
+                var object: JSONObject = [
                     "instanceLocation": .string(error.instanceLocation.description),
                     "keywordLocation": .string(error.keywordLocation.description),
                     "absoluteKeywordLocation": .string(error.absoluteKeywordLocation),
                     "message": .string(error.message),
                 ]
+                if let position = record.positions[error.instanceLocation] {
+                    object["line"] = .number(JSONNumber(position.line))
+                    object["column"] = .number(JSONNumber(position.column))
+                }
+                return .object(object)
             })
         if let failure = record.failure { object["error"] = .string(failure) }
         return .object(object)
@@ -103,7 +111,8 @@ public enum ValidationReportRenderer {
             let title = escapeProperty("\(record.schema ?? "schema") \(keyword(of: error))")
             let message = "\(record.containerPrefix)\(error.instanceLocation.displayString): \(error.message) "
                 + "(\(error.keywordLocation.description))"
-            output += "::error file=\(file),title=\(title)::\(escapeData(message))\n"
+            let position = record.positions[error.instanceLocation].map { ",line=\($0.line),col=\($0.column)" } ?? ""
+            output += "::error file=\(file)\(position),title=\(title)::\(escapeData(message))\n"
         }
         return output
     }
@@ -208,7 +217,13 @@ public enum ValidationReportRenderer {
         properties: JSONObject?
     ) -> JSONValue {
         var location = JSONObject()
-        location["physicalLocation"] = ["artifactLocation": ["uri": .string(artifactURI(record.file))]]
+        var physical: JSONObject = ["artifactLocation": ["uri": .string(artifactURI(record.file))]]
+        if let pointer, let position = record.positions[pointer] {
+            physical["region"] = [
+                "startLine": .number(JSONNumber(position.line)), "startColumn": .number(JSONNumber(position.column)),
+            ]
+        }
+        location["physicalLocation"] = .object(physical)
         if let pointer {
             location["logicalLocations"] = [
                 ["fullyQualifiedName": .string(pointer.description.isEmpty ? "/" : pointer.description), "kind": "member"]
