@@ -14,7 +14,7 @@ struct CardKitCommand: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self,
             ExtractCommand.self,
-            ConvertCommand.self,
+            ConvertCommand.self, EmbedCommand.self,
             PersonasCommand.self,
             ValidateCommand.self, SchemaCommand.self,
         ]

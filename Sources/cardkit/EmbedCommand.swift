@@ -1,0 +1,118 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+/// `cardkit embed CARD IMAGE.png -o OUT.png`: puts a card into a PNG without touching the image data.
+struct EmbedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Embed a card into a PNG image (tEXt 'chara' V2 + 'ccv3' V3 before IEND; image bytes unchanged).",
+        discussion: """
+            CARD may be any card file CardKit reads (JSON, PNG, CharX, YAML). Every older 'chara'/'ccv3' chunk of \
+            IMAGE (tEXt, zTXt or iTXt, any keyword case) is removed; every other chunk is kept byte for byte. The \
+            output is written to a temporary file beside it and renamed into place; IMAGE is modified only with \
+            --in-place.
+            """
+    )
+
+    @Argument(help: "The card to embed ('-' reads standard input).")
+    var card: String
+
+    @Argument(help: "The PNG image to embed it into.")
+    var image: String
+
+    @Option(name: [.short, .customLong("output")], help: "The PNG to write ('-' for standard output).")
+    var output: String?
+
+    @Flag(help: "Replace IMAGE itself (atomically).")
+    var inPlace = false
+
+    @Flag(help: "Write only the 'ccv3' chunk (no V2 'chara' backfill).")
+    var v3Only = false
+
+    @Flag(help: "Also write the six V1 fields at the root of the embedded cards, as SillyTavern does.")
+    var withV1Fields = false
+
+    @Flag(help: "Treat every card leniency as an error.")
+    var strict = false
+
+    @Flag(help: "Accept an IMAGE (or a PNG CARD) whose chunk CRCs do not match, with a warning.")
+    var lenient = false
+
+    @Flag(name: .shortAndLong, help: "Print every diagnostic.")
+    var verbose = false
+
+    func validate() throws {
+        if output == nil && !inPlace { throw ValidationError("Give -o/--output OUT.png, or --in-place.") }
+        if output != nil && inPlace { throw ValidationError("Use either -o/--output or --in-place, not both.") }
+        if image == "-" { throw ValidationError("IMAGE must be a file.") }
+        if let output, output != "-", !inPlace, Self.samePath(output, image) {
+            throw ValidationError("-o/--output is IMAGE itself; use --in-place to modify the input.")
+        }
+    }
+
+    func run() async throws {
+        var loadOptions = CardLoadOptions()
+        loadOptions.read.strict = strict
+        if lenient { loadOptions.png.crcPolicy = .warn }
+
+        let loaded: LoadedCard
+        let imageBytes: Data
+        do {
+            loaded = try CardFileLoader.load(CardInput(path: card), options: loadOptions)
+            imageBytes = try CardInput(path: image).read()
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        if let problem = loaded.diagnostics.first(where: { $0.severity == .error }) {
+            Console.error("\(card): error: invalid card: \(problem)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+
+        let conversion = CardConversionOptions(withV1Fields: withV1Fields)
+        let v3 = loaded.card.converted(to: .v3, options: conversion)
+        let v2 = v3.card.converted(to: .v2, options: conversion)
+        var writeOptions = PNGWriteOptions()
+        writeOptions.input.crcPolicy = lenient ? .warn : .error
+        writeOptions.validateWithLibPNG = true
+        let embedded: PNGEmbedResult
+        do {
+            embedded = try PNGCardWriter.embed(
+                v2JSON: v3Only ? nil : JSONWriter.bytes(v2.card.json), v3JSON: JSONWriter.bytes(v3.card.json),
+                into: imageBytes, options: writeOptions)
+        } catch {
+            Console.error("\(image): error: \(error.description)")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+
+        let destination = inPlace ? image : (output ?? "-")
+        if destination == "-" {
+            Console.outputBytes(embedded.png)
+        } else {
+            do {
+                try AtomicFile.write(embedded.png, to: URL(fileURLWithPath: destination))
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+        }
+
+        let diagnostics =
+            loaded.diagnostics.map { $0.line(for: card) } + v3.diagnostics.map { $0.line(for: card) }
+            + (v3Only ? [] : v2.diagnostics.map { $0.line(for: card) })
+            + embedded.diagnostics.map { $0.line(for: image) }
+        if verbose { diagnostics.forEach(Console.error) }
+        let removed = embedded.removedChunks.map { $0.description }
+        if verbose || !removed.isEmpty {
+            Console.error(
+                "\(destination == "-" ? "stdout" : destination): embedded '\(loaded.card.name)'"
+                    + (removed.isEmpty ? "" : "; replaced \(removed.joined(separator: "; "))"))
+        }
+    }
+
+    private static func samePath(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: b).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}
