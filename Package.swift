@@ -97,7 +97,7 @@ if includeUpload {
         .target(
             name: "CardKitUpload",
             dependencies: [
-                "CardKitJSON", "CardModel",
+                "CardKitJSON", "CardModel", "CardPlatforms",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

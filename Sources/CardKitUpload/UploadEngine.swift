@@ -1,0 +1,431 @@
+import CardKitJSON
+import CardModel
+import CardPlatforms
+import Foundation
+
+/// What is being uploaded.
+public enum UploadKind: String, Sendable, Hashable, CaseIterable {
+    /// Character cards.
+    case characters
+    /// Personas.
+    case personas
+
+    var recordKind: String { self == .characters ? "character" : "persona" }
+}
+
+/// One input as loaded by the caller (the CLI loads any container through `CardKit`).
+public enum UploadInput: Sendable {
+    /// A card; `imageBytes` holds the PNG file the card came from, used as the avatar.
+    case card(Card, imageBytes: [UInt8]?)
+    /// A persona file.
+    case persona(Persona)
+}
+
+/// A connected platform client.
+public enum UploadClient: Sendable {
+    /// Spicychat.
+    case spicychat(SpicychatClient)
+    /// Chattr.
+    case chattr(ChattrClient)
+    /// NextChat.
+    case nextchat(NextChatClient)
+
+    /// The platform.
+    public var provider: UploadProvider {
+        switch self {
+        case .spicychat: .spicychat
+        case .chattr: .chattr
+        case .nextchat: .nextchat
+        }
+    }
+
+    /// A cheap authenticated read that proves the provider is reachable and accepts the credential.
+    public func preflight() async throws(UploadError) {
+        switch self {
+        case .spicychat(let client): _ = try await client.currentUser()
+        case .chattr(let client): _ = try await client.listCharacters()
+        case .nextchat(let client): _ = try await client.listCharacters(limit: 1)
+        }
+    }
+}
+
+/// Options of a bulk upload.
+public struct UploadOptions: Sendable {
+    /// The platform.
+    public var provider: UploadProvider
+    /// Characters or personas.
+    public var kind: UploadKind
+    /// Uploads in flight at once (default 4).
+    public var concurrency: Int = 4
+    /// Items started per second, when limited.
+    public var ratePerSecond: Double? = nil
+    /// Convert and validate only; send nothing.
+    public var dryRun: Bool = false
+    /// Update remote objects that already exist (found in the state file or by name) instead of skipping them.
+    public var updateExisting: Bool = false
+    /// Input path → Chattr character id.
+    public var idMap: [String: String] = [:]
+    /// Conversion choices.
+    public var conversion: PlatformConversionOptions = PlatformConversionOptions()
+    /// The largest avatar read, in bytes.
+    public var maxAvatarBytes: Int = 16 << 20
+
+    /// Creates options.
+    public init(provider: UploadProvider, kind: UploadKind) {
+        self.provider = provider
+        self.kind = kind
+    }
+}
+
+/// What happened to one input.
+public struct UploadOutcome: Sendable, Hashable {
+    /// The status of an input.
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        /// Created on the platform.
+        case created
+        /// An existing remote object was updated.
+        case updated
+        /// Nothing to do: uploaded before with the same content.
+        case unchanged
+        /// Not uploaded on purpose (exists, or changed without `--update-existing`).
+        case skipped
+        /// Would be uploaded (dry run).
+        case planned
+        /// The input could not be read, converted or validated; nothing was sent.
+        case invalid
+        /// The upload failed.
+        case failed
+    }
+
+    /// The input path.
+    public var path: String
+    /// The item's name, when known.
+    public var name: String
+    /// The status.
+    public var status: Status
+    /// The remote id, when known.
+    public var remoteId: String?
+    /// Why it failed or was skipped, or a note.
+    public var message: String?
+    /// The number of loss-report entries of the conversion.
+    public var losses: Int
+}
+
+/// A progress event.
+public struct UploadProgress: Sendable {
+    /// Inputs finished so far.
+    public var completed: Int
+    /// All inputs.
+    public var total: Int
+    /// The input that just finished.
+    public var outcome: UploadOutcome
+}
+
+/// The result of a bulk upload.
+public struct UploadSummary: Sendable {
+    /// One outcome per finished input, in input order.
+    public var outcomes: [UploadOutcome]
+    /// Inputs never attempted because the run stopped.
+    public var notAttempted: [String]
+    /// Why the run stopped early, if it did.
+    public var stopReason: UploadError?
+
+    /// How many inputs ended with `status`.
+    public func count(_ status: UploadOutcome.Status) -> Int { outcomes.filter { $0.status == status }.count }
+
+    /// 0 when everything was uploaded (or planned, or already done); 1 when some input failed or was invalid;
+    /// 3 when the provider was unreachable or refused the credentials.
+    public var exitCode: Int32 {
+        if let stopReason, stopReason.isFatalForRun || stopReason == .transport || stopReason == .timeout { return 3 }
+        if stopReason != nil || !notAttempted.isEmpty { return 1 }
+        return outcomes.contains { $0.status == .failed || $0.status == .invalid } ? 1 : 0
+    }
+}
+
+/// The bulk upload engine.
+///
+/// 1. Preflight: one authenticated read proves the provider is reachable and accepts the credential (else exit 3).
+/// 2. Each input is loaded, converted (``PlatformConverter``) and checked before anything is sent; invalid inputs
+///    are reported and skipped.
+/// 3. The state file decides: `done` with the same content hash is skipped; `intent` (a create whose outcome was
+///    never recorded, e.g. after `kill -9`) is reconciled by reading back by name before creating again.
+/// 4. A create writes `intent` (synced) before the request and `done` after the answer; failures write `failed`.
+/// 5. Uploads run in a task group bounded by `concurrency`, optionally paced by `ratePerSecond`. A fatal error
+///    (credentials refused) or a rate limit beyond the retry cap stops the batch cleanly.
+public struct UploadEngine: Sendable {
+    /// The client (nil for a dry run without network).
+    public let client: UploadClient?
+    /// The options.
+    public let options: UploadOptions
+    /// The state file.
+    public let state: UploadStateFile?
+    /// Loads one input.
+    public let loader: @Sendable (String) throws -> UploadInput
+    /// The logger.
+    public let logger: UploadLogger
+    /// Receives one event per finished input.
+    public let progress: @Sendable (UploadProgress) -> Void
+
+    /// Creates an engine.
+    public init(
+        client: UploadClient?, options: UploadOptions, state: UploadStateFile?,
+        logger: UploadLogger = .silent, progress: @escaping @Sendable (UploadProgress) -> Void = { _ in },
+        loader: @escaping @Sendable (String) throws -> UploadInput
+    ) {
+        self.client = client
+        self.options = options
+        self.state = state
+        self.loader = loader
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Uploads every path.
+    public func run(paths: [String]) async -> UploadSummary {
+        if !options.dryRun {
+            guard let client else {
+                return UploadSummary(outcomes: [], notAttempted: paths, stopReason: .configuration("no client"))
+            }
+            do {
+                try await client.preflight()
+            } catch {
+                let reason: UploadError
+                if error == .transport || error == .timeout {
+                    reason = error.with(message: "\(options.provider) is unreachable: \(error.message)")
+                } else if error == .authentication || error == .forbidden {
+                    reason = UploadError.authentication(
+                        "\(options.provider) refused the credentials: \(error.message)", status: error.status,
+                        platformCode: error.platformCode)
+                } else {
+                    reason = UploadError.configuration("\(options.provider) preflight failed: \(error)")
+                }
+                return UploadSummary(outcomes: [], notAttempted: paths, stopReason: reason)
+            }
+        }
+        let control = UploadRunControl(total: paths.count)
+        let limiter = options.ratePerSecond.flatMap { $0 > 0 ? UploadRateLimiter(perSecond: $0) : nil }
+        let width = max(1, min(options.concurrency, 256))
+        var results = [UploadOutcome?](repeating: nil, count: paths.count)
+        await withTaskGroup(of: (Int, UploadOutcome?).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < paths.count else { return }
+                let index = next
+                next += 1
+                group.addTask {
+                    if await control.isStopped { return (index, nil) }
+                    if let limiter { await limiter.acquire() }
+                    if await control.isStopped { return (index, nil) }
+                    let outcome = await process(paths[index], control: control)
+                    return (index, outcome)
+                }
+            }
+            for _ in 0..<width { startNext() }
+            while let (index, outcome) = await group.next() {
+                if let outcome {
+                    results[index] = outcome
+                    let completed = await control.finish()
+                    progress(UploadProgress(completed: completed, total: paths.count, outcome: outcome))
+                }
+                startNext()
+            }
+        }
+        var outcomes: [UploadOutcome] = []
+        var notAttempted: [String] = []
+        for (index, outcome) in results.enumerated() {
+            if let outcome { outcomes.append(outcome) } else { notAttempted.append(paths[index]) }
+        }
+        return UploadSummary(outcomes: outcomes, notAttempted: notAttempted, stopReason: await control.stopReason)
+    }
+
+    // MARK: - One item
+
+    private func process(_ path: String, control: UploadRunControl) async -> UploadOutcome {
+        let prepared: UploadPreparedItem
+        do {
+            prepared = try UploadPreparer(options: options).prepare(path: path, input: try loader(path))
+        } catch {
+            let message = String(describing: error)
+            logger.log(.warning, "\(path): invalid: \(message)")
+            return UploadOutcome(path: path, name: "", status: .invalid, remoteId: nil, message: message, losses: 0)
+        }
+        if options.dryRun {
+            let existing = await state?.record(for: prepared.key)
+            let note: String
+            if existing?.state == .done, existing?.contentHash == prepared.contentHash {
+                return outcome(prepared, .unchanged, existing?.remoteId, "already uploaded")
+            } else if options.provider == .chattr {
+                note = "would update Chattr character \"\(prepared.chattrId ?? "")\""
+            } else if existing?.state == .done {
+                note = options.updateExisting ? "would update \(existing?.remoteId ?? "")" : "changed; would skip without --update-existing"
+            } else {
+                note = "would create"
+            }
+            return outcome(prepared, .planned, existing?.remoteId, note)
+        }
+        do {
+            let result = try await upload(prepared)
+            logger.log(.info, "\(path): \(result.status.rawValue)\(result.remoteId.map { " (\($0))" } ?? "")")
+            return result
+        } catch {
+            if error.isFatalForRun || (error == .rateLimited && error.retryAfter != nil) || error == .configuration {
+                await control.stop(error)
+            }
+            try? await state?.append(record(prepared, .failed, error: error.description))
+            logger.log(.warning, "\(path): failed: \(error)")
+            return outcome(prepared, .failed, nil, error.description)
+        }
+    }
+
+    private func outcome(_ item: UploadPreparedItem, _ status: UploadOutcome.Status, _ id: String?, _ message: String?) -> UploadOutcome {
+        UploadOutcome(path: item.path, name: item.name, status: status, remoteId: id, message: message, losses: item.losses)
+    }
+
+    private func record(
+        _ item: UploadPreparedItem, _ state: UploadStateRecord.State, remoteId: String? = nil, version: Int? = nil,
+        error: String? = nil
+    ) -> UploadStateRecord {
+        UploadStateRecord(
+            key: item.key, contentHash: item.contentHash, kind: options.kind.recordKind,
+            provider: options.provider.rawValue, state: state, name: item.name, remoteId: remoteId,
+            remoteVersion: version, error: error.map(logger.scrub))
+    }
+
+    private func upload(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
+        guard let client else { throw UploadError.configuration("no client") }
+        let existing = await state?.record(for: item.key)
+        if case .chattr(let chattr) = client {
+            if existing?.state == .done, existing?.contentHash == item.contentHash {
+                return outcome(item, .unchanged, existing?.remoteId, "already uploaded")
+            }
+            let id = item.chattrId ?? ChattrCharacter.slug(for: item.name)
+            let updated = try await chattr.updateCharacter(id: id, fields: item.payload)
+            let remoteId = updated["id"]?.stringValue ?? id
+            try await state?.append(record(item, .done, remoteId: remoteId))
+            return outcome(item, .updated, remoteId, nil)
+        }
+        if let existing, existing.state == .done {
+            if existing.contentHash == item.contentHash {
+                return outcome(item, .unchanged, existing.remoteId, "already uploaded")
+            }
+            guard options.updateExisting, let remoteId = existing.remoteId else {
+                return outcome(item, .skipped, existing.remoteId, "changed since it was uploaded; pass --update-existing to update it")
+            }
+            return try await update(item, remoteId: remoteId, client: client)
+        }
+        var reconciled = false
+        if existing?.state == .intent || options.updateExisting {
+            // A create may have been applied without its answer being recorded: look before creating again.
+            if let found = try await findRemote(item, client: client) {
+                if options.updateExisting {
+                    return try await update(item, remoteId: found.id, client: client)
+                }
+                try await state?.append(record(item, .done, remoteId: found.id, version: found.version))
+                let note = existing?.state == .intent ? "found after an interrupted run; not created again" : "exists"
+                return outcome(item, existing?.state == .intent ? .created : .skipped, found.id, note)
+            }
+            reconciled = existing?.state == .intent
+        }
+        let created = try await create(item, client: client)
+        try await state?.append(record(item, .done, remoteId: created.id, version: created.version))
+        return outcome(item, .created, created.id, reconciled ? "re-created after an interrupted run (read-back found nothing)" : nil)
+    }
+
+    private struct Remote { var id: String; var version: Int? }
+
+    private func findRemote(_ item: UploadPreparedItem, client: UploadClient) async throws(UploadError) -> Remote? {
+        switch (client, options.kind) {
+        case (.spicychat(let spicy), .personas):
+            return try await spicy.findPersona(name: item.name, avatarKey: nil).map { Remote(id: $0.id) }
+        case (.spicychat(let spicy), .characters):
+            return try await spicy.findOwnCharacter(name: item.name).flatMap { $0["id"]?.stringValue }.map { Remote(id: $0) }
+        case (.nextchat(let next), _):
+            guard let found = try await next.findCharacter(name: item.name), let id = found["id"]?.stringValue else { return nil }
+            return Remote(id: id, version: found["version"]?.numberValue?.intValue)
+        case (.chattr, _):
+            return nil
+        }
+    }
+
+    private func avatarKey(_ item: UploadPreparedItem, _ spicy: SpicychatClient) async throws(UploadError) -> String? {
+        guard let avatar = item.avatar else { return nil }
+        return try await spicy.uploadAvatar(avatar.bytes, mimeType: avatar.mimeType)
+    }
+
+    private func create(_ item: UploadPreparedItem, client: UploadClient) async throws(UploadError) -> Remote {
+        switch (client, options.kind) {
+        case (.spicychat(let spicy), .personas):
+            let key = try await avatarKey(item, spicy)
+            try await state?.append(record(item, .intent))
+            let persona = try await spicy.createPersona(
+                name: item.name, highlights: item.payload["highlights"]?.stringValue ?? "", avatarKey: key,
+                isDefault: item.payload["is_default"]?.boolValue ?? false)
+            return Remote(id: persona.id)
+        case (.spicychat(let spicy), .characters):
+            var fields = item.payload
+            if let key = try await avatarKey(item, spicy) { fields["avatar_url"] = .string(key) }
+            try await state?.append(record(item, .intent))
+            let created = try await spicy.createCharacter(fields)
+            return Remote(id: created["id"]?.stringValue ?? "")
+        case (.nextchat(let next), _):
+            try await state?.append(record(item, .intent))
+            let created = try await next.createCharacter(item.payload)
+            return Remote(id: created["id"]?.stringValue ?? "", version: created["version"]?.numberValue?.intValue)
+        case (.chattr, _):
+            throw UploadError.unsupported("Chattr cannot create characters")
+        }
+    }
+
+    private func update(_ item: UploadPreparedItem, remoteId: String, client: UploadClient) async throws(UploadError) -> UploadOutcome {
+        switch (client, options.kind) {
+        case (.spicychat, .personas):
+            try await state?.append(record(item, .done, remoteId: remoteId))
+            return outcome(item, .skipped, remoteId, "exists on Spicychat; persona update is unverified, left unchanged")
+        case (.spicychat(let spicy), .characters):
+            var fields = item.payload
+            if let key = try await avatarKey(item, spicy) { fields["avatar_url"] = .string(key) }
+            _ = try await spicy.updateCharacter(id: remoteId, fields: fields)
+            try await state?.append(record(item, .done, remoteId: remoteId))
+        case (.nextchat(let next), _):
+            let updated = try await next.updateCharacter(id: remoteId, fields: item.payload, version: nil)
+            try await state?.append(record(item, .done, remoteId: remoteId, version: updated["version"]?.numberValue?.intValue))
+        case (.chattr(let chattr), _):
+            _ = try await chattr.updateCharacter(id: remoteId, fields: item.payload)
+            try await state?.append(record(item, .done, remoteId: remoteId))
+        }
+        return outcome(item, .updated, remoteId, nil)
+    }
+}
+
+/// Shared run state: completion count and the stop switch.
+actor UploadRunControl {
+    private(set) var stopReason: UploadError?
+    private var completed = 0
+    let total: Int
+
+    init(total: Int) { self.total = total }
+
+    var isStopped: Bool { stopReason != nil }
+
+    func stop(_ reason: UploadError) { if stopReason == nil { stopReason = reason } }
+
+    func finish() -> Int {
+        completed += 1
+        return completed
+    }
+}
+
+/// Paces item starts to a rate.
+actor UploadRateLimiter {
+    private let interval: Duration
+    private var nextSlot = ContinuousClock.now
+
+    init(perSecond: Double) { interval = .nanoseconds(Int64(1e9 / perSecond)) }
+
+    func acquire() async {
+        let now = ContinuousClock.now
+        let slot = max(now, nextSlot)
+        nextSlot = slot + interval
+        if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
+    }
+}
