@@ -32,5 +32,12 @@ let package = Package(
             path: "Sources/json-bench",
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        // Card → platform conversion throughput and peak memory (Benchmarks/platforms/run.sh).
+        .executableTarget(
+            name: "platforms-bench",
+            dependencies: [.product(name: "CardKit", package: "CardKit")],
+            path: "Sources/platforms-bench",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
     ]
 )
