@@ -97,6 +97,7 @@ import Testing
         #expect(reread.persona == Persona(document: try #require(reread.persona.json.objectValue)))
         #expect(reread.persona.avatar == "Alice.png")
         #expect(try CardValidator.validate(reread.persona.json, schema: .named(.persona)).errors.isEmpty)
+        #expect(try CardValidator.validate(reread.persona.json, schema: .named(.persona), profile: .strict).errors.isEmpty)
 
         let ghost = try PersonaReader.read([UInt8](Data(contentsOf: written[2]))).persona
         #expect(ghost.avatar == nil)

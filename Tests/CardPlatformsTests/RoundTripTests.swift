@@ -57,6 +57,8 @@ import Testing
         #expect(typed.id == "6f1c0e9e-0000-4000-8000-000000000001")
         #expect(typed.server["usageCount"] == 12)
         #expect(typed.firstMes == "Channel sixteen, go ahead.")
+        #expect(try CardValidator.validate(typed.jsonValue, schema: .named(.nextchatCharacter)).errors.isEmpty)
+        #expect(try NextChatCharacter(json: typed.jsonValue) == typed)
 
         let card = try PlatformImporter.importNextChat(.object(object))
         let back = PlatformConverter.convert(card, to: .nextchat)
