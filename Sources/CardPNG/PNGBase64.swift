@@ -28,6 +28,16 @@ enum PNGBase64 {
         return table
     }()
 
+    /// For the fast path: the value of each standard-alphabet byte pre-shifted for its position in a group of four
+    /// (`shifted[k][byte]`), with bit 31 set for every other byte.
+    private static let shifted: [UInt32] = {
+        var tables = [UInt32](repeating: 0x8000_0000, count: 4 * 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            for k in 0..<4 { tables[k * 256 + Int(c)] = UInt32(i) << UInt32(18 - 6 * k) }
+        }
+        return tables
+    }()
+
     /// Decodes `text`; returns the bytes and the leniencies used.
     ///
     /// Groups of four standard-alphabet characters take a fast path; everything else (whitespace, the URL-safe
@@ -36,79 +46,81 @@ enum PNGBase64 {
         var leniencies: Leniencies = []
         var failure: Failure?
         let count = text.count
-        let output = [UInt8](unsafeUninitializedCapacity: count / 4 * 3 + 3) { out, initialized in
+        let output = [UInt8](unsafeUninitializedCapacity: count / 4 * 3 + 4) { out, initialized in
             table.withUnsafeBufferPointer { table in
-                var o = 0
-                var accumulator: UInt32 = 0
-                var quantum = 0
-                var padding = 0
-                var lastDataPosition = 0
-                var i = 0
-                while i < count {
-                    if quantum == 0 && padding == 0 && i + 4 <= count {
-                        let a = table[Int(text[i])]
-                        let b = table[Int(text[i + 1])]
-                        let c = table[Int(text[i + 2])]
-                        let d = table[Int(text[i + 3])]
-                        if a | b | c | d < 64 {
-                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                            out[o] = UInt8(truncatingIfNeeded: v >> 16)
-                            out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                            out[o + 2] = UInt8(truncatingIfNeeded: v)
-                            o += 3
-                            i += 4
-                            lastDataPosition = i - 1
-                            continue
+                shifted.withUnsafeBufferPointer { shifted in
+                    var o = 0
+                    var accumulator: UInt32 = 0
+                    var quantum = 0
+                    var padding = 0
+                    var lastDataPosition = 0
+                    var i = 0
+                    while i < count {
+                        if quantum == 0 && padding == 0 {
+                            // Four characters per step: one 32-bit load, four pre-shifted lookups, one 32-bit store.
+                            let base = out.baseAddress!
+                            while i + 4 <= count {
+                                let w = text.loadUnaligned(fromByteOffset: i, as: UInt32.self).littleEndian
+                                let v =
+                                    shifted[Int(w & 0xFF)] | shifted[256 + Int(w >> 8 & 0xFF)]
+                                    | shifted[512 + Int(w >> 16 & 0xFF)] | shifted[768 + Int(w >> 24)]
+                                if v & 0x8000_0000 != 0 { break }
+                                UnsafeMutableRawPointer(base + o).storeBytes(of: (v << 8).bigEndian, as: UInt32.self)
+                                o += 3
+                                i += 4
+                            }
+                            if i > 0 { lastDataPosition = i - 1 }
+                            if i >= count { break }
                         }
-                    }
-                    let code = table[Int(text[i])]
-                    if code < 64 || (code & 0x80 != 0 && code != 255) {
-                        if padding > 0 {
+                        let code = table[Int(text[i])]
+                        if code < 64 || (code & 0x80 != 0 && code != 255) {
+                            if padding > 0 {
+                                failure = .invalidCharacter(position: i)
+                                break
+                            }
+                            if code & 0x80 != 0 { leniencies.insert(.urlSafeAlphabet) }
+                            accumulator = accumulator << 6 | UInt32(code & 0x3F)
+                            quantum += 1
+                            lastDataPosition = i
+                            if quantum == 4 {
+                                out[o] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                                out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                                out[o + 2] = UInt8(truncatingIfNeeded: accumulator)
+                                o += 3
+                                accumulator = 0
+                                quantum = 0
+                            }
+                        } else if code == 64 {
+                            leniencies.insert(.whitespace)
+                        } else if code == 65 {
+                            padding += 1
+                            if quantum < 2 || quantum + padding > 4 {
+                                failure = .invalidCharacter(position: i)
+                                break
+                            }
+                        } else {
                             failure = .invalidCharacter(position: i)
                             break
                         }
-                        if code & 0x80 != 0 { leniencies.insert(.urlSafeAlphabet) }
-                        accumulator = accumulator << 6 | UInt32(code & 0x3F)
-                        quantum += 1
-                        lastDataPosition = i
-                        if quantum == 4 {
-                            out[o] = UInt8(truncatingIfNeeded: accumulator >> 16)
-                            out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
-                            out[o + 2] = UInt8(truncatingIfNeeded: accumulator)
-                            o += 3
-                            accumulator = 0
-                            quantum = 0
-                        }
-                    } else if code == 64 {
-                        leniencies.insert(.whitespace)
-                    } else if code == 65 {
-                        padding += 1
-                        if quantum < 2 || quantum + padding > 4 {
-                            failure = .invalidCharacter(position: i)
-                            break
-                        }
-                    } else {
-                        failure = .invalidCharacter(position: i)
-                        break
+                        i += 1
                     }
-                    i += 1
-                }
-                if failure == nil {
-                    switch quantum {
-                    case 0: break
-                    case 1: failure = .truncatedQuantum(position: lastDataPosition)
-                    case 2:
-                        out[o] = UInt8(truncatingIfNeeded: accumulator >> 4)
-                        o += 1
-                        if padding == 0 { leniencies.insert(.missingPadding) }
-                    default:
-                        out[o] = UInt8(truncatingIfNeeded: accumulator >> 10)
-                        out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
-                        o += 2
-                        if padding == 0 { leniencies.insert(.missingPadding) }
+                    if failure == nil {
+                        switch quantum {
+                        case 0: break
+                        case 1: failure = .truncatedQuantum(position: lastDataPosition)
+                        case 2:
+                            out[o] = UInt8(truncatingIfNeeded: accumulator >> 4)
+                            o += 1
+                            if padding == 0 { leniencies.insert(.missingPadding) }
+                        default:
+                            out[o] = UInt8(truncatingIfNeeded: accumulator >> 10)
+                            out[o + 1] = UInt8(truncatingIfNeeded: accumulator >> 2)
+                            o += 2
+                            if padding == 0 { leniencies.insert(.missingPadding) }
+                        }
                     }
+                    initialized = failure == nil ? o : 0
                 }
-                initialized = failure == nil ? o : 0
             }
         }
         if let failure { throw failure }

@@ -67,10 +67,11 @@ public enum PNGCardReader {
         return PNGCardReadResult(selected: selected, scan: scan)
     }
 
-    /// Reads the card in a PNG file, memory-mapped when it is a regular file (read into memory otherwise).
+    /// Reads the card in a PNG file: memory-mapped when it is a regular file of 4 MiB or more, read into memory
+    /// otherwise.
     ///
-    /// A file truncated by another process while it is being read can end the process with `SIGBUS`, as with any
-    /// memory-mapped read; read the bytes yourself and call ``read(_:options:)`` when that matters.
+    /// A large file truncated by another process while it is being read can end the process with `SIGBUS`, as with
+    /// any memory-mapped read; read the bytes yourself and call ``read(_:options:)`` when that matters.
     ///
     /// - Parameters:
     ///   - url: the file.

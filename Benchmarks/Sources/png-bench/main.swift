@@ -181,15 +181,15 @@ let libpngMeta = try best(rounds: rounds) {
     let mbps = Double(totalBytes) / time / 1e6
     let ratio = time / rawRead
     print(
-        label.padding(toLength: 52, withPad: " ", startingAt: 0) + ms(time)
+        label.padding(toLength: 56, withPad: " ", startingAt: 0) + ms(time)
             + String(format: "  %8.0f files/s  %7.0f MB/s  %5.2fx raw read time", perSecond, mbps, ratio))
 }
 print("Corpus: metadata reads (card JSON decoded, all CRCs checked unless noted)")
 row("raw byte read (Data(contentsOf:))", rawRead)
-row("CardKit reader, mmap, CRC incl. IDAT (default)", walkerMapped)
+row("CardKit reader, read(contentsOf:), all CRCs (default)", walkerMapped)
 row("CardKit reader, Data(contentsOf:) then read", walkerRead)
-row("CardKit reader, mmap, IDAT CRC skipped", walkerNoIDATCRC)
-row("CardKit reader, mmap, no chara/ccv3 JSON compare", walkerNoCompare)
+row("CardKit reader, read(contentsOf:), IDAT CRC skipped", walkerNoIDATCRC)
+row("CardKit reader, read(contentsOf:), no JSON compare", walkerNoCompare)
 row("libpng metadata path (IDAT via user chunk cb)", libpngMeta)
 let throughputRatio = rawRead / walkerMapped
 print(String(format: "=> default reader throughput = %.0f%% of raw read throughput (target >= 50%%)", throughputRatio * 100))
@@ -230,12 +230,12 @@ let bigDecode = try best(rounds: 3) {
     sink &+= try PNGImageCheck.readWithLibPNG(Data(contentsOf: bigURL), decodeImage: true).header.width
 }
 @MainActor func bigRow(_ label: String, _ time: Double) {
-    print(label.padding(toLength: 52, withPad: " ", startingAt: 0) + ms(time) + String(format: "  %6.2fx byte read", time / bigRaw))
+    print(label.padding(toLength: 56, withPad: " ", startingAt: 0) + ms(time) + String(format: "  %6.2fx byte read", time / bigRaw))
 }
 bigRow("raw byte read (Data(contentsOf:))", bigRaw)
-bigRow("CardKit reader, mmap, CRC incl. IDAT (default)", bigWalker)
+bigRow("CardKit reader, read(contentsOf:), all CRCs (default)", bigWalker)
 bigRow("CardKit reader, Data(contentsOf:) then read", bigWalkerRead)
-bigRow("CardKit reader, mmap, IDAT CRC skipped", bigNoCRC)
+bigRow("CardKit reader, read(contentsOf:), IDAT CRC skipped", bigNoCRC)
 bigRow("libpng metadata path (IDAT via user chunk cb)", bigLibpngMeta)
 bigRow("libpng full decode (every row)", bigDecode)
 print(String(format: "=> default read = %.2fx the byte read (target <= 2x); %.1fx faster than a full decode",
