@@ -1,3 +1,4 @@
+import ArgumentParser
 import CardKit
 import Foundation
 
@@ -26,7 +27,7 @@ extension ConvertCommand {
         if let first = errors.first {
             throw CardFileError(path: item.path, kind: .notACard, reason: "invalid card: \(first)", diagnostics: errors)
         }
-        let conversion = PlatformConverter.convert(loaded.card, to: platform)
+        let conversion = PlatformConverter.convert(loaded.card, to: platform, options: platformFlags.options)
         return output(conversion, diagnostics: loaded.diagnostics, kind: "card")
     }
 
@@ -37,7 +38,7 @@ extension ConvertCommand {
         } catch {
             throw CardFileError(path: item.path, kind: .notACard, reason: error.description)
         }
-        var options = PlatformConversionOptions()
+        var options = platformFlags.options
         var companions: [(name: String, bytes: [UInt8])] = []
         if let avatar = read.persona.avatar, !avatar.hasPrefix("data:"), !avatar.hasPrefix("http://"),
             !avatar.hasPrefix("https://"), !item.isStandardInput
@@ -74,5 +75,40 @@ extension ConvertCommand {
         return ConvertOutput(
             bytes: jsonBytes(conversion.output), fileExtension: "json", diagnostics: diagnostics + losses,
             report: report, lossy: !conversion.report.isLossless)
+    }
+}
+
+/// Flags that shape platform output (`convert --to spicychat|chattr|nextchat|characterai`).
+struct PlatformFlags: ParsableArguments {
+    @Option(help: "The avatar to reference in platform output (a relative path, data: URL or http(s) URL).")
+    var avatar: String?
+
+    @Option(help: "Spicychat visibility: private, unlisted or public.")
+    var visibility: String = "private"
+
+    @Flag(help: "Spicychat: append the system prompt and post-history instructions to `persona` instead of dropping them.")
+    var inlineSystemPrompt = false
+
+    @Option(help: "Character.AI title (default: the first line of the creator notes).")
+    var title: String?
+
+    @Flag(help: "Character.AI: turn <START> lines of the example dialogue into END_OF_DIALOG markers.")
+    var dialogMarkers = false
+
+    func validate() throws {
+        if !["private", "unlisted", "public"].contains(visibility) {
+            throw ValidationError("--visibility must be private, unlisted or public.")
+        }
+    }
+
+    /// The converter options these flags ask for.
+    var options: PlatformConversionOptions {
+        var options = PlatformConversionOptions()
+        options.avatar = avatar
+        options.spicychatVisibility = visibility
+        options.inlineSystemPrompt = inlineSystemPrompt
+        options.characterAITitle = title
+        options.characterAIDialogMarkers = dialogMarkers
+        return options
     }
 }

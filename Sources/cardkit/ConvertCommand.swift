@@ -49,7 +49,7 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .long, help: "The output: \(ConvertTarget.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: .long, help: "The output format.")
     var to: ConvertTarget
 
     @Option(name: [.short, .customLong("output")], help: "Write the output to this file ('-' for standard output).")
@@ -75,6 +75,9 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Print every diagnostic, not just a one-line summary per input.")
     var verbose = false
+
+    @OptionGroup(title: "Platform output")
+    var platformFlags: PlatformFlags
 
     func validate() throws {
         if output != nil, outDir != nil { throw ValidationError("Use either -o/--output or --out-dir, not both.") }

@@ -218,3 +218,30 @@ struct CLIMixedFolderTests {
         #expect(records[0]["name"] == "Chiharu Yamada")
     }
 }
+
+@Suite(.serialized) struct CLIPlatformTests {
+    @Test func platformConversionWritesAReportAndFailsOnLossWhenAsked() throws {
+        let directory = try SharedFixtures.makeTemporaryDirectory()
+        let report = directory.appendingPathComponent("losses.json")
+        let source = samples.appendingPathComponent("v2-archivist-with-lorebook.json").path
+        let run = try CLI.run([
+            "convert", source, "--to", "spicychat", "--visibility", "public", "--report", report.path, "--fail-on-loss",
+        ])
+        #expect(run.status == 1)
+        let output = try JSONParser.parse(Array(run.stdout)).value
+        #expect(output["name"] == "Archivist Pell")
+        #expect(output["visibility"] == "public")
+        let records = try #require(try JSONParser.parse(Data(contentsOf: report)).value.arrayValue)
+        #expect(records.count == 1)
+        let entries = try #require(records[0]["report"]?["entries"]?.arrayValue)
+        #expect(entries.contains { $0["pointer"] == "/data/character_book" })
+        #expect(run.stderr.contains("fields lost"))
+        let lenient = try CLI.run(["convert", source, "--to", "nextchat"])
+        #expect(lenient.status == 0)
+    }
+
+    @Test func badVisibilityIsAUsageError() throws {
+        let run = try CLI.run(["convert", samples.appendingPathComponent("v1-lighthouse-keeper.json").path, "--to", "spicychat", "--visibility", "secret"])
+        #expect(run.status == 2)
+    }
+}
