@@ -14,10 +14,12 @@ struct CardKitCommand: AsyncParsableCommand {
         subcommands: [
             InspectCommand.self,
             ExtractCommand.self,
-            ConvertCommand.self, EmbedCommand.self,
+            ConvertCommand.self,
+            EmbedCommand.self,
+            ValidateCommand.self,
+            SchemaCommand.self,
             PersonasCommand.self,
-            ValidateCommand.self, SchemaCommand.self,
-        ]
+        ] + uploadSubcommands
     )
 
     /// Runs the command, mapping ArgumentParser's usage-error code (64) to our 2.
