@@ -1,3 +1,4 @@
+import CardKitTestSupport
 import CardModel
 import CardPNG
 import Foundation
@@ -210,6 +211,12 @@ import Testing
         #expect(png.count > 8_000_000)
         let check = try PNGImageCheck.check(png, decodeImage: false)
         #expect(check.scan.selected?.json.count == json.utf8.count)
+        // From a file, this size is memory-mapped rather than read.
+        let directory = try SharedFixtures.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("big.png")
+        try Data(png).write(to: url)
+        #expect(try PNGCardReader.read(contentsOf: url).json == Array(json.utf8))
         #expect(!check.diagnostics.contains { $0.code == "png-libpng-dropped-text" })
         #expect(!check.diagnostics.contains { $0.message.contains("too large") })
     }

@@ -47,6 +47,7 @@ let sharedCardExpectations: [SharedCardExpectation] = [
     func readsTheExpectedChunkAndJSON(_ expected: SharedCardExpectation) throws {
         let bytes = [UInt8](try SharedFixtures.cardData(expected.file))
         let result = try PNGCardReader.read(bytes)
+        #expect(try PNGCardReader.read(contentsOf: SharedFixtures.card(expected.file)) == result)
         #expect(result.selected.role == expected.selectedRole)
         #expect(result.selected.location.chunkType == .tEXt)
         #expect(result.scan.cardChunks.count == expected.cardChunkCount)
