@@ -126,7 +126,7 @@ if includeUpload {
         // Tests
         .testTarget(
             name: "CardKitUploadTests",
-            dependencies: ["CardKitUpload", "FakeProviderServer", "CardKitTestSupport"]
+            dependencies: ["CardKitUpload", "FakeProviderServer", "CardKitJSON", "CardModel", "CardKitTestSupport"]
         ),
     ]
     for target in uploadTargets {

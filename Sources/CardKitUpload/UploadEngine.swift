@@ -19,6 +19,8 @@ public enum UploadInput: Sendable {
     case card(Card, imageBytes: [UInt8]?)
     /// A persona file.
     case persona(Persona)
+    /// Not an input of this run (for example a persona found while walking a folder for characters); skipped.
+    case notApplicable(String)
 }
 
 /// A connected platform client.
@@ -243,10 +245,17 @@ public struct UploadEngine: Sendable {
     private func process(_ path: String, control: UploadRunControl) async -> UploadOutcome {
         let prepared: UploadPreparedItem
         do {
-            prepared = try UploadPreparer(options: options).prepare(path: path, input: try loader(path))
+            let input = try loader(path)
+            if case .notApplicable(let reason) = input {
+                return UploadOutcome(path: path, name: "", status: .skipped, remoteId: nil, message: reason, losses: 0)
+            }
+            prepared = try UploadPreparer(options: options).prepare(path: path, input: input)
         } catch {
-            let message = String(describing: error)
-            logger.log(.warning, "\(path): invalid: \(message)")
+            var message = String(describing: error)
+            for prefix in ["\(path): error: ", "\(path): "] where message.hasPrefix(prefix) {
+                message.removeFirst(prefix.count)
+            }
+            logger.log(.info, "\(path): invalid: \(message)")
             return UploadOutcome(path: path, name: "", status: .invalid, remoteId: nil, message: message, losses: 0)
         }
         if options.dryRun {

@@ -37,6 +37,11 @@ public struct UploadInputError: Error, Sendable, CustomStringConvertible {
     public var path: String
     /// The reason.
     public var reason: String
+    /// Creates an input error.
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
     /// `path: error: reason`.
     public var description: String { "\(path): error: \(reason)" }
 }
@@ -88,6 +93,8 @@ public struct UploadPreparer: Sendable {
             throw fail(path, "is a character card, not a persona (use `cardkit upload characters`)")
         case (.persona, .characters):
             throw fail(path, "is a persona, not a character card (use `cardkit upload personas`)")
+        case (.notApplicable(let reason), _):
+            throw fail(path, reason)
         }
         if avatar == nil, let reference = avatarReference {
             if reference.hasPrefix("data:") {
