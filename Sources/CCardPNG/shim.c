@@ -323,7 +323,7 @@ static int ccard_read_inner(png_structp png, png_infop info, png_infop end_info,
     }
     png_set_benign_errors(png, 1);
     png_set_chunk_malloc_max(png, options->chunk_malloc_max);
-    png_set_chunk_cache_max(png, 0);
+    png_set_chunk_cache_max(png, options->chunk_cache_max);
     png_set_user_limits(png, 0x7fffffffu, 0x7fffffffu);
     png_set_crc_action(png, PNG_CRC_DEFAULT,
                        options->strict_ancillary_crc ? PNG_CRC_ERROR_QUIT : PNG_CRC_DEFAULT);

@@ -31,18 +31,21 @@ enum LibPNG {
     /// Reads a PNG with libpng: IHDR, every text chunk (with an `end_info` for those after IDAT), and either skips
     /// the image data through the user chunk callback or decodes every row.
     ///
-    /// The chunk size limit is `options.maxTextChunkLength` (libpng's own default would be 8 MB); the chunk
-    /// cache is unlimited (libpng's default would drop text chunks after about 1000); a bad ancillary CRC is an
-    /// error under ``PNGReadOptions/CRCPolicy/error`` and a warning (and a dropped chunk) otherwise.
+    /// The chunk size limit is `chunkLimit`, by default the larger of `options.maxTextChunkLength` and
+    /// `options.maxInflatedTextLength` (libpng's own default would be 8 MB); the chunk cache holds `chunkCacheLimit`
+    /// chunks, 0 meaning no limit (libpng's default would drop text chunks after about 1000); a bad ancillary CRC is
+    /// an error under ``PNGReadOptions/CRCPolicy/error`` and a warning (and a dropped chunk) otherwise.
     static func read(
-        _ png: some ContiguousBytes, decodeImage: Bool, options: PNGReadOptions, maxPixels: Int = 1 << 28
+        _ png: some ContiguousBytes, decodeImage: Bool, options: PNGReadOptions, maxPixels: Int = 1 << 28,
+        chunkLimit: Int? = nil, chunkCacheLimit: Int = 0
     ) throws(PNGCardError) -> LibPNGReport {
         let collector = TextCollector()
         var report = ccard_png_read_report()
         var warnings = [CChar](repeating: 0, count: 16 * 1024)
         var message = [CChar](repeating: 0, count: 512)
         var readOptions = ccard_png_read_options(
-            chunk_malloc_max: max(1, max(options.maxTextChunkLength, options.maxInflatedTextLength)),
+            chunk_malloc_max: max(1, chunkLimit ?? max(options.maxTextChunkLength, options.maxInflatedTextLength)),
+            chunk_cache_max: UInt32(clamping: max(0, chunkCacheLimit)),
             strict_ancillary_crc: options.crcPolicy == .error ? 1 : 0,
             decode_image: decodeImage ? 1 : 0,
             max_pixels: UInt64(max(0, maxPixels)))

@@ -20,9 +20,10 @@ public struct PNGImageCheckResult: Sendable, Hashable {
 /// A full check of a PNG: the byte-level scan, then libpng over the same bytes, optionally decoding every row.
 ///
 /// 1. ``PNGCardReader/scan(_:options:)`` checks the container and decodes the card chunks.
-/// 2. libpng reads the file with an `end_info` (so text after IDAT is seen), a chunk limit equal to
-///    ``PNGReadOptions/maxTextChunkLength``, an unlimited chunk cache and the CRC policy of the options; with
-///    `decodeImage` it inflates and unfilters every row (one row in memory at a time).
+/// 2. libpng reads the file with an `end_info` (so text after IDAT is seen), a chunk cache sized to the text chunks
+///    the scan found, a chunk limit that keeps all inflated text within ``PNGReadOptions/maxTotalTextLength``, and
+///    the CRC policy of the options; with `decodeImage` it inflates and unfilters every row (one row in memory at a
+///    time).
 /// 3. Every text chunk the scan found but libpng did not return is reported, so nothing libpng drops silently
 ///    goes unnoticed.
 public enum PNGImageCheck {
@@ -41,7 +42,15 @@ public enum PNGImageCheck {
         maxPixels: Int = 1 << 28
     ) throws(PNGCardError) -> PNGImageCheckResult {
         let scan = try PNGCardReader.scan(png, options: options)
-        let report = try LibPNG.read(png, decodeImage: decodeImage, options: options, maxPixels: maxPixels)
+        // Bound what libpng may hold: room for exactly the text chunks the scan found (none dropped), each copied
+        // at most once, and the inflated text of all compressed chunks together within maxTotalTextLength.
+        let texts = scan.cardChunks.map(\.location) + scan.assets.map(\.location) + scan.otherTextChunks
+        let largestStored = texts.map(\.length).max() ?? 0
+        let compressedCount = texts.filter { $0.chunkType != .tEXt }.count
+        let inflateLimit = min(options.maxInflatedTextLength, options.maxTotalTextLength / max(1, compressedCount))
+        let report = try LibPNG.read(
+            png, decodeImage: decodeImage, options: options, maxPixels: maxPixels,
+            chunkLimit: max(largestStored + 1, inflateLimit), chunkCacheLimit: scan.chunkCount + 16)
         var diagnostics = scan.diagnostics
         for warning in report.warnings {
             // Skipping IDAT through the user chunk callback makes libpng see each further IDAT as "too many".

@@ -221,3 +221,20 @@ import Testing
         #expect(!check.diagnostics.contains { $0.message.contains("too large") })
     }
 }
+
+extension PNGBadInputTests {
+    @Test func manyNonCardZTXtBombsStayBoundedUnderTheLibPNGCheck() throws {
+        // Ten 64 MiB bombs would be 640 MiB in libpng; the check caps their total at maxTotalTextLength (here 8 MiB)
+        // and reports each one libpng had to drop.
+        let bomb = PNGFixture.zlibBomb(matches: (2 << 20) / 258)
+        let bombs = (0..<10).map { PNGFixture.chunk("zTXt", Array("Comment\($0)".utf8) + [0, 0] + bomb) }
+        let png = PNGFixture.png(before: [Self.card], after: bombs)
+        var options = PNGReadOptions()
+        options.maxTotalTextLength = 8 << 20
+        let check = try PNGImageCheck.check(png, options: options, decodeImage: false)
+        #expect(check.scan.selected?.role == .chara)
+        let dropped = check.diagnostics.filter { $0.code == "png-libpng-dropped-text" }
+        #expect(dropped.count == 10)
+        #expect(check.diagnostics.contains { $0.code == "png-libpng-warning" })
+    }
+}

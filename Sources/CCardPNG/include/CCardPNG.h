@@ -41,6 +41,9 @@ typedef void (*ccard_png_text_visitor)(void *_Nullable context, const char *_Non
 typedef struct ccard_png_read_options {
     /* png_set_chunk_malloc_max: the largest chunk (and inflated text) libpng may allocate. Must be > 0. */
     size_t chunk_malloc_max;
+    /* png_set_chunk_cache_max: how many text/unknown chunks libpng keeps (0 = no limit; libpng's default of about
+     * 1000 silently drops the rest). */
+    uint32_t chunk_cache_max;
     /* 1: a bad CRC on an ancillary chunk is an error; 0: libpng warns and discards the chunk. */
     int strict_ancillary_crc;
     /* 1: inflate the image (png_read_row) instead of skipping IDAT through the user chunk callback. */
@@ -89,7 +92,7 @@ ccard_png_status ccard_png_inflate(const void *_Nonnull input, size_t input_leng
  * Reads a PNG from memory with libpng: IHDR, every text chunk before and after the image data (png_read_end with
  * an end_info), and either skips IDAT through the user chunk callback (decode_image = 0) or inflates every row.
  * Benign errors become warnings, written one per line into warnings (truncated to warnings_capacity).
- * png_set_chunk_cache_max is set to 0 so no text chunk is dropped for lack of cache space.
+ * The chunk cache limit comes from the options (0 = unlimited).
  */
 ccard_png_status ccard_png_read(const void *_Nonnull data, size_t length,
                                 const ccard_png_read_options *_Nonnull options,
