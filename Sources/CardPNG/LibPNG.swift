@@ -36,8 +36,12 @@ enum LibPNG {
     /// chunks, 0 meaning no limit (libpng's default would drop text chunks after about 1000); a bad ancillary CRC is
     /// an error under ``PNGReadOptions/CRCPolicy/error`` and a warning (and a dropped chunk) otherwise.
     static func read(
-        _ png: some ContiguousBytes, decodeImage: Bool, options: PNGReadOptions, maxPixels: Int = 1 << 28,
-        chunkLimit: Int? = nil, chunkCacheLimit: Int = 0
+        _ png: some ContiguousBytes,
+        decodeImage: Bool,
+        options: PNGReadOptions,
+        maxPixels: Int = 1 << 28,
+        chunkLimit: Int? = nil,
+        chunkCacheLimit: Int = 0
     ) throws(PNGCardError) -> LibPNGReport {
         let collector = TextCollector()
         var report = ccard_png_read_report()
@@ -48,7 +52,8 @@ enum LibPNG {
             chunk_cache_max: UInt32(clamping: max(0, chunkCacheLimit)),
             strict_ancillary_crc: options.crcPolicy == .error ? 1 : 0,
             decode_image: decodeImage ? 1 : 0,
-            max_pixels: UInt64(max(0, maxPixels)))
+            max_pixels: UInt64(max(0, maxPixels))
+        )
         let visitor: ccard_png_text_visitor = { context, keyword, kind, after, text, length in
             guard let context else { return }
             let collector = Unmanaged<TextCollector>.fromOpaque(context).takeUnretainedValue()
@@ -59,17 +64,28 @@ enum LibPNG {
                 default: .iTXt
                 }
             let keywordString = TextChunk.latin1(
-                UnsafeRawBufferPointer(start: UnsafeRawPointer(keyword), count: strlen(keyword)))
+                UnsafeRawBufferPointer(start: UnsafeRawPointer(keyword), count: strlen(keyword))
+            )
             let bytes = Array(UnsafeRawBufferPointer(start: text, count: length))
             collector.texts.append(
-                LibPNGText(keyword: keywordString, type: type, afterImageData: after != 0, text: bytes))
+                LibPNGText(keyword: keywordString, type: type, afterImageData: after != 0, text: bytes)
+            )
         }
         let status: ccard_png_status = png.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return CCARD_PNG_ERR_NOT_PNG }
             return withExtendedLifetime(collector) {
                 ccard_png_read(
-                    base, raw.count, &readOptions, visitor, Unmanaged.passUnretained(collector).toOpaque(), &report,
-                    &warnings, warnings.count, &message, message.count)
+                    base,
+                    raw.count,
+                    &readOptions,
+                    visitor,
+                    Unmanaged.passUnretained(collector).toOpaque(),
+                    &report,
+                    &warnings,
+                    warnings.count,
+                    &message,
+                    message.count
+                )
             }
         }
         let messageText = cString(message)
@@ -85,8 +101,12 @@ enum LibPNG {
             throw .libpng(message: messageText.isEmpty ? "read failed (status \(status.rawValue))" : messageText)
         }
         let header = PNGImageHeader(
-            width: Int(report.width), height: Int(report.height), bitDepth: Int(report.bit_depth),
-            colorType: Int(report.color_type), interlaced: report.interlace != 0)
+            width: Int(report.width),
+            height: Int(report.height),
+            bitDepth: Int(report.bit_depth),
+            colorType: Int(report.color_type),
+            interlaced: report.interlace != 0
+        )
         let warningLines = cString(warnings).split(separator: "\n").map(String.init)
         return LibPNGReport(header: header, texts: collector.texts, warnings: warningLines)
     }
@@ -103,7 +123,15 @@ enum LibPNG {
         var message = [CChar](repeating: 0, count: 512)
         let status = pixels.withUnsafeBytes { raw in
             ccard_png_encode_rgba(
-                raw.baseAddress!, UInt32(width), UInt32(height), Int32(compressionLevel), &output, &length, &message, message.count)
+                raw.baseAddress!,
+                UInt32(width),
+                UInt32(height),
+                Int32(compressionLevel),
+                &output,
+                &length,
+                &message,
+                message.count
+            )
         }
         defer { ccard_png_free(output) }
         guard status == CCARD_PNG_OK, let output else {

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The bytes of a regular file: memory-mapped when the file is large, read into memory otherwise.
@@ -33,9 +33,9 @@ final class MappedFile: ContiguousBytes {
             let size = Int(info.st_size)
             if size >= Self.mappingThreshold {
                 #if canImport(Glibc)
-                let flags = MAP_PRIVATE | MAP_POPULATE
+                    let flags = MAP_PRIVATE | MAP_POPULATE
                 #else
-                let flags = MAP_PRIVATE
+                    let flags = MAP_PRIVATE
                 #endif
                 let pointer = mmap(nil, size, PROT_READ, flags, fd, 0)
                 if let pointer, pointer != MAP_FAILED {

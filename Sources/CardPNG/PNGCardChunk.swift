@@ -25,7 +25,12 @@ public struct PNGChunkLocation: Sendable, Hashable, CustomStringConvertible {
 
     /// Creates a location.
     public init(
-        chunkType: PNGTextChunkType, keyword: String, chunkIndex: Int, offset: Int, length: Int, afterImageData: Bool
+        chunkType: PNGTextChunkType,
+        keyword: String,
+        chunkIndex: Int,
+        offset: Int,
+        length: Int,
+        afterImageData: Bool
     ) {
         self.chunkType = chunkType
         self.keyword = keyword

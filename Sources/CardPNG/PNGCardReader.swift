@@ -133,14 +133,23 @@ public enum PNGCardReader {
             guard let keywordEnd = TextChunk.keywordEnd(data) else {
                 chunkDiagnostics.append(
                     Diagnostic(
-                        .warning, code: "png-malformed-text-chunk", offset: chunk.offset,
-                        "\(textType.rawValue) chunk has no keyword of 1-79 bytes ending in NUL; ignored"))
+                        .warning,
+                        code: "png-malformed-text-chunk",
+                        offset: chunk.offset,
+                        "\(textType.rawValue) chunk has no keyword of 1-79 bytes ending in NUL; ignored"
+                    )
+                )
                 return
             }
             let keyword = TextChunk.latin1(UnsafeRawBufferPointer(rebasing: data[0..<keywordEnd]))
             let location = PNGChunkLocation(
-                chunkType: textType, keyword: keyword, chunkIndex: chunk.index, offset: chunk.offset,
-                length: chunk.length, afterImageData: chunk.afterImageData)
+                chunkType: textType,
+                keyword: keyword,
+                chunkIndex: chunk.index,
+                offset: chunk.offset,
+                length: chunk.length,
+                afterImageData: chunk.afterImageData
+            )
             let kind = TextChunk.classify(keyword)
             if case .other = kind {
                 others.append(location)
@@ -152,22 +161,34 @@ public enum PNGCardReader {
             if chunk.length > options.maxTextChunkLength {
                 text = .failure(
                     .textChunkTooLarge(
-                        chunkType: textType.rawValue, offset: chunk.offset, length: chunk.length,
-                        limit: options.maxTextChunkLength))
+                        chunkType: textType.rawValue,
+                        offset: chunk.offset,
+                        length: chunk.length,
+                        limit: options.maxTextChunkLength
+                    )
+                )
             } else {
                 let budget = max(0, min(options.maxInflatedTextLength, options.maxTotalTextLength - totalText))
                 text = TextChunk.text(
-                    of: data, keywordEnd: keywordEnd, type: textType, keyword: keyword, offset: chunk.offset,
+                    of: data,
+                    keywordEnd: keywordEnd,
+                    type: textType,
+                    keyword: keyword,
+                    offset: chunk.offset,
                     inflateLimit: budget,
                     limitError: options.maxTotalTextLength - totalText < options.maxInflatedTextLength
-                        ? options.maxTotalTextLength : options.maxInflatedTextLength)
+                        ? options.maxTotalTextLength : options.maxInflatedTextLength
+                )
             }
             if case .success(let bytes) = text {
                 totalText += bytes.count
                 if totalText > options.maxTotalTextLength {
                     throw .inflatedTextTooLarge(
-                        chunkType: textType.rawValue, keyword: keyword, offset: chunk.offset,
-                        limit: options.maxTotalTextLength)
+                        chunkType: textType.rawValue,
+                        keyword: keyword,
+                        offset: chunk.offset,
+                        limit: options.maxTotalTextLength
+                    )
                 }
             }
 
@@ -183,7 +204,8 @@ public enum PNGCardReader {
                     assets.append(PNGCardAsset(name: name, location: location, data: data))
                 case .failure(let error):
                     chunkDiagnostics.append(
-                        Diagnostic(.warning, code: "png-bad-asset-chunk", offset: chunk.offset, "\(error); skipped"))
+                        Diagnostic(.warning, code: "png-bad-asset-chunk", offset: chunk.offset, "\(error); skipped")
+                    )
                 }
             case .card(let role):
                 let decoded = text.flatMap { payload -> Result<[UInt8], PNGCardError> in
@@ -191,7 +213,11 @@ public enum PNGCardReader {
                         if text.starts(with: "rcc||".utf8) {
                             return .failure(
                                 .encryptedRisuCard(
-                                    chunkType: textType.rawValue, keyword: keyword, offset: chunk.offset))
+                                    chunkType: textType.rawValue,
+                                    keyword: keyword,
+                                    offset: chunk.offset
+                                )
+                            )
                         }
                         return decodePayload(text, location: location, diagnostics: &chunkDiagnostics)
                     }
@@ -212,8 +238,12 @@ public enum PNGCardReader {
             if let problem = chunk.problem {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "png-bad-card-chunk", offset: chunk.location.offset,
-                        "unused card chunk cannot be decoded: \(problem)"))
+                        .warning,
+                        code: "png-bad-card-chunk",
+                        offset: chunk.location.offset,
+                        "unused card chunk cannot be decoded: \(problem)"
+                    )
+                )
             }
         }
         for role in [PNGCardChunk.Role.ccv3, .chara] {
@@ -223,9 +253,13 @@ public enum PNGCardReader {
             let differing = same.dropFirst().contains { $0.json != first.json }
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "png-duplicate-card-chunk", offset: same[1].location.offset,
+                    .warning,
+                    code: "png-duplicate-card-chunk",
+                    offset: same[1].location.offset,
                     "\(same.count) '\(role.rawValue)' chunks: the first (byte \(first.location.offset)) is used, "
-                        + "ignored: \(ignored)" + (differing ? " (their contents differ)" : " (identical)")))
+                        + "ignored: \(ignored)" + (differing ? " (their contents differ)" : " (identical)")
+                )
+            )
         }
         if options.compareCardChunks,
             let ccv3 = cardChunks.first(where: { $0.role == .ccv3 && $0.problem == nil }),
@@ -234,17 +268,30 @@ public enum PNGCardReader {
         {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "png-chara-ccv3-disagree", offset: chara.location.offset,
+                    .warning,
+                    code: "png-chara-ccv3-disagree",
+                    offset: chara.location.offset,
                     "'chara' (byte \(chara.location.offset)) and 'ccv3' (byte \(ccv3.location.offset)) disagree on "
-                        + fields.joined(separator: ", ") + "; 'ccv3' is used"))
+                        + fields.joined(separator: ", ") + "; 'ccv3' is used"
+                )
+            )
         }
         return PNGCardScan(
-            header: header, cardChunks: cardChunks, selected: selected, assets: assets, otherTextChunks: others,
-            chunkCount: chunkCount, imageDataChunkCount: imageDataCount, diagnostics: diagnostics)
+            header: header,
+            cardChunks: cardChunks,
+            selected: selected,
+            assets: assets,
+            otherTextChunks: others,
+            chunkCount: chunkCount,
+            imageDataChunkCount: imageDataCount,
+            diagnostics: diagnostics
+        )
     }
 
     static func decodePayload(
-        _ text: UnsafeRawBufferPointer, location: PNGChunkLocation, diagnostics: inout [Diagnostic]
+        _ text: UnsafeRawBufferPointer,
+        location: PNGChunkLocation,
+        diagnostics: inout [Diagnostic]
     ) -> Result<[UInt8], PNGCardError> {
         let result: Result<(bytes: [UInt8], leniencies: PNGBase64.Leniencies), PNGBase64.Failure>
         do throws(PNGBase64.Failure) {
@@ -263,27 +310,43 @@ public enum PNGCardReader {
             }
             return .failure(
                 .invalidBase64(
-                    chunkType: location.chunkType.rawValue, keyword: location.keyword, offset: location.offset,
-                    position: position))
+                    chunkType: location.chunkType.rawValue,
+                    keyword: location.keyword,
+                    offset: location.offset,
+                    position: position
+                )
+            )
         }
         let name = "\(location.chunkType.rawValue) '\(location.keyword)'"
         if decoded.leniencies.contains(.whitespace) {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "png-base64-whitespace", offset: location.offset,
-                    "\(name): base64 payload contains whitespace (ignored)"))
+                    .warning,
+                    code: "png-base64-whitespace",
+                    offset: location.offset,
+                    "\(name): base64 payload contains whitespace (ignored)"
+                )
+            )
         }
         if decoded.leniencies.contains(.urlSafeAlphabet) {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "png-base64-url-safe", offset: location.offset,
-                    "\(name): base64 payload uses the URL-safe alphabet (- and _)"))
+                    .warning,
+                    code: "png-base64-url-safe",
+                    offset: location.offset,
+                    "\(name): base64 payload uses the URL-safe alphabet (- and _)"
+                )
+            )
         }
         if decoded.leniencies.contains(.missingPadding) {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "png-base64-missing-padding", offset: location.offset,
-                    "\(name): base64 payload lacks its = padding"))
+                    .warning,
+                    code: "png-base64-missing-padding",
+                    offset: location.offset,
+                    "\(name): base64 payload lacks its = padding"
+                )
+            )
         }
         return .success(decoded.bytes)
     }
@@ -410,8 +473,13 @@ enum TextChunk {
     /// The text of a tEXt/zTXt/iTXt chunk, inflated when compressed. A borrowed payload is valid only while
     /// `data` is.
     static func text(
-        of data: UnsafeRawBufferPointer, keywordEnd: Int, type: PNGTextChunkType, keyword: String, offset: Int,
-        inflateLimit: Int, limitError: Int
+        of data: UnsafeRawBufferPointer,
+        keywordEnd: Int,
+        type: PNGTextChunkType,
+        keyword: String,
+        offset: Int,
+        inflateLimit: Int,
+        limitError: Int
     ) -> Result<Payload, PNGCardError> {
         func malformed(_ reason: String) -> Result<Payload, PNGCardError> {
             .failure(.malformedTextChunk(chunkType: type.rawValue, keyword: keyword, offset: offset, reason: reason))
@@ -425,8 +493,12 @@ enum TextChunk {
             guard data[position] == 0 else { return malformed("unknown compression method \(data[position])") }
             position += 1
             return inflate(
-                UnsafeRawBufferPointer(rebasing: data[position...]), limit: inflateLimit, limitError: limitError,
-                type: type, keyword: keyword, offset: offset
+                UnsafeRawBufferPointer(rebasing: data[position...]),
+                limit: inflateLimit,
+                limitError: limitError,
+                type: type,
+                keyword: keyword,
+                offset: offset
             ).map { .inflated($0) }
         case .iTXt:
             guard position + 2 <= data.count else { return malformed("missing compression flag and method") }
@@ -442,14 +514,23 @@ enum TextChunk {
             let rest = UnsafeRawBufferPointer(rebasing: data[position...])
             if flag == 0 { return .success(.borrowed(rest)) }
             return inflate(
-                rest, limit: inflateLimit, limitError: limitError, type: type, keyword: keyword, offset: offset
+                rest,
+                limit: inflateLimit,
+                limitError: limitError,
+                type: type,
+                keyword: keyword,
+                offset: offset
             ).map { .inflated($0) }
         }
     }
 
     /// Inflates a zlib stream into at most `limit` bytes, growing the buffer geometrically.
     static func inflate(
-        _ input: UnsafeRawBufferPointer, limit: Int, limitError: Int, type: PNGTextChunkType, keyword: String,
+        _ input: UnsafeRawBufferPointer,
+        limit: Int,
+        limitError: Int,
+        type: PNGTextChunkType,
+        keyword: String,
         offset: Int
     ) -> Result<[UInt8], PNGCardError> {
         var capacity = min(limit, max(input.count * 4, 1 << 16))
@@ -459,8 +540,14 @@ enum TextChunk {
             var status = CCARD_PNG_OK
             let output = [UInt8](unsafeUninitializedCapacity: max(capacity, 1)) { buffer, count in
                 status = ccard_png_inflate(
-                    input.baseAddress ?? UnsafeRawPointer(buffer.baseAddress!), input.count,
-                    buffer.baseAddress!, capacity, &produced, &message, message.count)
+                    input.baseAddress ?? UnsafeRawPointer(buffer.baseAddress!),
+                    input.count,
+                    buffer.baseAddress!,
+                    capacity,
+                    &produced,
+                    &message,
+                    message.count
+                )
                 count = status == CCARD_PNG_OK ? produced : 0
             }
             switch status {
@@ -470,13 +557,18 @@ enum TextChunk {
                 capacity = limit - capacity < capacity * 3 ? limit : capacity * 4
             case CCARD_PNG_ERR_TOO_LARGE:
                 return .failure(
-                    .inflatedTextTooLarge(chunkType: type.rawValue, keyword: keyword, offset: offset, limit: limitError))
+                    .inflatedTextTooLarge(chunkType: type.rawValue, keyword: keyword, offset: offset, limit: limitError)
+                )
             default:
                 let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 return .failure(
                     .malformedTextChunk(
-                        chunkType: type.rawValue, keyword: keyword, offset: offset,
-                        reason: "compressed text is corrupt (zlib: \(text))"))
+                        chunkType: type.rawValue,
+                        keyword: keyword,
+                        offset: offset,
+                        reason: "compressed text is corrupt (zlib: \(text))"
+                    )
+                )
             }
         }
     }

@@ -13,7 +13,10 @@ extension PNGCardWriter {
     /// - Returns: the new PNG; its diagnostics include the conversions' (what moved under `data.extensions`).
     /// - Throws: ``PNGCardError`` as ``embed(_:into:options:)`` does.
     public static func embed(
-        card: Card, into png: [UInt8]?, writeV2: Bool = true, options: PNGWriteOptions = .init()
+        card: Card,
+        into png: [UInt8]?,
+        writeV2: Bool = true,
+        options: PNGWriteOptions = .init()
     ) throws(PNGCardError) -> PNGEmbedResult {
         let v3 = card.converted(to: .v3)
         var payloads: [PNGCardPayload] = []

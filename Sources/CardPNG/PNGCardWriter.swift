@@ -59,7 +59,9 @@ public enum PNGCardWriter {
     /// - Throws: ``PNGCardError`` when the input is not a well-formed PNG, a keyword is invalid, or the output
     ///   fails the libpng check.
     public static func embed(
-        _ payloads: [PNGCardPayload], into png: some ContiguousBytes, options: PNGWriteOptions = .init()
+        _ payloads: [PNGCardPayload],
+        into png: some ContiguousBytes,
+        options: PNGWriteOptions = .init()
     ) throws(PNGCardError) -> PNGEmbedResult {
         var newChunks: [[UInt8]] = []
         for payload in payloads {
@@ -89,7 +91,10 @@ public enum PNGCardWriter {
     /// - Returns: the new PNG and what was removed.
     /// - Throws: ``PNGCardError`` as ``embed(_:into:options:)`` does.
     public static func embed(
-        v2JSON: [UInt8]?, v3JSON: [UInt8]?, into png: some ContiguousBytes, options: PNGWriteOptions = .init()
+        v2JSON: [UInt8]?,
+        v3JSON: [UInt8]?,
+        into png: some ContiguousBytes,
+        options: PNGWriteOptions = .init()
     ) throws(PNGCardError) -> PNGEmbedResult {
         var payloads: [PNGCardPayload] = []
         if let v2JSON { payloads.append(.chara(v2JSON)) }
@@ -136,7 +141,8 @@ public enum PNGCardWriter {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count + newChunks.reduce(0) { $0 + $1.count })
         out += PNGChunkWalker.signature
-        _ = try PNGChunkWalker.walk(bytes, options: options, diagnostics: &diagnostics) { (chunk) throws(PNGCardError) in
+        _ = try PNGChunkWalker.walk(bytes, options: options, diagnostics: &diagnostics) {
+            (chunk) throws(PNGCardError) in
             let whole = UnsafeRawBufferPointer(rebasing: bytes[chunk.offset..<chunk.offset + chunk.length + 12])
             let textType: PNGTextChunkType? =
                 switch chunk.type {
@@ -152,9 +158,14 @@ public enum PNGCardWriter {
                 {
                     removed.append(
                         PNGChunkLocation(
-                            chunkType: textType, keyword: TextChunk.latin1(UnsafeRawBufferPointer(rebasing: data[0..<end])),
-                            chunkIndex: chunk.index, offset: chunk.offset, length: chunk.length,
-                            afterImageData: chunk.afterImageData))
+                            chunkType: textType,
+                            keyword: TextChunk.latin1(UnsafeRawBufferPointer(rebasing: data[0..<end])),
+                            chunkIndex: chunk.index,
+                            offset: chunk.offset,
+                            length: chunk.length,
+                            afterImageData: chunk.afterImageData
+                        )
+                    )
                     return
                 }
             }

@@ -165,8 +165,12 @@ enum PNGChunkWalker {
                 }
                 let d = position + 8
                 header = PNGImageHeader(
-                    width: Int(be32(bytes, d)), height: Int(be32(bytes, d + 4)), bitDepth: Int(bytes[d + 8]),
-                    colorType: Int(bytes[d + 9]), interlaced: bytes[d + 12] != 0)
+                    width: Int(be32(bytes, d)),
+                    height: Int(be32(bytes, d + 4)),
+                    bitDepth: Int(bytes[d + 8]),
+                    colorType: Int(bytes[d + 9]),
+                    interlaced: bytes[d + 12] != 0
+                )
                 if header?.width == 0 || header?.height == 0 {
                     throw .invalidHeader(offset: position, reason: "width or height is zero")
                 }
@@ -184,9 +188,14 @@ enum PNGChunkWalker {
                         throw .badCRC(chunkType: type.name, offset: position, stored: stored, computed: computed)
                     case .warn:
                         let error = PNGCardError.badCRC(
-                            chunkType: type.name, offset: position, stored: stored, computed: computed)
+                            chunkType: type.name,
+                            offset: position,
+                            stored: stored,
+                            computed: computed
+                        )
                         diagnostics.append(
-                            Diagnostic(.warning, code: "png-bad-crc", offset: position, "\(error); read anyway"))
+                            Diagnostic(.warning, code: "png-bad-crc", offset: position, "\(error); read anyway")
+                        )
                     }
                 } else {
                     verified = true
@@ -195,13 +204,23 @@ enum PNGChunkWalker {
             if type.isCritical && ![ChunkType.IHDR, .IDAT, .IEND, ChunkType("PLTE")].contains(type) {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "png-unknown-critical-chunk", offset: position,
-                        "unknown critical chunk \(type.name): image viewers will refuse this file"))
+                        .warning,
+                        code: "png-unknown-critical-chunk",
+                        offset: position,
+                        "unknown critical chunk \(type.name): image viewers will refuse this file"
+                    )
+                )
             }
             try visit(
                 RawChunk(
-                    type: type, offset: position, length: length, index: index, afterImageData: seenImageData,
-                    crcVerified: verified))
+                    type: type,
+                    offset: position,
+                    length: length,
+                    index: index,
+                    afterImageData: seenImageData,
+                    crcVerified: verified
+                )
+            )
             if type == .IDAT { seenImageData = true }
             position += 12 + length
             index += 1
@@ -209,8 +228,12 @@ enum PNGChunkWalker {
                 if count > position {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "png-trailing-bytes", offset: position,
-                            "\(count - position) bytes after IEND are ignored"))
+                            .warning,
+                            code: "png-trailing-bytes",
+                            offset: position,
+                            "\(count - position) bytes after IEND are ignored"
+                        )
+                    )
                 }
                 break
             }

@@ -38,7 +38,9 @@ public enum PNGImageCheck {
     /// - Returns: the header, the scan and every diagnostic.
     /// - Throws: ``PNGCardError`` from the scan, or ``PNGCardError/libpng(message:)`` when libpng rejects the file.
     public static func check(
-        _ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool = true,
+        _ png: some ContiguousBytes,
+        options: PNGReadOptions = .init(),
+        decodeImage: Bool = true,
         maxPixels: Int = 1 << 28
     ) throws(PNGCardError) -> PNGImageCheckResult {
         let scan = try PNGCardReader.scan(png, options: options)
@@ -49,8 +51,13 @@ public enum PNGImageCheck {
         let compressedCount = texts.filter { $0.chunkType != .tEXt }.count
         let inflateLimit = min(options.maxInflatedTextLength, options.maxTotalTextLength / max(1, compressedCount))
         let report = try LibPNG.read(
-            png, decodeImage: decodeImage, options: options, maxPixels: maxPixels,
-            chunkLimit: max(largestStored + 1, inflateLimit), chunkCacheLimit: scan.chunkCount + 16)
+            png,
+            decodeImage: decodeImage,
+            options: options,
+            maxPixels: maxPixels,
+            chunkLimit: max(largestStored + 1, inflateLimit),
+            chunkCacheLimit: scan.chunkCount + 16
+        )
         var diagnostics = scan.diagnostics
         for warning in report.warnings {
             // Skipping IDAT through the user chunk callback makes libpng see each further IDAT as "too many".
@@ -68,13 +75,21 @@ public enum PNGImageCheck {
             } else {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "png-libpng-dropped-text", offset: location.offset,
-                        "libpng did not return \(location): libpng-based readers will not see this chunk"))
+                        .warning,
+                        code: "png-libpng-dropped-text",
+                        offset: location.offset,
+                        "libpng did not return \(location): libpng-based readers will not see this chunk"
+                    )
+                )
             }
         }
         return PNGImageCheckResult(
-            header: report.header, libpngVersion: LibPNG.version, decodedImage: decodeImage, scan: scan,
-            diagnostics: diagnostics)
+            header: report.header,
+            libpngVersion: LibPNG.version,
+            decodedImage: decodeImage,
+            scan: scan,
+            diagnostics: diagnostics
+        )
     }
 }
 
@@ -103,7 +118,9 @@ extension PNGImageCheck {
     {
         let report = try LibPNG.read(png, decodeImage: decodeImage, options: options)
         return PNGLibPNGReport(
-            header: report.header, textChunks: report.texts.map { "\($0.type.rawValue) \($0.keyword)" },
-            warnings: report.warnings)
+            header: report.header,
+            textChunks: report.texts.map { "\($0.type.rawValue) \($0.keyword)" },
+            warnings: report.warnings
+        )
     }
 }

@@ -79,8 +79,11 @@ struct EmbedCommand: AsyncParsableCommand {
         let embedded: PNGEmbedResult
         do {
             embedded = try PNGCardWriter.embed(
-                v2JSON: v3Only ? nil : JSONWriter.bytes(v2.card.json), v3JSON: JSONWriter.bytes(v3.card.json),
-                into: imageBytes, options: writeOptions)
+                v2JSON: v3Only ? nil : JSONWriter.bytes(v2.card.json),
+                v3JSON: JSONWriter.bytes(v3.card.json),
+                into: imageBytes,
+                options: writeOptions
+            )
         } catch {
             Console.error("\(image): error: \(error.description)")
             throw ExitCode(ExitStatus.invalidInput)
@@ -107,7 +110,8 @@ struct EmbedCommand: AsyncParsableCommand {
         if verbose || !removed.isEmpty {
             Console.error(
                 "\(destination == "-" ? "stdout" : destination): embedded '\(loaded.card.name)'"
-                    + (removed.isEmpty ? "" : "; replaced \(removed.joined(separator: "; "))"))
+                    + (removed.isEmpty ? "" : "; replaced \(removed.joined(separator: "; "))")
+            )
         }
     }
 

@@ -10,13 +10,15 @@ import Testing
     /// Offset of the first chunk after IHDR.
     static let afterIHDR = 33
 
-    @Test(arguments: [
-        ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46], "JPEG"),
-        (Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), "WebP"),
-        (Array("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8), "GIF"),
-        ([0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 8, 0], "ZIP (CharX?)"),
-        (Array(#"  {"name": "json"}"#.utf8), "JSON"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46], "JPEG"),
+            (Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8), "WebP"),
+            (Array("GIF89a\u{1}\u{0}\u{1}\u{0}".utf8), "GIF"),
+            ([0x50, 0x4B, 0x03, 0x04, 20, 0, 0, 0, 8, 0], "ZIP (CharX?)"),
+            (Array(#"  {"name": "json"}"#.utf8), "JSON"),
+        ] as [([UInt8], String)]
+    )
     func namesWhatANonPNGLooksLike(bytes: [UInt8], kind: String) {
         #expect(throws: PNGCardError.notPNG(looksLike: kind)) { try PNGCardReader.read(bytes) }
         #expect(PNGCardError.notPNG(looksLike: kind).description == "not a PNG: looks like \(kind)")
@@ -38,11 +40,19 @@ import Testing
                 if cut == chunk.offset {
                     expected = .truncated(chunkType: nil, offset: cut, needed: 0, available: 0)
                 } else if cut - chunk.offset < 8 {
-                    expected = .truncated(chunkType: nil, offset: chunk.offset, needed: 8, available: cut - chunk.offset)
+                    expected = .truncated(
+                        chunkType: nil,
+                        offset: chunk.offset,
+                        needed: 8,
+                        available: cut - chunk.offset
+                    )
                 } else {
                     expected = .truncated(
-                        chunkType: chunk.type, offset: chunk.offset, needed: chunk.whole.count,
-                        available: cut - chunk.offset)
+                        chunkType: chunk.type,
+                        offset: chunk.offset,
+                        needed: chunk.whole.count,
+                        available: cut - chunk.offset
+                    )
                 }
             }
             #expect(throws: expected, "cut at \(cut)") { try PNGCardReader.read(prefix) }
@@ -90,7 +100,9 @@ import Testing
     @Test func lengthAbove2To31IsRejected() {
         let bogus = PNGFixture.be32(0x8000_0000) + Array("tEXt".utf8) + [0, 0, 0, 0]
         let png = PNGFixture.signature + PNGFixture.ihdr() + bogus + PNGFixture.iend
-        #expect(throws: PNGCardError.chunkLengthTooLarge(chunkType: "tEXt", offset: Self.afterIHDR, length: 0x8000_0000)) {
+        #expect(
+            throws: PNGCardError.chunkLengthTooLarge(chunkType: "tEXt", offset: Self.afterIHDR, length: 0x8000_0000)
+        ) {
             try PNGCardReader.read(png)
         }
     }
@@ -98,7 +110,14 @@ import Testing
     @Test func lengthPastTheEndIsATruncation() {
         let bogus = PNGFixture.be32(100_000) + Array("tEXt".utf8) + Array("chara\0AAAA".utf8)
         let png = PNGFixture.signature + PNGFixture.ihdr() + bogus
-        #expect(throws: PNGCardError.truncated(chunkType: "tEXt", offset: Self.afterIHDR, needed: 100_012, available: bogus.count)) {
+        #expect(
+            throws: PNGCardError.truncated(
+                chunkType: "tEXt",
+                offset: Self.afterIHDR,
+                needed: 100_012,
+                available: bogus.count
+            )
+        ) {
             try PNGCardReader.read(png)
         }
     }
@@ -106,11 +125,16 @@ import Testing
     @Test func zTXtDecompressionBombStopsAtTheDefaultLimit() throws {
         let limit = PNGReadOptions().maxInflatedTextLength
         #expect(limit == 64 << 20)
-        let bomb = PNGFixture.chunk("zTXt", Array("chara".utf8) + [0, 0] + PNGFixture.zlibBomb(matches: limit / 258 + 100))
+        let bomb = PNGFixture.chunk(
+            "zTXt",
+            Array("chara".utf8) + [0, 0] + PNGFixture.zlibBomb(matches: limit / 258 + 100)
+        )
         let png = PNGFixture.png(after: [bomb])
         #expect(bomb.count < 1 << 20)
         let offset = PNGFixture.chunks(png).first { $0.type == "zTXt" }?.offset ?? -1
-        #expect(throws: PNGCardError.inflatedTextTooLarge(chunkType: "zTXt", keyword: "chara", offset: offset, limit: limit)) {
+        #expect(
+            throws: PNGCardError.inflatedTextTooLarge(chunkType: "zTXt", keyword: "chara", offset: offset, limit: limit)
+        ) {
             try PNGCardReader.read(png)
         }
     }
@@ -121,7 +145,9 @@ import Testing
         var options = PNGReadOptions()
         options.maxInflatedTextLength = 10_000
         let offset = PNGFixture.chunks(png).first { $0.type == "iTXt" }?.offset ?? -1
-        #expect(throws: PNGCardError.inflatedTextTooLarge(chunkType: "iTXt", keyword: "ccv3", offset: offset, limit: 10_000)) {
+        #expect(
+            throws: PNGCardError.inflatedTextTooLarge(chunkType: "iTXt", keyword: "ccv3", offset: offset, limit: 10_000)
+        ) {
             try PNGCardReader.read(png, options: options)
         }
     }
@@ -131,7 +157,9 @@ import Testing
         let png = PNGFixture.png(before: [PNGFixture.tEXt("chara", payload)])
         var options = PNGReadOptions()
         options.maxTextChunkLength = 4096
-        #expect(throws: PNGCardError.textChunkTooLarge(chunkType: "tEXt", offset: Self.afterIHDR, length: 5006, limit: 4096)) {
+        #expect(
+            throws: PNGCardError.textChunkTooLarge(chunkType: "tEXt", offset: Self.afterIHDR, length: 5006, limit: 4096)
+        ) {
             try PNGCardReader.read(png, options: options)
         }
     }
@@ -152,13 +180,17 @@ import Testing
 
     @Test func notBase64IsAnErrorWithItsPosition() {
         let png = PNGFixture.png(before: [PNGFixture.tEXt("chara", Array("eyJh!!".utf8))])
-        #expect(throws: PNGCardError.invalidBase64(chunkType: "tEXt", keyword: "chara", offset: Self.afterIHDR, position: 4)) {
+        #expect(
+            throws: PNGCardError.invalidBase64(chunkType: "tEXt", keyword: "chara", offset: Self.afterIHDR, position: 4)
+        ) {
             try PNGCardReader.read(png)
         }
     }
 
     @Test func corruptZTXtIsMalformed() throws {
-        let png = PNGFixture.png(before: [PNGFixture.chunk("zTXt", Array("chara".utf8) + [0, 0, 0x78, 0x01, 0xFF, 0xFF])])
+        let png = PNGFixture.png(before: [
+            PNGFixture.chunk("zTXt", Array("chara".utf8) + [0, 0, 0x78, 0x01, 0xFF, 0xFF])
+        ])
         #expect(throws: PNGCardError.self) { try PNGCardReader.read(png) }
         do {
             _ = try PNGCardReader.read(png)
@@ -189,7 +221,8 @@ import Testing
     }
 
     @Test func invalidChunkTypeIsRejected() {
-        let png = PNGFixture.signature + PNGFixture.ihdr() + PNGFixture.be32(0) + [0x41, 0x00, 0x42, 0x43] + [0, 0, 0, 0]
+        let png =
+            PNGFixture.signature + PNGFixture.ihdr() + PNGFixture.be32(0) + [0x41, 0x00, 0x42, 0x43] + [0, 0, 0, 0]
         #expect(throws: PNGCardError.invalidChunkType(offset: Self.afterIHDR, bytes: [0x41, 0x00, 0x42, 0x43])) {
             try PNGCardReader.read(png)
         }

@@ -1,6 +1,7 @@
-@testable import CardPNG
 import Foundation
 import Testing
+
+@testable import CardPNG
 
 /// The lenient base64 decoder against Foundation's strict one, on both its fast and general paths.
 @Suite struct PNGBase64Tests {
@@ -8,7 +9,9 @@ import Testing
         let bytes = Array(text.utf8)
         let result: Result<(bytes: [UInt8], leniencies: PNGBase64.Leniencies), PNGBase64.Failure> =
             bytes.withUnsafeBytes { raw in
-                do throws(PNGBase64.Failure) { return .success(try PNGBase64.decode(raw)) } catch { return .failure(error) }
+                do throws(PNGBase64.Failure) { return .success(try PNGBase64.decode(raw)) } catch {
+                    return .failure(error)
+                }
             }
         return try result.get()
     }

@@ -1,5 +1,6 @@
-@testable import CardPNG
 import Testing
+
+@testable import CardPNG
 
 /// Every CRC engine (zlib, PCLMULQDQ, AVX-512 VPCLMULQDQ where the CPU has them) must give zlib's CRC-32 for every
 /// length and alignment.

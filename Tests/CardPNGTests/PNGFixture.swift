@@ -149,12 +149,18 @@ enum PNGFixture {
         var out: [Chunk] = []
         var p = 8
         while p + 12 <= png.count {
-            let length = Int(UInt32(png[p]) << 24 | UInt32(png[p + 1]) << 16 | UInt32(png[p + 2]) << 8 | UInt32(png[p + 3]))
+            let length = Int(
+                UInt32(png[p]) << 24 | UInt32(png[p + 1]) << 16 | UInt32(png[p + 2]) << 8 | UInt32(png[p + 3])
+            )
             let type = String(decoding: png[p + 4..<p + 8], as: UTF8.self)
             out.append(
                 Chunk(
-                    type: type, offset: p, data: Array(png[p + 8..<p + 8 + length]),
-                    whole: Array(png[p..<p + 12 + length])))
+                    type: type,
+                    offset: p,
+                    data: Array(png[p + 8..<p + 8 + length]),
+                    whole: Array(png[p..<p + 12 + length])
+                )
+            )
             p += 12 + length
             if type == "IEND" { break }
         }

@@ -6,7 +6,8 @@ import Testing
 
 /// Project-made fixtures for every way a card chunk is stored.
 @Suite struct PNGVariantTests {
-    static let v2 = #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Fixture","creator":"a\r\nb","tags":["é","𝄞"]}}"#
+    static let v2 =
+        #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Fixture","creator":"a\r\nb","tags":["é","𝄞"]}}"#
     static let v3 = #"{"spec":"chara_card_v3","spec_version":"3.0","data":{"name":"Fixture V3","nickname":"fx"}}"#
 
     @Test func readsAZTXtCard() throws {
@@ -58,7 +59,8 @@ import Testing
     @Test func ccv3WinsOverAnEarlierChara() throws {
         let png = PNGFixture.png(
             before: [PNGFixture.tEXt("chara", PNGFixture.base64(Self.v2))],
-            after: [PNGFixture.tEXt("ccv3", PNGFixture.base64(Self.v3))])
+            after: [PNGFixture.tEXt("ccv3", PNGFixture.base64(Self.v3))]
+        )
         let result = try PNGCardReader.read(png)
         #expect(result.selected.role == .ccv3)
         let disagreement = try #require(result.diagnostics.first { $0.code == "png-chara-ccv3-disagree" })
@@ -72,7 +74,9 @@ import Testing
                 PNGFixture.chunk("sRGB", [0]), PNGFixture.chunk("pHYs", [0, 0, 11, 19, 0, 0, 11, 19, 1]),
                 PNGFixture.tEXt("chara", PNGFixture.base64(Self.v2)), PNGFixture.chunk("iCCP", Array("p\0\0".utf8)),
             ],
-            after: [PNGFixture.chunk("eXIf", [0x4D, 0x4D, 0, 42])], idatParts: 5)
+            after: [PNGFixture.chunk("eXIf", [0x4D, 0x4D, 0, 42])],
+            idatParts: 5
+        )
         let result = try PNGCardReader.read(png)
         #expect(result.selected.location.chunkIndex == 3)
         #expect(!result.selected.location.afterImageData)
@@ -115,7 +119,8 @@ import Testing
                 PNGFixture.zTXt("chara", PNGFixture.base64("{}")),
                 PNGFixture.iTXt("Ccv3", PNGFixture.base64("{}"), compressed: true),
                 PNGFixture.tEXt("chara-ext-asset_:0", Array("AAAA".utf8)),
-            ])
+            ]
+        )
         let result = try PNGCardWriter.embed(v2JSON: Array(Self.v2.utf8), v3JSON: Array(Self.v3.utf8), into: png)
         #expect(result.removedChunks.map(\.keyword) == ["CHARA", "chara", "Ccv3"])
         #expect(result.removedChunks.map(\.chunkType) == [.tEXt, .zTXt, .iTXt])

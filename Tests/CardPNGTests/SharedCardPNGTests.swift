@@ -17,23 +17,142 @@ struct SharedCardExpectation: Sendable, CustomTestStringConvertible {
 }
 
 let sharedCardExpectations: [SharedCardExpectation] = [
-    .init(file: "chub_Shodan_v2.png", selectedRole: .chara, spec: "chara_card_v2", name: "Shodan", cardChunkCount: 1, cardBeforeImageData: true),
-    .init(file: "main_Walter White_tavern.png", selectedRole: .chara, spec: nil, name: "Walter White", cardChunkCount: 1, cardBeforeImageData: true),
-    .init(file: "st_default_CodingSensei.png", selectedRole: .chara, spec: "chara_card_v2", name: "Coding Sensei", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "st_default_FluxTheCat.png", selectedRole: .chara, spec: "chara_card_v2", name: "Flux the Cat", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "st_default_Seraphina_v2+ccv3_2024.png", selectedRole: .ccv3, spec: "chara_card_v3", name: "Seraphina", cardChunkCount: 2, cardBeforeImageData: false),
-    .init(file: "st_default_Seraphina_v2_2023.png", selectedRole: .chara, spec: "chara_card_v2", name: "Seraphina", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "stc_Amy_2024-05_v2_eXIf.png", selectedRole: .chara, spec: "chara_card_v2", name: "Amy", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "stc_Amy_2025-08_chara_holds_v3.png", selectedRole: .ccv3, spec: "chara_card_v3", name: "Amy", cardChunkCount: 2, cardBeforeImageData: false),
-    .init(file: "stc_CapoGPT_chara_before_IDAT.png", selectedRole: .chara, spec: "chara_card_v2", name: "CapoGPT", cardChunkCount: 1, cardBeforeImageData: true),
-    .init(file: "stc_Gloria_PA.png", selectedRole: .chara, spec: "chara_card_v2", name: "Gloria, PA", cardChunkCount: 1, cardBeforeImageData: true),
-    .init(file: "stc_Sakana_lorebook14_eXIf.png", selectedRole: .chara, spec: "chara_card_v2", name: "Sakana", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "tavernai_v1_Aqua_2023-01.png", selectedRole: .chara, spec: nil, name: "Aqua", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "tavernai_v1_Aqua_2023-05_stringtypes.png", selectedRole: .chara, spec: nil, name: "Aqua", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "tavernai_v1_Darkness_2023-01.png", selectedRole: .chara, spec: nil, name: "Darkness", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "tavernai_v1_Megumin_2023-05.png", selectedRole: .chara, spec: nil, name: "Megumin", cardChunkCount: 1, cardBeforeImageData: false),
-    .init(file: "tavernkit_test_character.png", selectedRole: .ccv3, spec: "chara_card_v3", name: "Test Character", cardChunkCount: 2, cardBeforeImageData: false),
-    .init(file: "zoltan_Skynet_v1_metadata.png", selectedRole: .chara, spec: nil, name: "Skynet", cardChunkCount: 1, cardBeforeImageData: false),
+    .init(
+        file: "chub_Shodan_v2.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Shodan",
+        cardChunkCount: 1,
+        cardBeforeImageData: true
+    ),
+    .init(
+        file: "main_Walter White_tavern.png",
+        selectedRole: .chara,
+        spec: nil,
+        name: "Walter White",
+        cardChunkCount: 1,
+        cardBeforeImageData: true
+    ),
+    .init(
+        file: "st_default_CodingSensei.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Coding Sensei",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "st_default_FluxTheCat.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Flux the Cat",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "st_default_Seraphina_v2+ccv3_2024.png",
+        selectedRole: .ccv3,
+        spec: "chara_card_v3",
+        name: "Seraphina",
+        cardChunkCount: 2,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "st_default_Seraphina_v2_2023.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Seraphina",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "stc_Amy_2024-05_v2_eXIf.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Amy",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "stc_Amy_2025-08_chara_holds_v3.png",
+        selectedRole: .ccv3,
+        spec: "chara_card_v3",
+        name: "Amy",
+        cardChunkCount: 2,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "stc_CapoGPT_chara_before_IDAT.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "CapoGPT",
+        cardChunkCount: 1,
+        cardBeforeImageData: true
+    ),
+    .init(
+        file: "stc_Gloria_PA.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Gloria, PA",
+        cardChunkCount: 1,
+        cardBeforeImageData: true
+    ),
+    .init(
+        file: "stc_Sakana_lorebook14_eXIf.png",
+        selectedRole: .chara,
+        spec: "chara_card_v2",
+        name: "Sakana",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "tavernai_v1_Aqua_2023-01.png",
+        selectedRole: .chara,
+        spec: nil,
+        name: "Aqua",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "tavernai_v1_Aqua_2023-05_stringtypes.png",
+        selectedRole: .chara,
+        spec: nil,
+        name: "Aqua",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "tavernai_v1_Darkness_2023-01.png",
+        selectedRole: .chara,
+        spec: nil,
+        name: "Darkness",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "tavernai_v1_Megumin_2023-05.png",
+        selectedRole: .chara,
+        spec: nil,
+        name: "Megumin",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "tavernkit_test_character.png",
+        selectedRole: .ccv3,
+        spec: "chara_card_v3",
+        name: "Test Character",
+        cardChunkCount: 2,
+        cardBeforeImageData: false
+    ),
+    .init(
+        file: "zoltan_Skynet_v1_metadata.png",
+        selectedRole: .chara,
+        spec: nil,
+        name: "Skynet",
+        cardChunkCount: 1,
+        cardBeforeImageData: false
+    ),
 ]
 
 @Suite struct SharedCardPNGTests {
@@ -117,16 +236,22 @@ let sharedCardExpectations: [SharedCardExpectation] = [
         #expect(v2["data"]?["assets"] == nil)
         #expect(v2["data"]?["extensions"]?["cc_extractor/v3"]?["nickname"]?.stringValue == "TestChar")
         #expect(!result.diagnostics.contains { $0.code == "png-chara-ccv3-disagree" })
-        #expect(result.scan.otherTextChunks.map { "\($0.chunkType.rawValue) \($0.keyword)" }
-            == ["tEXt Title", "tEXt Author", "zTXt Description"])
+        #expect(
+            result.scan.otherTextChunks.map { "\($0.chunkType.rawValue) \($0.keyword)" }
+                == ["tEXt Title", "tEXt Author", "zTXt Description"]
+        )
     }
 
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
     func embedKeepsTavernkitsUnrelatedTextChunks() throws {
         let bytes = [UInt8](try SharedFixtures.cardData("tavernkit_test_character.png"))
         let embedded = try PNGCardWriter.embed(v2JSON: Array(#"{"name":"x"}"#.utf8), v3JSON: nil, into: bytes)
-        let original = PNGFixture.chunks(bytes).filter { ["Title", "Author", "Description"].contains(PNGFixture.keyword($0)) }
-        let kept = PNGFixture.chunks(embedded.png).filter { ["Title", "Author", "Description"].contains(PNGFixture.keyword($0)) }
+        let original = PNGFixture.chunks(bytes).filter {
+            ["Title", "Author", "Description"].contains(PNGFixture.keyword($0))
+        }
+        let kept = PNGFixture.chunks(embedded.png).filter {
+            ["Title", "Author", "Description"].contains(PNGFixture.keyword($0))
+        }
         #expect(original.count == 3)
         #expect(kept.map(\.whole) == original.map(\.whole))
         let reread = try PNGCardReader.read(embedded.png)

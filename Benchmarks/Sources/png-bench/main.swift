@@ -81,7 +81,9 @@ func noisePNG(side: Int, rng: inout SplitMix64) -> [UInt8] {
 }
 
 func cardJSON(index: Int, rng: inout SplitMix64) -> (v2: [UInt8], v3: [UInt8]) {
-    let words = ["the", "tavern", "keeper", "smiles", "and", "pours", "a", "drink", "while", "rain", "falls", "outside"]
+    let words = [
+        "the", "tavern", "keeper", "smiles", "and", "pours", "a", "drink", "while", "rain", "falls", "outside",
+    ]
     var description = ""
     let target = 8_000 + Int(rng.next() % 24_000)
     while description.utf8.count < target {
@@ -92,7 +94,8 @@ func cardJSON(index: Int, rng: inout SplitMix64) -> (v2: [UInt8], v3: [UInt8]) {
         return Array(
             (#"{"spec":"\#(spec)","spec_version":"\#(version)","data":{"name":"Bench \#(index)","description":"\#(escaped)","#
                 + #""personality":"","scenario":"","first_mes":"Hello","mes_example":"","tags":["bench"],"extensions":{}}}"#)
-                .utf8)
+                .utf8
+        )
     }
     return (card("chara_card_v2", "2.0"), card("chara_card_v3", "3.0"))
 }
@@ -139,9 +142,13 @@ for i in 0..<fileCount {
     totalBytes += card.count
 }
 
-print("CardKit PNG benchmark (release): \(files.count) cards, \(totalBytes / files.count / 1024) KB average, "
-    + String(format: "%.1f MB total", Double(totalBytes) / 1e6))
-print("libpng \(try PNGImageCheck.readWithLibPNG(Data(contentsOf: files[0]), decodeImage: false).header.width > 0 ? "ok" : "?"), rounds: best of 5 after a warm-up; files are in the page cache")
+print(
+    "CardKit PNG benchmark (release): \(files.count) cards, \(totalBytes / files.count / 1024) KB average, "
+        + String(format: "%.1f MB total", Double(totalBytes) / 1e6)
+)
+print(
+    "libpng \(try PNGImageCheck.readWithLibPNG(Data(contentsOf: files[0]), decodeImage: false).header.width > 0 ? "ok" : "?"), rounds: best of 5 after a warm-up; files are in the page cache"
+)
 print("")
 
 if ProcessInfo.processInfo.environment["PNG_BENCH_PROFILE"] != nil {
@@ -182,7 +189,8 @@ let libpngMeta = try best(rounds: rounds) {
     let ratio = time / rawRead
     print(
         label.padding(toLength: 56, withPad: " ", startingAt: 0) + ms(time)
-            + String(format: "  %8.0f files/s  %7.0f MB/s  %5.2fx raw read time", perSecond, mbps, ratio))
+            + String(format: "  %8.0f files/s  %7.0f MB/s  %5.2fx raw read time", perSecond, mbps, ratio)
+    )
 }
 print("Corpus: metadata reads (card JSON decoded, all CRCs checked unless noted)")
 row("raw byte read (Data(contentsOf:))", rawRead)
@@ -192,7 +200,12 @@ row("CardKit reader, read(contentsOf:), IDAT CRC skipped", walkerNoIDATCRC)
 row("CardKit reader, read(contentsOf:), no JSON compare", walkerNoCompare)
 row("libpng metadata path (IDAT via user chunk cb)", libpngMeta)
 let throughputRatio = rawRead / walkerMapped
-print(String(format: "=> default reader throughput = %.0f%% of raw read throughput (target >= 50%%)", throughputRatio * 100))
+print(
+    String(
+        format: "=> default reader throughput = %.0f%% of raw read throughput (target >= 50%%)",
+        throughputRatio * 100
+    )
+)
 print("")
 
 // MARK: - One 4096x4096 card
@@ -230,7 +243,10 @@ let bigDecode = try best(rounds: 3) {
     sink &+= try PNGImageCheck.readWithLibPNG(Data(contentsOf: bigURL), decodeImage: true).header.width
 }
 @MainActor func bigRow(_ label: String, _ time: Double) {
-    print(label.padding(toLength: 56, withPad: " ", startingAt: 0) + ms(time) + String(format: "  %6.2fx byte read", time / bigRaw))
+    print(
+        label.padding(toLength: 56, withPad: " ", startingAt: 0) + ms(time)
+            + String(format: "  %6.2fx byte read", time / bigRaw)
+    )
 }
 bigRow("raw byte read (Data(contentsOf:))", bigRaw)
 bigRow("CardKit reader, read(contentsOf:), all CRCs (default)", bigWalker)
@@ -238,6 +254,11 @@ bigRow("CardKit reader, Data(contentsOf:) then read", bigWalkerRead)
 bigRow("CardKit reader, read(contentsOf:), IDAT CRC skipped", bigNoCRC)
 bigRow("libpng metadata path (IDAT via user chunk cb)", bigLibpngMeta)
 bigRow("libpng full decode (every row)", bigDecode)
-print(String(format: "=> default read = %.2fx the byte read (target <= 2x); %.1fx faster than a full decode",
-    bigWalker / bigRaw, bigDecode / bigWalker))
+print(
+    String(
+        format: "=> default read = %.2fx the byte read (target <= 2x); %.1fx faster than a full decode",
+        bigWalker / bigRaw,
+        bigDecode / bigWalker
+    )
+)
 if sink == 42 { print("") }
