@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "CardPlatformsTests", dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport"]),
         .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
         .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
+        .testTarget(name: "HardeningTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -97,7 +98,7 @@ if includeUpload {
         .target(
             name: "CardKitUpload",
             dependencies: [
-                "CardKitJSON", "CardModel", "CardPlatforms",
+                "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import CardKitJSON
 import CardModel
 import CardPlatforms
+import CardSchemas
 import Foundation
 
 /// An image to upload as an avatar.
@@ -96,6 +97,7 @@ public struct UploadPreparer: Sendable {
         case (.notApplicable(let reason), _):
             throw fail(path, reason)
         }
+        try checkSchema(payload, path: path)
         if avatar == nil, let reference = avatarReference {
             if reference.hasPrefix("data:") {
                 avatar = Self.decodeDataURL(reference)
@@ -135,6 +137,30 @@ public struct UploadPreparer: Sendable {
     }
 
     private func fail(_ path: String, _ reason: String) -> UploadInputError { UploadInputError(path: path, reason: reason) }
+
+    /// The schema in `schemas/platforms/` that the converted object must pass before anything is sent.
+    var payloadSchema: CardSchemaName {
+        switch (options.provider, options.kind) {
+        case (.spicychat, .personas): .spicychatPersona
+        case (.spicychat, .characters): .spicychatCharacter
+        case (.chattr, _): .chattrCharacter
+        case (.nextchat, _): .nextchatCreateCharacterRequest
+        }
+    }
+
+    /// Validates the converted object against its platform schema; an invalid one is never sent.
+    private func checkSchema(_ payload: JSONObject, path: String) throws {
+        let report: CardValidationReport
+        do {
+            report = try CardValidator.validate(.object(payload), schema: .named(payloadSchema))
+        } catch {
+            throw fail(path, "cannot check the \(payloadSchema) schema: \(error)")
+        }
+        if let first = report.errors.first {
+            let more = report.errors.count > 1 ? " (and \(report.errors.count - 1) more)" : ""
+            throw fail(path, "the converted object fails the \(payloadSchema) schema: \(first.instanceLocation.displayString): \(first.message)\(more)")
+        }
+    }
 
     static func platform(_ provider: UploadProvider) -> Platform {
         switch provider {
