@@ -39,5 +39,21 @@ let package = Package(
             path: "Sources/platforms-bench",
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        // Benchmark corpus generator (Benchmarks/run-all.sh).
+        .executableTarget(
+            name: "card-corpus",
+            dependencies: [.product(name: "CardKit", package: "CardKit")],
+            path: "corpus",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
+        // The whole comparison table, CardKit's side (Benchmarks/run-all.sh).
+        .executableTarget(
+            name: "cardkit-suite",
+            dependencies: [
+                .product(name: "CardKit", package: "CardKit"), .product(name: "JSONSchema", package: "CardKit"),
+            ],
+            path: "suite",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
     ]
 )
