@@ -209,7 +209,9 @@ case "convert":
         pass.seconds = Double(elapsed) / 1e9
         return pass
     }
-    for platform in Platform.allCases {
+    // One row per platform (skipped when CARDKIT_SUITE_PLATFORM_ROWS=0, as run-all.sh does at large scales).
+    let platformRows = ProcessInfo.processInfo.environment["CARDKIT_SUITE_PLATFORM_ROWS"] != "0"
+    for platform in Platform.allCases where platformRows {
         try row("cardkit_convert_\(platform.rawValue)", rounds: rounds) {
             var pass = Pass(seconds: 0, items: 0, bytes: 0, ok: 0)
             var elapsed: UInt64 = 0
