@@ -95,10 +95,11 @@ if includeUpload {
     ])
     let uploadTargets: [Target] = [
         // Library
+        .target(name: "CardKitDigest"),
         .target(
             name: "CardKitUpload",
             dependencies: [
-                "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas",
+                "CardKitDigest", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -107,7 +108,7 @@ if includeUpload {
         .target(
             name: "FakeProviderServer",
             dependencies: [
-                "CardKitJSON",
+                "CardKitDigest", "CardKitJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,7 +128,9 @@ if includeUpload {
         // Tests
         .testTarget(
             name: "CardKitUploadTests",
-            dependencies: ["CardKitUpload", "FakeProviderServer", "CardKitJSON", "CardModel", "CardKitTestSupport"]
+            dependencies: [
+                "CardKitUpload", "CardKitDigest", "FakeProviderServer", "CardKitJSON", "CardModel", "CardKitTestSupport",
+            ]
         ),
     ]
     for target in uploadTargets {

@@ -1,3 +1,4 @@
+import CardKitDigest
 import CardKitJSON
 import Foundation
 
@@ -91,7 +92,7 @@ public struct SpicychatClient: Sendable {
             throw UploadError.validation("avatar type \(mimeType) is not an image", status: nil)
         }
         let request = try endpoint.request(
-            .post, "/save-image", json: ["image_type": .string(mimeType), "hash": .string(UploadDigest.md5Hex(bytes))])
+            .post, "/save-image", json: ["image_type": .string(mimeType), "hash": .string(Digest.md5Hex(bytes))])
         // save-image is keyed by the bytes' MD5, so repeating it is harmless: send it as retryable.
         var retryable = request
         retryable.method = .post

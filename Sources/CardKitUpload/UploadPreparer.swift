@@ -1,3 +1,4 @@
+import CardKitDigest
 import CardKitJSON
 import CardModel
 import CardPlatforms
@@ -130,10 +131,10 @@ public struct UploadPreparer: Sendable {
             throw fail(path, "Spicychat needs at least 2 tags (the card has \(payload["tags"]?.arrayValue?.count ?? 0))")
         }
         var hashed = JSONWriter.bytes(.object(payload), sortKeys: true)
-        if let avatar { hashed += Array(UploadDigest.md5Hex(avatar.bytes).utf8) }
+        if let avatar { hashed += Array(Digest.md5Hex(avatar.bytes).utf8) }
         return UploadPreparedItem(
             path: path, key: path, name: name, payload: payload, avatar: avatar, chattrId: chattrId,
-            contentHash: "sha256:" + UploadDigest.sha256Hex(hashed), losses: losses)
+            contentHash: "sha256:" + Digest.sha256Hex(hashed), losses: losses)
     }
 
     private func fail(_ path: String, _ reason: String) -> UploadInputError { UploadInputError(path: path, reason: reason) }

@@ -1,3 +1,4 @@
+import CardKitDigest
 import CardKitJSON
 import Foundation
 
@@ -217,7 +218,7 @@ actor FakeProviderStore {
             guard request.header("content-type") == image.mime else {
                 return .text(403, "SignatureDoesNotMatch: Content-Type differs from the signed one")
             }
-            guard FakeMD5.hex(request.body) == image.hash else {
+            guard Digest.md5Hex(request.body) == image.hash else {
                 return .text(400, "BadDigest: the bytes do not match the hash given to save-image")
             }
             spicyImages[key]?.uploaded = true

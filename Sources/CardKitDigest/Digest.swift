@@ -1,9 +1,9 @@
 import Foundation
 
-/// The two digests the upload layer needs, without a crypto dependency: SHA-256 (state-file content hashes) and MD5
-/// (Spicychat's `save-image` asks for the MD5 of the avatar bytes; it is an identifier there, not a security
-/// measure).
-public enum UploadDigest {
+/// The two digests the upload client and the fake providers share, without a crypto dependency: SHA-256 (state-file
+/// content hashes) and MD5 (Spicychat's `save-image` asks for the MD5 of the avatar bytes; it is an identifier
+/// there, not a security measure).
+public enum Digest {
     /// The SHA-256 of `bytes`, as lowercase hex.
     public static func sha256Hex(_ bytes: some Collection<UInt8>) -> String { hex(sha256(Array(bytes))) }
 
