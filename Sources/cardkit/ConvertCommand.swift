@@ -91,7 +91,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let (inputs, missing) = input.collect()
         var failures = missing.count
         missing.forEach { Console.error($0.description) }
-        if outDir == nil, output == nil, inputs.count > 1 {
+        if outDir == nil, inputs.count > 1 {
             Console.error("error: \(inputs.count) inputs need --out-dir (or convert one file at a time)")
             throw ExitCode(ExitStatus.usage)
         }

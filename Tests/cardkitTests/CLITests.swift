@@ -57,6 +57,7 @@ private let samples = SharedFixtures.samplesDirectory
         #expect(try CLI.run(["convert", samples.path]).status == 2)
         #expect(try CLI.run(["convert", "a.json", "b.json", "--to", "v3", "-o", "x.json"]).status == 2)
         #expect(try CLI.run(["frobnicate"]).status == 2)
+        #expect(try CLI.run(["convert", samples.path, "--to", "v3", "-o", "/tmp/one.json"]).status == 2)
     }
 
     @Test func missingFileIsNamed() throws {
