@@ -25,6 +25,12 @@ public struct CardReadResult: Sendable, Hashable {
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Creates a result, for readers of other formats that build a card themselves.
+    public init(card: Card, diagnostics: [Diagnostic]) {
+        self.card = card
+        self.diagnostics = diagnostics
+    }
 }
 
 /// Reads V1, V2 and V3 cards, including the real-world shapes that bend the specs.
