@@ -58,6 +58,12 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write each output into this directory.")
     var outDir: String?
 
+    @Flag(help: "Replace each input file with its conversion (atomically), keeping the original as NAME.bak.")
+    var inPlace = false
+
+    @Flag(help: "With --in-place, keep no NAME.bak backup.")
+    var noBackup = false
+
     @Flag(help: "Pretty-print JSON output (2-space indent).")
     var pretty = false
 
@@ -85,15 +91,26 @@ struct ConvertCommand: AsyncParsableCommand {
             throw ValidationError("-o/--output takes one input; use --out-dir for several.")
         }
         if image != nil, to != .png { throw ValidationError("--image applies only to --to png.") }
+        if inPlace, output != nil || outDir != nil {
+            throw ValidationError("Use either --in-place or -o/--output/--out-dir, not both.")
+        }
+        if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
+        if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
     }
 
     func run() async throws {
         let (inputs, missing) = input.collect()
         var failures = missing.count
         missing.forEach { Console.error($0.description) }
-        if outDir == nil, inputs.count > 1 {
+        if outDir == nil, !inPlace, inputs.count > 1 {
             Console.error("error: \(inputs.count) inputs need --out-dir (or convert one file at a time)")
             throw ExitCode(ExitStatus.usage)
+        }
+        if inPlace {
+            // Temporary files a killed in-place run left beside its inputs.
+            Set(inputs.map { $0.url.deletingLastPathComponent().path }).forEach {
+                AtomicFile.removeLeftovers(in: URL(fileURLWithPath: $0))
+            }
         }
         if let outDir {
             do {
@@ -206,7 +223,9 @@ struct ConvertCommand: AsyncParsableCommand {
     // MARK: - Output
 
     private func write(_ result: ConvertOutput, for item: CardInput, usedNames: inout Set<String>) throws {
-        if let outDir {
+        if inPlace {
+            try replaceInPlace(result, item)
+        } else if let outDir {
             let directory = URL(fileURLWithPath: outDir)
             var stem = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
             if item.isStandardInput { stem = "stdin" }
@@ -231,6 +250,29 @@ struct ConvertCommand: AsyncParsableCommand {
         } else {
             Console.outputBytes(result.bytes)
         }
+    }
+
+    /// Replaces the input with its conversion: the original is first saved as `NAME.bak` (unless --no-backup),
+    /// then the new bytes are written atomically over `NAME`, so a crash leaves either the old or the new file.
+    private func replaceInPlace(_ result: ConvertOutput, _ item: CardInput) throws {
+        let destination = item.url
+        let inputExtension = destination.pathExtension.lowercased()
+        let sameKind = inputExtension == result.fileExtension || (result.fileExtension == "png" && inputExtension == "apng")
+        guard sameKind else {
+            throw CardFileError(
+                path: item.path, kind: .unreadable,
+                reason: "--in-place would write \(result.fileExtension.uppercased()) into a .\(inputExtension) file; use --out-dir")
+        }
+        if !noBackup {
+            let original: Data
+            do {
+                original = try Data(contentsOf: destination)
+            } catch {
+                throw CardFileError(path: item.path, kind: .unreadable, reason: "cannot read the input for its backup")
+            }
+            try AtomicFile.write(original, to: destination.appendingPathExtension("bak"))
+        }
+        try AtomicFile.write(result.bytes, to: destination)
     }
 
     private func refuseOverwritingInput(_ destination: URL, _ item: CardInput) throws {
