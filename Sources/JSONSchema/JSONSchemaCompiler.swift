@@ -44,7 +44,7 @@ public struct JSONSchemaCompiler: Sendable {
         let base = URIReference.normalized(baseURI ?? Self.defaultBaseURI)
         var compilation = SchemaCompilation(options: options)
         let program = try compilation.compile(schema, baseURI: base)
-        let rootInfo = compilation.index.info[SchemaLocation(document: 0, pointer: "")]
+        let rootInfo = compilation.index.info(at: SchemaLocation(document: 0, pointer: ""))
         let dialect: JSONSchemaDialect = rootInfo?.dialect.draft == .draft7 ? .draft7 : .draft2020_12
         return CompiledSchema(program: program, dialect: dialect, rootURI: rootInfo?.resource ?? base)
     }

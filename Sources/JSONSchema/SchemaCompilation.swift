@@ -184,7 +184,7 @@ struct SchemaCompilation {
             let fragment = URIReference.split(URIReference.resolve(text, against: info.base)).fragment
             var anchor: String?
             if !fragment.isEmpty, !fragment.hasPrefix("/"),
-                let targetInfo = index.info[target], index.dynamicAnchors[targetInfo.resource]?[fragment] == target
+                let targetInfo = index.info(at: target), index.dynamicAnchors[targetInfo.resource]?[fragment] == target
             {
                 anchor = fragment
                 usesDynamicRef = true

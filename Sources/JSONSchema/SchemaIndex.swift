@@ -24,13 +24,31 @@ struct LocationInfo: Sendable {
     var value: JSONValue = .null
 }
 
+/// What indexing one document (or one subtree of it) found, keyed by escaped JSON pointers within that
+/// document (internal).
+///
+/// It depends only on the document, the URI it was retrieved from, the dialect it was reached with and the
+/// registry, so the index of a registered document is computed once and shared by every compilation
+/// (see ``SchemaRegistry``).
+struct DocumentIndex: Sendable {
+    /// Every subschema found, by pointer.
+    var info: [String: LocationInfo] = [:]
+    /// Schema resources (`$id`) by URI: the first occurrence, or the document root.
+    var resources: [(uri: String, pointer: String, isDocumentRoot: Bool)] = []
+    /// `$anchor`s, `$dynamicAnchor`s and draft-07 fragment `$id`s by full URI, in the order met.
+    var anchors: [(uri: String, pointer: String)] = []
+    /// `$dynamicAnchor`s by resource URI, then anchor name, in the order met.
+    var dynamicAnchors: [(resource: String, anchor: String, pointer: String)] = []
+}
+
 /// Every schema resource, anchor and subschema of the documents met while compiling (internal).
 struct SchemaIndex {
     var documents: [JSONValue] = []
+    /// Per document, the subschemas found by pointer.
+    var infos: [[String: LocationInfo]] = []
     var resources: [String: SchemaLocation] = [:]
     var anchors: [String: SchemaLocation] = [:]
     var dynamicAnchors: [String: [String: SchemaLocation]] = [:]
-    var info: [SchemaLocation: LocationInfo] = [:]
     let registry: SchemaRegistry
     let forceFormatAssertion: Bool
 
@@ -39,60 +57,98 @@ struct SchemaIndex {
         self.forceFormatAssertion = forceFormatAssertion
     }
 
+    /// What is known about a location, if it was indexed.
+    func info(at location: SchemaLocation) -> LocationInfo? {
+        guard location.document < infos.count else { return nil }
+        return infos[location.document][location.pointer]
+    }
+
     // MARK: - Documents
 
     /// Adds a document retrieved from `uri` and indexes all its subschemas.
     mutating func addDocument(_ value: JSONValue, uri: String, dialect: Dialect) throws(JSONSchemaError) -> SchemaLocation {
+        var found = DocumentIndex()
+        try walk(value, at: "", into: &found, base: uri, resource: uri, resourcePointer: "", dialect: dialect, isDocumentRoot: true)
+        return add(value, uri: uri, indexed: found)
+    }
+
+    /// Adds a document whose index is already known.
+    private mutating func add(_ value: JSONValue, uri: String, indexed: DocumentIndex) -> SchemaLocation {
         let document = documents.count
         documents.append(value)
+        infos.append(indexed.info)
         let root = SchemaLocation(document: document, pointer: "")
         if resources[uri] == nil { resources[uri] = root }
-        try walk(value, at: root, base: uri, resource: uri, resourcePointer: "", dialect: dialect, isDocumentRoot: true)
+        merge(indexed, document: document)
         return root
+    }
+
+    /// Merges the identifiers found in one document (or subtree) into the global maps.
+    private mutating func merge(_ found: DocumentIndex, document: Int) {
+        for entry in found.resources where entry.isDocumentRoot || resources[entry.uri] == nil {
+            resources[entry.uri] = SchemaLocation(document: document, pointer: entry.pointer)
+        }
+        for entry in found.anchors {
+            anchors[entry.uri] = SchemaLocation(document: document, pointer: entry.pointer)
+        }
+        for entry in found.dynamicAnchors {
+            dynamicAnchors[entry.resource, default: [:]][entry.anchor] = SchemaLocation(document: document, pointer: entry.pointer)
+        }
     }
 
     /// The value at a location, if it exists.
     func value(at location: SchemaLocation) -> JSONValue? {
-        if let known = info[location] { return known.value }
+        if let known = info(at: location) { return known.value }
         guard location.document < documents.count else { return nil }
         if location.pointer.isEmpty { return documents[location.document] }
         return JSONPointer(parsing: location.pointer)?.resolve(in: documents[location.document])
     }
 
-    /// The location of the resource at `uri`, loading it from the registry when needed.
+    /// The location of the resource at `uri`, loading it from the registry when needed (indexed once per
+    /// registry, dialect and format setting, and shared).
     mutating func resource(_ uri: String, dialect: Dialect) throws(JSONSchemaError) -> SchemaLocation? {
         if let location = resources[uri] { return location }
         guard let document = registry.document(at: uri) else { return nil }
-        return try addDocument(document, uri: uri, dialect: dialect)
+        let key = SchemaRegistry.IndexKey(uri: uri, dialect: dialect, forceFormatAssertion: forceFormatAssertion)
+        if let cached = registry.cache.index(for: key) {
+            return add(document, uri: uri, indexed: cached)
+        }
+        var found = DocumentIndex()
+        try walk(document, at: "", into: &found, base: uri, resource: uri, resourcePointer: "", dialect: dialect, isDocumentRoot: true)
+        registry.cache.store(found, for: key)
+        return add(document, uri: uri, indexed: found)
     }
 
     /// The info of a location, indexing it first when it lies outside the known subschemas (for example
     /// inside an unknown keyword).
     mutating func locationInfo(_ location: SchemaLocation) throws(JSONSchemaError) -> LocationInfo {
-        if let known = info[location] { return known }
+        if let known = info(at: location) { return known }
         var tokens = JSONPointer(parsing: location.pointer)?.tokens ?? []
         var ancestor: LocationInfo?
         while !tokens.isEmpty {
             tokens.removeLast()
             let candidate = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: tokens).description)
-            if let found = info[candidate] {
+            if let found = info(at: candidate) {
                 ancestor = found
                 break
             }
         }
         let parent = ancestor ?? LocationInfo(base: "", resource: "", resourcePointer: "", dialect: .draft2020)
-        if let value = value(at: location) {
+        if let value = value(at: location), location.document < infos.count {
+            var found = DocumentIndex()
             try walk(
-                value, at: location, base: parent.base, resource: parent.resource, resourcePointer: parent.resourcePointer,
-                dialect: parent.dialect, isDocumentRoot: false)
+                value, at: location.pointer, into: &found, base: parent.base, resource: parent.resource,
+                resourcePointer: parent.resourcePointer, dialect: parent.dialect, isDocumentRoot: false)
+            for (pointer, entry) in found.info { infos[location.document][pointer] = entry }
+            merge(found, document: location.document)
         }
-        return info[location] ?? parent
+        return info(at: location) ?? parent
     }
 
     // MARK: - Dialects
 
     /// The dialect named by a `$schema` value.
-    mutating func dialect(forMetaSchema uri: String, at location: String, depth: Int = 0) throws(JSONSchemaError) -> Dialect {
+    func dialect(forMetaSchema uri: String, at location: String, depth: Int = 0) throws(JSONSchemaError) -> Dialect {
         let key = URIReference.normalized(uri)
         var result: Dialect
         if let builtin = JSONSchemaDialect(metaSchemaURI: key) {
@@ -158,13 +214,13 @@ struct SchemaIndex {
     private static let schemaMapKeywords7: Set<String> = ["properties", "patternProperties", "definitions", "dependencies"]
     private static let schemaArrayKeywords7: Set<String> = ["allOf", "anyOf", "oneOf", "items"]
 
-    private mutating func walk(
-        _ value: JSONValue, at location: SchemaLocation, base: String, resource: String, resourcePointer: String,
-        dialect: Dialect, isDocumentRoot: Bool
+    private func walk(
+        _ value: JSONValue, at pointer: String, into found: inout DocumentIndex, base: String, resource: String,
+        resourcePointer: String, dialect: Dialect, isDocumentRoot: Bool
     ) throws(JSONSchemaError) {
         guard case .object(let object) = value else {
-            if info[location] == nil {
-                info[location] = LocationInfo(
+            if found.info[pointer] == nil {
+                found.info[pointer] = LocationInfo(
                     base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
             }
             return
@@ -173,11 +229,11 @@ struct SchemaIndex {
         var resource = resource
         var resourcePointer = resourcePointer
         var dialect = dialect
-        let displayLocation = resource + "#" + location.pointer.dropFirst(resourcePointer.count)
 
         // `$schema` applies at a resource root: the document root or a subschema with `$id`.
         let idValue = object["$id"]?.stringValue
         if let schemaURI = object["$schema"]?.stringValue, isDocumentRoot || (idValue.map { !$0.hasPrefix("#") } ?? false) {
+            let displayLocation = resource + "#" + pointer.dropFirst(resourcePointer.count)
             dialect = try self.dialect(forMetaSchema: schemaURI, at: displayLocation + "/$schema")
         } else if isDocumentRoot, forceFormatAssertion {
             dialect.formatAssertion = true
@@ -187,51 +243,52 @@ struct SchemaIndex {
             let resolved = URIReference.resolve(id, against: base)
             let (idBase, fragment) = URIReference.split(resolved)
             if dialect.draft == .draft7 && id.hasPrefix("#") {
-                anchors[base + "#" + fragment] = location
+                found.anchors.append((base + "#" + fragment, pointer))
             } else {
                 base = idBase
                 resource = idBase
-                resourcePointer = location.pointer
-                if resources[idBase] == nil || isDocumentRoot { resources[idBase] = location }
+                resourcePointer = pointer
+                found.resources.append((idBase, pointer, isDocumentRoot))
                 if dialect.draft == .draft7, !fragment.isEmpty, !fragment.hasPrefix("/") {
-                    anchors[idBase + "#" + fragment] = location
+                    found.anchors.append((idBase + "#" + fragment, pointer))
                 }
             }
         }
         if dialect.draft != .draft7 {
             if let anchor = object["$anchor"]?.stringValue {
-                anchors[base + "#" + anchor] = location
+                found.anchors.append((base + "#" + anchor, pointer))
             }
             if let anchor = object["$dynamicAnchor"]?.stringValue {
-                anchors[base + "#" + anchor] = location
-                dynamicAnchors[resource, default: [:]][anchor] = location
+                found.anchors.append((base + "#" + anchor, pointer))
+                found.dynamicAnchors.append((resource, anchor, pointer))
             }
         }
-        info[location] = LocationInfo(
+        found.info[pointer] = LocationInfo(
             base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
 
         let isDraft7 = dialect.draft == .draft7
+        let singles = isDraft7 ? Self.singleSchemaKeywords7 : Self.singleSchemaKeywords2020
+        let maps = isDraft7 ? Self.schemaMapKeywords7 : Self.schemaMapKeywords2020
+        let arrays = isDraft7 ? Self.schemaArrayKeywords7 : Self.schemaArrayKeywords2020
         for (keyword, child) in object {
-            let singles = isDraft7 ? Self.singleSchemaKeywords7 : Self.singleSchemaKeywords2020
-            let maps = isDraft7 ? Self.schemaMapKeywords7 : Self.schemaMapKeywords2020
-            let arrays = isDraft7 ? Self.schemaArrayKeywords7 : Self.schemaArrayKeywords2020
             let tupleItems = dialect.draft == .draft2019 && keyword == "items"
             let additionalItems = dialect.draft == .draft2019 && keyword == "additionalItems"
-            let childLocation = location.appending(keyword)
             if singles.contains(keyword) || additionalItems, child.objectValue != nil || child.boolValue != nil {
                 try walk(
-                    child, at: childLocation, base: base, resource: resource, resourcePointer: resourcePointer,
-                    dialect: dialect, isDocumentRoot: false)
+                    child, at: pointer + "/" + escapePointerToken(keyword), into: &found, base: base, resource: resource,
+                    resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
             } else if maps.contains(keyword), case .object(let members) = child {
+                let childPointer = pointer + "/" + escapePointerToken(keyword) + "/"
                 for (name, member) in members where member.objectValue != nil || member.boolValue != nil {
                     try walk(
-                        member, at: childLocation.appending(name), base: base, resource: resource,
-                        resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
+                        member, at: childPointer + escapePointerToken(name), into: &found, base: base,
+                        resource: resource, resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
                 }
             } else if arrays.contains(keyword) || tupleItems, case .array(let elements) = child {
+                let childPointer = pointer + "/" + escapePointerToken(keyword) + "/"
                 for (offset, element) in elements.enumerated() {
                     try walk(
-                        element, at: childLocation.appending(String(offset)), base: base, resource: resource,
+                        element, at: childPointer + String(offset), into: &found, base: base, resource: resource,
                         resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
                 }
             }

@@ -1,4 +1,5 @@
 import CardKitJSON
+import Foundation
 
 /// An in-memory map from URIs to schema documents, used to resolve remote `$ref`s and custom `$schema`s.
 ///
@@ -12,6 +13,11 @@ import CardKitJSON
 public struct SchemaRegistry: Sendable {
     private var documents: [String: JSONValue] = [:]
 
+    /// The indexes of registered documents, computed on first use and shared by every compilation that uses
+    /// this registry (and its copies). Replaced whenever a document is registered, so a cached index never
+    /// outlives the documents it was computed from.
+    private(set) var cache = IndexCache()
+
     /// Creates an empty registry.
     public init() {}
 
@@ -22,6 +28,7 @@ public struct SchemaRegistry: Sendable {
     ///     `http://json-schema.org/draft-07/schema#` and `…/schema` are the same key.
     public mutating func register(_ document: JSONValue, at uri: String) {
         documents[URIReference.normalized(uri)] = document
+        cache = IndexCache()
     }
 
     /// Registers `document` under its own top-level `$id`.
@@ -32,6 +39,7 @@ public struct SchemaRegistry: Sendable {
         guard let id = document["$id"]?.stringValue else { return nil }
         let key = URIReference.normalized(URIReference.split(id).base)
         documents[key] = document
+        cache = IndexCache()
         return key
     }
 
@@ -47,4 +55,32 @@ public struct SchemaRegistry: Sendable {
 
     /// The number of registered documents.
     public var count: Int { documents.count }
+}
+
+extension SchemaRegistry {
+    /// What a cached document index depends on besides the registry's contents (internal).
+    struct IndexKey: Hashable, Sendable {
+        var uri: String
+        var dialect: Dialect
+        var forceFormatAssertion: Bool
+    }
+
+    /// A thread-safe store of document indexes (internal). Entries are immutable values; the lock guards only
+    /// the dictionary.
+    final class IndexCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var indexes: [IndexKey: DocumentIndex] = [:]
+
+        func index(for key: IndexKey) -> DocumentIndex? {
+            lock.lock()
+            defer { lock.unlock() }
+            return indexes[key]
+        }
+
+        func store(_ index: DocumentIndex, for key: IndexKey) {
+            lock.lock()
+            defer { lock.unlock() }
+            if indexes.count < 4_096 { indexes[key] = index }
+        }
+    }
 }

@@ -9,40 +9,50 @@ struct URIReference: Sendable, Hashable {
     var fragment: String?
 
     /// Splits a reference into its five components (RFC 3986, appendix B).
+    ///
+    /// Works on UTF-8 code units: every delimiter is ASCII, so each split falls on a scalar boundary.
     init(parsing text: String) {
-        var rest = Substring(text)
-        if let hash = rest.firstIndex(of: "#") {
-            fragment = String(rest[rest.index(after: hash)...])
-            rest = rest[..<hash]
+        let utf8 = text.utf8
+        var end = utf8.endIndex
+        if let hash = utf8.firstIndex(of: UInt8(ascii: "#")) {
+            fragment = String(text[utf8.index(after: hash)...])
+            end = hash
         } else {
             fragment = nil
         }
-        if let question = rest.firstIndex(of: "?") {
-            query = String(rest[rest.index(after: question)...])
-            rest = rest[..<question]
+        if let question = utf8[..<end].firstIndex(of: UInt8(ascii: "?")) {
+            query = String(text[utf8.index(after: question)..<end])
+            end = question
         } else {
             query = nil
         }
+        var start = utf8.startIndex
         scheme = nil
-        if let colon = rest.firstIndex(of: ":") {
-            let candidate = rest[..<colon]
-            if let first = candidate.first, first.isASCII, first.isLetter,
-                candidate.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }),
-                !candidate.contains("/")
+        if let colon = utf8[..<end].firstIndex(of: UInt8(ascii: ":")), colon > start {
+            let candidate = utf8[start..<colon]
+            let first = candidate[candidate.startIndex]
+            let isAlpha = { (byte: UInt8) in (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+            if isAlpha(first),
+                candidate.allSatisfy({ byte in
+                    isAlpha(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+")
+                        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                })
             {
-                scheme = String(candidate)
-                rest = rest[rest.index(after: colon)...]
+                scheme = String(text[start..<colon])
+                start = utf8.index(after: colon)
             }
         }
-        if rest.hasPrefix("//") {
-            let afterSlashes = rest.dropFirst(2)
-            let end = afterSlashes.firstIndex(of: "/") ?? afterSlashes.endIndex
-            authority = String(afterSlashes[..<end])
-            rest = afterSlashes[end...]
+        let slash = UInt8(ascii: "/")
+        let rest = utf8[start..<end]
+        if rest.count >= 2, rest[rest.startIndex] == slash, rest[utf8.index(after: rest.startIndex)] == slash {
+            let afterSlashes = utf8.index(start, offsetBy: 2)
+            let authorityEnd = utf8[afterSlashes..<end].firstIndex(of: slash) ?? end
+            authority = String(text[afterSlashes..<authorityEnd])
+            start = authorityEnd
         } else {
             authority = nil
         }
-        path = String(rest)
+        path = String(text[start..<end])
     }
 
     init(scheme: String?, authority: String?, path: String, query: String?, fragment: String?) {
@@ -105,7 +115,7 @@ struct URIReference: Sendable, Hashable {
 
     /// RFC 3986, section 5.2.4.
     static func removeDotSegments(_ path: String) -> String {
-        guard path.contains(".") else { return path }
+        guard path.utf8.contains(UInt8(ascii: ".")) else { return path }
         var input = Substring(path)
         var output: [Substring] = []
         var result = ""
@@ -143,18 +153,27 @@ struct URIReference: Sendable, Hashable {
 
     /// Resolves reference text against base text and returns the result as text.
     static func resolve(_ reference: String, against base: String) -> String {
-        URIReference(parsing: reference).resolved(against: URIReference(parsing: base)).text
+        // Fast paths: a same-document reference (`#…`, or empty) keeps the base and replaces its fragment,
+        // exactly as RFC 3986 section 5.2.2 does for an empty path without query.
+        let utf8 = reference.utf8
+        if utf8.isEmpty || utf8.first == UInt8(ascii: "#") {
+            let baseWithoutFragment = base.utf8.firstIndex(of: UInt8(ascii: "#")).map { String(base[..<$0]) } ?? base
+            return utf8.isEmpty ? baseWithoutFragment : baseWithoutFragment + reference
+        }
+        return URIReference(parsing: reference).resolved(against: URIReference(parsing: base)).text
     }
 
     /// Splits resolved text into the part before `#` and the (percent-decoded) fragment.
     static func split(_ uri: String) -> (base: String, fragment: String) {
-        guard let hash = uri.firstIndex(of: "#") else { return (uri, "") }
-        let raw = String(uri[uri.index(after: hash)...])
-        return (String(uri[..<hash]), raw.removingPercentEncoding ?? raw)
+        let utf8 = uri.utf8
+        guard let hash = utf8.firstIndex(of: UInt8(ascii: "#")) else { return (uri, "") }
+        let raw = String(uri[utf8.index(after: hash)...])
+        let fragment = raw.utf8.contains(UInt8(ascii: "%")) ? (raw.removingPercentEncoding ?? raw) : raw
+        return (String(uri[..<hash]), fragment)
     }
 
     /// The text without an empty trailing fragment, as used for registry keys.
     static func normalized(_ uri: String) -> String {
-        uri.hasSuffix("#") ? String(uri.dropLast()) : uri
+        uri.utf8.last == UInt8(ascii: "#") ? String(uri.dropLast()) : uri
     }
 }

@@ -88,7 +88,49 @@ case "suite":
         print("\(draft): \(result.passed) passed, \(result.failures.count) failed")
     }
 
+case "passes":
+    // Times N passes over the required suite (default 20) and prints the best and the median (a profiling aid).
+    let count = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
+    let runner = try SuiteRunner(suiteRoot: suiteRoot, metaSchemaRoot: metaRoot)
+    var passes: [Double] = []
+    for _ in 0..<count {
+        let start = now()
+        _ = runner.run()
+        passes.append(now() - start)
+    }
+    passes.sort()
+    print(String(format: "best %.4f s, median %.4f s over %d passes", passes[0], passes[passes.count / 2], count))
+
+case "groups":
+    // The groups whose compile + validate costs the most (a profiling aid): the best of 20 runs of each.
+    let runner = try SuiteRunner(suiteRoot: suiteRoot, metaSchemaRoot: metaRoot)
+    var costs: [(Double, Double, String)] = []
+    var total = 0.0
+    for file in runner.files {
+        let options = JSONSchemaOptions(registry: runner.registry, defaultDialect: file.draft == "draft7" ? .draft7 : .draft2020_12)
+        let compiler = JSONSchemaCompiler(options: options)
+        for group in file.groups {
+            var compileTime = Double.infinity
+            var validateTime = Double.infinity
+            for _ in 0..<20 {
+                let start = now()
+                guard let schema = try? compiler.compile(group.schema) else { continue }
+                let compiled = now()
+                for test in group.tests { _ = schema.isValid(test.data) }
+                compileTime = min(compileTime, compiled - start)
+                validateTime = min(validateTime, now() - compiled)
+            }
+            guard compileTime.isFinite else { continue }
+            total += compileTime + validateTime
+            costs.append((compileTime, validateTime, "\(file.draft)/\(file.name) | \(group.description)"))
+        }
+    }
+    print(String(format: "sum of best times: %.4f s over %d groups", total, costs.count))
+    for (compileTime, validateTime, name) in costs.sorted(by: { $0.0 + $0.1 > $1.0 + $1.1 }).prefix(25) {
+        print(String(format: "%8.1f us compile %8.1f us validate  %@", compileTime * 1e6, validateTime * 1e6, name))
+    }
+
 default:
-    print("usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR]")
+    print("usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR] | groups | passes [N]")
     exit(2)
 }
