@@ -1,3 +1,5 @@
+import Foundation
+
 /// An ECMA-262 regular expression translated to Swift `Regex` (used by `pattern`, `patternProperties` and
 /// the `regex` format).
 ///
@@ -40,6 +42,15 @@ struct ECMARegex: @unchecked Sendable {
             throw Failure(message: "\(error)")
         }
         literal = pattern.utf8.contains(where: { Self.metacharacters.contains($0) }) ? nil : pattern
+    }
+
+    /// The translated and compiled regex for `pattern`, from a process-wide cache when it was met before.
+    ///
+    /// Schemas repeat patterns (the same `pattern` in many compiled schemas, meta-schemas compiled again and
+    /// again); translating and parsing one costs far more than the rest of a small schema's compilation. The
+    /// cache holds at most ``PatternCache/capacity`` patterns and is emptied when full (as Python's `re` does).
+    static func cached(_ pattern: String) throws(Failure) -> ECMARegex {
+        try PatternCache.shared.regex(for: pattern)
     }
 
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`, unanchored).
@@ -229,5 +240,33 @@ struct ECMARegex: @unchecked Sendable {
         }
         if inClass { throw Failure(message: "unterminated character class") }
         return out
+    }
+}
+
+/// The process-wide cache behind ``ECMARegex/cached(_:)`` (internal). Entries are immutable; the lock guards
+/// only the dictionary.
+final class PatternCache: @unchecked Sendable {
+    static let shared = PatternCache()
+    static let capacity = 512
+
+    private let lock = NSLock()
+    private var entries: [String: Result<ECMARegex, ECMARegex.Failure>] = [:]
+
+    func regex(for pattern: String) throws(ECMARegex.Failure) -> ECMARegex {
+        lock.lock()
+        let known = entries[pattern]
+        lock.unlock()
+        if let known { return try known.get() }
+        let result: Result<ECMARegex, ECMARegex.Failure>
+        do {
+            result = .success(try ECMARegex(pattern))
+        } catch {
+            result = .failure(error)
+        }
+        lock.lock()
+        if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+        entries[pattern] = result
+        lock.unlock()
+        return try result.get()
     }
 }

@@ -9,7 +9,10 @@ struct SchemaCompilation {
     let options: JSONSchemaOptions
     var nodes: [SchemaNode] = []
     var nodeByLocation: [SchemaLocation: Int] = [:]
-    var pending: [(Int, SchemaLocation)] = []
+    /// Nodes allocated but not compiled yet, with what the index knows of their location (`nil`: nothing there).
+    var pending: [(Int, SchemaLocation, LocationInfo?)] = []
+    /// The resource of the node allocated last, to skip the `resourceIDs` lookup for its siblings.
+    private var lastResource: (name: String, id: Int)?
     var resourceIDs: [String: Int] = [:]
     var resourceNames: [String] = []
     var usesDynamicRef = false
@@ -51,69 +54,98 @@ struct SchemaCompilation {
     }
 
     private mutating func drain() throws(JSONSchemaError) {
-        while let (nodeIndex, location) = pending.popLast() {
-            nodes[nodeIndex] = try compileNode(at: location, into: nodes[nodeIndex])
+        while let (nodeIndex, location, info) = pending.popLast() {
+            nodes[nodeIndex] = try compileNode(at: location, info: info, into: nodes[nodeIndex])
         }
     }
 
     /// The node index for a location, allocating it (and queueing its compilation) on first use.
-    private mutating func nodeIndex(for location: SchemaLocation, referencedFrom: String) throws(JSONSchemaError) -> Int {
+    private mutating func nodeIndex(
+        for location: SchemaLocation, referencedFrom: @autoclosure () -> String
+    ) throws(JSONSchemaError) -> Int {
         if let existing = nodeByLocation[location] { return existing }
+        let (info, indexed) = try index.locationInfoAndPresence(location)
+        return try newNode(for: location, info: info, indexed: indexed, referencedFrom: referencedFrom())
+    }
+
+    /// Allocates the node of a location not compiled yet and queues its compilation.
+    private mutating func newNode(
+        for location: SchemaLocation, info: LocationInfo, indexed: Bool, referencedFrom: @autoclosure () -> String
+    ) throws(JSONSchemaError) -> Int {
         guard nodes.count < options.maxSchemaNodes else {
             throw JSONSchemaError(
-                kind: .schemaTooLarge, location: referencedFrom,
+                kind: .schemaTooLarge, location: referencedFrom(),
                 message: "the schema has more than \(options.maxSchemaNodes) subschemas")
         }
-        let info = try index.locationInfo(location)
         var node = SchemaNode()
-        if let id = resourceIDs[info.resource] {
+        if let last = lastResource, last.name == info.resource {
+            node.resource = last.id
+        } else if let id = resourceIDs[info.resource] {
             node.resource = id
+            lastResource = (info.resource, id)
         } else {
             node.resource = resourceNames.count
             resourceIDs[info.resource] = resourceNames.count
+            lastResource = (info.resource, resourceNames.count)
             resourceNames.append(info.resource)
         }
-        node.location = info.resource + "#" + location.pointer.dropFirst(info.resourcePointer.count)
+        node.location = info.resource + "#" + Substring(location.pointer.utf8.dropFirst(info.resourcePointer.utf8.count))
         let nodeIndex = nodes.count
         nodes.append(node)
         nodeByLocation[location] = nodeIndex
-        pending.append((nodeIndex, location))
+        pending.append((nodeIndex, location, indexed ? info : nil))
         return nodeIndex
     }
 
     // MARK: - References
 
     private mutating func resolveReference(
-        _ reference: String, info: LocationInfo, keywordLocation: String
+        _ reference: String, info: LocationInfo, keywordLocation: @autoclosure () -> String
     ) throws(JSONSchemaError) -> SchemaLocation {
         let absolute = URIReference.resolve(reference, against: info.base)
         let (base, fragment) = URIReference.split(absolute)
         guard let root = try index.resource(base, dialect: info.dialect) else {
             throw JSONSchemaError(
-                kind: .unresolvableReference, location: keywordLocation,
+                kind: .unresolvableReference, location: keywordLocation(),
                 message: "cannot resolve reference \(reference) (\(absolute)): no schema is known at \(base)")
         }
         if fragment.isEmpty { return root }
-        if fragment.hasPrefix("/") {
-            guard let pointer = JSONPointer(parsing: fragment) else {
+        if fragment.utf8.first == UInt8(ascii: "/") {
+            // A well-formed pointer's text is already its escaped form (every `~` followed by `0` or `1`).
+            guard Self.isWellFormedPointer(fragment) else {
                 throw JSONSchemaError(
-                    kind: .unresolvableReference, location: keywordLocation,
+                    kind: .unresolvableReference, location: keywordLocation(),
                     message: "cannot resolve reference \(reference): malformed JSON pointer")
             }
-            let target = SchemaLocation(document: root.document, pointer: root.pointer + pointer.description)
+            let target = SchemaLocation(document: root.document, pointer: root.pointer + fragment)
             guard let value = index.value(at: target), value.objectValue != nil || value.boolValue != nil else {
                 throw JSONSchemaError(
-                    kind: .unresolvableReference, location: keywordLocation,
+                    kind: .unresolvableReference, location: keywordLocation(),
                     message: "cannot resolve reference \(reference): no schema at \(fragment) in \(base)")
             }
             return target
         }
         guard let anchor = index.anchors[base + "#" + fragment] else {
             throw JSONSchemaError(
-                kind: .unresolvableReference, location: keywordLocation,
+                kind: .unresolvableReference, location: keywordLocation(),
                 message: "cannot resolve reference \(reference): no anchor '\(fragment)' in \(base)")
         }
         return anchor
+    }
+
+    /// Whether `text` is an RFC 6901 pointer: empty, or `/`-led with every `~` escaping `0` or `1`.
+    static func isWellFormedPointer(_ text: String) -> Bool {
+        var utf8 = text.utf8.makeIterator()
+        guard let first = utf8.next() else { return true }
+        guard first == UInt8(ascii: "/") else { return false }
+        while let byte = utf8.next() {
+            if byte == UInt8(ascii: "~") {
+                guard let escaped = utf8.next(), escaped == UInt8(ascii: "0") || escaped == UInt8(ascii: "1") else {
+                    return false
+                }
+            }
+        }
+        return true
     }
 
     // MARK: - Keywords
@@ -123,31 +155,37 @@ struct SchemaCompilation {
     }
 
     private mutating func subschema(
-        _ location: SchemaLocation, keywordLocation: String
+        _ location: SchemaLocation, keywordLocation: @autoclosure () -> String
     ) throws(JSONSchemaError) -> Int {
-        guard let value = index.value(at: location), value.objectValue != nil || value.boolValue != nil else {
+        if let existing = nodeByLocation[location] { return existing }
+        let (info, indexed) = try index.locationInfoAndPresence(location)
+        let value: JSONValue? = indexed ? info.value : nil
+        guard let value, value.objectValue != nil || value.boolValue != nil else {
             throw JSONSchemaError(
-                kind: .invalidSchema, location: keywordLocation, message: "a subschema must be an object or a Boolean")
+                kind: .invalidSchema, location: keywordLocation(), message: "a subschema must be an object or a Boolean")
         }
-        return try nodeIndex(for: location, referencedFrom: keywordLocation)
+        return try newNode(for: location, info: info, indexed: indexed, referencedFrom: keywordLocation())
     }
 
-    private func nonNegativeInteger(_ value: JSONValue, _ keywordLocation: String, _ keyword: String) throws(JSONSchemaError) -> Int {
+    private func nonNegativeInteger(
+        _ value: JSONValue, _ keywordLocation: @autoclosure () -> String, _ keyword: String
+    ) throws(JSONSchemaError) -> Int {
         guard case .number(let number) = value, NumberSupport.isInteger(number),
             JSONNumberComparison.compare(number, JSONNumber(0)) >= 0
         else {
-            throw invalid(keywordLocation, "\(keyword) must be a non-negative integer")
+            throw invalid(keywordLocation(), "\(keyword) must be a non-negative integer")
         }
         return number.intValue ?? Int.max
     }
 
-    private mutating func compileNode(at location: SchemaLocation, into base: SchemaNode) throws(JSONSchemaError) -> SchemaNode {
+    private mutating func compileNode(
+        at location: SchemaLocation, info: LocationInfo?, into base: SchemaNode
+    ) throws(JSONSchemaError) -> SchemaNode {
         var node = base
-        let info = try index.locationInfo(location)
-        guard let value = index.value(at: location) else {
+        guard let info else {
             throw JSONSchemaError(kind: .invalidSchema, location: node.location, message: "no schema at this location")
         }
-        switch value {
+        switch info.value {
         case .bool(let accept):
             node.isFalse = !accept
             node.isTrivial = accept
@@ -161,7 +199,7 @@ struct SchemaCompilation {
         default:
             throw JSONSchemaError(
                 kind: .invalidSchema, location: node.location,
-                message: "a schema must be an object or a Boolean, not \(value.typeName())")
+                message: "a schema must be an object or a Boolean, not \(info.value.typeName())")
         }
     }
 
@@ -302,22 +340,24 @@ struct SchemaCompilation {
         }
     }
 
-    private func stringArray(_ value: JSONValue, _ location: String, _ keyword: String) throws(JSONSchemaError) -> [String] {
-        guard case .array(let elements) = value else { throw invalid(location, "\(keyword) must be an array of strings") }
+    private func stringArray(
+        _ value: JSONValue, _ location: @autoclosure () -> String, _ keyword: String
+    ) throws(JSONSchemaError) -> [String] {
+        guard case .array(let elements) = value else { throw invalid(location(), "\(keyword) must be an array of strings") }
         var result: [String] = []
         for element in elements {
-            guard let name = element.stringValue else { throw invalid(location, "\(keyword) must be an array of strings") }
+            guard let name = element.stringValue else { throw invalid(location(), "\(keyword) must be an array of strings") }
             result.append(name)
         }
         return result
     }
 
-    private func regex(_ source: String, _ location: String) throws(JSONSchemaError) -> ECMARegex {
+    private func regex(_ source: String, _ location: @autoclosure () -> String) throws(JSONSchemaError) -> ECMARegex {
         do {
-            return try ECMARegex(source)
+            return try ECMARegex.cached(source)
         } catch {
             throw JSONSchemaError(
-                kind: .invalidRegularExpression, location: location,
+                kind: .invalidRegularExpression, location: location(),
                 message: "invalid regular expression /\(source)/: \(error.message)")
         }
     }

@@ -119,6 +119,14 @@ struct SchemaIndex {
         return add(document, uri: uri, indexed: found)
     }
 
+    /// The info of a location (indexing it first when needed, as ``locationInfo(_:)`` does) and whether the
+    /// location itself holds a value (`false`: the info is an ancestor's and nothing is there).
+    mutating func locationInfoAndPresence(_ location: SchemaLocation) throws(JSONSchemaError) -> (LocationInfo, Bool) {
+        if let known = info(at: location) { return (known, true) }
+        let result = try locationInfo(location)
+        return (result, info(at: location) != nil)
+    }
+
     /// The info of a location, indexing it first when it lies outside the known subschemas (for example
     /// inside an unknown keyword).
     mutating func locationInfo(_ location: SchemaLocation) throws(JSONSchemaError) -> LocationInfo {

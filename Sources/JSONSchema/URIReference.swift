@@ -160,7 +160,12 @@ struct URIReference: Sendable, Hashable {
             let baseWithoutFragment = base.utf8.firstIndex(of: UInt8(ascii: "#")).map { String(base[..<$0]) } ?? base
             return utf8.isEmpty ? baseWithoutFragment : baseWithoutFragment + reference
         }
-        return URIReference(parsing: reference).resolved(against: URIReference(parsing: base)).text
+        let parsed = URIReference(parsing: reference)
+        if parsed.scheme != nil, !parsed.path.utf8.contains(UInt8(ascii: ".")) {
+            // An absolute reference without dot segments resolves to itself.
+            return reference
+        }
+        return parsed.resolved(against: URIReference(parsing: base)).text
     }
 
     /// Splits resolved text into the part before `#` and the (percent-decoded) fragment.
