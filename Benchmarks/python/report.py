@@ -99,6 +99,7 @@ def ratio(ours, theirs):
 COMPARISONS = [
     ("PNG card read", "cardkit_read", "raw_read", "read the files' bytes (Swift `Data(contentsOf:)`), the limit"),
     ("PNG card read", "cardkit_read", "python_raw_read", "read the files' bytes (Python `open().read()`)"),
+    ("PNG card read, chara/ccv3 check off", "cardkit_read_nocompare", "raw_read", "read the files' bytes (Swift)"),
     ("PNG card read + card model", "cardkit_read_model", "tavern_card_read", "tavern-card `parse_png_card`"),
     ("PNG card read + card model", "cardkit_read_model", "pillow_text_read",
      "Pillow `Image.open().text` + base64 + `json.loads`"),
@@ -113,6 +114,8 @@ COMPARISONS = [
     ("Convert to NextChat", "cardkit_convert_nextchat", "json_roundtrip", "JSON parse + write"),
     ("Convert to Character.AI", "cardkit_convert_characterai", "json_roundtrip", "JSON parse + write"),
     ("Embed (card JSON → PNG, old chunks replaced)", "cardkit_embed", "copy_bytes", "one copy of the PNG's bytes"),
+    ("Embed, chunk splice only (JSON made beforehand)", "cardkit_embed_splice", "copy_bytes",
+     "one copy of the PNG's bytes"),
     ("Embed (card JSON → PNG, old chunks replaced)", "cardkit_embed", "tavern_card_embed",
      "tavern-card `write_png_card` (appends, keeps stale chunks)"),
     ("CharX pack", "cardkit_charx_pack", "zipfile_charx_pack", "Python `zipfile`, same two files, no card logic"),
@@ -124,12 +127,14 @@ COMPARISONS = [
 GROWTH_ROWS = [
     ("raw byte read (limit)", "raw_read"),
     ("PNG card read", "cardkit_read"),
+    ("PNG card read, chara/ccv3 check off", "cardkit_read_nocompare"),
     ("PNG card read + card model", "cardkit_read_model"),
     ("validation", "cardkit_validate"),
     ("validation, basic output", "cardkit_validate_basic"),
     ("JSON parse + write (floor)", "json_roundtrip"),
     ("convert to all 4 platforms", "cardkit_convert_all"),
     ("embed", "cardkit_embed"),
+    ("embed, chunk splice only", "cardkit_embed_splice"),
     ("CharX pack", "cardkit_charx_pack"),
     ("CharX unpack", "cardkit_charx_unpack"),
 ]
