@@ -191,7 +191,7 @@ struct SchemaCompilation {
             node.isTrivial = accept
             return node
         case .object(let object):
-            try compileKeywords(object, location: location, info: info, node: &node)
+            try compileKeywords(SchemaMembers(object), location: location, info: info, node: &node)
             node.isTrivial =
                 node.general.isEmpty && node.object.isEmpty && node.array.isEmpty && node.string.isEmpty
                 && node.number.isEmpty
@@ -204,19 +204,19 @@ struct SchemaCompilation {
     }
 
     private mutating func compileKeywords(
-        _ object: JSONObject, location: SchemaLocation, info: LocationInfo, node: inout SchemaNode
+        _ object: SchemaMembers, location: SchemaLocation, info: LocationInfo, node: inout SchemaNode
     ) throws(JSONSchemaError) {
         let dialect = info.dialect
         let here = node.location
         func at(_ keyword: String) -> String { here + "/" + escapePointerToken(keyword) }
 
-        if let ref = object["$ref"] {
+        if let ref = object[.ref] {
             guard let text = ref.stringValue else { throw invalid(at("$ref"), "$ref must be a string") }
             let target = try resolveReference(text, info: info, keywordLocation: at("$ref"))
             node.general.append(.ref(keyword: "$ref", target: try nodeIndex(for: target, referencedFrom: at("$ref"))))
             if dialect.refOverridesSiblings { return }
         }
-        if dialect.draft == .draft2020, let ref = object["$dynamicRef"] {
+        if dialect.draft == .draft2020, let ref = object[.dynamicRef] {
             guard let text = ref.stringValue else { throw invalid(at("$dynamicRef"), "$dynamicRef must be a string") }
             let target = try resolveReference(text, info: info, keywordLocation: at("$dynamicRef"))
             let fragment = URIReference.split(URIReference.resolve(text, against: info.base)).fragment
@@ -234,7 +234,7 @@ struct SchemaCompilation {
         if dialect.validation {
             try compileValidation(object, dialect: dialect, at: at, node: &node)
         }
-        if dialect.formatAssertion, let format = object["format"] {
+        if dialect.formatAssertion, let format = object[.format] {
             guard let name = format.stringValue else { throw invalid(at("format"), "format must be a string") }
             if let check = FormatChecker.checker(for: name) {
                 node.string.append(.format(name: name, check: check))
@@ -244,12 +244,12 @@ struct SchemaCompilation {
             try compileApplicators(object, location: location, dialect: dialect, at: at, node: &node)
         }
         if dialect.unevaluated, dialect.draft != .draft7 {
-            if object["unevaluatedProperties"] != nil {
+            if object.has(.unevaluatedProperties) {
                 let child = try subschema(location.appending("unevaluatedProperties"), keywordLocation: at("unevaluatedProperties"))
                 node.object.append(.unevaluatedProperties(child))
                 node.hasUnevaluated = true
             }
-            if object["unevaluatedItems"] != nil {
+            if object.has(.unevaluatedItems) {
                 let child = try subschema(location.appending("unevaluatedItems"), keywordLocation: at("unevaluatedItems"))
                 node.array.append(.unevaluatedItems(child))
                 node.hasUnevaluated = true
@@ -258,9 +258,9 @@ struct SchemaCompilation {
     }
 
     private func compileValidation(
-        _ object: JSONObject, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
+        _ object: SchemaMembers, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
     ) throws(JSONSchemaError) {
-        if let type = object["type"] {
+        if let type = object[.type] {
             var names: [String] = []
             switch type {
             case .string(let name): names = [name]
@@ -278,57 +278,63 @@ struct SchemaCompilation {
             }
             node.general.append(.type(mask, names: names))
         }
-        if let values = object["enum"] {
+        if let values = object[.enum] {
             guard case .array(let elements) = values else { throw invalid(at("enum"), "enum must be an array") }
             node.general.append(.enumeration(elements))
         }
-        if let value = object["const"] {
+        if let value = object[.const] {
             node.general.append(.constant(value))
         }
-        func number(_ keyword: String) throws(JSONSchemaError) -> SchemaNumber? {
+        func number(_ keyword: SchemaKeyword) throws(JSONSchemaError) -> SchemaNumber? {
             guard let value = object[keyword] else { return nil }
-            guard case .number(let number) = value else { throw invalid(at(keyword), "\(keyword) must be a number") }
+            guard case .number(let number) = value else {
+                throw invalid(at(keyword.name), "\(keyword.name) must be a number")
+            }
             return SchemaNumber(number)
         }
-        if let divisor = try number("multipleOf") {
+        if let divisor = try number(.multipleOf) {
             guard let decimal = divisor.decimal, !decimal.negative, !decimal.digits.isEmpty else {
                 throw invalid(at("multipleOf"), "multipleOf must be greater than 0")
             }
             node.number.append(.multipleOf(divisor))
         }
-        for kind in [BoundKind.minimum, .maximum, .exclusiveMinimum, .exclusiveMaximum] {
-            if let bound = try number(kind.rawValue) { node.number.append(.bound(kind, bound)) }
+        let bounds: [(BoundKind, SchemaKeyword)] = [
+            (.minimum, .minimum), (.maximum, .maximum), (.exclusiveMinimum, .exclusiveMinimum),
+            (.exclusiveMaximum, .exclusiveMaximum),
+        ]
+        for (kind, keyword) in bounds {
+            if let bound = try number(keyword) { node.number.append(.bound(kind, bound)) }
         }
-        if let value = object["minLength"] { node.string.append(.minLength(try nonNegativeInteger(value, at("minLength"), "minLength"))) }
-        if let value = object["maxLength"] { node.string.append(.maxLength(try nonNegativeInteger(value, at("maxLength"), "maxLength"))) }
-        if let value = object["pattern"] {
+        if let value = object[.minLength] { node.string.append(.minLength(try nonNegativeInteger(value, at("minLength"), "minLength"))) }
+        if let value = object[.maxLength] { node.string.append(.maxLength(try nonNegativeInteger(value, at("maxLength"), "maxLength"))) }
+        if let value = object[.pattern] {
             guard let source = value.stringValue else { throw invalid(at("pattern"), "pattern must be a string") }
             node.string.append(.pattern(try regex(source, at("pattern"))))
         }
         if dialect.draft == .draft7 {
             // Draft-07 lets implementations assert contentEncoding/contentMediaType; later drafts only annotate.
-            let encoding = object["contentEncoding"]?.stringValue?.lowercased()
-            let mediaType = object["contentMediaType"]?.stringValue?.lowercased()
+            let encoding = object[.contentEncoding]?.stringValue?.lowercased()
+            let mediaType = object[.contentMediaType]?.stringValue?.lowercased()
             if encoding == "base64" || mediaType == "application/json" {
                 node.string.append(.content(encoding: encoding, mediaType: mediaType))
             }
         }
-        if let value = object["minItems"] { node.array.append(.minItems(try nonNegativeInteger(value, at("minItems"), "minItems"))) }
-        if let value = object["maxItems"] { node.array.append(.maxItems(try nonNegativeInteger(value, at("maxItems"), "maxItems"))) }
-        if let value = object["uniqueItems"] {
+        if let value = object[.minItems] { node.array.append(.minItems(try nonNegativeInteger(value, at("minItems"), "minItems"))) }
+        if let value = object[.maxItems] { node.array.append(.maxItems(try nonNegativeInteger(value, at("maxItems"), "maxItems"))) }
+        if let value = object[.uniqueItems] {
             guard let flag = value.boolValue else { throw invalid(at("uniqueItems"), "uniqueItems must be a Boolean") }
             if flag { node.array.append(.uniqueItems) }
         }
-        if let value = object["minProperties"] {
+        if let value = object[.minProperties] {
             node.object.append(.minProperties(try nonNegativeInteger(value, at("minProperties"), "minProperties")))
         }
-        if let value = object["maxProperties"] {
+        if let value = object[.maxProperties] {
             node.object.append(.maxProperties(try nonNegativeInteger(value, at("maxProperties"), "maxProperties")))
         }
-        if let value = object["required"] {
+        if let value = object[.required] {
             node.object.append(.required(try stringArray(value, at("required"), "required")))
         }
-        if dialect.draft != .draft7, let value = object["dependentRequired"] {
+        if dialect.draft != .draft7, let value = object[.dependentRequired] {
             guard case .object(let members) = value else {
                 throw invalid(at("dependentRequired"), "dependentRequired must be an object")
             }
@@ -363,43 +369,48 @@ struct SchemaCompilation {
     }
 
     private mutating func compileApplicators(
-        _ object: JSONObject, location: SchemaLocation, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
+        _ object: SchemaMembers, location: SchemaLocation, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
     ) throws(JSONSchemaError) {
         let isDraft7 = dialect.draft == .draft7
-        func single(_ keyword: String) throws(JSONSchemaError) -> Int? {
-            guard object[keyword] != nil else { return nil }
-            return try subschema(location.appending(keyword), keywordLocation: at(keyword))
+        func single(_ keyword: SchemaKeyword) throws(JSONSchemaError) -> Int? {
+            guard object.has(keyword) else { return nil }
+            return try subschema(location.appending(keyword.name), keywordLocation: at(keyword.name))
         }
-        func list(_ keyword: String) throws(JSONSchemaError) -> [Int]? {
+        func list(_ keyword: SchemaKeyword) throws(JSONSchemaError) -> [Int]? {
             guard let value = object[keyword] else { return nil }
-            guard case .array(let elements) = value, !elements.isEmpty || keyword == "prefixItems" || keyword == "items" else {
-                throw invalid(at(keyword), "\(keyword) must be a non-empty array of schemas")
+            guard case .array(let elements) = value, !elements.isEmpty || keyword == .prefixItems || keyword == .items else {
+                throw invalid(at(keyword.name), "\(keyword.name) must be a non-empty array of schemas")
             }
             var result: [Int] = []
+            result.reserveCapacity(elements.count)
+            let listLocation = location.appending(keyword.name)
             for offset in elements.indices {
                 result.append(
-                    try subschema(location.appending(keyword).appending(String(offset)), keywordLocation: at(keyword)))
+                    try subschema(listLocation.appending(String(offset)), keywordLocation: at(keyword.name)))
             }
             return result
         }
-        func map(_ keyword: String) throws(JSONSchemaError) -> [(String, Int)]? {
+        func map(_ keyword: SchemaKeyword) throws(JSONSchemaError) -> [(String, Int)]? {
             guard let value = object[keyword] else { return nil }
-            guard case .object(let members) = value else { throw invalid(at(keyword), "\(keyword) must be an object") }
+            guard case .object(let members) = value else {
+                throw invalid(at(keyword.name), "\(keyword.name) must be an object")
+            }
             var result: [(String, Int)] = []
+            result.reserveCapacity(members.count)
+            let mapLocation = location.appending(keyword.name)
             for (name, _) in members {
-                result.append(
-                    (name, try subschema(location.appending(keyword).appending(name), keywordLocation: at(keyword))))
+                result.append((name, try subschema(mapLocation.appending(name), keywordLocation: at(keyword.name))))
             }
             return result
         }
 
-        if let nodes = try list("allOf") { node.general.append(.allOf(nodes)) }
-        if let nodes = try list("anyOf") { node.general.append(.anyOf(nodes)) }
-        if let nodes = try list("oneOf") { node.general.append(.oneOf(nodes)) }
-        if let child = try single("not") { node.general.append(.not(child)) }
-        if let condition = try single("if") {
-            let then = try single("then")
-            let otherwise = try single("else")
+        if let nodes = try list(.allOf) { node.general.append(.allOf(nodes)) }
+        if let nodes = try list(.anyOf) { node.general.append(.anyOf(nodes)) }
+        if let nodes = try list(.oneOf) { node.general.append(.oneOf(nodes)) }
+        if let child = try single(.not) { node.general.append(.not(child)) }
+        if let condition = try single(.if) {
+            let then = try single(.then)
+            let otherwise = try single(.else)
             // Without then/else, `if` still matters for its annotations (read by unevaluated*).
             node.general.append(.conditional(if: condition, then: then, else: otherwise))
         }
@@ -407,11 +418,11 @@ struct SchemaCompilation {
         // Objects.
         var properties = PropertiesApplicator()
         var hasProperties = false
-        if let members = try map("properties") {
+        if let members = try map(.properties) {
             hasProperties = true
             for (name, child) in members { properties.properties[name] = child }
         }
-        if let value = object["patternProperties"] {
+        if let value = object[.patternProperties] {
             guard case .object(let members) = value else { throw invalid(at("patternProperties"), "patternProperties must be an object") }
             hasProperties = true
             for (source, _) in members {
@@ -421,15 +432,15 @@ struct SchemaCompilation {
                     (try regex(source, keywordLocation), try subschema(childLocation, keywordLocation: keywordLocation)))
             }
         }
-        if let child = try single("additionalProperties") {
+        if let child = try single(.additionalProperties) {
             hasProperties = true
             properties.additional = child
         }
         if hasProperties { node.object.append(.properties(properties)) }
-        if let child = try single("propertyNames") { node.object.append(.propertyNames(child)) }
+        if let child = try single(.propertyNames) { node.object.append(.propertyNames(child)) }
         // `dependencies` is draft-07's; 2020-12 split it in two but still reads it for compatibility.
         do {
-            if let value = object["dependencies"] {
+            if let value = object[.dependencies] {
                 guard case .object(let members) = value else { throw invalid(at("dependencies"), "dependencies must be an object") }
                 var required: [(String, [String])] = []
                 var schemas: [(String, Int)] = []
@@ -446,7 +457,7 @@ struct SchemaCompilation {
                 if !schemas.isEmpty { node.object.append(.dependentSchemas(keyword: "dependencies", schemas)) }
             }
         }
-        if !isDraft7, let members = try map("dependentSchemas") {
+        if !isDraft7, let members = try map(.dependentSchemas) {
             node.object.append(.dependentSchemas(keyword: "dependentSchemas", members))
         }
 
@@ -454,38 +465,38 @@ struct SchemaCompilation {
         var items = ItemsApplicator()
         var hasItems = false
         if dialect.tupleItems {
-            if let value = object["items"] {
+            if let value = object[.items] {
                 hasItems = true
                 if case .array = value {
-                    items.prefix = try list("items") ?? []
+                    items.prefix = try list(.items) ?? []
                     items.prefixKeyword = "items"
-                    if let rest = try single("additionalItems") {
+                    if let rest = try single(.additionalItems) {
                         items.rest = rest
                         items.restKeyword = "additionalItems"
                     }
                 } else {
-                    items.rest = try single("items")
+                    items.rest = try single(.items)
                     items.restKeyword = "items"
                 }
             }
         } else {
-            if let prefix = try list("prefixItems") {
+            if let prefix = try list(.prefixItems) {
                 hasItems = true
                 items.prefix = prefix
             }
-            if let value = object["items"] {
+            if let value = object[.items] {
                 if case .array = value { throw invalid(at("items"), "items must be a schema in draft 2020-12 (use prefixItems)") }
                 hasItems = true
-                items.rest = try single("items")
+                items.rest = try single(.items)
             }
         }
         if hasItems { node.array.append(.items(items)) }
-        if let child = try single("contains") {
+        if let child = try single(.contains) {
             var minimum = 1
             var maximum: Int?
             if !isDraft7, dialect.validation {
-                if let value = object["minContains"] { minimum = try nonNegativeInteger(value, at("minContains"), "minContains") }
-                if let value = object["maxContains"] { maximum = try nonNegativeInteger(value, at("maxContains"), "maxContains") }
+                if let value = object[.minContains] { minimum = try nonNegativeInteger(value, at("minContains"), "minContains") }
+                if let value = object[.maxContains] { maximum = try nonNegativeInteger(value, at("maxContains"), "maxContains") }
             }
             node.array.append(.contains(node: child, min: minimum, max: maximum))
         }

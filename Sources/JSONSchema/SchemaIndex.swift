@@ -208,45 +208,49 @@ struct SchemaIndex {
 
     // MARK: - Walking
 
-    private static let singleSchemaKeywords2020: Set<String> = [
-        "additionalProperties", "propertyNames", "items", "contains", "not", "if", "then", "else",
-        "unevaluatedItems", "unevaluatedProperties", "contentSchema",
-    ]
-    private static let schemaMapKeywords2020: Set<String> = [
-        "properties", "patternProperties", "$defs", "dependentSchemas", "dependencies",
-    ]
-    private static let schemaArrayKeywords2020: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems"]
-    private static let singleSchemaKeywords7: Set<String> = [
-        "additionalItems", "additionalProperties", "propertyNames", "contains", "not", "if", "then", "else", "items",
-    ]
-    private static let schemaMapKeywords7: Set<String> = ["properties", "patternProperties", "definitions", "dependencies"]
-    private static let schemaArrayKeywords7: Set<String> = ["allOf", "anyOf", "oneOf", "items"]
+    /// How a keyword holds subschemas in the dialect at hand.
+    private enum ChildShape {
+        case none, single, map, array
+    }
+
+    /// Every keyword that can hold a subschema in some dialect.
+    private static let schemaBearing: UInt64 = {
+        let keywords: [SchemaKeyword] = [
+            .additionalProperties, .propertyNames, .contains, .not, .if, .then, .else, .items, .additionalItems,
+            .unevaluatedItems, .unevaluatedProperties, .contentSchema, .properties, .patternProperties, .dependencies,
+            .defs, .dependentSchemas, .definitions, .allOf, .anyOf, .oneOf, .prefixItems,
+        ]
+        var mask: UInt64 = 0
+        for keyword in keywords { mask |= 1 << UInt64(keyword.rawValue) }
+        return mask
+    }()
 
     private func walk(
         _ value: JSONValue, at pointer: String, into found: inout DocumentIndex, base: String, resource: String,
         resourcePointer: String, dialect: Dialect, isDocumentRoot: Bool
     ) throws(JSONSchemaError) {
-        guard case .object(let object) = value else {
+        guard case .object(let members) = value else {
             if found.info[pointer] == nil {
                 found.info[pointer] = LocationInfo(
                     base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
             }
             return
         }
+        let object = SchemaMembers(members)
         var base = base
         var resource = resource
         var resourcePointer = resourcePointer
         var dialect = dialect
 
         // `$schema` applies at a resource root: the document root or a subschema with `$id`.
-        let idValue = object["$id"]?.stringValue
-        if let schemaURI = object["$schema"]?.stringValue, isDocumentRoot || (idValue.map { !$0.hasPrefix("#") } ?? false) {
+        let idValue = object[.id]?.stringValue
+        if let schemaURI = object[.schema]?.stringValue, isDocumentRoot || (idValue.map { !$0.hasPrefix("#") } ?? false) {
             let displayLocation = resource + "#" + pointer.dropFirst(resourcePointer.count)
             dialect = try self.dialect(forMetaSchema: schemaURI, at: displayLocation + "/$schema")
         } else if isDocumentRoot, forceFormatAssertion {
             dialect.formatAssertion = true
         }
-        let idIgnored = dialect.refOverridesSiblings && object["$ref"] != nil
+        let idIgnored = dialect.refOverridesSiblings && object.has(.ref)
         if let id = idValue, !idIgnored {
             let resolved = URIReference.resolve(id, against: base)
             let (idBase, fragment) = URIReference.split(resolved)
@@ -263,10 +267,10 @@ struct SchemaIndex {
             }
         }
         if dialect.draft != .draft7 {
-            if let anchor = object["$anchor"]?.stringValue {
+            if let anchor = object[.anchor]?.stringValue {
                 found.anchors.append((base + "#" + anchor, pointer))
             }
-            if let anchor = object["$dynamicAnchor"]?.stringValue {
+            if let anchor = object[.dynamicAnchor]?.stringValue {
                 found.anchors.append((base + "#" + anchor, pointer))
                 found.dynamicAnchors.append((resource, anchor, pointer))
             }
@@ -274,26 +278,53 @@ struct SchemaIndex {
         found.info[pointer] = LocationInfo(
             base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
 
+        guard object.present & Self.schemaBearing != 0 else { return }
         let isDraft7 = dialect.draft == .draft7
-        let singles = isDraft7 ? Self.singleSchemaKeywords7 : Self.singleSchemaKeywords2020
-        let maps = isDraft7 ? Self.schemaMapKeywords7 : Self.schemaMapKeywords2020
-        let arrays = isDraft7 ? Self.schemaArrayKeywords7 : Self.schemaArrayKeywords2020
-        for (keyword, child) in object {
-            let tupleItems = dialect.draft == .draft2019 && keyword == "items"
-            let additionalItems = dialect.draft == .draft2019 && keyword == "additionalItems"
-            if singles.contains(keyword) || additionalItems, child.objectValue != nil || child.boolValue != nil {
+        let isDraft2019 = dialect.draft == .draft2019
+        for (name, child) in members {
+            guard let keyword = SchemaKeyword(name: name), object.has(keyword) else { continue }
+            let shape: ChildShape
+            switch keyword {
+            case .additionalProperties, .propertyNames, .contains, .not, .if, .then, .else:
+                shape = .single
+            case .items:
+                shape = isDraft7 || isDraft2019 ? (child.arrayValue != nil ? .array : .single) : .single
+            case .additionalItems:
+                shape = isDraft7 || isDraft2019 ? .single : .none
+            case .unevaluatedItems, .unevaluatedProperties, .contentSchema:
+                shape = isDraft7 ? .none : .single
+            case .properties, .patternProperties, .dependencies:
+                shape = .map
+            case .defs, .dependentSchemas:
+                shape = isDraft7 ? .none : .map
+            case .definitions:
+                shape = isDraft7 ? .map : .none
+            case .allOf, .anyOf, .oneOf:
+                shape = .array
+            case .prefixItems:
+                shape = isDraft7 ? .none : .array
+            default:
+                shape = .none
+            }
+            switch shape {
+            case .none:
+                continue
+            case .single:
+                guard child.objectValue != nil || child.boolValue != nil else { continue }
                 try walk(
-                    child, at: pointer + "/" + escapePointerToken(keyword), into: &found, base: base, resource: resource,
+                    child, at: pointer + "/" + escapePointerToken(name), into: &found, base: base, resource: resource,
                     resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
-            } else if maps.contains(keyword), case .object(let members) = child {
-                let childPointer = pointer + "/" + escapePointerToken(keyword) + "/"
-                for (name, member) in members where member.objectValue != nil || member.boolValue != nil {
+            case .map:
+                guard case .object(let entries) = child else { continue }
+                let childPointer = pointer + "/" + escapePointerToken(name) + "/"
+                for (entryName, entry) in entries where entry.objectValue != nil || entry.boolValue != nil {
                     try walk(
-                        member, at: childPointer + escapePointerToken(name), into: &found, base: base,
+                        entry, at: childPointer + escapePointerToken(entryName), into: &found, base: base,
                         resource: resource, resourcePointer: resourcePointer, dialect: dialect, isDocumentRoot: false)
                 }
-            } else if arrays.contains(keyword) || tupleItems, case .array(let elements) = child {
-                let childPointer = pointer + "/" + escapePointerToken(keyword) + "/"
+            case .array:
+                guard case .array(let elements) = child else { continue }
+                let childPointer = pointer + "/" + escapePointerToken(name) + "/"
                 for (offset, element) in elements.enumerated() {
                     try walk(
                         element, at: childPointer + String(offset), into: &found, base: base, resource: resource,

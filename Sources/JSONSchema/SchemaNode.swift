@@ -179,3 +179,228 @@ func escapePointerToken(_ token: String) -> String {
     guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
     return token.replacing("~", with: "~0").replacing("/", with: "~1")
 }
+
+/// The keywords the index and the compiler read (internal).
+///
+/// Reading a schema object goes through ``SchemaMembers``: one pass over the object's keys records which of
+/// these keywords are present in a bit mask, so that asking for an absent keyword (nearly every question the
+/// compiler asks) costs a bit test instead of a string search.
+enum SchemaKeyword: Int, CaseIterable, Sendable {
+    case ref, dynamicRef, format, unevaluatedProperties, unevaluatedItems, type, `enum`, const, multipleOf, minimum,
+        maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, pattern, contentEncoding,
+        contentMediaType, minItems, maxItems, uniqueItems, minProperties, maxProperties, required, dependentRequired,
+        allOf, anyOf, oneOf, not, `if`, then, `else`, properties, patternProperties, additionalProperties,
+        propertyNames, dependencies, dependentSchemas, items, prefixItems, additionalItems, contains, minContains,
+        maxContains, id, schema, anchor, dynamicAnchor, definitions, defs, contentSchema
+
+    /// The keyword as written in schemas.
+    var name: String {
+        switch self {
+        case .ref: return "$ref"
+        case .dynamicRef: return "$dynamicRef"
+        case .format: return "format"
+        case .unevaluatedProperties: return "unevaluatedProperties"
+        case .unevaluatedItems: return "unevaluatedItems"
+        case .type: return "type"
+        case .`enum`: return "enum"
+        case .const: return "const"
+        case .multipleOf: return "multipleOf"
+        case .minimum: return "minimum"
+        case .maximum: return "maximum"
+        case .exclusiveMinimum: return "exclusiveMinimum"
+        case .exclusiveMaximum: return "exclusiveMaximum"
+        case .minLength: return "minLength"
+        case .maxLength: return "maxLength"
+        case .pattern: return "pattern"
+        case .contentEncoding: return "contentEncoding"
+        case .contentMediaType: return "contentMediaType"
+        case .minItems: return "minItems"
+        case .maxItems: return "maxItems"
+        case .uniqueItems: return "uniqueItems"
+        case .minProperties: return "minProperties"
+        case .maxProperties: return "maxProperties"
+        case .required: return "required"
+        case .dependentRequired: return "dependentRequired"
+        case .allOf: return "allOf"
+        case .anyOf: return "anyOf"
+        case .oneOf: return "oneOf"
+        case .not: return "not"
+        case .`if`: return "if"
+        case .then: return "then"
+        case .`else`: return "else"
+        case .properties: return "properties"
+        case .patternProperties: return "patternProperties"
+        case .additionalProperties: return "additionalProperties"
+        case .propertyNames: return "propertyNames"
+        case .dependencies: return "dependencies"
+        case .dependentSchemas: return "dependentSchemas"
+        case .items: return "items"
+        case .prefixItems: return "prefixItems"
+        case .additionalItems: return "additionalItems"
+        case .contains: return "contains"
+        case .minContains: return "minContains"
+        case .maxContains: return "maxContains"
+        case .id: return "$id"
+        case .schema: return "$schema"
+        case .anchor: return "$anchor"
+        case .dynamicAnchor: return "$dynamicAnchor"
+        case .definitions: return "definitions"
+        case .defs: return "$defs"
+        case .contentSchema: return "contentSchema"
+        }
+    }
+
+    /// The keyword named `name`, or `nil` for any other key. Dispatches on the length first, so a key is
+    /// compared with at most a handful of keywords.
+    init?(name: String) {
+        switch name.utf8.count {
+        case 2:
+            switch name {
+            case "if": self = .`if`
+            default: return nil
+            }
+        case 3:
+            switch name {
+            case "not": self = .not
+            case "$id": self = .id
+            default: return nil
+            }
+        case 4:
+            switch name {
+            case "$ref": self = .ref
+            case "type": self = .type
+            case "enum": self = .`enum`
+            case "then": self = .then
+            case "else": self = .`else`
+            default: return nil
+            }
+        case 5:
+            switch name {
+            case "const": self = .const
+            case "allOf": self = .allOf
+            case "anyOf": self = .anyOf
+            case "oneOf": self = .oneOf
+            case "items": self = .items
+            case "$defs": self = .defs
+            default: return nil
+            }
+        case 6:
+            switch name {
+            case "format": self = .format
+            default: return nil
+            }
+        case 7:
+            switch name {
+            case "minimum": self = .minimum
+            case "maximum": self = .maximum
+            case "pattern": self = .pattern
+            case "$schema": self = .schema
+            case "$anchor": self = .anchor
+            default: return nil
+            }
+        case 8:
+            switch name {
+            case "minItems": self = .minItems
+            case "maxItems": self = .maxItems
+            case "required": self = .required
+            case "contains": self = .contains
+            default: return nil
+            }
+        case 9:
+            switch name {
+            case "minLength": self = .minLength
+            case "maxLength": self = .maxLength
+            default: return nil
+            }
+        case 10:
+            switch name {
+            case "multipleOf": self = .multipleOf
+            case "properties": self = .properties
+            default: return nil
+            }
+        case 11:
+            switch name {
+            case "$dynamicRef": self = .dynamicRef
+            case "uniqueItems": self = .uniqueItems
+            case "prefixItems": self = .prefixItems
+            case "minContains": self = .minContains
+            case "maxContains": self = .maxContains
+            case "definitions": self = .definitions
+            default: return nil
+            }
+        case 12:
+            switch name {
+            case "dependencies": self = .dependencies
+            default: return nil
+            }
+        case 13:
+            switch name {
+            case "minProperties": self = .minProperties
+            case "maxProperties": self = .maxProperties
+            case "propertyNames": self = .propertyNames
+            case "contentSchema": self = .contentSchema
+            default: return nil
+            }
+        case 14:
+            switch name {
+            case "$dynamicAnchor": self = .dynamicAnchor
+            default: return nil
+            }
+        case 15:
+            switch name {
+            case "contentEncoding": self = .contentEncoding
+            case "additionalItems": self = .additionalItems
+            default: return nil
+            }
+        case 16:
+            switch name {
+            case "unevaluatedItems": self = .unevaluatedItems
+            case "exclusiveMinimum": self = .exclusiveMinimum
+            case "exclusiveMaximum": self = .exclusiveMaximum
+            case "contentMediaType": self = .contentMediaType
+            case "dependentSchemas": self = .dependentSchemas
+            default: return nil
+            }
+        case 17:
+            switch name {
+            case "dependentRequired": self = .dependentRequired
+            case "patternProperties": self = .patternProperties
+            default: return nil
+            }
+        case 20:
+            switch name {
+            case "additionalProperties": self = .additionalProperties
+            default: return nil
+            }
+        case 21:
+            switch name {
+            case "unevaluatedProperties": self = .unevaluatedProperties
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+}
+
+/// A schema object with the set of ``SchemaKeyword``s it holds (internal).
+struct SchemaMembers {
+    let object: JSONObject
+    let present: UInt64
+
+    init(_ object: JSONObject) {
+        self.object = object
+        var present: UInt64 = 0
+        for key in object.keys {
+            if let keyword = SchemaKeyword(name: key) { present |= 1 << UInt64(keyword.rawValue) }
+        }
+        self.present = present
+    }
+
+    /// Whether the object holds `keyword`.
+    @inline(__always)
+    func has(_ keyword: SchemaKeyword) -> Bool { present & (1 << UInt64(keyword.rawValue)) != 0 }
+
+    /// The value of `keyword`, if present.
+    @inline(__always)
+    subscript(_ keyword: SchemaKeyword) -> JSONValue? { has(keyword) ? object[keyword.name] : nil }
+}

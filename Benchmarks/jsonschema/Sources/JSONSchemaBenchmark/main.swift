@@ -101,6 +101,16 @@ case "passes":
     passes.sort()
     print(String(format: "best %.4f s, median %.4f s over %d passes", passes[0], passes[passes.count / 2], count))
 
+case "micro":
+    // Compiles one small schema many times (a profiling aid for the fixed cost of a compilation).
+    let text = arguments.count > 2 ? arguments[2] : #"{"properties": {"foo": {"type": "integer"}}, "required": ["foo"]}"#
+    let schemaValue = try JSONParser.parse(Array(text.utf8)).value
+    let compiler = JSONSchemaCompiler()
+    let count = 20_000
+    let start = now()
+    for _ in 0..<count { _ = try compiler.compile(schemaValue) }
+    print(String(format: "%.2f us per compile", (now() - start) / Double(count) * 1e6))
+
 case "groups":
     // The groups whose compile + validate costs the most (a profiling aid): the best of 20 runs of each.
     let runner = try SuiteRunner(suiteRoot: suiteRoot, metaSchemaRoot: metaRoot)
