@@ -8,7 +8,10 @@ struct SchemaCompilation {
     var index: SchemaIndex
     let options: JSONSchemaOptions
     var nodes: [SchemaNode] = []
-    var nodeByLocation: [SchemaLocation: Int] = [:]
+    /// Per document, per subschema ordinal (``LocationInfo/ordinal``), the node index or -1.
+    var nodeByOrdinal: [[Int]] = []
+    /// Nodes of locations the index does not hold (compiled only to report that nothing is there).
+    var nodeByUnindexedLocation: [SchemaLocation: Int] = [:]
     /// Nodes allocated but not compiled yet, with what the index knows of their location (`nil`: nothing there).
     var pending: [(Int, SchemaLocation, LocationInfo?)] = []
     /// The resource of the node allocated last, to skip the `resourceIDs` lookup for its siblings.
@@ -43,7 +46,7 @@ struct SchemaCompilation {
             dynamicAnchors = resourceNames.map { name in
                 var map: [String: Int] = [:]
                 for (anchor, location) in index.dynamicAnchors[name] ?? [:] {
-                    if let node = nodeByLocation[location] { map[anchor] = node }
+                    if let info = index.info(at: location), let node = existingNode(location, info) { map[anchor] = node }
                 }
                 return map
             }
@@ -55,16 +58,44 @@ struct SchemaCompilation {
 
     private mutating func drain() throws(JSONSchemaError) {
         while let (nodeIndex, location, info) = pending.popLast() {
-            nodes[nodeIndex] = try compileNode(at: location, info: info, into: nodes[nodeIndex])
+            var node = SchemaNode()
+            swap(&node, &nodes[nodeIndex])
+            try compileNode(at: location, info: info, node: &node)
+            nodes[nodeIndex] = node
         }
+    }
+
+    /// The node already allocated for a location, if any.
+    private func existingNode(_ location: SchemaLocation, _ info: LocationInfo?) -> Int? {
+        guard let info, info.ordinal >= 0 else { return nodeByUnindexedLocation[location] }
+        guard location.document < nodeByOrdinal.count, info.ordinal < nodeByOrdinal[location.document].count else {
+            return nil
+        }
+        let node = nodeByOrdinal[location.document][info.ordinal]
+        return node >= 0 ? node : nil
+    }
+
+    /// Records the node allocated for a location.
+    private mutating func recordNode(_ node: Int, for location: SchemaLocation, _ info: LocationInfo?) {
+        guard let info, info.ordinal >= 0 else {
+            nodeByUnindexedLocation[location] = node
+            return
+        }
+        while nodeByOrdinal.count <= location.document { nodeByOrdinal.append([]) }
+        let count = max(info.ordinal + 1, index.ordinalCounts[location.document])
+        if nodeByOrdinal[location.document].count < count {
+            nodeByOrdinal[location.document].append(
+                contentsOf: repeatElement(-1, count: count - nodeByOrdinal[location.document].count))
+        }
+        nodeByOrdinal[location.document][info.ordinal] = node
     }
 
     /// The node index for a location, allocating it (and queueing its compilation) on first use.
     private mutating func nodeIndex(
         for location: SchemaLocation, referencedFrom: @autoclosure () -> String
     ) throws(JSONSchemaError) -> Int {
-        if let existing = nodeByLocation[location] { return existing }
         let (info, indexed) = try index.locationInfoAndPresence(location)
+        if let existing = existingNode(location, indexed ? info : nil) { return existing }
         return try newNode(for: location, info: info, indexed: indexed, referencedFrom: referencedFrom())
     }
 
@@ -92,7 +123,7 @@ struct SchemaCompilation {
         node.location = info.resource + "#" + Substring(location.pointer.utf8.dropFirst(info.resourcePointer.utf8.count))
         let nodeIndex = nodes.count
         nodes.append(node)
-        nodeByLocation[location] = nodeIndex
+        recordNode(nodeIndex, for: location, indexed ? info : nil)
         pending.append((nodeIndex, location, indexed ? info : nil))
         return nodeIndex
     }
@@ -157,8 +188,8 @@ struct SchemaCompilation {
     private mutating func subschema(
         _ location: SchemaLocation, keywordLocation: @autoclosure () -> String
     ) throws(JSONSchemaError) -> Int {
-        if let existing = nodeByLocation[location] { return existing }
         let (info, indexed) = try index.locationInfoAndPresence(location)
+        if let existing = existingNode(location, indexed ? info : nil) { return existing }
         let value: JSONValue? = indexed ? info.value : nil
         guard let value, value.objectValue != nil || value.boolValue != nil else {
             throw JSONSchemaError(
@@ -179,9 +210,8 @@ struct SchemaCompilation {
     }
 
     private mutating func compileNode(
-        at location: SchemaLocation, info: LocationInfo?, into base: SchemaNode
-    ) throws(JSONSchemaError) -> SchemaNode {
-        var node = base
+        at location: SchemaLocation, info: LocationInfo?, node: inout SchemaNode
+    ) throws(JSONSchemaError) {
         guard let info else {
             throw JSONSchemaError(kind: .invalidSchema, location: node.location, message: "no schema at this location")
         }
@@ -189,13 +219,13 @@ struct SchemaCompilation {
         case .bool(let accept):
             node.isFalse = !accept
             node.isTrivial = accept
-            return node
+            return
         case .object(let object):
             try compileKeywords(SchemaMembers(object), location: location, info: info, node: &node)
             node.isTrivial =
                 node.general.isEmpty && node.object.isEmpty && node.array.isEmpty && node.string.isEmpty
                 && node.number.isEmpty
-            return node
+            return
         default:
             throw JSONSchemaError(
                 kind: .invalidSchema, location: node.location,

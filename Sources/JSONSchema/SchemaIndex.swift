@@ -22,6 +22,9 @@ struct LocationInfo: Sendable {
     var dialect: Dialect
     /// The subschema itself (a cheap copy-on-write reference into the document).
     var value: JSONValue = .null
+    /// The subschema's number within its document (dense from 0), so compilations can map subschemas to nodes
+    /// with arrays instead of hashing pointers; -1 when not indexed.
+    var ordinal = -1
 }
 
 /// What indexing one document (or one subtree of it) found, keyed by escaped JSON pointers within that
@@ -32,7 +35,9 @@ struct LocationInfo: Sendable {
 /// (see ``SchemaRegistry``).
 struct DocumentIndex: Sendable {
     /// Every subschema found, by pointer.
-    var info: [String: LocationInfo] = [:]
+    var info: [String: LocationInfo] = Dictionary(minimumCapacity: 8)
+    /// The ordinal the next subschema found gets.
+    var nextOrdinal = 0
     /// Schema resources (`$id`) by URI: the first occurrence, or the document root.
     var resources: [(uri: String, pointer: String, isDocumentRoot: Bool)] = []
     /// `$anchor`s, `$dynamicAnchor`s and draft-07 fragment `$id`s by full URI, in the order met.
@@ -46,6 +51,8 @@ struct SchemaIndex {
     var documents: [JSONValue] = []
     /// Per document, the subschemas found by pointer.
     var infos: [[String: LocationInfo]] = []
+    /// Per document, the number of ordinals given out (``LocationInfo/ordinal`` is below it).
+    var ordinalCounts: [Int] = []
     var resources: [String: SchemaLocation] = [:]
     var anchors: [String: SchemaLocation] = [:]
     var dynamicAnchors: [String: [String: SchemaLocation]] = [:]
@@ -77,6 +84,7 @@ struct SchemaIndex {
         let document = documents.count
         documents.append(value)
         infos.append(indexed.info)
+        ordinalCounts.append(indexed.nextOrdinal)
         let root = SchemaLocation(document: document, pointer: "")
         if resources[uri] == nil { resources[uri] = root }
         merge(indexed, document: document)
@@ -144,10 +152,15 @@ struct SchemaIndex {
         let parent = ancestor ?? LocationInfo(base: "", resource: "", resourcePointer: "", dialect: .draft2020)
         if let value = value(at: location), location.document < infos.count {
             var found = DocumentIndex()
+            found.nextOrdinal = ordinalCounts[location.document]
             try walk(
                 value, at: location.pointer, into: &found, base: parent.base, resource: parent.resource,
                 resourcePointer: parent.resourcePointer, dialect: parent.dialect, isDocumentRoot: false)
-            for (pointer, entry) in found.info { infos[location.document][pointer] = entry }
+            // Entries indexed before keep their ordinals (a node may already stand for them).
+            for (pointer, entry) in found.info where infos[location.document][pointer] == nil {
+                infos[location.document][pointer] = entry
+            }
+            ordinalCounts[location.document] = found.nextOrdinal
             merge(found, document: location.document)
         }
         return info(at: location) ?? parent
@@ -232,7 +245,9 @@ struct SchemaIndex {
         guard case .object(let members) = value else {
             if found.info[pointer] == nil {
                 found.info[pointer] = LocationInfo(
-                    base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
+                    base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value,
+                    ordinal: found.nextOrdinal)
+                found.nextOrdinal += 1
             }
             return
         }
@@ -276,7 +291,9 @@ struct SchemaIndex {
             }
         }
         found.info[pointer] = LocationInfo(
-            base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value)
+            base: base, resource: resource, resourcePointer: resourcePointer, dialect: dialect, value: value,
+            ordinal: found.nextOrdinal)
+        found.nextOrdinal += 1
 
         guard object.present & Self.schemaBearing != 0 else { return }
         let isDraft7 = dialect.draft == .draft7
