@@ -4,6 +4,8 @@
 #   Benchmarks/jsonschema/run.sh                          # 2,000-entry lorebook card
 #   JSONSCHEMA_BENCH_ENTRIES=5000 Benchmarks/jsonschema/run.sh
 # Python's jsonschema is installed from PyPI into Benchmarks/.venv on first use.
+# Every figure is a rate over windows of at least a second (median of five), taken the same way on both sides;
+# the load average printed at the end says how busy the machine was (the ratios are what to compare).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 benchmarks=$(cd "$here/.." && pwd)
@@ -48,3 +50,4 @@ if "swift_suite_seconds" in values and "python_suite_seconds" in values:
     print(f"  {'required suite pass (s)':34} {s:14.4f} {p:14.4f} {p / s:8.1f}x")
     print(f"  suite results: CardKit {values['swift_suite_counts']}; jsonschema {values['python_suite_counts']} (passed/total)")
 PY
+echo "  load average when measured: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
