@@ -51,8 +51,10 @@ struct SchemaCompilation {
                 return map
             }
         }
+        var finished: [SchemaNode] = []
+        swap(&finished, &nodes)
         return Program(
-            nodes: nodes, root: root, usesDynamicScope: usesDynamicRef, dynamicAnchors: dynamicAnchors,
+            nodes: &finished, root: root, usesDynamicScope: usesDynamicRef, dynamicAnchors: dynamicAnchors,
             maxInstanceDepth: options.maxInstanceDepth, maxEvaluationDepth: options.maxEvaluationDepth)
     }
 

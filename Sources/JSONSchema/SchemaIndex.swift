@@ -11,20 +11,35 @@ struct SchemaLocation: Hashable, Sendable {
 }
 
 /// What the index knows about one subschema (internal).
-struct LocationInfo: Sendable {
+///
+/// A class: it is stored once by the index and handed around by the compiler many times per subschema, and a
+/// reference costs one retain where a struct of three strings and a JSON value cost four.
+final class LocationInfo: Sendable {
     /// The base URI for resolving references in this subschema.
-    var base: String
+    let base: String
     /// The URI of the enclosing schema resource.
-    var resource: String
+    let resource: String
     /// The pointer of the resource's root within the document.
-    var resourcePointer: String
+    let resourcePointer: String
     /// The dialect in force.
-    var dialect: Dialect
+    let dialect: Dialect
     /// The subschema itself (a cheap copy-on-write reference into the document).
-    var value: JSONValue = .null
+    let value: JSONValue
     /// The subschema's number within its document (dense from 0), so compilations can map subschemas to nodes
     /// with arrays instead of hashing pointers; -1 when not indexed.
-    var ordinal = -1
+    let ordinal: Int
+
+    init(
+        base: String, resource: String, resourcePointer: String, dialect: Dialect, value: JSONValue = .null,
+        ordinal: Int = -1
+    ) {
+        self.base = base
+        self.resource = resource
+        self.resourcePointer = resourcePointer
+        self.dialect = dialect
+        self.value = value
+        self.ordinal = ordinal
+    }
 }
 
 /// What indexing one document (or one subtree of it) found, keyed by escaped JSON pointers within that

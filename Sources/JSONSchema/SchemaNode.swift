@@ -150,12 +150,18 @@ final class Program: @unchecked Sendable {
     let maxInstanceDepth: Int
     let maxEvaluationDepth: Int
 
+    /// Takes the nodes out of `nodes` (moved, not copied; `nodes` is left holding empty nodes).
     init(
-        nodes: [SchemaNode], root: Int, usesDynamicScope: Bool, dynamicAnchors: [[String: Int]], maxInstanceDepth: Int,
-        maxEvaluationDepth: Int
+        nodes: inout [SchemaNode], root: Int, usesDynamicScope: Bool, dynamicAnchors: [[String: Int]],
+        maxInstanceDepth: Int, maxEvaluationDepth: Int
     ) {
-        storage = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))
-        _ = storage.initialize(from: nodes)
+        let allocated = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))
+        nodes.withUnsafeMutableBufferPointer { buffer in
+            guard !buffer.isEmpty else { return }
+            _ = allocated.moveInitialize(fromContentsOf: buffer)
+            buffer.initialize(repeating: SchemaNode())
+        }
+        storage = allocated
         self.root = root
         self.usesDynamicScope = usesDynamicScope
         self.dynamicAnchors = dynamicAnchors
