@@ -46,7 +46,9 @@ struct SchemaCompilation {
             dynamicAnchors = resourceNames.map { name in
                 var map: [String: Int] = [:]
                 for (anchor, location) in index.dynamicAnchors[name] ?? [:] {
-                    if let info = index.info(at: location), let node = existingNode(location, info) { map[anchor] = node }
+                    if let info = index.info(at: location), let node = existingNode(location, info) {
+                        map[anchor] = node
+                    }
                 }
                 return map
             }
@@ -122,7 +124,8 @@ struct SchemaCompilation {
             lastResource = (info.resource, resourceNames.count)
             resourceNames.append(info.resource)
         }
-        node.location = info.resource + "#" + Substring(location.pointer.utf8.dropFirst(info.resourcePointer.utf8.count))
+        node.location =
+            info.resource + "#" + Substring(location.pointer.utf8.dropFirst(info.resourcePointer.utf8.count))
         let nodeIndex = nodes.count
         nodes.append(node)
         recordNode(nodeIndex, for: location, indexed ? info : nil)
@@ -195,7 +198,8 @@ struct SchemaCompilation {
         let value: JSONValue? = indexed ? info.value : nil
         guard let value, value.objectValue != nil || value.boolValue != nil else {
             throw JSONSchemaError(
-                kind: .invalidSchema, location: keywordLocation(), message: "a subschema must be an object or a Boolean")
+                kind: .invalidSchema, location: keywordLocation(), message: "a subschema must be an object or a Boolean"
+            )
         }
         return try newNode(for: location, info: info, indexed: indexed, referencedFrom: keywordLocation())
     }
@@ -277,12 +281,14 @@ struct SchemaCompilation {
         }
         if dialect.unevaluated, dialect.draft != .draft7 {
             if object.has(.unevaluatedProperties) {
-                let child = try subschema(location.appending("unevaluatedProperties"), keywordLocation: at("unevaluatedProperties"))
+                let child = try subschema(
+                    location.appending("unevaluatedProperties"), keywordLocation: at("unevaluatedProperties"))
                 node.object.append(.unevaluatedProperties(child))
                 node.hasUnevaluated = true
             }
             if object.has(.unevaluatedItems) {
-                let child = try subschema(location.appending("unevaluatedItems"), keywordLocation: at("unevaluatedItems"))
+                let child = try subschema(
+                    location.appending("unevaluatedItems"), keywordLocation: at("unevaluatedItems"))
                 node.array.append(.unevaluatedItems(child))
                 node.hasUnevaluated = true
             }
@@ -298,7 +304,9 @@ struct SchemaCompilation {
             case .string(let name): names = [name]
             case .array(let elements):
                 for element in elements {
-                    guard let name = element.stringValue else { throw invalid(at("type"), "type entries must be strings") }
+                    guard let name = element.stringValue else {
+                        throw invalid(at("type"), "type entries must be strings")
+                    }
                     names.append(name)
                 }
             default: throw invalid(at("type"), "type must be a string or an array of strings")
@@ -337,8 +345,12 @@ struct SchemaCompilation {
         for (kind, keyword) in bounds {
             if let bound = try number(keyword) { node.number.append(.bound(kind, bound)) }
         }
-        if let value = object[.minLength] { node.string.append(.minLength(try nonNegativeInteger(value, at("minLength"), "minLength"))) }
-        if let value = object[.maxLength] { node.string.append(.maxLength(try nonNegativeInteger(value, at("maxLength"), "maxLength"))) }
+        if let value = object[.minLength] {
+            node.string.append(.minLength(try nonNegativeInteger(value, at("minLength"), "minLength")))
+        }
+        if let value = object[.maxLength] {
+            node.string.append(.maxLength(try nonNegativeInteger(value, at("maxLength"), "maxLength")))
+        }
         if let value = object[.pattern] {
             guard let source = value.stringValue else { throw invalid(at("pattern"), "pattern must be a string") }
             node.string.append(.pattern(try regex(source, at("pattern"))))
@@ -351,8 +363,12 @@ struct SchemaCompilation {
                 node.string.append(.content(encoding: encoding, mediaType: mediaType))
             }
         }
-        if let value = object[.minItems] { node.array.append(.minItems(try nonNegativeInteger(value, at("minItems"), "minItems"))) }
-        if let value = object[.maxItems] { node.array.append(.maxItems(try nonNegativeInteger(value, at("maxItems"), "maxItems"))) }
+        if let value = object[.minItems] {
+            node.array.append(.minItems(try nonNegativeInteger(value, at("minItems"), "minItems")))
+        }
+        if let value = object[.maxItems] {
+            node.array.append(.maxItems(try nonNegativeInteger(value, at("maxItems"), "maxItems")))
+        }
         if let value = object[.uniqueItems] {
             guard let flag = value.boolValue else { throw invalid(at("uniqueItems"), "uniqueItems must be a Boolean") }
             if flag { node.array.append(.uniqueItems) }
@@ -372,7 +388,12 @@ struct SchemaCompilation {
             }
             var pairs: [(String, [String])] = []
             for (name, list) in members {
-                pairs.append((name, try stringArray(list, at("dependentRequired") + "/" + escapePointerToken(name), "dependentRequired")))
+                pairs.append(
+                    (
+                        name,
+                        try stringArray(
+                            list, at("dependentRequired") + "/" + escapePointerToken(name), "dependentRequired")
+                    ))
             }
             node.object.append(.dependentRequired(keyword: "dependentRequired", pairs))
         }
@@ -381,10 +402,14 @@ struct SchemaCompilation {
     private func stringArray(
         _ value: JSONValue, _ location: @autoclosure () -> String, _ keyword: String
     ) throws(JSONSchemaError) -> [String] {
-        guard case .array(let elements) = value else { throw invalid(location(), "\(keyword) must be an array of strings") }
+        guard case .array(let elements) = value else {
+            throw invalid(location(), "\(keyword) must be an array of strings")
+        }
         var result: [String] = []
         for element in elements {
-            guard let name = element.stringValue else { throw invalid(location(), "\(keyword) must be an array of strings") }
+            guard let name = element.stringValue else {
+                throw invalid(location(), "\(keyword) must be an array of strings")
+            }
             result.append(name)
         }
         return result
@@ -401,7 +426,8 @@ struct SchemaCompilation {
     }
 
     private mutating func compileApplicators(
-        _ object: SchemaMembers, location: SchemaLocation, dialect: Dialect, at: (String) -> String, node: inout SchemaNode
+        _ object: SchemaMembers, location: SchemaLocation, dialect: Dialect, at: (String) -> String,
+        node: inout SchemaNode
     ) throws(JSONSchemaError) {
         let isDraft7 = dialect.draft == .draft7
         func single(_ keyword: SchemaKeyword) throws(JSONSchemaError) -> Int? {
@@ -410,7 +436,8 @@ struct SchemaCompilation {
         }
         func list(_ keyword: SchemaKeyword) throws(JSONSchemaError) -> [Int]? {
             guard let value = object[keyword] else { return nil }
-            guard case .array(let elements) = value, !elements.isEmpty || keyword == .prefixItems || keyword == .items else {
+            guard case .array(let elements) = value, !elements.isEmpty || keyword == .prefixItems || keyword == .items
+            else {
                 throw invalid(at(keyword.name), "\(keyword.name) must be a non-empty array of schemas")
             }
             var result: [Int] = []
@@ -455,13 +482,16 @@ struct SchemaCompilation {
             for (name, child) in members { properties.properties[name] = child }
         }
         if let value = object[.patternProperties] {
-            guard case .object(let members) = value else { throw invalid(at("patternProperties"), "patternProperties must be an object") }
+            guard case .object(let members) = value else {
+                throw invalid(at("patternProperties"), "patternProperties must be an object")
+            }
             hasProperties = true
             for (source, _) in members {
                 let childLocation = location.appending("patternProperties").appending(source)
                 let keywordLocation = at("patternProperties") + "/" + escapePointerToken(source)
                 properties.patterns.append(
-                    (try regex(source, keywordLocation), try subschema(childLocation, keywordLocation: keywordLocation)))
+                    (try regex(source, keywordLocation), try subschema(childLocation, keywordLocation: keywordLocation))
+                )
             }
         }
         if let child = try single(.additionalProperties) {
@@ -473,7 +503,9 @@ struct SchemaCompilation {
         // `dependencies` is draft-07's; 2020-12 split it in two but still reads it for compatibility.
         do {
             if let value = object[.dependencies] {
-                guard case .object(let members) = value else { throw invalid(at("dependencies"), "dependencies must be an object") }
+                guard case .object(let members) = value else {
+                    throw invalid(at("dependencies"), "dependencies must be an object")
+                }
                 var required: [(String, [String])] = []
                 var schemas: [(String, Int)] = []
                 for (name, member) in members {
@@ -482,7 +514,11 @@ struct SchemaCompilation {
                         required.append((name, try stringArray(member, memberLocation, "dependencies")))
                     } else {
                         schemas.append(
-                            (name, try subschema(location.appending("dependencies").appending(name), keywordLocation: memberLocation)))
+                            (
+                                name,
+                                try subschema(
+                                    location.appending("dependencies").appending(name), keywordLocation: memberLocation)
+                            ))
                     }
                 }
                 if !required.isEmpty { node.object.append(.dependentRequired(keyword: "dependencies", required)) }
@@ -517,7 +553,9 @@ struct SchemaCompilation {
                 items.prefix = prefix
             }
             if let value = object[.items] {
-                if case .array = value { throw invalid(at("items"), "items must be a schema in draft 2020-12 (use prefixItems)") }
+                if case .array = value {
+                    throw invalid(at("items"), "items must be a schema in draft 2020-12 (use prefixItems)")
+                }
                 hasItems = true
                 items.rest = try single(.items)
             }
@@ -527,8 +565,12 @@ struct SchemaCompilation {
             var minimum = 1
             var maximum: Int?
             if !isDraft7, dialect.validation {
-                if let value = object[.minContains] { minimum = try nonNegativeInteger(value, at("minContains"), "minContains") }
-                if let value = object[.maxContains] { maximum = try nonNegativeInteger(value, at("maxContains"), "maxContains") }
+                if let value = object[.minContains] {
+                    minimum = try nonNegativeInteger(value, at("minContains"), "minContains")
+                }
+                if let value = object[.maxContains] {
+                    maximum = try nonNegativeInteger(value, at("maxContains"), "maxContains")
+                }
             }
             node.array.append(.contains(node: child, min: minimum, max: maximum))
         }

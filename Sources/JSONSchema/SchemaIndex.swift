@@ -88,9 +88,13 @@ struct SchemaIndex {
     // MARK: - Documents
 
     /// Adds a document retrieved from `uri` and indexes all its subschemas.
-    mutating func addDocument(_ value: JSONValue, uri: String, dialect: Dialect) throws(JSONSchemaError) -> SchemaLocation {
+    mutating func addDocument(_ value: JSONValue, uri: String, dialect: Dialect) throws(JSONSchemaError)
+        -> SchemaLocation
+    {
         var found = DocumentIndex()
-        try walk(value, at: "", into: &found, base: uri, resource: uri, resourcePointer: "", dialect: dialect, isDocumentRoot: true)
+        try walk(
+            value, at: "", into: &found, base: uri, resource: uri, resourcePointer: "", dialect: dialect,
+            isDocumentRoot: true)
         return add(value, uri: uri, indexed: found)
     }
 
@@ -115,7 +119,8 @@ struct SchemaIndex {
             anchors[entry.uri] = SchemaLocation(document: document, pointer: entry.pointer)
         }
         for entry in found.dynamicAnchors {
-            dynamicAnchors[entry.resource, default: [:]][entry.anchor] = SchemaLocation(document: document, pointer: entry.pointer)
+            dynamicAnchors[entry.resource, default: [:]][entry.anchor] = SchemaLocation(
+                document: document, pointer: entry.pointer)
         }
     }
 
@@ -137,7 +142,9 @@ struct SchemaIndex {
             return add(document, uri: uri, indexed: cached)
         }
         var found = DocumentIndex()
-        try walk(document, at: "", into: &found, base: uri, resource: uri, resourcePointer: "", dialect: dialect, isDocumentRoot: true)
+        try walk(
+            document, at: "", into: &found, base: uri, resource: uri, resourcePointer: "", dialect: dialect,
+            isDocumentRoot: true)
         registry.cache.store(found, for: key)
         return add(document, uri: uri, indexed: found)
     }
@@ -158,7 +165,8 @@ struct SchemaIndex {
         var ancestor: LocationInfo?
         while !tokens.isEmpty {
             tokens.removeLast()
-            let candidate = SchemaLocation(document: location.document, pointer: JSONPointer(tokens: tokens).description)
+            let candidate = SchemaLocation(
+                document: location.document, pointer: JSONPointer(tokens: tokens).description)
             if let found = info(at: candidate) {
                 ancestor = found
                 break
@@ -206,7 +214,8 @@ struct SchemaIndex {
                 result.formatAssertion = false
                 for (vocabulary, required) in vocabularies {
                     let name = vocabulary.split(separator: "/").last.map(String.init) ?? ""
-                    let known = vocabulary.hasPrefix("https://json-schema.org/draft/2020-12/vocab/")
+                    let known =
+                        vocabulary.hasPrefix("https://json-schema.org/draft/2020-12/vocab/")
                         || vocabulary.hasPrefix("https://json-schema.org/draft/2019-09/vocab/")
                     switch (known, name) {
                     case (true, "applicator"): result.applicator = true
@@ -274,7 +283,8 @@ struct SchemaIndex {
 
         // `$schema` applies at a resource root: the document root or a subschema with `$id`.
         let idValue = object[.id]?.stringValue
-        if let schemaURI = object[.schema]?.stringValue, isDocumentRoot || (idValue.map { !$0.hasPrefix("#") } ?? false) {
+        if let schemaURI = object[.schema]?.stringValue, isDocumentRoot || (idValue.map { !$0.hasPrefix("#") } ?? false)
+        {
             let displayLocation = resource + "#" + pointer.dropFirst(resourcePointer.count)
             dialect = try self.dialect(forMetaSchema: schemaURI, at: displayLocation + "/$schema")
         } else if isDocumentRoot, forceFormatAssertion {

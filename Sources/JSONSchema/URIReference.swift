@@ -34,7 +34,8 @@ struct URIReference: Sendable, Hashable {
             let isAlpha = { (byte: UInt8) in (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
             if isAlpha(first),
                 candidate.allSatisfy({ byte in
-                    isAlpha(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "+")
+                    isAlpha(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                        || byte == UInt8(ascii: "+")
                         || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
                 })
             {

@@ -9,7 +9,8 @@ import Foundation
 import JSONSchema
 
 let arguments = CommandLine.arguments
-let shared = ProcessInfo.processInfo.environment["CARDKIT_SHARED"].map { URL(fileURLWithPath: $0) }
+let shared =
+    ProcessInfo.processInfo.environment["CARDKIT_SHARED"].map { URL(fileURLWithPath: $0) }
     ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("../../../../../shared").standardizedFileURL
 let suiteRoot = shared.appendingPathComponent("data/json-schema-test-suite")
@@ -100,7 +101,8 @@ case "passes":
 
 case "micro":
     // Compiles one small schema many times (a profiling aid for the fixed cost of a compilation).
-    let text = arguments.count > 2 ? arguments[2] : #"{"properties": {"foo": {"type": "integer"}}, "required": ["foo"]}"#
+    let text =
+        arguments.count > 2 ? arguments[2] : #"{"properties": {"foo": {"type": "integer"}}, "required": ["foo"]}"#
     let schemaValue = try JSONParser.parse(Array(text.utf8)).value
     let compiler = JSONSchemaCompiler()
     let count = 20_000
@@ -114,7 +116,8 @@ case "groups":
     var costs: [(Double, Double, String)] = []
     var total = 0.0
     for file in runner.files {
-        let options = JSONSchemaOptions(registry: runner.registry, defaultDialect: file.draft == "draft7" ? .draft7 : .draft2020_12)
+        let options = JSONSchemaOptions(
+            registry: runner.registry, defaultDialect: file.draft == "draft7" ? .draft7 : .draft2020_12)
         let compiler = JSONSchemaCompiler(options: options)
         for group in file.groups {
             var compileTime = Double.infinity
