@@ -42,6 +42,10 @@ public enum CharXReader {
                     .note, code: "zip-after-prefix", offset: located.offset,
                     "the ZIP starts at byte \(located.offset), after \(kind) (a CharX appended to another file)"))
         }
+        // ZIPFoundation's in-memory archive traps on a read after a seek past the end: check every offset first.
+        if let problem = ZIPBoundsCheck.problem(in: located.data, maxEntries: limits.maxEntries) {
+            throw .unreadableArchive(reason: problem)
+        }
         let archive: Archive
         do {
             archive = try Archive(data: located.data, accessMode: .read)

@@ -23,6 +23,21 @@ enum BoundedCLI {
     /// a bomb, would fail to allocate and crash instead of exiting 1, and the test would see it.
     static let memoryLimitKilobytes = 1 << 20
 
+    /// The sanitizer this test process (and so the `cardkit` built beside it) runs under, if any.
+    ///
+    /// AddressSanitizer and ThreadSanitizer reserve terabytes of shadow address space, so `ulimit -v` cannot apply
+    /// to a sanitized binary: under ASan the limit becomes `hard_rss_limit_mb` instead, and time limits are
+    /// multiplied by ``timeScale``.
+    static let sanitizer: String? = {
+        let process = dlopen(nil, RTLD_NOW)
+        if dlsym(process, "__asan_init") != nil { return "address" }
+        if dlsym(process, "__tsan_init") != nil { return "thread" }
+        return nil
+    }()
+
+    /// How much longer a run may take under a sanitizer.
+    static var timeScale: Double { sanitizer == nil ? 1 : 8 }
+
     /// The `cardkit` executable beside the test bundle.
     static var executable: URL {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -53,7 +68,19 @@ enum BoundedCLI {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(memoryLimitKilobytes) && exec \"$0\" \"$@\"", executable.path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        switch sanitizer {
+        case nil:
+            process.arguments = ["-c", "ulimit -v \(memoryLimitKilobytes) && exec \"$0\" \"$@\"", executable.path] + arguments
+        case "address":
+            let options = environment["ASAN_OPTIONS"].map { $0 + ":" } ?? ""
+            environment["ASAN_OPTIONS"] = options + "hard_rss_limit_mb=\(memoryLimitKilobytes / 1024)"
+            process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
+        default:
+            process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
+        }
+        process.environment = environment
+        let timeout = timeout * timeScale
         if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = out
         process.standardError = err

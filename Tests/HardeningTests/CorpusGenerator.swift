@@ -26,6 +26,7 @@ enum MessageClass: String, Sendable, CaseIterable {
     case stringTooLong = "string-too-long"
     case invalidJSON = "invalid-json"
     case noCard = "no-card"
+    case damagedArchive = "damaged-archive"
     case byteOrderMark = "byte-order-mark"
     case duplicateKey = "duplicate-key"
     /// Read without any message on standard error.
@@ -44,6 +45,7 @@ enum MessageClass: String, Sendable, CaseIterable {
         case .stringTooLong: ["string"]
         case .invalidJSON: ["unexpected", "invalid"]
         case .noCard: ["no card"]
+        case .damagedArchive: ["past the end"]
         case .byteOrderMark: ["byte-order mark", "bom"]
         case .duplicateKey: ["duplicate"]
         case .clean: []
@@ -209,6 +211,22 @@ enum CorpusGenerator {
                     let bomb = zlibRun(byte: 0x41, count: 100 << 20)
                     return Data(png(textChunks: [chunk("iTXt", Array("ccv3".utf8) + [0, 1, 0, 0, 0] + bomb)]))
                 }))
+        // The card payload itself: base64 of invalid UTF-8, and of JSON with a BOM.
+        let badUTF8 = Array(cardJSON.prefix(40)) + [0xC3, 0x28] + Array(cardJSON.dropFirst(40))
+        cases.append(
+            MalformedCase(
+                name: "png-card-invalid-utf8", fileExtension: "png", arguments: ["inspect"],
+                expected: .rejected(.invalidUTF8),
+                make: {
+                    Data(png(textChunks: [chunk("tEXt", Array("chara".utf8) + [0] + Array(Data(badUTF8).base64EncodedString().utf8))]))
+                }))
+        cases.append(
+            MalformedCase(
+                name: "png-card-bom", fileExtension: "png", arguments: ["inspect"], expected: .accepted(.byteOrderMark),
+                make: {
+                    let payload = Data([0xEF, 0xBB, 0xBF] + cardJSON).base64EncodedString()
+                    return Data(png(textChunks: [chunk("tEXt", Array("chara".utf8) + [0] + Array(payload.utf8))]))
+                }))
         cases.append(
             MalformedCase(
                 name: "png-no-card", fileExtension: "png", arguments: ["inspect"], expected: .rejected(.noCard),
@@ -272,9 +290,36 @@ enum CorpusGenerator {
         ]
     }
 
-    /// CharX: zip bombs, honest (ratio) and lying (declared size smaller than the data).
+    /// CharX: zip bombs, honest (ratio) and lying (declared size smaller than the data), and offsets past the end
+    /// (which once crashed ZIPFoundation's in-memory reader).
     static func charxCases() -> [MalformedCase] {
-        [
+        let base = (try? zip([("card.json", Data(cardJSON)), ("assets/icon/images/main.png", Data(validPNG))])) ?? Data()
+        func patched(_ name: String, _ patch: @escaping @Sendable (inout [UInt8]) -> Void) -> MalformedCase {
+            MalformedCase(
+                name: name, fileExtension: "charx", arguments: ["inspect"], expected: .rejected(.damagedArchive),
+                make: {
+                    var bytes = [UInt8](base)
+                    patch(&bytes)
+                    return Data(bytes)
+                })
+        }
+        return [
+            patched("charx-central-directory-offset-past-end") { bytes in
+                let eocd = bytes.count - 22
+                writeLittleEndian(&bytes, UInt32(bytes.count + 100), at: eocd + 16)
+            },
+            patched("charx-local-header-offset-past-end") { bytes in
+                // The second central directory record's local header offset.
+                let eocd = bytes.count - 22
+                var record = Int(readLittleEndian(bytes, at: eocd + 16))
+                record += 46 + Int(bytes[record + 28]) + Int(bytes[record + 30]) + Int(bytes[record + 32])
+                writeLittleEndian(&bytes, 0xFFFF_FF00, at: record + 42)
+            },
+            patched("charx-truncated-before-central-directory") { bytes in
+                let eocd = Array(bytes.suffix(22))
+                let directory = Int(readLittleEndian(bytes, at: bytes.count - 22 + 16))
+                bytes = Array(bytes[..<(directory - 10)]) + eocd
+            },
             MalformedCase(
                 name: "charx-bomb-high-ratio", fileExtension: "charx", arguments: ["inspect"],
                 expected: .rejected(.zipBomb),

@@ -39,16 +39,27 @@ enum CLI {
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         // Drain both pipes concurrently so a large output cannot block the child.
-        nonisolated(unsafe) var errorData = Data()
-        let errorReader = Thread { errorData = err.fileHandleForReading.readDataToEndOfFile() }
+        // The reader hands its result over under a condition lock: polling `Thread.isExecuting` raced (ThreadSanitizer
+        // reported the unsynchronised read, and a reader not yet started looked finished).
+        nonisolated(unsafe) var errorData: Data? = nil
+        let handOver = NSCondition()
+        let errorReader = Thread {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            handOver.lock()
+            errorData = data
+            handOver.signal()
+            handOver.unlock()
+        }
         errorReader.start()
         let outputData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errorReader.isExecuting { usleep(1_000) }
+        handOver.lock()
+        while errorData == nil { handOver.wait() }
+        handOver.unlock()
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return CLIRun(
-            status: process.terminationStatus, stdout: outputData, stderr: String(decoding: errorData, as: UTF8.self),
+            status: process.terminationStatus, stdout: outputData, stderr: String(decoding: errorData ?? Data(), as: UTF8.self),
             peakChildRSSKilobytes: usage.ru_maxrss)
     }
 }

@@ -1,0 +1,104 @@
+import CardKit
+import CardKitTestSupport
+import Foundation
+import JSONSchema
+import Testing
+
+/// Replays every input in `Tests/HardeningTests/Fixtures/` that a fuzz target once found (a crash, a hang or an
+/// excessive allocation) through the same entry points as its target, in process, and through `cardkit inspect`
+/// under the memory and time limits.
+///
+/// A fixture is named `<target>-<what it is>.<ext>`, the target being one of `json`, `card`, `png`, `schema`,
+/// `charx` (the folders of `Fuzz/`).
+@Suite struct FuzzRegressionTests {
+    static let fixturesDirectory = SharedFixtures.projectRoot
+        .appendingPathComponent("Tests/HardeningTests/Fixtures", isDirectory: true)
+
+    static var fixtureNames: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.path)) ?? []
+        return names.filter { $0 != "README.md" && !$0.hasPrefix(".") }.sorted()
+    }
+
+    @Test(arguments: fixtureNames)
+    func replaysWithoutCrashing(_ name: String) throws {
+        let url = Self.fixturesDirectory.appendingPathComponent(name)
+        let bytes = try [UInt8](Data(contentsOf: url))
+        let target = String(name.prefix { $0 != "-" })
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure { try Self.replay(bytes, target: target) }
+        #expect(elapsed < .seconds(10), "\(name) took \(elapsed) in process")
+        let run = try BoundedCLI.run(["inspect", url.path])
+        #expect(!run.signaled && !run.timedOut, "\(name): cardkit crashed or hung: \(run.stderr.prefix(300))")
+        #expect(run.status == 0 || run.status == 1, "\(name): exit \(run.status)")
+    }
+
+    /// Archives whose central directory lies past the end once trapped inside ZIPFoundation's in-memory reader
+    /// (found by the `charx` and `card` fuzz targets); they are now refused with the offset named.
+    @Test(arguments: ["charx-central-directory-past-end.charx", "card-central-directory-past-end.charx"])
+    func centralDirectoryPastTheEndIsRefused(_ name: String) throws {
+        let url = Self.fixturesDirectory.appendingPathComponent(name)
+        #expect(throws: CharXError.self) { try CharXReader.read(data: Data(contentsOf: url)) }
+        let run = try BoundedCLI.run(["inspect", url.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("the central directory (offset"), "\(run.stderr)")
+        #expect(run.stderr.contains("is past the end"), "\(run.stderr)")
+    }
+
+    @Test func everyFixtureNamesItsTarget() {
+        for name in Self.fixtureNames {
+            let target = String(name.prefix { $0 != "-" })
+            #expect(["json", "card", "png", "schema", "charx"].contains(target), "\(name) names no fuzz target")
+        }
+    }
+
+    /// What `Fuzz/<target>/main.swift` does with one input, with its properties as expectations.
+    static func replay(_ bytes: [UInt8], target: String) throws {
+        switch target {
+        case "json":
+            var options = JSONParseOptions()
+            options.maxDepth = 256
+            guard let parsed = try? JSONParser.parse(bytes, options: options) else { return }
+            for style in [JSONWriter.Style.compact, .pretty(indent: 2)] {
+                let reparsed = try JSONParser.parse(JSONWriter.bytes(parsed.value, style: style), options: options)
+                #expect(reparsed.value == parsed.value)
+            }
+        case "card":
+            var strict = CardReadOptions()
+            strict.strict = true
+            _ = try? CardReader.read(bytes, options: strict)
+            guard let loaded = try? CardFileLoader.load(data: Data(bytes), path: "fixture") else { return }
+            let v3 = loaded.card.converted(to: .v3)
+            let back = v3.card.converted(to: .v2).card.converted(to: .v3)
+            #expect(back.card.json == v3.card.json)
+            _ = try CardReader.read(JSONWriter.bytes(v3.card.json))
+        case "png":
+            _ = try? PNGCardReader.read(bytes)
+            _ = try? PNGCardReader.scan(bytes, options: .lenient)
+            _ = try? PNGImageCheck.check(bytes, options: .lenient, decodeImage: bytes.count < 64 << 10, maxPixels: 1 << 16)
+        case "schema":
+            guard let parsed = try? JSONParser.parse(bytes) else { return }
+            var schema = parsed.value
+            var instance = parsed.value
+            if case .array(let pair) = parsed.value, pair.count == 2 {
+                schema = pair[0]
+                instance = pair[1]
+            }
+            for dialect in [JSONSchemaDialect.draft2020_12, .draft7] {
+                var options = JSONSchemaOptions()
+                options.defaultDialect = dialect
+                options.formatAssertion = true
+                options.maxSchemaNodes = 5_000
+                guard let compiled = try? JSONSchemaCompiler(options: options).compile(schema) else { continue }
+                #expect(compiled.isValid(instance) == compiled.validate(instance).isValid)
+            }
+        case "charx":
+            var options = CharXReadOptions()
+            options.limits.maxTotalUncompressedBytes = 64 << 20
+            options.limits.maxEntryUncompressedBytes = 32 << 20
+            options.limits.maxCardJSONBytes = 16 << 20
+            _ = try? CharXReader.read(data: Data(bytes), options: options)
+        default:
+            Issue.record("unknown fuzz target \(target)")
+        }
+    }
+}
