@@ -116,7 +116,7 @@ struct URIReference: Sendable, Hashable {
 
     /// RFC 3986, section 5.2.4.
     static func removeDotSegments(_ path: String) -> String {
-        guard path.utf8.contains(UInt8(ascii: ".")) else { return path }
+        guard hasDotSegments(path) else { return path }
         var input = Substring(path)
         var output: [Substring] = []
         var result = ""
@@ -158,23 +158,89 @@ struct URIReference: Sendable, Hashable {
         // exactly as RFC 3986 section 5.2.2 does for an empty path without query.
         let utf8 = reference.utf8
         if utf8.isEmpty || utf8.first == UInt8(ascii: "#") {
-            let baseWithoutFragment = base.utf8.firstIndex(of: UInt8(ascii: "#")).map { String(base[..<$0]) } ?? base
+            let baseWithoutFragment =
+                offset(of: UInt8(ascii: "#"), in: base).map { prefix(of: base, bytes: $0) } ?? base
             return utf8.isEmpty ? baseWithoutFragment : baseWithoutFragment + reference
         }
-        let parsed = URIReference(parsing: reference)
-        if parsed.scheme != nil, !parsed.path.utf8.contains(UInt8(ascii: ".")) {
-            // An absolute reference without dot segments resolves to itself.
-            return reference
+        if isAbsoluteWithoutDotSegments(reference) { return reference }
+        return URIReference(parsing: reference).resolved(against: URIReference(parsing: base)).text
+    }
+
+    /// The byte offset of the first `byte` in `text`, scanning contiguous UTF-8 directly.
+    static func offset(of byte: UInt8, in text: String) -> Int? {
+        if let found = text.utf8.withContiguousStorageIfAvailable({ buffer in buffer.firstIndex(of: byte) }) {
+            return found
         }
-        return parsed.resolved(against: URIReference(parsing: base)).text
+        return text.utf8.firstIndex(of: byte).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
+    }
+
+    /// The first `count` bytes of `text` (`count` lies on an ASCII delimiter, so on a scalar boundary).
+    private static func prefix(of text: String, bytes count: Int) -> String {
+        String(text[..<text.utf8.index(text.utf8.startIndex, offsetBy: count)])
+    }
+
+    /// Whether `reference` has a scheme and a path without `.` or `..` segments, so that resolving it against
+    /// any base gives it back unchanged (RFC 3986 section 5.2.2 with a scheme: only dot segments change).
+    static func isAbsoluteWithoutDotSegments(_ reference: String) -> Bool {
+        let answer = reference.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            func isAlpha(_ byte: UInt8) -> Bool {
+                (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+            }
+            guard let first = bytes.first, isAlpha(first) else { return false }
+            // The scheme: letters, digits, `+`, `-`, `.` up to the first `:`.
+            var index = 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: ":") {
+                let byte = bytes[index]
+                guard
+                    isAlpha(byte) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                        || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                else { return false }
+                index += 1
+            }
+            guard index < bytes.count else { return false }
+            index += 1
+            // The authority (`//…` up to the next `/`, `?` or `#`) may hold dots; it is never rewritten.
+            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "/"), bytes[index + 1] == UInt8(ascii: "/") {
+                index += 2
+                while index < bytes.count, bytes[index] != UInt8(ascii: "/"), bytes[index] != UInt8(ascii: "?"),
+                    bytes[index] != UInt8(ascii: "#")
+                {
+                    index += 1
+                }
+            }
+            // The path, up to `?` or `#`, must have no `.` or `..` segment.
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "?"), bytes[end] != UInt8(ascii: "#") { end += 1 }
+            return !containsDotSegment(UnsafeBufferPointer(rebasing: bytes[index..<end]))
+        }
+        return answer ?? false
+    }
+
+    /// Whether a path has a `.` or `..` segment (the only thing ``removeDotSegments(_:)`` changes).
+    static func hasDotSegments(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { containsDotSegment($0) } ?? path.utf8.contains(UInt8(ascii: "."))
+    }
+
+    private static func containsDotSegment(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == dot, index == 0 || bytes[index - 1] == slash {
+                var next = index + 1
+                if next < bytes.count, bytes[next] == dot { next += 1 }
+                if next == bytes.count || bytes[next] == slash { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// Splits resolved text into the part before `#` and the (percent-decoded) fragment.
     static func split(_ uri: String) -> (base: String, fragment: String) {
-        let utf8 = uri.utf8
-        guard let hash = utf8.firstIndex(of: UInt8(ascii: "#")) else { return (uri, "") }
-        let raw = String(uri[utf8.index(after: hash)...])
-        let fragment = raw.utf8.contains(UInt8(ascii: "%")) ? (raw.removingPercentEncoding ?? raw) : raw
+        guard let hashOffset = offset(of: UInt8(ascii: "#"), in: uri) else { return (uri, "") }
+        let hash = uri.utf8.index(uri.utf8.startIndex, offsetBy: hashOffset)
+        let raw = String(uri[uri.utf8.index(after: hash)...])
+        let fragment = offset(of: UInt8(ascii: "%"), in: raw) != nil ? (raw.removingPercentEncoding ?? raw) : raw
         return (String(uri[..<hash]), fragment)
     }
 
