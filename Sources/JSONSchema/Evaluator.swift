@@ -85,40 +85,46 @@ final class Evaluator {
         return evaluateKeywords(node, instance, &ann, track)
     }
 
+    /// Runs `check` over `keywords` read in place (borrowed from the program, not copied out of the array).
+    /// - Returns: `nil` when a keyword failed and errors are not collected (stop now), else whether any failed.
+    @inline(__always)
+    private func failures(_ keywords: [Keyword], _ check: (Keyword) -> Bool) -> Bool? {
+        keywords.withUnsafeBufferPointer { buffer -> Bool? in
+            var failed = false
+            for index in buffer.indices where !check(buffer[index]) {
+                failed = true
+                if !collect { return nil }
+            }
+            return failed
+        }
+    }
+
     private func evaluateKeywords(
         _ node: UnsafePointer<SchemaNode>, _ instance: JSONValue, _ ann: inout Annotations, _ track: Bool
     ) -> Bool {
         var valid = true
-        for keyword in node.pointee.general where !general(keyword, node, instance, &ann, track) {
-            valid = false
-            if !collect { return false }
-        }
+        guard let failed = failures(node.pointee.general, { general($0, node, instance, &ann, track) })
+        else { return false }
+        if failed { valid = false }
         switch instance {
         case .object(let object):
-            for keyword in node.pointee.object where !objectKeyword(keyword, node, object, &ann, track) {
-                valid = false
-                if !collect { return false }
-            }
+            guard let failed = failures(node.pointee.object, { objectKeyword($0, node, object, &ann, track) })
+            else { return false }
+            if failed { valid = false }
         case .array(let array):
-            for keyword in node.pointee.array where !arrayKeyword(keyword, node, array, &ann, track) {
-                valid = false
-                if !collect { return false }
-            }
+            guard let failed = failures(node.pointee.array, { arrayKeyword($0, node, array, &ann, track) })
+            else { return false }
+            if failed { valid = false }
         case .string(let string):
-            for keyword in node.pointee.string where !stringKeyword(keyword, node, string) {
-                valid = false
-                if !collect { return false }
-            }
+            guard let failed = failures(node.pointee.string, { stringKeyword($0, node, string) }) else { return false }
+            if failed { valid = false }
         case .rawString(let raw):
-            for keyword in node.pointee.string where !stringKeyword(keyword, node, raw.value) {
-                valid = false
-                if !collect { return false }
-            }
+            guard let failed = failures(node.pointee.string, { stringKeyword($0, node, raw.value) })
+            else { return false }
+            if failed { valid = false }
         case .number(let number):
-            for keyword in node.pointee.number where !numberKeyword(keyword, node, number) {
-                valid = false
-                if !collect { return false }
-            }
+            guard let failed = failures(node.pointee.number, { numberKeyword($0, node, number) }) else { return false }
+            if failed { valid = false }
         case .null, .bool:
             break
         }

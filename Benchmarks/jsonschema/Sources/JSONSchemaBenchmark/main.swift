@@ -99,6 +99,17 @@ case "passes":
     passes.sort()
     print(String(format: "best %.4f s, median %.4f s over %d passes", passes[0], passes[passes.count / 2], count))
 
+case "card":
+    // Validates the generated card N times (default 20) in the flag format (a profiling aid).
+    let directory = URL(fileURLWithPath: arguments.count > 2 ? arguments[2] : ".")
+    let count = arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20
+    let schemaValue = try JSONParser.parse(Data(contentsOf: directory.appendingPathComponent("schema.json"))).value
+    let card = try JSONParser.parse(Data(contentsOf: directory.appendingPathComponent("card.json"))).value
+    let compiled = try JSONSchemaCompiler().compile(schemaValue)
+    let start = now()
+    for _ in 0..<count { precondition(compiled.isValid(card)) }
+    print(String(format: "%.3f ms per validation", (now() - start) / Double(count) * 1e3))
+
 case "micro":
     // Compiles one small schema many times (a profiling aid for the fixed cost of a compilation).
     let text =
@@ -141,6 +152,6 @@ case "groups":
     }
 
 default:
-    print("usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR] | groups | passes [N]")
+    print("usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR] | groups | passes [N] | micro [SCHEMA] | card DIR [N]")
     exit(2)
 }
