@@ -100,6 +100,8 @@ public enum CardFormatSniffer {
     }
 
     private static func hasCardJSON(_ data: Data) -> Bool {
+        // ZIPFoundation's in-memory archive traps on offsets past the end (see ZIPBoundsCheck).
+        if ZIPBoundsCheck.problem(in: data, maxEntries: CharXLimits().maxEntries) != nil { return false }
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read, pathEncoding: nil)
