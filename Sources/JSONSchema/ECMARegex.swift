@@ -248,11 +248,14 @@ struct ECMARegex: @unchecked Sendable {
 final class PatternCache: @unchecked Sendable {
     static let shared = PatternCache()
     static let capacity = 512
+    /// Longer patterns are compiled every time, so the cache's memory stays bounded (512 × 4 KiB of source).
+    static let maxPatternBytes = 4_096
 
     private let lock = NSLock()
     private var entries: [String: Result<ECMARegex, ECMARegex.Failure>] = [:]
 
     func regex(for pattern: String) throws(ECMARegex.Failure) -> ECMARegex {
+        guard pattern.utf8.count <= Self.maxPatternBytes else { return try ECMARegex(pattern) }
         lock.lock()
         let known = entries[pattern]
         lock.unlock()
