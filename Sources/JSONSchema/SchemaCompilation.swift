@@ -16,6 +16,7 @@ struct SchemaCompilation {
     var pending: [(Int, SchemaLocation, LocationInfo?)] = []
     /// The resource of the node allocated last, to skip the `resourceIDs` lookup for its siblings.
     private var lastResource: (name: String, id: Int)?
+    /// Resource indices by URI, built only once there are more than a few resources (a short list is searched).
     var resourceIDs: [String: Int] = [:]
     var resourceNames: [String] = []
     var usesDynamicRef = false
@@ -69,6 +70,15 @@ struct SchemaCompilation {
         }
     }
 
+    /// Up to this many resources are found by a linear search of `resourceNames` (no dictionary to build).
+    private static let linearResourceSearch = 8
+
+    /// The index of a resource seen before.
+    private func resourceID(_ name: String) -> Int? {
+        if resourceNames.count > Self.linearResourceSearch { return resourceIDs[name] }
+        return resourceNames.firstIndex(of: name)
+    }
+
     /// The node already allocated for a location, if any.
     private func existingNode(_ location: SchemaLocation, _ info: LocationInfo?) -> Int? {
         guard let info, info.ordinal >= 0 else { return nodeByUnindexedLocation[location] }
@@ -115,14 +125,20 @@ struct SchemaCompilation {
         var node = SchemaNode()
         if let last = lastResource, last.name == info.resource {
             node.resource = last.id
-        } else if let id = resourceIDs[info.resource] {
+        } else if let id = resourceID(info.resource) {
             node.resource = id
             lastResource = (info.resource, id)
         } else {
             node.resource = resourceNames.count
-            resourceIDs[info.resource] = resourceNames.count
             lastResource = (info.resource, resourceNames.count)
             resourceNames.append(info.resource)
+            if resourceNames.count > Self.linearResourceSearch {
+                if resourceIDs.isEmpty {
+                    for (id, name) in resourceNames.enumerated() { resourceIDs[name] = id }
+                } else {
+                    resourceIDs[info.resource] = node.resource
+                }
+            }
         }
         node.location =
             info.resource + "#" + Substring(location.pointer.utf8.dropFirst(info.resourcePointer.utf8.count))
