@@ -13,21 +13,25 @@ import Foundation
 /// central directory, and for each entry its local header, its data and its data descriptor (ZIP64 sizes and
 /// offsets taken from the entry's ZIP64 extra field).
 enum ZIPBoundsCheck {
-    /// Returns why the archive cannot be read safely, or nil when every position is inside `data`.
+    /// Returns why the archive cannot be read safely, or nil when it has an end-of-central-directory record near
+    /// its end and every position ZIPFoundation will read at is inside `data`.
     static func problem(in data: Data, maxEntries: Int) -> String? {
         let bytes = [UInt8](data)
         let count = UInt64(bytes.count)
-        guard bytes.count >= 22 else { return nil }
+        guard bytes.count >= 22 else { return "no end-of-central-directory record (\(count) bytes)" }
         // The end-of-central-directory record ZIPFoundation uses: the last signature, scanning back from 22 bytes
-        // before the end.
+        // before the end. It sits within the last 22 + 65,535 bytes (the longest archive comment) of any valid
+        // archive; ZIPFoundation would search the whole buffer, one seek and one buffered read per byte (seconds per
+        // megabyte), so a large file without one is refused here.
         var candidate = bytes.count - 22
-        while candidate >= 0 {
+        let lowest = max(0, bytes.count - 22 - 0xFFFF)
+        while candidate >= lowest {
             if u32(bytes, candidate) == 0x0605_4B50 {
                 return checkDirectory(bytes, count: count, eocd: candidate, maxEntries: maxEntries)
             }
             candidate -= 1
         }
-        return nil
+        return "no end-of-central-directory record in the last \(bytes.count - lowest) bytes (\(count) bytes)"
     }
 
     private static func checkDirectory(_ bytes: [UInt8], count: UInt64, eocd: Int, maxEntries: Int) -> String? {

@@ -45,7 +45,7 @@ enum MessageClass: String, Sendable, CaseIterable {
         case .stringTooLong: ["string"]
         case .invalidJSON: ["unexpected", "invalid"]
         case .noCard: ["no card"]
-        case .damagedArchive: ["past the end"]
+        case .damagedArchive: ["past the end", "no end-of-central-directory record"]
         case .byteOrderMark: ["byte-order mark", "bom"]
         case .duplicateKey: ["duplicate"]
         case .clean: []
@@ -315,6 +315,10 @@ enum CorpusGenerator {
                 record += 46 + Int(bytes[record + 28]) + Int(bytes[record + 30]) + Int(bytes[record + 32])
                 writeLittleEndian(&bytes, 0xFFFF_FF00, at: record + 42)
             },
+            MalformedCase(
+                name: "charx-16mb-without-end-record", fileExtension: "charx", arguments: ["inspect"],
+                expected: .rejected(.damagedArchive),
+                make: { Data([0x50, 0x4B, 0x03, 0x04]) + Data(count: 16 << 20) }),
             patched("charx-truncated-before-central-directory") { bytes in
                 let eocd = Array(bytes.suffix(22))
                 let directory = Int(readLittleEndian(bytes, at: bytes.count - 22 + 16))
