@@ -19,15 +19,48 @@ import Testing
         return names.filter { $0 != "README.md" && !$0.hasPrefix(".") }.sorted()
     }
 
+    /// Findings not fixed yet, by fixture, with the reason; they are run only through the CLI under the memory and
+    /// time limits (in process they would exhaust the test's memory), as known issues, so the test fails once they
+    /// are fixed and the entry should go.
+    static let knownIssues: [String: Comment] = [
+        "schema-dynamicref-self-reference-oom.json":
+            "JSONSchema: a self-referencing schema re-evaluates the same instance along every branch up to maxEvaluationDepth (512) and collects every failure: memory grows without bound (2.5 GB under libFuzzer)",
+        "schema-allof-self-reference-oom.json":
+            "JSONSchema: allOf of two $refs back to itself branches 2^512 ways before maxEvaluationDepth stops it; cardkit schema check runs out of memory in about a second",
+    ]
+
     @Test(arguments: fixtureNames)
     func replaysWithoutCrashing(_ name: String) throws {
         let url = Self.fixturesDirectory.appendingPathComponent(name)
         let bytes = try [UInt8](Data(contentsOf: url))
         let target = String(name.prefix { $0 != "-" })
+        if let reason = Self.knownIssues[name] {
+            try withKnownIssue(reason) { try Self.runCLI(url, target: target, name: name) }
+            return
+        }
         let clock = ContinuousClock()
         let elapsed = try clock.measure { try Self.replay(bytes, target: target) }
-        #expect(elapsed < .seconds(10), "\(name) took \(elapsed) in process")
-        let run = try BoundedCLI.run(["inspect", url.path])
+        #expect(elapsed < .seconds(10 * BoundedCLI.timeScale), "\(name) took \(elapsed) in process")
+        try Self.runCLI(url, target: target, name: name)
+    }
+
+    /// Runs the fixture through the command that reads it (`schema check` for schema pairs, else `inspect`) under the
+    /// memory and time limits: it must end with exit 0 or 1, never a crash or a hang.
+    static func runCLI(_ url: URL, target: String, name: String) throws {
+        var arguments = ["inspect", url.path]
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cardkit-fuzz-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        if target == "schema", let parsed = try? JSONParser.parse([UInt8](Data(contentsOf: url))),
+            case .array(let pair) = parsed.value, pair.count == 2
+        {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let schema = scratch.appendingPathComponent("schema.json")
+            let instance = scratch.appendingPathComponent("instance.json")
+            try Data(JSONWriter.bytes(pair[0])).write(to: schema)
+            try Data(JSONWriter.bytes(pair[1])).write(to: instance)
+            arguments = ["schema", "check", "--schema", schema.path, instance.path]
+        }
+        let run = try BoundedCLI.run(arguments, timeout: 10)
         #expect(!run.signaled && !run.timedOut, "\(name): cardkit crashed or hung: \(run.stderr.prefix(300))")
         #expect(run.status == 0 || run.status == 1, "\(name): exit \(run.status)")
     }
