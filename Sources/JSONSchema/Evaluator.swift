@@ -45,6 +45,11 @@ final class Evaluator {
     private var scope: [Int] = []
     private var depth = 0
     private var instanceDepth = 0
+    /// The references being followed on the current path, with the instance depth at which each was entered. Along
+    /// one path the instance depth only grows, so meeting the same target at the same depth means the schema came
+    /// back to itself without reaching into the instance: an endless cycle, refused at once instead of being
+    /// followed (along every branch) until the depth limit.
+    private var activeReferences: [(target: Int, instanceDepth: Int)] = []
 
     init(program: Program, collect: Bool) {
         self.program = program
@@ -162,6 +167,20 @@ final class Evaluator {
         return evaluate(target, value, &ann, track)
     }
 
+    /// Follows a `$ref`/`$dynamicRef`, refusing a cycle that does not consume the instance (see ``activeReferences``).
+    private func followReference(
+        _ target: Int, _ node: UnsafePointer<SchemaNode>, _ keyword: String, _ instance: JSONValue,
+        _ ann: inout Annotations, _ track: Bool
+    ) -> Bool {
+        if activeReferences.contains(where: { $0.target == target && $0.instanceDepth == instanceDepth }) {
+            fail(node, keyword, "\(keyword) leads back to a schema already being applied to this value (an endless cycle)")
+            return false
+        }
+        activeReferences.append((target, instanceDepth))
+        defer { activeReferences.removeLast() }
+        return descend(target, instance, keyword, nil, nil, &ann, track)
+    }
+
     @inline(__always)
     private func quietly<T>(_ body: () -> T) -> T {
         let saved = collect
@@ -221,7 +240,7 @@ final class Evaluator {
     ) -> Bool {
         switch keyword {
         case .ref(let name, let target):
-            return descend(target, instance, name, nil, nil, &ann, track)
+            return followReference(target, node, name, instance, &ann, track)
         case .dynamicRef(let target, let anchor):
             var destination = target
             if let anchor {
@@ -232,7 +251,7 @@ final class Evaluator {
                     }
                 }
             }
-            return descend(destination, instance, "$dynamicRef", nil, nil, &ann, track)
+            return followReference(destination, node, "$dynamicRef", instance, &ann, track)
         case .type(let mask, let names):
             if Self.matches(mask, instance) { return true }
             fail(node, "type", "expected \(names.joined(separator: " or ")), found \(instance.typeName(distinguishIntegers: true))")

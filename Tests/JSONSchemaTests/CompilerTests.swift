@@ -78,8 +78,21 @@ import Testing
         ])
         let result = compiled.validate("anything")
         #expect(!result.isValid)
-        #expect(result.errors.first?.message.contains("nested deeper than 512 subschemas") == true)
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.message == "$ref leads back to a schema already being applied to this value (an endless cycle)")
+        #expect(result.errors.first?.keywordLocation.description == "/$ref/$ref/$ref")
         #expect(!compiled.isValid(1))
+    }
+
+    /// Fuzz finding: a schema that refers back to itself along two branches used to branch 2^512 ways before the
+    /// depth limit stopped it; the cycle is now refused where it closes.
+    @Test func selfReferenceAlongSeveralBranchesEndsAtOnce() throws {
+        let compiled = try JSONSchemaCompiler().compile([
+            "$defs": ["a": ["allOf": [["$ref": "#/$defs/a"], ["$ref": "#/$defs/a"]]]], "$ref": "#/$defs/a",
+        ])
+        let result = compiled.validate(["deep": [1, 2, 3]])
+        #expect(!result.isValid)
+        #expect(result.errors.count == 2)
     }
 
     @Test func recursiveSchemaValidatesNestedInstances() throws {
