@@ -35,6 +35,9 @@ enum BoundedCLI {
         return nil
     }()
 
+    /// The exit status AddressSanitizer is told to use for its reports in child processes.
+    static let sanitizerExitCode: Int32 = 86
+
     /// How much longer a run may take under a sanitizer.
     static var timeScale: Double { sanitizer == nil ? 1 : 8 }
 
@@ -58,8 +61,8 @@ enum BoundedCLI {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
         let errURL = scratch.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
         defer {
@@ -74,7 +77,9 @@ enum BoundedCLI {
             process.arguments = ["-c", "ulimit -v \(memoryLimitKilobytes) && exec \"$0\" \"$@\"", executable.path] + arguments
         case "address":
             let options = environment["ASAN_OPTIONS"].map { $0 + ":" } ?? ""
-            environment["ASAN_OPTIONS"] = options + "hard_rss_limit_mb=\(memoryLimitKilobytes / 1024)"
+            // ASan ends a process that passes the RSS limit (or has any other error) with `exitcode`, 1 by default,
+            // which would read as "invalid input": make it distinct and count it as a crash.
+            environment["ASAN_OPTIONS"] = options + "hard_rss_limit_mb=\(memoryLimitKilobytes / 1024):exitcode=\(sanitizerExitCode)"
             process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
         default:
             process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
@@ -99,6 +104,7 @@ enum BoundedCLI {
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
         let signaled = process.terminationReason == .uncaughtSignal
+            || (sanitizer == "address" && process.terminationStatus == sanitizerExitCode)
         return BoundedRun(
             status: signaled ? 128 + process.terminationStatus : process.terminationStatus, signaled: signaled,
             timedOut: timedOut, seconds: seconds,
