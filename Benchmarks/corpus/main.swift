@@ -16,9 +16,10 @@ import Foundation
 
 // MARK: - zlib (linked into every CardKit binary through CCardPNG; looked up at run time)
 
-typealias Compress2 = @convention(c) (
-    UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<UInt>, UnsafePointer<UInt8>, UInt, Int32
-) -> Int32
+typealias Compress2 =
+    @convention(c) (
+        UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<UInt>, UnsafePointer<UInt8>, UInt, Int32
+    ) -> Int32
 typealias CompressBound = @convention(c) (UInt) -> UInt
 typealias CRC32Function = @convention(c) (UInt, UnsafePointer<UInt8>?, UInt32) -> UInt
 
@@ -78,13 +79,15 @@ func textChunk(_ type: ChunkType, keyword: String, json: [UInt8]) -> [UInt8] {
 }
 
 /// Splits a PNG into (signature + chunks before the first IDAT, IDAT run, the rest up to IEND, IEND).
-func splitAroundImageData(_ png: [UInt8]) -> (head: ArraySlice<UInt8>, idat: ArraySlice<UInt8>, tail: ArraySlice<UInt8>) {
+func splitAroundImageData(_ png: [UInt8]) -> (head: ArraySlice<UInt8>, idat: ArraySlice<UInt8>, tail: ArraySlice<UInt8>)
+{
     var offset = 8
     var firstIDAT = -1
     var afterIDAT = -1
     var iend = -1
     while offset + 8 <= png.count {
-        let length = Int(png[offset]) << 24 | Int(png[offset + 1]) << 16 | Int(png[offset + 2]) << 8 | Int(png[offset + 3])
+        let length =
+            Int(png[offset]) << 24 | Int(png[offset + 1]) << 16 | Int(png[offset + 2]) << 8 | Int(png[offset + 3])
         let type = String(decoding: png[(offset + 4)..<(offset + 8)], as: UTF8.self)
         if type == "IDAT" {
             if firstIDAT < 0 { firstIDAT = offset }
@@ -199,7 +202,8 @@ func entry(_ id: Int, v3: Bool, rng: inout SplitMix64) -> JSONValue {
 
 func cardData(index: Int, entries: Int, v3: Bool, rng: inout SplitMix64) -> JSONObject {
     var data: JSONObject = [
-        "name": .string("\(rng.pick(["Seraphina", "Aoi", "Kestrel", "Mireille"])) \(rng.pick(cjk)) \(rng.pick(emoji)) #\(index)"),
+        "name": .string(
+            "\(rng.pick(["Seraphina", "Aoi", "Kestrel", "Mireille"])) \(rng.pick(cjk)) \(rng.pick(emoji)) #\(index)"),
         "description": .string(prose(rng.int(2_000...24_000), rng: &rng)),
         "personality": .string(prose(rng.int(100...1_000), rng: &rng)),
         "scenario": .string(prose(rng.int(100...2_000), rng: &rng)),
@@ -320,7 +324,8 @@ for index in 0..<count {
     try Data(png).write(to: out.appendingPathComponent("png/\(name).png"))
     try Data(json).write(to: out.appendingPathComponent("json/\(name).json"))
     totalBytes += png.count
-    manifest += "\(name).png\t\(png.count)\t\(v3 ? "v3" : "v2")\t\(entries)\t\(chunkType.rawValue)\t"
+    manifest +=
+        "\(name).png\t\(png.count)\t\(v3 ? "v3" : "v2")\t\(entries)\t\(chunkType.rawValue)\t"
         + "\(beforeImageData ? "before-IDAT" : "after-IDAT")\t\(image.side)\n"
 }
 try Data(manifest.utf8).write(to: out.appendingPathComponent("manifest.tsv"))

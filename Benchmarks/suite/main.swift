@@ -50,7 +50,8 @@ func row(_ name: String, rounds: Int, _ body: () throws -> Pass) rethrows {
     var times: [Double] = warmUp ? [] : [warm.seconds]
     for _ in times.count..<rounds { times.append(try body().seconds) }
     times.sort()
-    let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    let median =
+        times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     print("\(name).median_s=\(median)")
     print("\(name).min_s=\(times.first ?? 0)")
     print("\(name).max_s=\(times.last ?? 0)")
@@ -75,7 +76,8 @@ func timed(_ body: (inout Pass) throws -> Void) rethrows -> Pass {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    FileHandle.standardError.write(Data("usage: cardkit-suite read|validate|convert|embed|charx CORPUS_DIR [ROUNDS]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: cardkit-suite read|validate|convert|embed|charx CORPUS_DIR [ROUNDS]\n".utf8))
     exit(2)
 }
 let measurement = arguments[1]
@@ -280,7 +282,8 @@ case "embed":
             let png = try [UInt8](Data(contentsOf: pngURL))
             let json = try [UInt8](Data(contentsOf: jsonURL))
             let start = now()
-            if let card = try? CardReader.read(json).card, let result = try? PNGCardWriter.embed(card: card, into: png) {
+            if let card = try? CardReader.read(json).card, let result = try? PNGCardWriter.embed(card: card, into: png)
+            {
                 sink &+= result.png.count
                 pass.ok += 1
             }
@@ -327,7 +330,8 @@ case "charx":
             let png = try Data(contentsOf: pngURL)
             let json = try [UInt8](Data(contentsOf: jsonURL))
             let start = now()
-            if let card = try? CardReader.read(json).card, let packed = try? CharXWriter.pack(card: card, mainIcon: png) {
+            if let card = try? CardReader.read(json).card, let packed = try? CharXWriter.pack(card: card, mainIcon: png)
+            {
                 sink &+= packed.data.count
                 pass.bytes += packed.data.count
                 pass.ok += 1
