@@ -618,7 +618,7 @@ final class Evaluator {
         case .minLength(let minimum):
             let bytes = string.utf8.count
             // Every scalar takes one to four UTF-8 bytes, so the byte count brackets the scalar count.
-            if bytes >= minimum * 4 { return true }
+            if bytes / 4 >= minimum { return true }  // not `minimum * 4`: minLength may be Int.max (fuzz finding)
             let length = bytes < minimum ? bytes : string.unicodeScalars.count
             if length >= minimum { return true }
             fail(node, "minLength", "the string has \(string.unicodeScalars.count) characters; at least \(minimum) required")
