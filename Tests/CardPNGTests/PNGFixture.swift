@@ -1,3 +1,4 @@
+import CardKitTestSupport
 import Foundation
 
 /// Builds PNG fixtures in test code, independently of the library: its own CRC-32, its own zlib streams (stored
@@ -7,31 +8,11 @@ enum PNGFixture {
 
     // MARK: - Checksums
 
-    static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    static func crc32(_ bytes: some Sequence<UInt8>) -> UInt32 { TestChecksums.crc32(bytes) }
 
-    static func crc32(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
-    }
+    static func adler32(_ bytes: [UInt8]) -> UInt32 { TestChecksums.adler32(bytes) }
 
-    static func adler32(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1
-        var b: UInt32 = 0
-        for byte in bytes {
-            a = (a + UInt32(byte)) % 65521
-            b = (b + a) % 65521
-        }
-        return b << 16 | a
-    }
-
-    static func be32(_ value: UInt32) -> [UInt8] {
-        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
-    }
+    static func be32(_ value: UInt32) -> [UInt8] { TestChecksums.bigEndian(value) }
 
     // MARK: - zlib
 

@@ -1,3 +1,4 @@
+import CardKitTestSupport
 import Foundation
 import ZIPFoundation
 
@@ -414,33 +415,13 @@ enum CorpusGenerator {
 
     // MARK: - Checksums and integers
 
-    private static let crcTable: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
     /// CRC-32 (ISO 3309), as PNG uses.
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-        return crc ^ 0xFFFF_FFFF
-    }
+    static func crc32(_ bytes: [UInt8]) -> UInt32 { TestChecksums.crc32(bytes) }
 
     /// Adler-32, as zlib streams end with.
-    static func adler32(_ bytes: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1
-        var b: UInt32 = 0
-        for byte in bytes {
-            a = (a + UInt32(byte)) % 65521
-            b = (b + a) % 65521
-        }
-        return b << 16 | a
-    }
+    static func adler32(_ bytes: [UInt8]) -> UInt32 { TestChecksums.adler32(bytes) }
 
-    static func bigEndian(_ value: UInt32) -> [UInt8] {
-        [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
-    }
+    static func bigEndian(_ value: UInt32) -> [UInt8] { TestChecksums.bigEndian(value) }
 
     static func readBigEndian(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
