@@ -1,4 +1,5 @@
 import CardKitJSON
+import CardKitTestSupport
 import CardKitUpload
 import CardModel
 import FakeProviderServer
@@ -184,7 +185,7 @@ enum UploadFixtures {
     @Test func unreachableProviderIsExitCodeThree() async throws {
         var policy = UploadTestSupport.fastPolicy
         policy.maxAttempts = 2
-        policy.requestTimeout = .milliseconds(300)
+        policy.requestTimeout = TestSanitizer.scaled(.milliseconds(300))
         let client = try NextChatClient(
             baseURL: try #require(URL(string: "http://127.0.0.1:9")), token: "t-t-t-t", transport: UploadTestSupport.transport, policy: policy)
         let directory = try UploadTestSupport.temporaryDirectory()

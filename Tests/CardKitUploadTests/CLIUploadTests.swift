@@ -1,4 +1,5 @@
 import CardKitJSON
+import CardKitTestSupport
 import CardKitUpload
 import FakeProviderServer
 import Foundation
@@ -61,7 +62,7 @@ enum CardKitBinary {
             let environment = ["CARDKIT_NEXTCHAT_TOKEN": UploadTestSupport.nextToken]
             let process = try CardKitBinary.start(arguments, environment: environment, output: directory.appendingPathComponent("run1"))
             // Wait until a good part is done, then kill -9 (no chance to clean up).
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + TestSanitizer.scaled(.seconds(60))
             while ContinuousClock.now < deadline {
                 let lines = (try? String(contentsOfFile: statePath, encoding: .utf8))?.split(separator: "\n").count ?? 0
                 if lines >= 120 { break }

@@ -1,4 +1,5 @@
 import CardKitJSON
+import CardKitTestSupport
 import CardKitUpload
 import FakeProviderServer
 import Foundation
@@ -9,14 +10,17 @@ enum UploadTestSupport {
     static let chattrKey = "test-chattr-key-91ab"
     static let nextToken = "test-next-token-4d2f"
 
-    /// Retries in milliseconds, not seconds, so fault tests stay fast.
+    /// Retries in milliseconds, not seconds, so fault tests stay fast. The deadlines are ceilings that a loopback
+    /// exchange never nears in an ordinary run; under a sanitizer they grow by ``TestSanitizer/timeScale`` (under
+    /// ThreadSanitizer, with the suite running in parallel, one exchange took over 10 s and a scripted fault was
+    /// then consumed by a timed-out attempt instead of the one the test watched).
     static var fastPolicy: UploadRetryPolicy {
         var policy = UploadRetryPolicy()
         policy.maxAttempts = 8
         policy.baseDelay = .milliseconds(1)
         policy.maxDelay = .milliseconds(20)
-        policy.overallDeadline = .seconds(20)
-        policy.requestTimeout = .seconds(5)
+        policy.overallDeadline = TestSanitizer.scaled(.seconds(20))
+        policy.requestTimeout = TestSanitizer.scaled(.seconds(5))
         return policy
     }
 

@@ -1,3 +1,4 @@
+import CardKitTestSupport
 import Foundation
 import Testing
 
@@ -28,18 +29,13 @@ enum BoundedCLI {
     /// AddressSanitizer and ThreadSanitizer reserve terabytes of shadow address space, so `ulimit -v` cannot apply
     /// to a sanitized binary: under ASan the limit becomes `hard_rss_limit_mb` instead, and time limits are
     /// multiplied by ``timeScale``.
-    static let sanitizer: String? = {
-        let process = dlopen(nil, RTLD_NOW)
-        if dlsym(process, "__asan_init") != nil { return "address" }
-        if dlsym(process, "__tsan_init") != nil { return "thread" }
-        return nil
-    }()
+    static var sanitizer: String? { TestSanitizer.current?.rawValue }
 
     /// The exit status AddressSanitizer is told to use for its reports in child processes.
     static let sanitizerExitCode: Int32 = 86
 
     /// How much longer a run may take under a sanitizer.
-    static var timeScale: Double { sanitizer == nil ? 1 : 8 }
+    static var timeScale: Double { TestSanitizer.timeScale }
 
     /// The `cardkit` executable beside the test bundle.
     static var executable: URL {
