@@ -355,6 +355,12 @@ public enum PNGCardReader {
     /// `extensions`), or nil when either is not a JSON object.
     static func disagreement(chara: [UInt8], ccv3: [UInt8]) -> [String]? {
         if sameApartFromSpec(chara: chara, ccv3: ccv3) { return [] }
+        return dataDisagreementBySpans(chara: chara, ccv3: ccv3) ?? disagreementByParsing(chara: chara, ccv3: ccv3)
+    }
+
+    /// ``disagreement(chara:ccv3:)`` by parsing both documents in full: the general path, for V1 `chara` payloads
+    /// and documents ``dataDisagreementBySpans(chara:ccv3:)`` cannot follow.
+    static func disagreementByParsing(chara: [UInt8], ccv3: [UInt8]) -> [String]? {
         guard let charaRoot = (try? JSONParser.parse(chara))?.value.objectValue,
             let ccv3Root = (try? JSONParser.parse(ccv3))?.value.objectValue
         else { return nil }
@@ -380,6 +386,40 @@ public enum PNGCardReader {
 }
 
 extension PNGCardReader {
+    /// The ``disagreement(chara:ccv3:)`` of two documents that both hold a `data` object, found without parsing
+    /// them: each `data` member's bytes are compared, and only members whose bytes differ are parsed and compared
+    /// as values. CardKit's own pairs (a V2 backfill in `chara`, whose V3-only fields live under
+    /// `data.extensions`) differ only in `extensions`, so the documents are scanned but never parsed.
+    /// - Returns: The differing fields, or nil when either document is not a shape the scan follows (no `data`
+    ///   object, an escaped key, broken structure) or a differing member does not parse; the caller then parses
+    ///   both documents.
+    static func dataDisagreementBySpans(chara: [UInt8], ccv3: [UInt8]) -> [String]? {
+        func dataMembers(_ document: [UInt8]) -> (order: [ArraySlice<UInt8>], ranges: [ArraySlice<UInt8>: Range<Int>])? {
+            guard let root = JSONMemberSpans(document),
+                let data = root.lastValueByKey.ranges[ArraySlice("data".utf8)],
+                let members = JSONMemberSpans(document, in: data)
+            else { return nil }
+            return members.lastValueByKey
+        }
+        guard let v2Data = dataMembers(chara), let v3Data = dataMembers(ccv3) else { return nil }
+        let extensions = ArraySlice("extensions".utf8)
+        var differing: [String] = []
+        for key in v3Data.order where key != extensions {
+            guard let a = v2Data.ranges[key], let b = v3Data.ranges[key] else { continue }
+            let sameBytes = chara.withUnsafeBytes { charaBytes in
+                ccv3.withUnsafeBytes { ccv3Bytes in
+                    a.count == b.count
+                        && memcmp(charaBytes.baseAddress! + a.lowerBound, ccv3Bytes.baseAddress! + b.lowerBound, a.count) == 0
+                }
+            }
+            if sameBytes { continue }
+            guard let aValue = try? JSONParser.parse(chara[a]).value, let bValue = try? JSONParser.parse(ccv3[b]).value
+            else { return nil }
+            if !aValue.isSemanticallyEqual(to: bValue) { differing.append("data.\(String(decoding: key, as: UTF8.self))") }
+        }
+        return differing
+    }
+
     /// Whether `ccv3` is `chara` with only `"spec":"chara_card_v2"` and `"spec_version":"2.0"` (near the start) changed
     /// to their V3 values, as SillyTavern writes the pair: then they agree without parsing either document.
     static func sameApartFromSpec(chara: [UInt8], ccv3: [UInt8]) -> Bool {
