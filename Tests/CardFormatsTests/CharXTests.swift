@@ -268,6 +268,42 @@ import Testing
         ) { try CharXReader.read(data: lying) }
     }
 
+    @Test(arguments: [false, true])
+    func refusesAnEntryWhoseBytesDoNotMatchItsCRC(compressed: Bool) throws {
+        let asset = ZIPFixtures.noise(count: 300_000)
+        let zip = try ZIPFixtures.make([card(), .file("assets/noise.bin", asset, compressed: compressed)])
+        // Flip one byte of the stored entry's data (stored: the noise itself; deflated: inside the deflate stream,
+        // where the inflated bytes change or the stream breaks).
+        var bytes = [UInt8](zip)
+        let start = try #require(compressed ? bytes.count / 2 : Self.firstIndex(of: Array(asset.prefix(64)), in: bytes))
+        bytes[start + 1_000] ^= 0x01
+        let error = #expect(throws: CharXError.self) { try CharXReader.read(data: Data(bytes)) }
+        guard case .corruptEntry(let entry, let reason) = error else {
+            Issue.record("expected corruptEntry, got \(String(describing: error))")
+            return
+        }
+        #expect(entry == "assets/noise.bin")
+        guard !compressed else {
+            #expect(reason.hasPrefix("CRC-32 mismatch") || reason.hasPrefix("cannot be inflated"), "\(reason)")
+            return
+        }
+        var changed = [UInt8](asset)
+        changed[1_000] ^= 0x01
+        let stored = String(format: "%08x", TestChecksums.crc32(asset))
+        let computed = String(format: "%08x", TestChecksums.crc32(changed))
+        #expect(reason == "CRC-32 mismatch (stored \(stored), computed \(computed))")
+        // With the check turned off the changed bytes are read as they are.
+        var unchecked = CharXReadOptions()
+        unchecked.verifyChecksums = false
+        let read = try CharXReader.read(data: Data(bytes), options: unchecked)
+        #expect(read.files.first { $0.path == "assets/noise.bin" }?.bytes == Data(changed))
+    }
+
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        return (0...(haystack.count - needle.count)).first { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
+    }
+
     @Test func refusesAnEntryLargerThanThePerEntryLimit() throws {
         let zip = try ZIPFixtures.make([card(), .file("assets/big.bin", ZIPFixtures.noise(count: 5_000))])
         var options = CharXReadOptions()
