@@ -12,7 +12,7 @@ public struct ChattrClient: Sendable {
     /// The message of a 404 on update.
     public static let noSuchCharacter = "no such character on Chattr (Chattr cannot create characters)"
 
-    /// Creates a client.
+    /// Creates a client with a fixed API key; a 401 fails the request.
     /// - Parameters:
     ///   - baseURL: The API base (default `http://localhost:8000`).
     ///   - apiKey: The API key, sent as `Authorization: Bearer`.
@@ -25,10 +25,30 @@ public struct ChattrClient: Sendable {
         baseURL: URL = UploadProvider.chattr.defaultBaseURL, apiKey: String, transport: any UploadTransport,
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
+        try self.init(
+            baseURL: baseURL, tokenProvider: StaticTokenProvider(apiKey), transport: transport, policy: policy,
+            logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+    }
+
+    /// Creates a client whose key comes from a token provider; a 401 triggers one refresh and one new attempt when
+    /// the provider can refresh.
+    /// - Parameters:
+    ///   - baseURL: The API base (default `http://localhost:8000`).
+    ///   - tokenProvider: Supplies the API key, sent as `Authorization: Bearer`.
+    ///   - transport: The transport.
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        baseURL: URL = UploadProvider.chattr.defaultBaseURL, tokenProvider: any UploadTokenProvider,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        allowInsecureHTTP: Bool = false
+    ) throws(UploadError) {
         endpoint = try UploadEndpoint(
-            provider: .chattr, baseURL: baseURL,
-            headers: [(name: "Accept", value: "application/json"), (name: "Authorization", value: "Bearer \(apiKey)")],
-            secret: apiKey, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+            provider: .chattr, baseURL: baseURL, headers: [(name: "Accept", value: "application/json")],
+            tokenProvider: tokenProvider, transport: transport, policy: policy, logger: logger,
+            allowInsecureHTTP: allowInsecureHTTP)
     }
 
     /// `GET /api/v1/characters`: `{"characters": [CharacterSummary]}`.

@@ -17,7 +17,7 @@ public struct NextChatClient: Sendable {
     /// The request machinery.
     public let endpoint: UploadEndpoint
 
-    /// Creates a client.
+    /// Creates a client with a fixed JWT; a 401 fails the request.
     /// - Parameters:
     ///   - baseURL: The API base.
     ///   - token: The JWT, sent as `Authorization: Bearer` (the document does not state the header; providers.md
@@ -31,10 +31,30 @@ public struct NextChatClient: Sendable {
         baseURL: URL = UploadProvider.nextchat.defaultBaseURL, token: String, transport: any UploadTransport,
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
+        try self.init(
+            baseURL: baseURL, tokenProvider: StaticTokenProvider(token), transport: transport, policy: policy,
+            logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+    }
+
+    /// Creates a client whose JWT comes from a token provider; a 401 triggers one refresh and one new attempt when
+    /// the provider can refresh.
+    /// - Parameters:
+    ///   - baseURL: The API base.
+    ///   - tokenProvider: Supplies the JWT, sent as `Authorization: Bearer`.
+    ///   - transport: The transport.
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        baseURL: URL = UploadProvider.nextchat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        allowInsecureHTTP: Bool = false
+    ) throws(UploadError) {
         endpoint = try UploadEndpoint(
-            provider: .nextchat, baseURL: baseURL,
-            headers: [(name: "Accept", value: "application/json"), (name: "Authorization", value: "Bearer \(token)")],
-            secret: token, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+            provider: .nextchat, baseURL: baseURL, headers: [(name: "Accept", value: "application/json")],
+            tokenProvider: tokenProvider, transport: transport, policy: policy, logger: logger,
+            allowInsecureHTTP: allowInsecureHTTP)
     }
 
     /// `GET /api/characters?limit&offset&search`.

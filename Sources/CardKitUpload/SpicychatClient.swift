@@ -34,7 +34,7 @@ public struct SpicychatClient: Sendable {
     /// authentication mechanism).
     private let uploadTransport: any UploadTransport
 
-    /// Creates a client.
+    /// Creates a client with a fixed access token; a 401 fails the request.
     /// - Parameters:
     ///   - baseURL: The REST base (default `https://prod.nd-api.com`).
     ///   - token: The Kinde access token.
@@ -49,13 +49,36 @@ public struct SpicychatClient: Sendable {
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false,
         guestUserID: String = UUID().uuidString.lowercased()
     ) throws(UploadError) {
+        try self.init(
+            baseURL: baseURL, tokenProvider: StaticTokenProvider(token), transport: transport, policy: policy,
+            logger: logger, allowInsecureHTTP: allowInsecureHTTP, guestUserID: guestUserID)
+    }
+
+    /// Creates a client whose access token comes from a token provider, such as an
+    /// ``OAuthRefreshTokenProvider`` for the Kinde refresh-token grant. A 401 triggers one refresh and one new
+    /// attempt of the request.
+    /// - Parameters:
+    ///   - baseURL: The REST base (default `https://prod.nd-api.com`).
+    ///   - tokenProvider: Supplies and refreshes the access token.
+    ///   - transport: The transport (also used, without headers, for the S3 PUT).
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
+    ///   - guestUserID: The `x-guest-userid` value (a UUID by default).
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        baseURL: URL = UploadProvider.spicychat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        allowInsecureHTTP: Bool = false, guestUserID: String = UUID().uuidString.lowercased()
+    ) throws(UploadError) {
         endpoint = try UploadEndpoint(
             provider: .spicychat, baseURL: baseURL,
             headers: [
                 (name: "Accept", value: "application/json, text/plain, */*"), (name: "x-app-id", value: "spicychat"),
-                (name: "x-guest-userid", value: guestUserID), (name: "Authorization", value: "Bearer \(token)"),
+                (name: "x-guest-userid", value: guestUserID),
             ],
-            secret: token, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHTTP)
+            tokenProvider: tokenProvider, transport: transport, policy: policy, logger: logger,
+            allowInsecureHTTP: allowInsecureHTTP)
         uploadTransport = transport
     }
 

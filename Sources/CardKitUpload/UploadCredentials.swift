@@ -12,6 +12,10 @@ import Darwin
 /// (`~/.config/cardkit/credentials.json`, an object `{"spicychat": "...", "chattr": "...", "nextchat": "..."}`).
 ///
 /// A credentials file readable by group or others is refused, and the file is written with mode 0600.
+///
+/// A refresh-token grant (Spicychat's Kinde host) is configured with `CARDKIT_SPICYCHAT_REFRESH_TOKEN` and
+/// `CARDKIT_SPICYCHAT_CLIENT_ID`, or the file's `"spicychat_refresh_token"` and `"spicychat_client_id"` entries
+/// (see ``refresh(for:environment:file:)``).
 public enum UploadCredentials {
     /// The largest credentials file read.
     static let maxFileBytes = 64 << 10
@@ -54,6 +58,102 @@ public enum UploadCredentials {
         }
         return token
     }
+
+    /// Resolves the credential for `provider` when one is configured.
+    /// - Parameters:
+    ///   - provider: The platform.
+    ///   - environment: The environment to read.
+    ///   - file: The credentials file (default ``defaultFileURL(environment:)``).
+    /// - Returns: The token, or nil when neither the environment nor the file holds one.
+    /// - Throws: ``UploadError/credentials`` when the file is unsafe or malformed.
+    public static func resolveIfPresent(
+        for provider: UploadProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+        file: URL? = nil
+    ) throws(UploadError) -> String? {
+        if let value = nonEmpty(environment[provider.environmentVariable]) { return value }
+        let url = file ?? defaultFileURL(environment: environment)
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return nonEmpty(try read(url)[provider.rawValue])
+    }
+
+    // MARK: - Refresh-token grant
+
+    /// The environment variable holding the refresh token of `provider` (`CARDKIT_SPICYCHAT_REFRESH_TOKEN`).
+    /// - Parameter provider: The platform.
+    /// - Returns: The variable's name.
+    public static func refreshTokenVariable(for provider: UploadProvider) -> String {
+        "CARDKIT_\(provider.rawValue.uppercased())_REFRESH_TOKEN"
+    }
+
+    /// The environment variable holding the OAuth client id of `provider` (`CARDKIT_SPICYCHAT_CLIENT_ID`).
+    /// - Parameter provider: The platform.
+    /// - Returns: The variable's name.
+    public static func clientIDVariable(for provider: UploadProvider) -> String {
+        "CARDKIT_\(provider.rawValue.uppercased())_CLIENT_ID"
+    }
+
+    /// The credentials-file key of the refresh token of `provider` (`spicychat_refresh_token`).
+    /// - Parameter provider: The platform.
+    /// - Returns: The key.
+    public static func refreshTokenKey(for provider: UploadProvider) -> String { "\(provider.rawValue)_refresh_token" }
+
+    /// The credentials-file key of the OAuth client id of `provider` (`spicychat_client_id`).
+    /// - Parameter provider: The platform.
+    /// - Returns: The key.
+    public static func clientIDKey(for provider: UploadProvider) -> String { "\(provider.rawValue)_client_id" }
+
+    /// Resolves the refresh-token configuration of `provider`: each value from its environment variable first, else
+    /// from the credentials file.
+    /// - Parameters:
+    ///   - provider: The platform (only Spicychat has a refresh-token grant).
+    ///   - environment: The environment to read.
+    ///   - file: The credentials file (default ``defaultFileURL(environment:)``).
+    /// - Returns: The configuration, or nil when no refresh token is configured.
+    /// - Throws: ``UploadError/credentials`` when a refresh token has no client id, or the file is unsafe or
+    ///   malformed.
+    public static func refresh(
+        for provider: UploadProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+        file: URL? = nil
+    ) throws(UploadError) -> UploadRefreshCredentials? {
+        let url = file ?? defaultFileURL(environment: environment)
+        let tokenVariable = refreshTokenVariable(for: provider)
+        let clientVariable = clientIDVariable(for: provider)
+        let environmentToken = nonEmpty(environment[tokenVariable])
+        let environmentClient = nonEmpty(environment[clientVariable])
+        var stored: [String: String] = [:]
+        if environmentToken == nil || environmentClient == nil, FileManager.default.fileExists(atPath: url.path) {
+            stored = try read(url)
+        }
+        guard let token = environmentToken ?? nonEmpty(stored[refreshTokenKey(for: provider)]) else { return nil }
+        guard let clientID = environmentClient ?? nonEmpty(stored[clientIDKey(for: provider)]) else {
+            throw UploadError.credentials(
+                "a \(provider) refresh token is configured but no OAuth client id: set \(clientVariable) or add \"\(clientIDKey(for: provider))\" to \(url.path)"
+            )
+        }
+        return UploadRefreshCredentials(
+            provider: provider, refreshToken: token, clientID: clientID, file: environmentToken == nil ? url : nil)
+    }
+
+    /// Changes some entries of a credentials file and keeps the others, atomically and with mode 0600.
+    ///
+    /// An existing file is read with the usual permission checks first; a missing one is created.
+    /// - Parameters:
+    ///   - changes: Key → new value.
+    ///   - url: The credentials file.
+    /// - Throws: ``UploadError/credentials`` when the file is unsafe, malformed or cannot be written.
+    public static func update(_ changes: [String: String], in url: URL) throws(UploadError) {
+        var entries: [String: String] = [:]
+        if FileManager.default.fileExists(atPath: url.path) { entries = try read(url) }
+        for (key, value) in changes { entries[key] = value }
+        try write(entries, to: url)
+    }
+
+    private static func nonEmpty(_ value: String?) -> String? {
+        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+
+    // MARK: - File
 
     /// Reads a credentials file after checking its permissions.
     /// - Throws: ``UploadError/credentials`` when it is readable by group or others, too large, or not an object of
@@ -111,5 +211,43 @@ public enum UploadCredentials {
             unlink(temporary.path)
             throw UploadError.credentials("\(url.path): cannot write credentials file")
         }
+    }
+}
+
+/// A refresh-token configuration: what an ``OAuthRefreshTokenProvider`` needs, and where a rotated token goes.
+public struct UploadRefreshCredentials: Sendable, Equatable {
+    /// The platform.
+    public var provider: UploadProvider
+    /// The refresh token.
+    public var refreshToken: String
+    /// The OAuth client id.
+    public var clientID: String
+    /// The credentials file the refresh token was read from, where a rotated one is saved; nil when it came from
+    /// the environment (which cannot be written back).
+    public var file: URL?
+
+    /// Creates a configuration.
+    /// - Parameters:
+    ///   - provider: The platform.
+    ///   - refreshToken: The refresh token.
+    ///   - clientID: The OAuth client id.
+    ///   - file: The credentials file to save a rotated refresh token into, if any.
+    public init(provider: UploadProvider, refreshToken: String, clientID: String, file: URL?) {
+        self.provider = provider
+        self.refreshToken = refreshToken
+        self.clientID = clientID
+        self.file = file
+    }
+
+    /// Saves a rotated refresh token into ``file`` (mode 0600, atomically, other entries kept).
+    /// - Parameter rotated: The new refresh token.
+    /// - Throws: ``UploadError/credentials`` when there is no file or it cannot be written.
+    public func save(rotated: String) throws(UploadError) {
+        guard let file else {
+            throw UploadError.credentials(
+                "the refresh token came from \(UploadCredentials.refreshTokenVariable(for: provider)), which cannot be updated; store it in the credentials file instead"
+            )
+        }
+        try UploadCredentials.update([UploadCredentials.refreshTokenKey(for: provider): rotated], in: file)
     }
 }

@@ -3,6 +3,9 @@ import Foundation
 
 /// The shared request machinery of the platform clients: base URL, credentials header, retry loop, error decoding
 /// and logging. Each client is a thin layer of paths and shapes over it.
+///
+/// With a ``tokenProvider``, the `Authorization` header is taken from it for every attempt, and a 401 is answered
+/// by one token refresh and one new attempt of the same request (see ``send(_:idempotent:)``).
 public struct UploadEndpoint: Sendable {
     /// The platform, which selects the error decoder.
     public let provider: UploadProvider
@@ -14,6 +17,10 @@ public struct UploadEndpoint: Sendable {
     public var policy: UploadRetryPolicy
     /// The logger (already scrubbing the credential).
     public var logger: UploadLogger
+    /// Supplies the credential per attempt and refreshes it after a 401; nil when the credential is a fixed header.
+    public let tokenProvider: (any UploadTokenProvider)?
+    /// The scheme put before the provider's token in `Authorization` (default `Bearer`).
+    public let authorizationScheme: String
     private let headers: [(name: String, value: String)]
 
     /// Creates an endpoint.
@@ -38,8 +45,44 @@ public struct UploadEndpoint: Sendable {
         self.headers = headers
         self.transport = transport
         self.policy = policy
+        self.tokenProvider = nil
+        self.authorizationScheme = "Bearer"
         var logger = logger
         if let secret { logger.redact([secret]) }
+        self.logger = logger
+    }
+
+    /// Creates an endpoint whose credential comes from a token provider.
+    ///
+    /// Each attempt sends `Authorization: <scheme> <token>` with the provider's current token. A 401 asks the
+    /// provider for a refreshed token once per request, then sends the request once more; a provider that cannot
+    /// refresh (``StaticTokenProvider``) leaves the 401 to be thrown as it is.
+    /// - Parameters:
+    ///   - provider: The platform.
+    ///   - baseURL: The base URL; `http://` is accepted only for loopback hosts unless `allowInsecureHTTP`.
+    ///   - headers: Headers sent on every request, without the credential.
+    ///   - tokenProvider: Supplies and refreshes the credential. Every token it returns is scrubbed from the logs of
+    ///     `logger` and its copies.
+    ///   - authorizationScheme: The scheme before the token (default `Bearer`).
+    ///   - transport: The transport.
+    ///   - policy: The retry policy.
+    ///   - logger: The logger.
+    ///   - allowInsecureHTTP: Accept plain HTTP to any host.
+    /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
+    public init(
+        provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)],
+        tokenProvider: any UploadTokenProvider, authorizationScheme: String = "Bearer", transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+    ) throws(UploadError) {
+        try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+        self.provider = provider
+        self.baseURL = baseURL
+        self.headers = headers.filter { $0.name.caseInsensitiveCompare("Authorization") != .orderedSame }
+        self.transport = transport
+        self.policy = policy
+        self.tokenProvider = tokenProvider
+        self.authorizationScheme = authorizationScheme
+        if let fixed = tokenProvider as? StaticTokenProvider { logger.redactInAllCopies([fixed.token]) }
         self.logger = logger
     }
 
@@ -76,25 +119,59 @@ public struct UploadEndpoint: Sendable {
     /// Requests whose method is idempotent (GET, PUT, DELETE) are retried on every retryable failure. Others (POST,
     /// PATCH) are retried only when the failure proves the request was not applied (408, 425, 429); any other
     /// failure is thrown as is, and the caller must read back before sending again (see ``createWithReadBack``).
-    /// - Throws: ``UploadError``, already decoded for the platform.
+    ///
+    /// With a ``tokenProvider``, a 401 is followed by one refresh and one new attempt, whatever the method (a 401
+    /// proves the request was not applied); a second 401 is thrown. That new attempt is made even under a policy
+    /// without retries, and counts as one of the policy's attempts.
+    /// - Throws: ``UploadError``, already decoded for the platform; ``UploadError/authentication`` when the token
+    ///   cannot be had or refreshed.
     public func send(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> UploadResponse {
         let retriesFreely = idempotent ?? request.method.isIdempotent
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 0
+        var refreshed = false
+        var refreshedToken: String?
         while true {
             attempt += 1
+            // The credential is asked for per attempt (a retry may come after the cached token expired); right
+            // after a refresh, the refreshed token is used.
+            let token: String?
+            if let pending = refreshedToken {
+                token = pending
+                refreshedToken = nil
+            } else {
+                token = try await fetchToken(for: request) { () async throws(UploadError) -> String? in
+                    try await tokenProvider?.currentToken()
+                }
+            }
             let error: UploadError
             do {
-                let response = try await transport.send(request, timeout: policy.requestTimeout)
+                let response = try await transport.send(authorized(request, token: token), timeout: policy.requestTimeout)
                 if response.isSuccess {
                     logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt))")
                     logger.log(.trace, "\(request.logLabel): \(response.body.count) bytes")
                     return response
                 }
-                error = UploadErrorDecoder.decode(response, provider: provider, now: policy.now())
+                var decoded = UploadErrorDecoder.decode(response, provider: provider, now: policy.now())
                     .with(request: request.logLabel)
-                logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt)): \(error.kind)")
+                logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt)): \(decoded.kind)")
+                if response.status == 401, let rejected = token, let tokenProvider {
+                    if !refreshed {
+                        refreshed = true
+                        let fresh = try await fetchToken(for: request) { () async throws(UploadError) -> String? in
+                            try await tokenProvider.refreshedToken(after: rejected)
+                        }
+                        if let fresh {
+                            logger.log(.info, "\(request.logLabel) -> 401; sending it once more with a refreshed token")
+                            refreshedToken = fresh
+                            continue
+                        }
+                    } else {
+                        decoded = decoded.with(message: "\(decoded.message) (refused again right after a token refresh)")
+                    }
+                }
+                error = decoded
             } catch let thrown {
                 if thrown == .cancelled { throw thrown }
                 error = thrown.with(request: request.logLabel)
@@ -111,6 +188,34 @@ public struct UploadEndpoint: Sendable {
                 logger.log(.warning, "\(request.logLabel): retry \(attempt + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))")
                 do { try await policy.sleep(delay) } catch { throw UploadError.cancelled("cancelled while waiting to retry") }
             }
+        }
+    }
+
+    /// The request with the provider's credential header in place of any `Authorization` it carried.
+    private func authorized(_ request: UploadRequest, token: String?) -> UploadRequest {
+        guard let token else { return request }
+        var request = request
+        request.headers.removeAll { $0.name.caseInsensitiveCompare("Authorization") == .orderedSame }
+        request.headers.append((name: "Authorization", value: "\(authorizationScheme) \(token)"))
+        return request
+    }
+
+    /// Asks the token provider for a token, scrubs it from the logs, and turns a failure into a run-stopping
+    /// ``UploadError/authentication`` (without a token the platform cannot be used; the run can be resumed).
+    private func fetchToken(
+        for request: UploadRequest, _ fetch: () async throws(UploadError) -> String?
+    ) async throws(UploadError) -> String? {
+        do {
+            let token = try await fetch()
+            if let token { logger.redactInAllCopies([token]) }
+            return token
+        } catch let error where error == .cancelled || error.isFatalForRun {
+            throw error.request == nil ? error.with(request: request.logLabel) : error
+        } catch {
+            throw UploadError.authentication(
+                "no usable \(provider) access token: the token refresh failed: \(error)", status: error.status,
+                platformCode: error.platformCode
+            ).with(request: request.logLabel)
         }
     }
 

@@ -25,6 +25,11 @@ struct UploadCommand: AsyncParsableCommand {
             file (JSON lines, synced per record), so a re-run after Ctrl-C, kill -9 or a network loss skips what \
             is done and creates no duplicates. Credentials come from CARDKIT_SPICYCHAT_TOKEN, \
             CARDKIT_CHATTR_API_KEY or CARDKIT_NEXTCHAT_TOKEN, else ~/.config/cardkit/credentials.json (mode 0600).
+            Spicychat access tokens expire: with a refresh token (CARDKIT_SPICYCHAT_REFRESH_TOKEN and \
+            CARDKIT_SPICYCHAT_CLIENT_ID, or "spicychat_refresh_token" and "spicychat_client_id" in the credentials \
+            file) a new one is fetched from --auth-url when none is given, before it expires, and once after a 401; \
+            a rotated refresh token is written back to the credentials file (an environment variable cannot be \
+            updated, so keep it in the file).
             Exit codes: 0 all uploaded; 1 some failed or were invalid; 2 usage error; 3 provider unreachable or \
             credentials refused.
             """
@@ -66,6 +71,9 @@ struct UploadCommand: AsyncParsableCommand {
     @Option(help: "The credentials file (default ~/.config/cardkit/credentials.json).")
     var credentials: String?
 
+    @Option(help: "Spicychat's auth host for the refresh-token grant (default https://auth.spicychat.ai).")
+    var authURL: String?
+
     @Option(help: "Tries per request, the first included.")
     var maxAttempts: Int = 4
 
@@ -93,6 +101,10 @@ struct UploadCommand: AsyncParsableCommand {
         if let rate, !(rate > 0) { throw ValidationError("--rate must be positive.") }
         guard (1...20).contains(maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 20.") }
         if let baseURL, URL(string: baseURL)?.host == nil { throw ValidationError("--base-url \(baseURL) is not an absolute URL.") }
+        if let authURL {
+            guard platform == .spicychat else { throw ValidationError("--auth-url applies only to --provider spicychat.") }
+            if URL(string: authURL)?.host == nil { throw ValidationError("--auth-url \(authURL) is not an absolute URL.") }
+        }
     }
 
     func run() async throws {
@@ -113,20 +125,20 @@ struct UploadCommand: AsyncParsableCommand {
         options.updateExisting = updateExisting
         if let idMap { options.idMap = try Self.readIDMap(idMap) }
 
-        var token: String?
+        // One logger for the client, the token provider and the engine: a token learned at run time (a refreshed
+        // access token, a rotated refresh token) is scrubbed from all of them.
+        let logger = Self.logger(level: level, secrets: [])
         var client: UploadClient?
         if !dryRun {
-            switch connect(platform, level: level) {
-            case .success(let (resolved, made)):
-                token = resolved
+            switch connect(platform, logger: logger) {
+            case .success(let made):
                 client = made
             case .failure(let error):
-                Console.error("cardkit: error: \(error.message)")
+                Console.error("cardkit: error: \(logger.scrub(error.message))")
                 let code = error.isFatalForRun ? Self.providerExitCode : ExitStatus.usage
                 throw ExitCode(code)
             }
         }
-        let logger = Self.logger(level: level, secrets: token.map { [$0] } ?? [])
         let statePath = state ?? ".upload-state/\(platform.rawValue)-\(uploadKind.rawValue).jsonl"
         let stateFile: UploadStateFile
         do {
@@ -155,23 +167,46 @@ struct UploadCommand: AsyncParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
-    private func connect(_ platform: UploadProvider, level: UploadLogLevel) -> Result<(String, UploadClient), UploadError> {
+    /// Resolves the credentials and builds the client. Spicychat with a refresh token needs no access token: the
+    /// first request fetches one.
+    private func connect(_ platform: UploadProvider, logger: UploadLogger) -> Result<UploadClient, UploadError> {
         do {
-            let resolved = try UploadCredentials.resolve(for: platform, file: credentials.map { URL(fileURLWithPath: $0) })
-            return .success((resolved, try makeClient(platform, token: resolved, level: level)))
+            let file = credentials.map { URL(fileURLWithPath: $0) }
+            let refresh = platform == .spicychat ? try UploadCredentials.refresh(for: platform, file: file) : nil
+            let token: String?
+            if refresh == nil {
+                token = try UploadCredentials.resolve(for: platform, file: file)
+            } else {
+                token = try UploadCredentials.resolveIfPresent(for: platform, file: file)
+            }
+            logger.redactInAllCopies([token, refresh?.refreshToken].compactMap { $0 })
+            return .success(try makeClient(platform, token: token, refresh: refresh, logger: logger))
         } catch {
             return .failure(error)
         }
     }
 
-    private func makeClient(_ platform: UploadProvider, token: String, level: UploadLogLevel) throws(UploadError) -> UploadClient {
+    private func makeClient(
+        _ platform: UploadProvider, token: String?, refresh: UploadRefreshCredentials?, logger: UploadLogger
+    ) throws(UploadError) -> UploadClient {
         var policy = UploadRetryPolicy()
         policy.maxAttempts = maxAttempts
         policy.overallDeadline = .milliseconds(Int64(deadline * 1000))
         policy.requestTimeout = .milliseconds(Int64(timeout * 1000))
         let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
-        let logger = Self.logger(level: level, secrets: [token])
         let transport = AsyncHTTPClientTransport()
+        if platform == .spicychat, let refresh {
+            let tokens = try OAuthRefreshTokenProvider(
+                authURL: authURL.flatMap(URL.init(string:)) ?? OAuthRefreshTokenProvider.spicychatAuthURL,
+                clientID: refresh.clientID, refreshToken: refresh.refreshToken, accessToken: token, transport: transport,
+                policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHttp,
+                onRotation: { rotated in try refresh.save(rotated: rotated) })
+            return .spicychat(
+                try SpicychatClient(
+                    baseURL: base, tokenProvider: tokens, transport: transport, policy: policy, logger: logger,
+                    allowInsecureHTTP: allowInsecureHttp))
+        }
+        guard let token else { throw UploadError.credentials("no \(platform) credential") }
         switch platform {
         case .spicychat:
             return .spicychat(try SpicychatClient(baseURL: base, token: token, transport: transport, policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHttp))

@@ -15,16 +15,29 @@ struct FakeRequest: Sendable {
         self.method = method.uppercased()
         self.path = path
         self.segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        self.query = Self.formDecode(query ?? "")
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Decodes `a=1&b=x+y` (a query string or an `application/x-www-form-urlencoded` body).
+    static func formDecode(_ text: String) -> [String: String] {
         var parsed: [String: String] = [:]
-        for pair in (query ?? "").split(separator: "&") {
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             let key = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[0]
             let value = parts.count > 1 ? (parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[1]) : ""
             parsed[key] = value
         }
-        self.query = parsed
-        self.headers = headers
-        self.body = body
+        return parsed
+    }
+
+    /// The body as a form, when it is sent as `application/x-www-form-urlencoded`.
+    var form: [String: String]? {
+        guard let type = header("content-type")?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded") else {
+            return nil
+        }
+        return Self.formDecode(String(decoding: body, as: UTF8.self))
     }
 
     func header(_ name: String) -> String? { headers[name.lowercased()] }

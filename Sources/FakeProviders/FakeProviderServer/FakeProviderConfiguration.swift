@@ -6,8 +6,14 @@ public struct FakeProviderConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The port; 0 picks an ephemeral one (read it from ``RunningFakeProviders/port``).
     public var port: Int = 0
-    /// The Bearer token the fake Spicychat accepts.
+    /// The Bearer token the fake Spicychat accepts (until it is expired through `POST /__debug/spicychat/expire`).
     public var spicychatToken: String = "fake-spicychat-token"
+    /// The OAuth client id `POST /oauth2/token` accepts.
+    public var spicychatClientID: String = "fake-spicychat-client"
+    /// The refresh token `POST /oauth2/token` accepts first; each grant rotates it.
+    public var spicychatRefreshToken: String = "fake-spicychat-refresh-token"
+    /// The `expires_in` (seconds) of the access tokens `POST /oauth2/token` issues; the fake refuses them after that.
+    public var spicychatTokenExpiresIn: Int = 3600
     /// The API key the fake Chattr accepts.
     public var chattrAPIKey: String = "fake-chattr-key"
     /// The token the fake NextChat accepts.

@@ -13,8 +13,13 @@ import ServiceLifecycle
 ///   `/v2/users/characters`, `/conversations/<id>/user_persona`.
 /// - Chattr: `/api/v1/characters[/id]`, `/api/v1/health`.
 /// - NextChat: `/api/characters[/id]`, `/api/characters/import`.
+/// - Spicychat's auth host (Kinde): `POST /oauth2/token` with the refresh-token grant; each grant rotates the refresh
+///   token and issues an access token that expires after `spicychatTokenExpiresIn` seconds. Random faults and the
+///   API rate limit do not apply to it.
 /// - Debug (no auth): `GET /__debug/state`, `POST /__debug/reset`, `POST /__debug/script`, `POST /__debug/config`,
-///   `POST /__debug/chattr/characters` (Chattr cannot create characters, so tests seed them here).
+///   `POST /__debug/chattr/characters` (Chattr cannot create characters, so tests seed them here),
+///   `POST /__debug/spicychat/expire` (every Spicychat access token accepted so far now gets 401 `SC-001-6004`),
+///   `POST /__debug/spicychat/revoke` (the current refresh token is revoked).
 public enum FakeProviderServer {
     /// Starts the fakes and returns once they accept connections.
     /// - Parameter configuration: Tokens, faults and address.
@@ -134,13 +139,31 @@ public struct RunningFakeProviders: Sendable {
     }
 
     /// Changes the fault configuration at run time.
-    public func configure(failRate: Double? = nil, rateLimit: Int?? = nil, latency: Duration? = nil, retryAfterSeconds: Int? = nil) async {
+    public func configure(
+        failRate: Double? = nil, rateLimit: Int?? = nil, latency: Duration? = nil, retryAfterSeconds: Int? = nil,
+        spicychatTokenExpiresIn: Int? = nil
+    ) async {
         await store.update { configuration in
             if let failRate { configuration.failRate = failRate }
             if let rateLimit { configuration.rateLimit = rateLimit }
             if let latency { configuration.latency = latency }
             if let retryAfterSeconds { configuration.retryAfterSeconds = retryAfterSeconds }
+            if let spicychatTokenExpiresIn { configuration.spicychatTokenExpiresIn = spicychatTokenExpiresIn }
         }
+    }
+
+    /// Expires every Spicychat access token accepted so far: requests that carry one get 401 `SC-001-6004`, and a
+    /// client must refresh. Returns how many tokens expired.
+    @discardableResult
+    public func expireSpicychatAccessTokens() async -> Int {
+        let reply = await store.debug(FakeRequest(method: "POST", path: "/__debug/spicychat/expire", query: nil, headers: [:], body: []))
+        let value = try? JSONParser.parse(reply.body).value
+        return value?["expired"]?.numberValue?.intValue ?? 0
+    }
+
+    /// Revokes the current Spicychat refresh token: the next grant is refused with `invalid_grant`.
+    public func revokeSpicychatRefreshToken() async {
+        _ = await store.debug(FakeRequest(method: "POST", path: "/__debug/spicychat/revoke", query: nil, headers: [:], body: []))
     }
 
     /// Seeds Chattr characters (Chattr has no create endpoint).

@@ -31,6 +31,7 @@ actor FakeProviderStore {
     private var spicyOwned: Set<String> = []
     private var spicyImages: [String: (mime: String, hash: String, uploaded: Bool)] = [:]
     private var spicyUploadedBytes = 0
+    private var spicyAuth: FakeSpicychatAuth
     // Chattr
     private var chattrCharacters = FakeCollection()
     // NextChat
@@ -39,6 +40,7 @@ actor FakeProviderStore {
     init(configuration: FakeProviderConfiguration) {
         self.configuration = configuration
         self.random = FakeRandom(seed: configuration.seed)
+        self.spicyAuth = FakeSpicychatAuth(configuration: configuration)
         Self.seedDefaults(chattr: &chattrCharacters)
     }
 
@@ -72,6 +74,9 @@ actor FakeProviderStore {
             for (name, value) in fault.headers.sorted(by: { $0.key < $1.key }) { reply.headers.append((name, value)) }
             return (.reply(reply), fault.delayMilliseconds)
         }
+        // The token endpoint lives on the auth host (providers.md §2.1), apart from the API: its rate limit and the
+        // random faults do not apply to it; scripted faults do.
+        if request.segments.first == "oauth2" { return (.proceed, 0) }
         if let limit = configuration.rateLimit, limit > 0 {
             let now = ContinuousClock.now
             if now - rateWindowStart >= .seconds(1) {
@@ -124,6 +129,7 @@ actor FakeProviderStore {
 
     func handle(_ request: FakeRequest) -> FakeReply {
         let s = request.segments
+        if s.first == "oauth2" { return oauth(request, Array(s.dropFirst())) }
         if s.first == "api", s.count >= 2, s[1] == "v1" { return chattr(request, Array(s.dropFirst(2))) }
         if s.first == "api" { return nextchat(request, Array(s.dropFirst(1))) }
         return spicychat(request, s)
@@ -232,8 +238,15 @@ actor FakeProviderStore {
         if bearer == nil, request.header("x-guest-userid") == nil {
             return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Unauthorized", code: "SC-001-6004")
         }
-        let authenticated = bearer == configuration.spicychatToken
-        if bearer != nil, !authenticated {
+        var authenticated = false
+        if let bearer { authenticated = spicyAuth.accepts(bearer) }
+        if let bearer, !authenticated {
+            if spicyAuth.isExpired(bearer) {
+                // The real answer to an expired token is not sourced; the fake reuses the one 401 code providers.md
+                // §2.2 and §2.7 give (SC-001-6004, missing or unusable Bearer).
+                spicyAuth.expiredRejections += 1
+                return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Token expired", code: "SC-001-6004")
+            }
             return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Invalid or expired token")
         }
         let isGuestRoute = method == "GET" && s.count == 3 && s[0] == "v2" && s[1] == "characters"
@@ -627,6 +640,38 @@ actor FakeProviderStore {
         return problems.isEmpty ? nil : .array(problems)
     }
 
+    // MARK: - Kinde token endpoint (providers.md §2.3)
+
+    /// `POST /oauth2/token` with the refresh-token grant (form `grant_type=refresh_token&refresh_token=…&client_id=…`).
+    /// Answers `{access_token, expires_in, refresh_token, scope, token_type}`; the refresh token rotates on every
+    /// grant. Errors follow RFC 6749 §5.2: `{"error": "invalid_grant" | "invalid_client" | ..., "error_description"}`.
+    private func oauth(_ request: FakeRequest, _ s: [String]) -> FakeReply {
+        func refusal(_ status: Int, _ error: String, _ description: String) -> FakeReply {
+            spicyAuth.refusedGrants += 1
+            return .json(status, ["error": .string(error), "error_description": .string(description)])
+        }
+        guard s == ["token"] else { return .json(404, ["error": "not_found"]) }
+        guard request.method == "POST" else { return .json(405, ["error": "invalid_request", "error_description": "use POST"]) }
+        guard let form = request.form else {
+            return refusal(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
+        }
+        guard form["grant_type"] == "refresh_token" else {
+            return refusal(400, "unsupported_grant_type", "only the refresh_token grant is faked")
+        }
+        guard form["client_id"] == configuration.spicychatClientID else {
+            return refusal(401, "invalid_client", "unknown client_id")
+        }
+        guard let presented = form["refresh_token"], !presented.isEmpty, presented == spicyAuth.refreshToken else {
+            return refusal(400, "invalid_grant", "the refresh token is invalid, expired or revoked")
+        }
+        let expiresIn = configuration.spicychatTokenExpiresIn
+        let (access, refresh) = spicyAuth.grant(expiresIn: expiresIn)
+        return .json(200, [
+            "access_token": .string(access), "expires_in": .number(JSONNumber(expiresIn)),
+            "refresh_token": .string(refresh), "scope": "openid profile email offline", "token_type": "bearer",
+        ])
+    }
+
     // MARK: - Debug routes
 
     func debug(_ request: FakeRequest) -> FakeReply {
@@ -641,6 +686,7 @@ actor FakeProviderStore {
             chattrCharacters = FakeCollection()
             Self.seedDefaults(chattr: &chattrCharacters)
             nextCharacters = FakeCollection()
+            spicyAuth = FakeSpicychatAuth(configuration: configuration)
             createCounts = [:]
             injected = [:]
             requestCount = 0
@@ -667,7 +713,17 @@ actor FakeProviderStore {
             if let limit = body["rateLimit"] { configuration.rateLimit = limit.numberValue?.intValue }
             if let latency = body["latencyMs"]?.numberValue?.intValue { configuration.latency = .milliseconds(latency) }
             if let retry = body["retryAfterSeconds"]?.numberValue?.intValue { configuration.retryAfterSeconds = retry }
+            if let expiresIn = body["spicychatTokenExpiresIn"]?.numberValue?.intValue {
+                configuration.spicychatTokenExpiresIn = expiresIn
+            }
             return .json(200, snapshot())
+        case ("POST", ["spicychat", "expire"]):
+            // Every access token accepted so far now answers 401, as if its time had run out.
+            return .json(200, ["expired": .number(JSONNumber(spicyAuth.expireAll()))])
+        case ("POST", ["spicychat", "revoke"]):
+            // The current refresh token is revoked: the next grant gets invalid_grant.
+            spicyAuth.refreshToken = nil
+            return .json(200, ["revoked": true])
         case ("POST", ["chattr", "characters"]):
             let items = request.json?.arrayValue ?? (request.json.map { [$0] } ?? [])
             var added: [JSONValue] = []
@@ -695,6 +751,12 @@ actor FakeProviderStore {
                 "personas": .array(spicyPersonas.all.map { .object($0) }),
                 "characters": .array(spicyCharacters.all.map { .object($0) }),
                 "images": .number(JSONNumber(spicyImages.values.filter(\.uploaded).count)),
+                "auth": [
+                    "tokenGrants": .number(JSONNumber(spicyAuth.grants)),
+                    "refusedGrants": .number(JSONNumber(spicyAuth.refusedGrants)),
+                    "expiredTokenRejections": .number(JSONNumber(spicyAuth.expiredRejections)),
+                    "refreshToken": spicyAuth.refreshToken.map { .string($0) } ?? .null,
+                ],
             ],
             "chattr": ["characters": .array(chattrCharacters.all.map { .object($0) })],
             "nextchat": ["characters": .array(nextCharacters.all.map { .object($0) })],
@@ -725,4 +787,57 @@ struct FakeCollection: Sendable {
     }
 
     var all: [JSONObject] { order.compactMap { items[$0] } }
+}
+
+/// The fake Kinde side of Spicychat: which access tokens are accepted, until when, and the one refresh token.
+struct FakeSpicychatAuth: Sendable {
+    /// Access token → the instant it stops being accepted (nil: until expired through the debug route).
+    private var accessTokens: [String: ContinuousClock.Instant?]
+    /// Tokens that were accepted once and have expired.
+    private var expired: Set<String> = []
+    /// The refresh token the next grant must present; nil once revoked.
+    var refreshToken: String?
+    /// Successful grants.
+    private(set) var grants = 0
+    /// Refused grant requests.
+    var refusedGrants = 0
+    /// API requests refused because their token had expired.
+    var expiredRejections = 0
+
+    init(configuration: FakeProviderConfiguration) {
+        accessTokens = [configuration.spicychatToken: nil]
+        refreshToken = configuration.spicychatRefreshToken
+    }
+
+    /// Whether `token` is a live access token (an expired one moves to ``isExpired(_:)``).
+    mutating func accepts(_ token: String) -> Bool {
+        guard let entry = accessTokens[token] else { return false }
+        if let deadline = entry, ContinuousClock.now >= deadline {
+            accessTokens[token] = nil
+            expired.insert(token)
+            return false
+        }
+        return true
+    }
+
+    /// Whether `token` was accepted once and has expired.
+    func isExpired(_ token: String) -> Bool { expired.contains(token) }
+
+    /// Issues a new access token and rotates the refresh token.
+    mutating func grant(expiresIn: Int) -> (access: String, refresh: String) {
+        grants += 1
+        let access = "fake-access-\(grants)-\(UUID().uuidString.lowercased())"
+        let refresh = "fake-refresh-\(grants)-\(UUID().uuidString.lowercased())"
+        accessTokens[access] = ContinuousClock.now + .seconds(max(expiresIn, 0))
+        refreshToken = refresh
+        return (access, refresh)
+    }
+
+    /// Expires every live access token; returns how many.
+    mutating func expireAll() -> Int {
+        let count = accessTokens.count
+        expired.formUnion(accessTokens.keys)
+        accessTokens = [:]
+        return count
+    }
 }

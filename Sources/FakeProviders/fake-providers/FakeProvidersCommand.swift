@@ -8,7 +8,11 @@ struct FakeProvidersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fake-providers",
         abstract: "Serve loopback fakes of the Spicychat, Chattr and NextChat APIs for tests and demos.",
-        discussion: "Prints the bound address on the first line of stdout. State: GET /__debug/state."
+        discussion: """
+            Prints the bound address on the first line of stdout. State: GET /__debug/state. \
+            POST /__debug/spicychat/expire makes the Spicychat access tokens expire (401 SC-001-6004), so a client \
+            must refresh through POST /oauth2/token; POST /__debug/spicychat/revoke revokes the refresh token.
+            """
     )
 
     @Option(help: "Address to bind (loopback only).") var host: String = "127.0.0.1"
@@ -23,9 +27,16 @@ struct FakeProvidersCommand: AsyncParsableCommand {
     @Option(help: "Spicychat Bearer token accepted.") var spicychatToken: String = "fake-spicychat-token"
     @Option(help: "Chattr API key accepted.") var chattrApiKey: String = "fake-chattr-key"
     @Option(help: "NextChat token accepted.") var nextchatToken: String = "fake-nextchat-token"
+    @Option(help: "OAuth client id POST /oauth2/token accepts (Spicychat refresh grant).")
+    var spicychatClientId: String = "fake-spicychat-client"
+    @Option(help: "First refresh token POST /oauth2/token accepts; each grant rotates it.")
+    var spicychatRefreshToken: String = "fake-spicychat-refresh-token"
+    @Option(help: "expires_in (seconds) of the Spicychat access tokens the fake issues.")
+    var tokenExpiresIn: Int = 3600
 
     func validate() throws {
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        guard tokenExpiresIn > 0 else { throw ValidationError("--token-expires-in must be positive") }
         guard ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") else {
             throw ValidationError("--host must be a loopback address")
         }
@@ -43,6 +54,9 @@ struct FakeProvidersCommand: AsyncParsableCommand {
         configuration.spicychatToken = spicychatToken
         configuration.chattrAPIKey = chattrApiKey
         configuration.nextchatToken = nextchatToken
+        configuration.spicychatClientID = spicychatClientId
+        configuration.spicychatRefreshToken = spicychatRefreshToken
+        configuration.spicychatTokenExpiresIn = tokenExpiresIn
         let running = try await FakeProviderServer.start(configuration)
         if let portFile {
             try Data("\(running.port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic)
