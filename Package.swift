@@ -69,7 +69,8 @@ let package = Package(
         .testTarget(name: "CardPlatformsTests", dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport"]),
         .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
         .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
-        .testTarget(name: "HardeningTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "HardeningTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -129,7 +130,8 @@ if includeUpload {
         .testTarget(
             name: "CardKitUploadTests",
             dependencies: [
-                "CardKitUpload", "CardKitDigest", "FakeProviderServer", "CardKitJSON", "CardModel", "CardKitTestSupport",
+                "CardKitUpload", "CardKitDigest", "FakeProviderServer", "CardKitJSON", "CardModel",
+                "CardKitTestSupport",
             ]
         ),
     ]

@@ -27,7 +27,8 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         visited += 1
         guard let value = pointer.resolve(in: parsed.value) else { fatalError("pointer \(pointer) does not resolve") }
         switch value {
-        case .array(let items): for index in items.indices.prefix(8) { pointers.append(pointer.appending(String(index))) }
+        case .array(let items):
+            for index in items.indices.prefix(8) { pointers.append(pointer.appending(String(index))) }
         case .object(let object): for (key, _) in object.prefix(8) { pointers.append(pointer.appending(key)) }
         default: break
         }

@@ -61,7 +61,9 @@ public enum CardFormatSniffer {
         guard data.count <= maxTextBytes else { return .unknown }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return .unknown }
+        guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+            return .unknown
+        }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             guard let value = try? JSONParser.parse(bytes).value else { return .unknown }
             return detect(json: value)
@@ -92,7 +94,8 @@ public enum CardFormatSniffer {
         default: break
         }
         if looksLikeCard, root["data"] == nil, root["avatar"]?.stringValue != nil, root["chat"] != nil,
-            !["system_prompt", "alternate_greetings", "extensions", "creator_notes"].contains(where: { root[$0] != nil })
+            !["system_prompt", "alternate_greetings", "extensions", "creator_notes"].contains(where: { root[$0] != nil }
+            )
         {
             return .tavernAIFolderJSON
         }

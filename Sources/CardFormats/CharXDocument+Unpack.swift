@@ -31,7 +31,9 @@ extension CharXDocument {
                     if type == .typeSymbolicLink {
                         throw .cannotUnpack(entry: file.path, reason: "\(folder.path) is a symbolic link")
                     }
-                    if type != .typeDirectory { throw .cannotUnpack(entry: file.path, reason: "\(folder.path) is not a folder") }
+                    if type != .typeDirectory {
+                        throw .cannotUnpack(entry: file.path, reason: "\(folder.path) is not a folder")
+                    }
                 } else {
                     do {
                         try manager.createDirectory(at: folder, withIntermediateDirectories: false)

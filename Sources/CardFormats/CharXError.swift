@@ -54,11 +54,13 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
         case .entryTooLarge(let entry, let size, let limit):
             return "CharX entry \(Self.quoted(entry)): refused: \(size) bytes uncompressed, the limit is \(limit)"
         case .compressionRatioExceeded(let entry, let ratio, let limit):
-            return "CharX entry \(Self.quoted(entry)): refused: compression ratio \(ratio):1 exceeds \(limit):1 (zip bomb)"
+            return
+                "CharX entry \(Self.quoted(entry)): refused: compression ratio \(ratio):1 exceeds \(limit):1 (zip bomb)"
         case .corruptEntry(let entry, let reason): return "CharX entry \(Self.quoted(entry)): \(reason)"
         case .missingCardJSON(let entries):
             let listed = entries.prefix(5).map(Self.quoted).joined(separator: ", ")
-            return "CharX: no card.json among \(entries.count) entries" + (entries.isEmpty ? "" : " (\(listed)\(entries.count > 5 ? ", …" : ""))")
+            return "CharX: no card.json among \(entries.count) entries"
+                + (entries.isEmpty ? "" : " (\(listed)\(entries.count > 5 ? ", …" : ""))")
         case .invalidCard(let entry, let error): return "CharX entry \(Self.quoted(entry)): \(error)"
         case .duplicatePath(let entry): return "CharX entry \(Self.quoted(entry)): written twice"
         case .cannotWrite(let reason): return "CharX: cannot write the archive: \(reason)"

@@ -73,7 +73,8 @@ public enum CharXReader {
             }
             if !seenPaths.insert(path).inserted {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "duplicate-entry", "the archive holds \"\(path)\" twice; the first is used"))
+                    Diagnostic(
+                        .warning, code: "duplicate-entry", "the archive holds \"\(path)\" twice; the first is used"))
                 continue
             }
             let size = entry.uncompressedSize
@@ -109,12 +110,14 @@ public enum CharXReader {
             diagnostics.append(
                 Diagnostic(
                     .warning, code: "card-json-not-at-root",
-                    "no card.json at the archive root; using \"\(nested.path)\" (matched by suffix, as SillyTavern does)"))
+                    "no card.json at the archive root; using \"\(nested.path)\" (matched by suffix, as SillyTavern does)"
+                ))
         } else {
             throw .missingCardJSON(entries: files.map(\.path))
         }
         if cardEntry.uncompressedSize > limits.maxCardJSONBytes {
-            throw .entryTooLarge(entry: cardEntry.path, size: cardEntry.uncompressedSize, limit: limits.maxCardJSONBytes)
+            throw .entryTooLarge(
+                entry: cardEntry.path, size: cardEntry.uncompressedSize, limit: limits.maxCardJSONBytes)
         }
         var budget = Budget(remaining: limits.maxTotalUncompressedBytes, limit: limits.maxTotalUncompressedBytes)
         let cardBytes = try extract(cardEntry, from: archive, budget: &budget, verify: options.verifyChecksums)
@@ -128,7 +131,8 @@ public enum CharXReader {
         // 4. Every other file.
         var contents: [(path: String, bytes: Data)] = []
         for entry in files where entry != cardEntry {
-            contents.append((entry.path, try extract(entry, from: archive, budget: &budget, verify: options.verifyChecksums)))
+            contents.append(
+                (entry.path, try extract(entry, from: archive, budget: &budget, verify: options.verifyChecksums)))
         }
 
         // 5. Assets.
@@ -136,7 +140,8 @@ public enum CharXReader {
         let assets = resolver.resolve(card: card.card)
         diagnostics += resolver.diagnostics
         return CharXDocument(
-            card: card, cardPath: cardEntry.path, cardJSON: cardBytes, assets: assets, zipOffset: located.offset, diagnostics: diagnostics)
+            card: card, cardPath: cardEntry.path, cardJSON: cardBytes, assets: assets, zipOffset: located.offset,
+            diagnostics: diagnostics)
     }
 
     /// Reads a CharX file (memory-mapped when possible).
@@ -237,7 +242,8 @@ struct AssetResolver {
                             "asset \(index) is \(element.typeName()), not an object; ignored"))
                     continue
                 }
-                result.append(resolve(CardAsset(object: object), index: index, pointer: assetsPointer.appending(String(index))))
+                result.append(
+                    resolve(CardAsset(object: object), index: index, pointer: assetsPointer.appending(String(index))))
             }
         } else {
             result.append(resolve(CardAsset.defaultIcon, index: nil, pointer: assetsPointer))
@@ -245,13 +251,15 @@ struct AssetResolver {
         var unreferenced: [String] = []
         for file in files where !used.contains(file.path) {
             unreferenced.append(file.path)
-            result.append(CharXAsset(descriptor: nil, index: nil, path: file.path, bytes: file.bytes, resolution: .unreferenced))
+            result.append(
+                CharXAsset(descriptor: nil, index: nil, path: file.path, bytes: file.bytes, resolution: .unreferenced))
         }
         if !unreferenced.isEmpty {
             diagnostics.append(
                 Diagnostic(
                     .note, code: "unreferenced-files",
-                    "\(unreferenced.count) file(s) no asset refers to, kept: \(unreferenced.prefix(10).joined(separator: ", "))\(unreferenced.count > 10 ? ", …" : "")"))
+                    "\(unreferenced.count) file(s) no asset refers to, kept: \(unreferenced.prefix(10).joined(separator: ", "))\(unreferenced.count > 10 ? ", …" : "")"
+                ))
         }
         return result
     }
@@ -269,10 +277,12 @@ struct AssetResolver {
             }
             if let file = files.first(where: { $0.path == path }) {
                 used.insert(file.path)
-                return CharXAsset(descriptor: asset, index: index, path: file.path, bytes: file.bytes, resolution: .exactPath)
+                return CharXAsset(
+                    descriptor: asset, index: index, path: file.path, bytes: file.bytes, resolution: .exactPath)
             }
             let tail = CharXPath.sillyTavernTail(of: uri)
-            let match = files.first(where: { !path.isEmpty && $0.path.hasSuffix("/" + path) })
+            let match =
+                files.first(where: { !path.isEmpty && $0.path.hasSuffix("/" + path) })
                 ?? files.first(where: { !tail.isEmpty && $0.path.hasSuffix(tail) })
             if let file = match {
                 used.insert(file.path)
@@ -280,7 +290,8 @@ struct AssetResolver {
                     Diagnostic(
                         .warning, code: "asset-suffix-match", pointer: uriPointer,
                         "no entry \"\(path)\"; using \"\(file.path)\", which ends with it (SillyTavern's rule)"))
-                return CharXAsset(descriptor: asset, index: index, path: file.path, bytes: file.bytes, resolution: .suffixMatch)
+                return CharXAsset(
+                    descriptor: asset, index: index, path: file.path, bytes: file.bytes, resolution: .suffixMatch)
             }
             diagnostics.append(
                 Diagnostic(.warning, code: "asset-missing", pointer: uriPointer, "no archive entry for \(uri)"))
@@ -341,7 +352,9 @@ enum ZIPLocator {
             let cdOffset = u32(data, eocd + 16)
             if cdOffset != 0xFFFF_FFFF {
                 let start = eocd - cdSize - Int(cdOffset)
-                if start > 0, start + 4 <= data.count, [UInt8](data[data.startIndex + start..<data.startIndex + start + 4]) == localHeader {
+                if start > 0, start + 4 <= data.count,
+                    [UInt8](data[data.startIndex + start..<data.startIndex + start + 4]) == localHeader
+                {
                     return (Data(data[(data.startIndex + start)...]), start)
                 }
                 if start == 0, let firstLocal {
@@ -400,6 +413,7 @@ enum ZIPLocator {
 
     static func u32(_ data: Data, _ offset: Int) -> UInt32 {
         let base = data.startIndex + offset
-        return UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16 | UInt32(data[base + 3]) << 24
+        return UInt32(data[base]) | UInt32(data[base + 1]) << 8 | UInt32(data[base + 2]) << 16 | UInt32(data[base + 3])
+            << 24
     }
 }

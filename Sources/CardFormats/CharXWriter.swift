@@ -57,7 +57,8 @@ public enum CharXWriter {
     ///   - options: Layout and timestamp.
     /// - Returns: The archive's bytes.
     /// - Throws: ``CharXError``.
-    public static func write(_ document: CharXDocument, options: CharXWriteOptions = .init()) throws(CharXError) -> Data {
+    public static func write(_ document: CharXDocument, options: CharXWriteOptions = .init()) throws(CharXError) -> Data
+    {
         try write(card: document.card.card, files: document.files, options: options)
     }
 
@@ -91,7 +92,8 @@ public enum CharXWriter {
                 if !old.lowercased().hasPrefix("ccdefault:") && old != uri {
                     diagnostics.append(
                         Diagnostic(
-                            .note, code: "icon-replaced", pointer: JSONPointer(tokens: ["data", "assets", String(main), "uri"]),
+                            .note, code: "icon-replaced",
+                            pointer: JSONPointer(tokens: ["data", "assets", String(main), "uri"]),
                             "the main icon \(old) now points at the packed image"))
                 }
             } else {

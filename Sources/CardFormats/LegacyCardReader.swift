@@ -23,16 +23,20 @@ public enum LegacyCardReader {
     /// - Parameter bytes: UTF-8 YAML.
     /// - Returns: A V2 card; keys other than the four are kept under `data.extensions.text_generation_webui`.
     /// - Throws: ``CardFormatError``.
-    public static func readTextGenerationWebUI(_ bytes: some Collection<UInt8>) throws(CardFormatError) -> CardReadResult {
+    public static func readTextGenerationWebUI(_ bytes: some Collection<UInt8>) throws(CardFormatError)
+        -> CardReadResult
+    {
         let value = try YAMLToJSON.convert(bytes)
         guard let root = value.objectValue else {
-            throw .notACharacter(pointer: JSONPointer(), reason: "the YAML document is \(value.typeName()), not a mapping")
+            throw .notACharacter(
+                pointer: JSONPointer(), reason: "the YAML document is \(value.typeName()), not a mapping")
         }
         guard root["name"] != nil || root["context"] != nil || root["greeting"] != nil else {
             throw .notACharacter(pointer: JSONPointer(), reason: "no `name`, `context` or `greeting` key")
         }
         var diagnostics = [
-            Diagnostic(.note, code: "text-generation-webui", pointer: JSONPointer(), "a text-generation-webui YAML character"),
+            Diagnostic(
+                .note, code: "text-generation-webui", pointer: JSONPointer(), "a text-generation-webui YAML character")
         ]
         let card = makeV2(
             root, fields: textGenerationWebUIFields, extensionKey: textGenerationWebUIKey, diagnostics: &diagnostics)
@@ -60,9 +64,12 @@ public enum LegacyCardReader {
     /// - Throws: ``CardFormatError/notACharacter(pointer:reason:)``.
     public static func readPygmalion(json: JSONValue) throws(CardFormatError) -> CardReadResult {
         guard let root = json.objectValue, root["char_name"] != nil else {
-            throw .notACharacter(pointer: JSONPointer(tokens: ["char_name"]), reason: "no `char_name` key (not Pygmalion JSON)")
+            throw .notACharacter(
+                pointer: JSONPointer(tokens: ["char_name"]), reason: "no `char_name` key (not Pygmalion JSON)")
         }
-        var diagnostics = [Diagnostic(.note, code: "pygmalion", pointer: JSONPointer(), "a Pygmalion/Gradio character (char_* keys)")]
+        var diagnostics = [
+            Diagnostic(.note, code: "pygmalion", pointer: JSONPointer(), "a Pygmalion/Gradio character (char_* keys)")
+        ]
         let card = makeV2(root, fields: pygmalionFields, extensionKey: pygmalionKey, diagnostics: &diagnostics)
         return makeResult(card, diagnostics)
     }
@@ -88,19 +95,25 @@ public enum LegacyCardReader {
             throw .notACharacter(pointer: JSONPointer(), reason: error.description)
         }
         guard read.card.shape == .v1 else {
-            throw .notACharacter(pointer: JSONPointer(tokens: ["spec"]), reason: "a \(read.card.shape) card, not TavernAI's V1 folder JSON")
+            throw .notACharacter(
+                pointer: JSONPointer(tokens: ["spec"]),
+                reason: "a \(read.card.shape) card, not TavernAI's V1 folder JSON")
         }
         var diagnostics = read.diagnostics
-        diagnostics.append(Diagnostic(.note, code: "tavernai-folder", pointer: JSONPointer(), "TavernAI folder JSON (V1 with extras)"))
+        diagnostics.append(
+            Diagnostic(.note, code: "tavernai-folder", pointer: JSONPointer(), "TavernAI folder JSON (V1 with extras)"))
         if let avatar = read.card.document["avatar"]?.stringValue, avatar != "none" {
             diagnostics.append(
                 Diagnostic(
                     .note, code: "external-avatar", pointer: JSONPointer(tokens: ["avatar"]),
-                    "the avatar \"\(avatar)\" is a separate file in the character's folder; it is not part of the card"))
+                    "the avatar \"\(avatar)\" is a separate file in the character's folder; it is not part of the card")
+            )
         }
         if case .array? = read.card.document["last_mes"] {
             diagnostics.append(
-                Diagnostic(.note, code: "wrong-type", pointer: JSONPointer(tokens: ["last_mes"]), "`last_mes` is an array (kept as is)"))
+                Diagnostic(
+                    .note, code: "wrong-type", pointer: JSONPointer(tokens: ["last_mes"]),
+                    "`last_mes` is an array (kept as is)"))
         }
         let conversion = read.card.converted(to: .v2)
         return makeResult(conversion.card, diagnostics + conversion.diagnostics)
@@ -123,7 +136,8 @@ public enum LegacyCardReader {
 
     /// Builds a V2 card: mapped keys to fields (strings read leniently), the rest under `extensions[key]`.
     private static func makeV2(
-        _ root: JSONObject, fields: [(source: String, field: String)], extensionKey: String, diagnostics: inout [Diagnostic]
+        _ root: JSONObject, fields: [(source: String, field: String)], extensionKey: String,
+        diagnostics: inout [Diagnostic]
     ) -> Card {
         var card = Card(spec: .v2)
         let mapped = Set(fields.map(\.source))
@@ -135,22 +149,28 @@ public enum LegacyCardReader {
                 card.setString(field, text)
             case .number(let number):
                 card.setString(field, number.literal)
-                diagnostics.append(Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is a number; read as text"))
+                diagnostics.append(
+                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is a number; read as text"))
             case .bool(let flag):
                 card.setString(field, flag ? "true" : "false")
-                diagnostics.append(Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is a Boolean; read as text"))
+                diagnostics.append(
+                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is a Boolean; read as text")
+                )
             case .null:
-                diagnostics.append(Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is null; left empty"))
+                diagnostics.append(
+                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is null; left empty"))
             case .rawString(let raw):
                 card[field: field] = .rawString(raw)
             case .array, .object:
                 diagnostics.append(
                     Diagnostic(
                         .warning, code: "lost-field", pointer: pointer,
-                        "`\(source)` is \(value.typeName()), which `\(field)` cannot hold; kept under extensions.\(extensionKey)"))
+                        "`\(source)` is \(value.typeName()), which `\(field)` cannot hold; kept under extensions.\(extensionKey)"
+                    ))
                 continue
             }
-            diagnostics.append(Diagnostic(.note, code: "mapped-field", pointer: pointer, "`\(source)` → `data.\(field)`"))
+            diagnostics.append(
+                Diagnostic(.note, code: "mapped-field", pointer: pointer, "`\(source)` → `data.\(field)`"))
         }
         var extra = JSONObject()
         for (key, value) in root where !mapped.contains(key) || !isScalar(value) { extra[key] = value }
@@ -160,7 +180,8 @@ public enum LegacyCardReader {
             card.extensions = extensions
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "kept-in-extensions", pointer: JSONPointer(tokens: ["data", "extensions", extensionKey]),
+                    .note, code: "kept-in-extensions",
+                    pointer: JSONPointer(tokens: ["data", "extensions", extensionKey]),
                     "kept under extensions.\(extensionKey): \(extra.keys.joined(separator: ", "))"))
         }
         return card

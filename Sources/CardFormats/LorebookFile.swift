@@ -19,27 +19,35 @@ public enum LorebookFile {
         let base: JSONPointer
         if let spec = root["spec"] {
             guard spec.stringValue == Self.spec else {
-                throw .notALorebook(pointer: JSONPointer(tokens: ["spec"]), reason: "spec is \(JSONWriter.string(spec)), not \"lorebook_v3\"")
+                throw .notALorebook(
+                    pointer: JSONPointer(tokens: ["spec"]),
+                    reason: "spec is \(JSONWriter.string(spec)), not \"lorebook_v3\"")
             }
             guard let data = root["data"]?.objectValue else {
-                throw .notALorebook(pointer: JSONPointer(tokens: ["data"]), reason: "`data` is missing or not an object")
+                throw .notALorebook(
+                    pointer: JSONPointer(tokens: ["data"]), reason: "`data` is missing or not an object")
             }
             object = data
             base = JSONPointer(tokens: ["data"])
         } else {
             guard case .array? = root["entries"] else {
-                throw .notALorebook(pointer: JSONPointer(tokens: ["entries"]), reason: "no `spec` and no `entries` array")
+                throw .notALorebook(
+                    pointer: JSONPointer(tokens: ["entries"]), reason: "no `spec` and no `entries` array")
             }
             object = root
             base = JSONPointer()
-            diagnostics.append(Diagnostic(.note, code: "bare-book", pointer: base, "a bare character book without the lorebook_v3 wrapper"))
+            diagnostics.append(
+                Diagnostic(
+                    .note, code: "bare-book", pointer: base, "a bare character book without the lorebook_v3 wrapper"))
         }
         guard case .array(let entries)? = object["entries"] else {
             throw .notALorebook(pointer: base.appending("entries"), reason: "`entries` is missing or not an array")
         }
         if object["extensions"] == nil {
             diagnostics.append(
-                Diagnostic(.warning, code: "missing-field", pointer: base.appending("extensions"), "the book has no `extensions` (required; read as {})"))
+                Diagnostic(
+                    .warning, code: "missing-field", pointer: base.appending("extensions"),
+                    "the book has no `extensions` (required; read as {})"))
         }
         for (index, entry) in entries.enumerated() where entry.objectValue == nil {
             diagnostics.append(

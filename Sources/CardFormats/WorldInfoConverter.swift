@@ -30,7 +30,8 @@ public enum WorldInfoConverter {
         -> (CharacterBook, [Diagnostic])
     {
         guard let root = worldInfo.objectValue else {
-            throw .notWorldInfo(pointer: JSONPointer(), reason: "the document is \(worldInfo.typeName()), not an object")
+            throw .notWorldInfo(
+                pointer: JSONPointer(), reason: "the document is \(worldInfo.typeName()), not an object")
         }
         var diagnostics: [Diagnostic] = []
         let entriesPointer = JSONPointer(tokens: ["entries"])
@@ -40,7 +41,9 @@ public enum WorldInfoConverter {
             for (key, value) in object { pairs.append((key, value)) }
         case .array(let array)?:
             diagnostics.append(
-                Diagnostic(.warning, code: "wrong-type", pointer: entriesPointer, "`entries` is an array; World Info keys entries by uid"))
+                Diagnostic(
+                    .warning, code: "wrong-type", pointer: entriesPointer,
+                    "`entries` is an array; World Info keys entries by uid"))
             for (index, value) in array.enumerated() { pairs.append((String(index), value)) }
         default:
             throw .notWorldInfo(pointer: entriesPointer, reason: "`entries` is missing or not an object")
@@ -53,7 +56,9 @@ public enum WorldInfoConverter {
             let pointer = entriesPointer.appending(key)
             guard let wi = value.objectValue else {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "entry is \(value.typeName()), not an object; skipped"))
+                    Diagnostic(
+                        .warning, code: "wrong-type", pointer: pointer,
+                        "entry is \(value.typeName()), not an object; skipped"))
                 continue
             }
             var entry = bookEntry(fromWorldInfoEntry: wi, objectKey: key)
@@ -74,7 +79,8 @@ public enum WorldInfoConverter {
             diagnostics.append(
                 Diagnostic(
                     .note, code: "original-data", pointer: JSONPointer(tokens: ["originalData"]),
-                    "book-only fields restored from `originalData` (the book SillyTavern imported this World Info from)"))
+                    "book-only fields restored from `originalData` (the book SillyTavern imported this World Info from)"
+                ))
         }
         var extensions = original?["extensions"]?.objectValue ?? JSONObject()
         var stash = JSONObject()
@@ -147,7 +153,9 @@ public enum WorldInfoConverter {
             let pointer = JSONPointer(tokens: ["entries", String(index)])
             guard let entry = value.objectValue else {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "entry is \(value.typeName()), not an object; skipped"))
+                    Diagnostic(
+                        .warning, code: "wrong-type", pointer: pointer,
+                        "entry is \(value.typeName()), not an object; skipped"))
                 continue
             }
             let (key, wi) = worldInfoEntry(fromBookEntry: entry, index: index)
@@ -165,7 +173,9 @@ public enum WorldInfoConverter {
             }
             if entries[key] != nil {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "duplicate-id", pointer: pointer.appending("id"), "id \(key) is used twice; the later entry wins"))
+                    Diagnostic(
+                        .warning, code: "duplicate-id", pointer: pointer.appending("id"),
+                        "id \(key) is used twice; the later entry wins"))
             }
             entries[key] = .object(wi)
         }
@@ -173,7 +183,11 @@ public enum WorldInfoConverter {
         if let bookStash, let order = bookStash["key_order"]?.arrayValue {
             let extra = bookStash["extra"]?.objectValue ?? JSONObject()
             for key in order.compactMap(\.stringValue) {
-                if key == "entries" { root["entries"] = .object(entries) } else if let value = extra[key] { root[key] = value }
+                if key == "entries" {
+                    root["entries"] = .object(entries)
+                } else if let value = extra[key] {
+                    root[key] = value
+                }
             }
             if root["entries"] == nil { root["entries"] = .object(entries) }
         } else {
@@ -216,7 +230,8 @@ public enum WorldInfoConverter {
         put("content", entry["content"], default: .string(""), changed: entry["content"] != .string(""))
         put("constant", entry["constant"], default: .bool(false), changed: entry["constant"] != nil)
         put("selective", entry["selective"], default: .bool(false), changed: entry["selective"] != nil)
-        put("order", entry["insertion_order"], default: .number(JSONNumber(100)),
+        put(
+            "order", entry["insertion_order"], default: .number(JSONNumber(100)),
             changed: entry["insertion_order"] != .number(JSONNumber(100)))
         let position: JSONValue
         if let exact = extensions["position"] {
@@ -236,7 +251,8 @@ public enum WorldInfoConverter {
         var wiExtensions = extensions
         wiExtensions.removeValue(forKey: "position")
         for map in extensionMaps { wiExtensions.removeValue(forKey: map.book) }
-        put("extensions", .object(stash == nil ? (entry["extensions"]?.objectValue ?? JSONObject()) : wiExtensions),
+        put(
+            "extensions", .object(stash == nil ? (entry["extensions"]?.objectValue ?? JSONObject()) : wiExtensions),
             default: nil, changed: stash == nil ? false : !wiExtensions.isEmpty)
 
         guard let keyOrder else {
@@ -247,7 +263,11 @@ public enum WorldInfoConverter {
         }
         var result = JSONObject()
         for name in keyOrder {
-            if let value = extra[name] { result[name] = value } else if let value = candidates[name] { result[name] = value }
+            if let value = extra[name] {
+                result[name] = value
+            } else if let value = candidates[name] {
+                result[name] = value
+            }
         }
         for name in canonicalOrder where result[name] == nil && fromBook.contains(name) {
             if let value = candidates[name] { result[name] = value }
@@ -293,10 +313,14 @@ public enum WorldInfoConverter {
         ExtensionMap(worldInfo: "delay", book: "delay", fill: .null, inDefault: .null),
         // Newer SillyTavern keys (seen in 爱.json): carried only when present.
         ExtensionMap(worldInfo: "ignoreBudget", book: "ignore_budget", fill: nil, inDefault: nil),
-        ExtensionMap(worldInfo: "matchPersonaDescription", book: "match_persona_description", fill: nil, inDefault: nil),
-        ExtensionMap(worldInfo: "matchCharacterDescription", book: "match_character_description", fill: nil, inDefault: nil),
-        ExtensionMap(worldInfo: "matchCharacterPersonality", book: "match_character_personality", fill: nil, inDefault: nil),
-        ExtensionMap(worldInfo: "matchCharacterDepthPrompt", book: "match_character_depth_prompt", fill: nil, inDefault: nil),
+        ExtensionMap(
+            worldInfo: "matchPersonaDescription", book: "match_persona_description", fill: nil, inDefault: nil),
+        ExtensionMap(
+            worldInfo: "matchCharacterDescription", book: "match_character_description", fill: nil, inDefault: nil),
+        ExtensionMap(
+            worldInfo: "matchCharacterPersonality", book: "match_character_personality", fill: nil, inDefault: nil),
+        ExtensionMap(
+            worldInfo: "matchCharacterDepthPrompt", book: "match_character_depth_prompt", fill: nil, inDefault: nil),
         ExtensionMap(worldInfo: "matchScenario", book: "match_scenario", fill: nil, inDefault: nil),
         ExtensionMap(worldInfo: "matchCreatorNotes", book: "match_creator_notes", fill: nil, inDefault: nil),
         ExtensionMap(worldInfo: "outletName", book: "outlet_name", fill: nil, inDefault: nil),
@@ -305,19 +329,23 @@ public enum WorldInfoConverter {
 
     /// The World Info keys the mapping carries (everything else goes to the stash).
     static let mappedWorldInfoKeys: Set<String> = Set(
-        ["uid", "key", "keysecondary", "comment", "content", "constant", "selective", "order", "position", "disable",
-         "addMemo", "extensions"] + extensionMaps.map(\.worldInfo))
+        [
+            "uid", "key", "keysecondary", "comment", "content", "constant", "selective", "order", "position", "disable",
+            "addMemo", "extensions",
+        ] + extensionMaps.map(\.worldInfo))
 
     /// Book entry fields World Info cannot hold.
     static let bookOnlyEntryFields = ["use_regex", "priority", "name", "case_sensitive"]
 
     /// The order SillyTavern's World Info entries list their keys in.
     static let canonicalOrder: [String] =
-        ["uid", "key", "keysecondary", "comment", "content", "constant", "selective", "selectiveLogic", "order",
-         "position", "disable", "displayIndex", "addMemo", "group", "groupOverride", "groupWeight", "sticky",
-         "cooldown", "delay", "probability", "depth", "useProbability", "role", "vectorized", "excludeRecursion",
-         "preventRecursion", "delayUntilRecursion", "scanDepth", "caseSensitive", "matchWholeWords",
-         "useGroupScoring", "automationId"] + extensionMaps.suffix(9).map(\.worldInfo) + ["extensions"]
+        [
+            "uid", "key", "keysecondary", "comment", "content", "constant", "selective", "selectiveLogic", "order",
+            "position", "disable", "displayIndex", "addMemo", "group", "groupOverride", "groupWeight", "sticky",
+            "cooldown", "delay", "probability", "depth", "useProbability", "role", "vectorized", "excludeRecursion",
+            "preventRecursion", "delayUntilRecursion", "scanDepth", "caseSensitive", "matchWholeWords",
+            "useGroupScoring", "automationId",
+        ] + extensionMaps.suffix(9).map(\.worldInfo) + ["extensions"]
 
     // MARK: - Helpers
 

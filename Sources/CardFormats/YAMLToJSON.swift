@@ -11,7 +11,8 @@ enum YAMLToJSON {
         var maxDepth = 256
     }
 
-    static func convert(_ bytes: some Collection<UInt8>, limits: Limits = .init()) throws(CardFormatError) -> JSONValue {
+    static func convert(_ bytes: some Collection<UInt8>, limits: Limits = .init()) throws(CardFormatError) -> JSONValue
+    {
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(size: bytes.count, limit: limits.maxBytes) }
         var array = Array(bytes)
         if array.starts(with: [0xEF, 0xBB, 0xBF]) { array.removeFirst(3) }
@@ -66,16 +67,19 @@ enum YAMLToJSON {
                         try convert(key, depth: depth + 1, budget: &budget, keyBudget: &keyBudget, limits: limits))
                     keyBudget -= name.utf8.count
                     if keyBudget < 0 {
-                        throw .tooComplex(reason: "the YAML's collection keys expand to more than \(limits.maxBytes) bytes")
+                        throw .tooComplex(
+                            reason: "the YAML's collection keys expand to more than \(limits.maxBytes) bytes")
                     }
                 }
-                object[name] = try convert(value, depth: depth + 1, budget: &budget, keyBudget: &keyBudget, limits: limits)
+                object[name] = try convert(
+                    value, depth: depth + 1, budget: &budget, keyBudget: &keyBudget, limits: limits)
             }
             return .object(object)
         case .sequence(let sequence):
             var array: [JSONValue] = []
             for element in sequence {
-                array.append(try convert(element, depth: depth + 1, budget: &budget, keyBudget: &keyBudget, limits: limits))
+                array.append(
+                    try convert(element, depth: depth + 1, budget: &budget, keyBudget: &keyBudget, limits: limits))
             }
             return .array(array)
         default:

@@ -47,11 +47,14 @@ enum ZIPBoundsCheck {
             directoryOffset = u64(bytes, at + 48)
         }
         guard directoryOffset <= count, directorySize <= count - directoryOffset else {
-            return "the central directory (offset \(directoryOffset), \(directorySize) bytes) is past the end (\(count) bytes)"
+            return
+                "the central directory (offset \(directoryOffset), \(directorySize) bytes) is past the end (\(count) bytes)"
         }
         var position = directoryOffset
         for index in 0..<min(entries, UInt64(maxEntries) + 1) {
-            guard position <= count, count - position >= 46, u32(bytes, Int(position)) == 0x0201_4B50 else { return nil }
+            guard position <= count, count - position >= 46, u32(bytes, Int(position)) == 0x0201_4B50 else {
+                return nil
+            }
             let at = Int(position)
             let flags = u16(bytes, at + 8)
             let method = u16(bytes, at + 10)
@@ -75,19 +78,22 @@ enum ZIPBoundsCheck {
             guard localHeader <= count, count - localHeader >= 30 else {
                 return "entry \(index): the local header at \(localHeader) is past the end (\(count) bytes)"
             }
-            let dataStart = localHeader + 30 + UInt64(u16(bytes, Int(localHeader) + 26)) + UInt64(u16(bytes, Int(localHeader) + 28))
+            let dataStart =
+                localHeader + 30 + UInt64(u16(bytes, Int(localHeader) + 26)) + UInt64(u16(bytes, Int(localHeader) + 28))
             guard dataStart <= count else {
                 return "entry \(index): its data at \(dataStart) starts past the end (\(count) bytes)"
             }
             if flags & 0x0008 != 0 {
                 let stored = method == 0 ? uncompressed : compressed
                 guard stored <= count - dataStart else {
-                    return "entry \(index): its data descriptor at \(dataStart) + \(stored) is past the end (\(count) bytes)"
+                    return
+                        "entry \(index): its data descriptor at \(dataStart) + \(stored) is past the end (\(count) bytes)"
                 }
             }
             position += 46 + nameLength + extraLength + commentLength
             guard position <= count || index + 1 >= entries else {
-                return "entry \(index + 1): its central directory record at \(position) is past the end (\(count) bytes)"
+                return
+                    "entry \(index + 1): its central directory record at \(position) is past the end (\(count) bytes)"
             }
         }
         return nil
@@ -133,7 +139,8 @@ enum ZIPBoundsCheck {
 
     private static func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
         guard at >= 0, at + 4 <= bytes.count else { return 0 }
-        return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+        return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3])
+            << 24
     }
 
     private static func u64(_ bytes: [UInt8], _ at: Int) -> UInt64 {

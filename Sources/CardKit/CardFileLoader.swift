@@ -70,7 +70,8 @@ public enum CardFileLoader {
 
     /// Reads the card in an input file.
     /// - Throws: ``CardFileError`` naming the file.
-    public static func load(_ input: CardInput, options: CardLoadOptions = .init()) throws(CardFileError) -> LoadedCard {
+    public static func load(_ input: CardInput, options: CardLoadOptions = .init()) throws(CardFileError) -> LoadedCard
+    {
         let data = try input.read(limit: options.maxFileSize)
         return try load(data: data, path: input.path, options: options)
     }
@@ -93,13 +94,15 @@ public enum CardFileLoader {
             }
             let kind = FileSignature.detect(data)
             throw CardFileError(
-                path: path, kind: .unsupportedFormat, reason: "not a card: looks like \(kind.displayName) and holds no card")
+                path: path, kind: .unsupportedFormat,
+                reason: "not a card: looks like \(kind.displayName) and holds no card")
         case .text:
             return try loadText(data: data, path: path, options: options)
         }
     }
 
-    private static func loadPNG(data: Data, path: String, options: CardLoadOptions) throws(CardFileError) -> LoadedCard {
+    private static func loadPNG(data: Data, path: String, options: CardLoadOptions) throws(CardFileError) -> LoadedCard
+    {
         let result: PNGCardReadResult
         do {
             result = try PNGCardReader.read(data, options: options.png)
@@ -138,7 +141,8 @@ public enum CardFileLoader {
             pngChunk: result.selected.location, fileBytes: data)
     }
 
-    private static func loadText(data: Data, path: String, options: CardLoadOptions) throws(CardFileError) -> LoadedCard {
+    private static func loadText(data: Data, path: String, options: CardLoadOptions) throws(CardFileError) -> LoadedCard
+    {
         let bytes = [UInt8](data)
         do {
             let read = try CardReader.read(bytes, options: options.read)
@@ -182,7 +186,9 @@ enum FileSignature: Equatable {
         if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) { return .otherImage("WebP") }
         if starts(Array("GIF8".utf8)) { return .otherImage("GIF") }
         if starts([0x42, 0x4D]), head.count > 14, !head.contains(0x7B) { return .otherImage("BMP") }
-        if starts([0x00, 0x00, 0x00]), starts(Array("ftyp".utf8), at: 4) { return .otherImage("an ISO media file (AVIF/HEIC/MP4)") }
+        if starts([0x00, 0x00, 0x00]), starts(Array("ftyp".utf8), at: 4) {
+            return .otherImage("an ISO media file (AVIF/HEIC/MP4)")
+        }
         return .text
     }
 }

@@ -50,7 +50,8 @@ enum CardFormatsBridge {
         let diagnostics = read.diagnostics.map { $0.escalated(strict: options.read.strict) }
         let failures = diagnostics.filter { $0.severity == .error }
         if options.read.strict, let first = failures.first {
-            throw CardFileError(path: path, kind: .strict, reason: "strict reading failed: \(first)", diagnostics: failures)
+            throw CardFileError(
+                path: path, kind: .strict, reason: "strict reading failed: \(first)", diagnostics: failures)
         }
         return LoadedCard(
             path: path, container: container, format: format, card: read.card, diagnostics: diagnostics,

@@ -36,7 +36,8 @@ public struct CardInput: Sendable, Hashable {
             while let chunk = try? FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
                 data.append(chunk)
                 if data.count > limit {
-                    throw CardFileError(path: path, kind: .tooLarge, reason: "standard input is larger than \(limit) bytes")
+                    throw CardFileError(
+                        path: path, kind: .tooLarge, reason: "standard input is larger than \(limit) bytes")
                 }
             }
             return data
@@ -48,7 +49,8 @@ public struct CardInput: Sendable, Hashable {
             throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: no such file or not accessible")
         }
         if let size = attributes[.size] as? Int, size > limit {
-            throw CardFileError(path: path, kind: .tooLarge, reason: "the file is \(size) bytes, above the limit of \(limit)")
+            throw CardFileError(
+                path: path, kind: .tooLarge, reason: "the file is \(size) bytes, above the limit of \(limit)")
         }
         do {
             return try Data(contentsOf: url, options: .mappedIfSafe)

@@ -106,7 +106,8 @@ public enum JSONParser {
     ///   - options: Limits to apply.
     /// - Returns: The value and any warnings.
     /// - Throws: ``JSONParseError``.
-    public static func parse(_ bytes: some Collection<UInt8>, options: JSONParseOptions = .init()) throws(JSONParseError)
+    public static func parse(_ bytes: some Collection<UInt8>, options: JSONParseOptions = .init())
+        throws(JSONParseError)
         -> ParsedJSON
     {
         let result: Result<ParsedJSON, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
@@ -230,7 +231,8 @@ private struct Parser {
                         break
                     }
                     guard bytes[position] == UInt8(ascii: "]") else {
-                        throw error(.unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(bytes[position]))")
+                        throw error(
+                            .unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(bytes[position]))")
                     }
                     position += 1
                     value = .array(stack.removeLast().elements)
@@ -250,7 +252,8 @@ private struct Parser {
                     }
                     guard bytes[position] == UInt8(ascii: "}") else {
                         throw error(
-                            .unexpectedCharacter, "expected ',' or '}' in an object, found \(describe(bytes[position]))")
+                            .unexpectedCharacter, "expected ',' or '}' in an object, found \(describe(bytes[position]))"
+                        )
                     }
                     position += 1
                     value = .object(JSONObject(stack.removeLast().members))
@@ -337,7 +340,9 @@ private struct Parser {
                 position += 1
             }
             guard position < bytes.count else { throw truncated() }
-            guard isDigit(bytes[position]) else { throw error(.invalidNumber, "a number needs a digit in its exponent") }
+            guard isDigit(bytes[position]) else {
+                throw error(.invalidNumber, "a number needs a digit in its exponent")
+            }
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
         if position < bytes.count, isDigit(bytes[position]) {
@@ -410,7 +415,9 @@ private struct Parser {
                 let unit = try parseHex4()
                 var scalarValue = UInt32(unit)
                 if (0xD800...0xDBFF).contains(unit) {
-                    if position + 6 <= bytes.count, bytes[position] == backslash, bytes[position + 1] == UInt8(ascii: "u") {
+                    if position + 6 <= bytes.count, bytes[position] == backslash,
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    {
                         let save = position
                         position += 2
                         let low = try parseHex4()
@@ -436,7 +443,9 @@ private struct Parser {
                 position = escapeOffset
                 throw error(.invalidEscape, "invalid escape '\\\(Character(Unicode.Scalar(escaped)))' in a string")
             }
-            if position - contentStart > options.maxStringBytes { try checkStringLength(position - contentStart, at: open) }
+            if position - contentStart > options.maxStringBytes {
+                try checkStringLength(position - contentStart, at: open)
+            }
         }
         try checkStringLength(position - contentStart, at: open)
         let sourceRange = contentStart..<position
@@ -527,6 +536,7 @@ private struct Parser {
             line += 1
             lineStart = index + 1
         }
-        return JSONParseError(kind: kind, offset: position, line: line, column: position - lineStart + 1, message: message)
+        return JSONParseError(
+            kind: kind, offset: position, line: line, column: position - lineStart + 1, message: message)
     }
 }

@@ -32,7 +32,8 @@ public struct AsyncHTTPClientTransport: UploadTransport {
             let response = try await client.execute(outgoing, timeout: .nanoseconds(max(nanos, 1_000_000)))
             let buffer = try await response.body.collect(upTo: maxResponseBytes)
             let headers = response.headers.map { (name: $0.name, value: $0.value) }
-            return UploadResponse(status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
+            return UploadResponse(
+                status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
         } catch let error as HTTPClientError {
             throw AsyncHTTPClientTransport.map(error, label: request.logLabel)
         } catch is CancellationError {

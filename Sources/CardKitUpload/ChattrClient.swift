@@ -62,7 +62,8 @@ public struct ChattrClient: Sendable {
 
     /// `GET /api/v1/characters/{id}`: the `CharacterDetail`.
     public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
-        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/v1/characters/\(UploadEndpoint.escape(id))"))
+        let body = try await endpoint.sendJSON(
+            try endpoint.request(.get, "/api/v1/characters/\(UploadEndpoint.escape(id))"))
         guard let object = body?.objectValue else {
             throw UploadError.invalidResponse("GET /api/v1/characters/\(id): expected an object")
         }
@@ -80,8 +81,10 @@ public struct ChattrClient: Sendable {
         do {
             if let object = try await endpoint.sendJSON(request)?.objectValue { return object }
         } catch let error where error == .notFound {
-            throw UploadError.notFound("\(Self.noSuchCharacter): id \"\(id)\"", status: error.status, platformCode: error.platformCode)
-                .with(request: error.request ?? "")
+            throw UploadError.notFound(
+                "\(Self.noSuchCharacter): id \"\(id)\"", status: error.status, platformCode: error.platformCode
+            )
+            .with(request: error.request ?? "")
         }
         return try await getCharacter(id: id)
     }

@@ -86,7 +86,8 @@ public struct NextChatClient: Sendable {
 
     /// `GET /api/characters/{id}`.
     public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
-        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/characters/\(UploadEndpoint.escape(id))"))
+        let body = try await endpoint.sendJSON(
+            try endpoint.request(.get, "/api/characters/\(UploadEndpoint.escape(id))"))
         guard let object = body?.objectValue else {
             throw UploadError.invalidResponse("GET /api/characters/\(id): expected an object")
         }
@@ -102,7 +103,8 @@ public struct NextChatClient: Sendable {
             "character \"\(name)\"",
             attempt: { () async throws(UploadError) -> JSONObject in
                 guard let object = try await endpoint.sendJSON(post)?.objectValue, object["id"] != nil else {
-                    throw UploadError.invalidResponse("POST /api/characters: expected a character with an id", status: 201)
+                    throw UploadError.invalidResponse(
+                        "POST /api/characters: expected a character with an id", status: 201)
                 }
                 return object
             },
@@ -123,7 +125,8 @@ public struct NextChatClient: Sendable {
         do {
             return try await put(id: id, fields: fields, version: base ?? 1)
         } catch let error where error == .conflict {
-            endpoint.logger.log(.info, "PUT /api/characters/\(id): version conflict; reading the current version and re-applying once")
+            endpoint.logger.log(
+                .info, "PUT /api/characters/\(id): version conflict; reading the current version and re-applying once")
             let current = try await getCharacter(id: id)["version"]?.numberValue?.intValue ?? 1
             return try await put(id: id, fields: fields, version: current)
         }
@@ -151,7 +154,8 @@ public struct NextChatClient: Sendable {
             "import \"\(name)\"",
             attempt: { () async throws(UploadError) -> JSONObject in
                 guard let object = try await endpoint.sendJSON(post)?.objectValue, object["id"] != nil else {
-                    throw UploadError.invalidResponse("POST /api/characters/import: expected a character with an id", status: 201)
+                    throw UploadError.invalidResponse(
+                        "POST /api/characters/import: expected a character with an id", status: 201)
                 }
                 return object
             },

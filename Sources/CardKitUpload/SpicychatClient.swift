@@ -147,7 +147,8 @@ public struct SpicychatClient: Sendable {
         return try await endpoint.createWithReadBack(
             "persona \"\(name)\"",
             attempt: { () async throws(UploadError) -> SpicychatRemotePersona in
-                guard let value = try await endpoint.sendJSON(request), let persona = SpicychatRemotePersona(value) else {
+                guard let value = try await endpoint.sendJSON(request), let persona = SpicychatRemotePersona(value)
+                else {
                     throw UploadError.invalidResponse("POST /personas: expected a persona object", status: 200)
                 }
                 return persona
@@ -174,7 +175,8 @@ public struct SpicychatClient: Sendable {
 
     /// `GET /v2/characters/{id}`.
     public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
-        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/v2/characters/\(UploadEndpoint.escape(id))"))
+        let body = try await endpoint.sendJSON(
+            try endpoint.request(.get, "/v2/characters/\(UploadEndpoint.escape(id))"))
         guard let object = body?.objectValue else {
             throw UploadError.invalidResponse("GET /v2/characters/\(id): expected an object")
         }
@@ -192,7 +194,8 @@ public struct SpicychatClient: Sendable {
 
     /// `GET /v2/users/characters?switch=T1`: the account's own characters.
     public func listOwnCharacters() async throws(UploadError) -> [JSONObject] {
-        let body = try await endpoint.sendJSON(try endpoint.request(.get, "/v2/users/characters", query: [("switch", "T1")]))
+        let body = try await endpoint.sendJSON(
+            try endpoint.request(.get, "/v2/users/characters", query: [("switch", "T1")]))
         guard let array = body?.arrayValue else {
             throw UploadError.invalidResponse("GET /v2/users/characters: expected a JSON array")
         }
@@ -215,7 +218,8 @@ public struct SpicychatClient: Sendable {
             "character \"\(name)\"",
             attempt: { () async throws(UploadError) -> JSONObject in
                 guard let object = try await endpoint.sendJSON(request)?.objectValue, object["id"] != nil else {
-                    throw UploadError.invalidResponse("POST \(Self.unverifiedCreatePath): expected a character with an id", status: 200)
+                    throw UploadError.invalidResponse(
+                        "POST \(Self.unverifiedCreatePath): expected a character with an id", status: 200)
                 }
                 return object
             },

@@ -2,9 +2,9 @@ import CardKitJSON
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds the credential for a platform: the environment variable first (`CARDKIT_SPICYCHAT_TOKEN`,
@@ -49,7 +49,8 @@ public enum UploadCredentials {
         let url = file ?? defaultFileURL(environment: environment)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw UploadError.credentials(
-                "no \(provider) credential: set \(provider.environmentVariable) or add \"\(provider.rawValue)\" to \(url.path)")
+                "no \(provider) credential: set \(provider.environmentVariable) or add \"\(provider.rawValue)\" to \(url.path)"
+            )
         }
         let tokens = try read(url)
         guard let token = tokens[provider.rawValue], !token.isEmpty else {
@@ -166,7 +167,8 @@ public enum UploadCredentials {
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
             throw UploadError.credentials(
-                "\(url.path): refusing a credentials file readable by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(url.path)")
+                "\(url.path): refusing a credentials file readable by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(url.path)"
+            )
         }
         guard info.st_size <= maxFileBytes, let data = FileManager.default.contents(atPath: url.path) else {
             throw UploadError.credentials("\(url.path): cannot read credentials file or it is larger than 64 KiB")

@@ -147,7 +147,8 @@ public struct UploadEndpoint: Sendable {
             }
             let error: UploadError
             do {
-                let response = try await transport.send(authorized(request, token: token), timeout: policy.requestTimeout)
+                let response = try await transport.send(
+                    authorized(request, token: token), timeout: policy.requestTimeout)
                 if response.isSuccess {
                     logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt))")
                     logger.log(.trace, "\(request.logLabel): \(response.body.count) bytes")
@@ -168,7 +169,8 @@ public struct UploadEndpoint: Sendable {
                             continue
                         }
                     } else {
-                        decoded = decoded.with(message: "\(decoded.message) (refused again right after a token refresh)")
+                        decoded = decoded.with(
+                            message: "\(decoded.message) (refused again right after a token refresh)")
                     }
                 }
                 error = decoded
@@ -185,8 +187,13 @@ public struct UploadEndpoint: Sendable {
                 logger.log(.warning, "\(request.logLabel): giving up after \(attempt) attempt(s): \(final.kind)")
                 throw final
             case .retry(let delay, let reason):
-                logger.log(.warning, "\(request.logLabel): retry \(attempt + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))")
-                do { try await policy.sleep(delay) } catch { throw UploadError.cancelled("cancelled while waiting to retry") }
+                logger.log(
+                    .warning,
+                    "\(request.logLabel): retry \(attempt + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))"
+                )
+                do { try await policy.sleep(delay) } catch {
+                    throw UploadError.cancelled("cancelled while waiting to retry")
+                }
             }
         }
     }
@@ -231,7 +238,8 @@ public struct UploadEndpoint: Sendable {
         do {
             return try JSONParser.parse(response.body).value
         } catch {
-            throw UploadError.invalidResponse("body is not JSON: \(error)", status: response.status).with(request: label)
+            throw UploadError.invalidResponse("body is not JSON: \(error)", status: response.status).with(
+                request: label)
         }
     }
 
@@ -290,8 +298,13 @@ public struct UploadEndpoint: Sendable {
             switch policy.decide(after: error, attempt: tries, elapsed: clock.now - start) {
             case .fail(let final): throw final
             case .retry(let delay, let reason):
-                logger.log(.warning, "\(label): create retry \(tries + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))")
-                do { try await policy.sleep(delay) } catch { throw UploadError.cancelled("cancelled while waiting to retry") }
+                logger.log(
+                    .warning,
+                    "\(label): create retry \(tries + 1)/\(policy.maxAttempts) in \(UploadError.format(delay)) (\(reason))"
+                )
+                do { try await policy.sleep(delay) } catch {
+                    throw UploadError.cancelled("cancelled while waiting to retry")
+                }
             }
         }
     }

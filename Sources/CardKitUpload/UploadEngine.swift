@@ -266,7 +266,9 @@ public struct UploadEngine: Sendable {
             } else if options.provider == .chattr {
                 note = "would update Chattr character \"\(prepared.chattrId ?? "")\""
             } else if existing?.state == .done {
-                note = options.updateExisting ? "would update \(existing?.remoteId ?? "")" : "changed; would skip without --update-existing"
+                note =
+                    options.updateExisting
+                    ? "would update \(existing?.remoteId ?? "")" : "changed; would skip without --update-existing"
             } else {
                 note = "would create"
             }
@@ -286,8 +288,11 @@ public struct UploadEngine: Sendable {
         }
     }
 
-    private func outcome(_ item: UploadPreparedItem, _ status: UploadOutcome.Status, _ id: String?, _ message: String?) -> UploadOutcome {
-        UploadOutcome(path: item.path, name: item.name, status: status, remoteId: id, message: message, losses: item.losses)
+    private func outcome(_ item: UploadPreparedItem, _ status: UploadOutcome.Status, _ id: String?, _ message: String?)
+        -> UploadOutcome
+    {
+        UploadOutcome(
+            path: item.path, name: item.name, status: status, remoteId: id, message: message, losses: item.losses)
     }
 
     private func record(
@@ -318,7 +323,9 @@ public struct UploadEngine: Sendable {
                 return outcome(item, .unchanged, existing.remoteId, "already uploaded")
             }
             guard options.updateExisting, let remoteId = existing.remoteId else {
-                return outcome(item, .skipped, existing.remoteId, "changed since it was uploaded; pass --update-existing to update it")
+                return outcome(
+                    item, .skipped, existing.remoteId,
+                    "changed since it was uploaded; pass --update-existing to update it")
             }
             return try await update(item, remoteId: remoteId, client: client)
         }
@@ -337,7 +344,9 @@ public struct UploadEngine: Sendable {
         }
         let created = try await create(item, client: client)
         try await state?.append(record(item, .done, remoteId: created.id, version: created.version))
-        return outcome(item, .created, created.id, reconciled ? "re-created after an interrupted run (read-back found nothing)" : nil)
+        return outcome(
+            item, .created, created.id,
+            reconciled ? "re-created after an interrupted run (read-back found nothing)" : nil)
     }
 
     private struct Remote { var id: String; var version: Int? }
@@ -347,9 +356,13 @@ public struct UploadEngine: Sendable {
         case (.spicychat(let spicy), .personas):
             return try await spicy.findPersona(name: item.name, avatarKey: nil).map { Remote(id: $0.id) }
         case (.spicychat(let spicy), .characters):
-            return try await spicy.findOwnCharacter(name: item.name).flatMap { $0["id"]?.stringValue }.map { Remote(id: $0) }
+            return try await spicy.findOwnCharacter(name: item.name).flatMap { $0["id"]?.stringValue }.map {
+                Remote(id: $0)
+            }
         case (.nextchat(let next), _):
-            guard let found = try await next.findCharacter(name: item.name), let id = found["id"]?.stringValue else { return nil }
+            guard let found = try await next.findCharacter(name: item.name), let id = found["id"]?.stringValue else {
+                return nil
+            }
             return Remote(id: id, version: found["version"]?.numberValue?.intValue)
         case (.chattr, _):
             return nil
@@ -385,11 +398,14 @@ public struct UploadEngine: Sendable {
         }
     }
 
-    private func update(_ item: UploadPreparedItem, remoteId: String, client: UploadClient) async throws(UploadError) -> UploadOutcome {
+    private func update(_ item: UploadPreparedItem, remoteId: String, client: UploadClient) async throws(UploadError)
+        -> UploadOutcome
+    {
         switch (client, options.kind) {
         case (.spicychat, .personas):
             try await state?.append(record(item, .done, remoteId: remoteId))
-            return outcome(item, .skipped, remoteId, "exists on Spicychat; persona update is unverified, left unchanged")
+            return outcome(
+                item, .skipped, remoteId, "exists on Spicychat; persona update is unverified, left unchanged")
         case (.spicychat(let spicy), .characters):
             var fields = item.payload
             if let key = try await avatarKey(item, spicy) { fields["avatar_url"] = .string(key) }
@@ -397,7 +413,8 @@ public struct UploadEngine: Sendable {
             try await state?.append(record(item, .done, remoteId: remoteId))
         case (.nextchat(let next), _):
             let updated = try await next.updateCharacter(id: remoteId, fields: item.payload, version: nil)
-            try await state?.append(record(item, .done, remoteId: remoteId, version: updated["version"]?.numberValue?.intValue))
+            try await state?.append(
+                record(item, .done, remoteId: remoteId, version: updated["version"]?.numberValue?.intValue))
         case (.chattr(let chattr), _):
             _ = try await chattr.updateCharacter(id: remoteId, fields: item.payload)
             try await state?.append(record(item, .done, remoteId: remoteId))

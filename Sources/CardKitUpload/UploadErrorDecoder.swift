@@ -49,7 +49,8 @@ public enum UploadErrorDecoder {
                 hint = seconds(object["retry_after_seconds"])
                 if let details = object["details"] { fields = fieldErrors(details) }
             case .spicychat:
-                message = object["message"]?.stringValue ?? object["error"]?.stringValue
+                message =
+                    object["message"]?.stringValue ?? object["error"]?.stringValue
                     ?? object["errorMessage"]?.stringValue
                 if let error = object["error"]?.stringValue, error.hasPrefix("SC-") { code = error }
                 if let text = object["code"]?.stringValue { code = text }
@@ -68,7 +69,8 @@ public enum UploadErrorDecoder {
         }
         var text = message ?? "HTTP \(status)"
         if text.count > maxMessageLength { text = String(text.prefix(maxMessageLength)) + "…" }
-        return make(kind: kind(code: code, status: status), text: text, status: status, code: code, fields: fields, hint: hint)
+        return make(
+            kind: kind(code: code, status: status), text: text, status: status, code: code, fields: fields, hint: hint)
     }
 
     enum Kind { case authentication, forbidden, notFound, validation, conflict, rateLimited, server, invalid }
@@ -119,8 +121,11 @@ public enum UploadErrorDecoder {
         if let array = details.arrayValue {
             for item in array.prefix(100) {
                 guard let object = item.objectValue else { continue }
-                let field = object["field"]?.stringValue ?? object["path"]?.stringValue ?? object["pointer"]?.stringValue
-                if let field { result.append(.init(field: field, message: object["message"]?.stringValue ?? "invalid")) }
+                let field =
+                    object["field"]?.stringValue ?? object["path"]?.stringValue ?? object["pointer"]?.stringValue
+                if let field {
+                    result.append(.init(field: field, message: object["message"]?.stringValue ?? "invalid"))
+                }
             }
         } else if let object = details.objectValue {
             if let nested = object["fields"] { return fieldErrors(nested) }

@@ -75,7 +75,8 @@ public struct UploadPreparer: Sendable {
             if let imageBytes { avatar = Self.avatar(imageBytes) }
             avatarReference = conversion.avatar
             if options.provider == .chattr {
-                chattrId = options.idMap[path] ?? options.idMap[URL(fileURLWithPath: path).standardizedFileURL.path]
+                chattrId =
+                    options.idMap[path] ?? options.idMap[URL(fileURLWithPath: path).standardizedFileURL.path]
                     ?? card.extensions["chattr"]?["id"]?.stringValue
                     ?? payload["id"]?.stringValue ?? ChattrCharacter.slug(for: card.name)
                 _ = payload.removeValue(forKey: "id")
@@ -103,8 +104,11 @@ public struct UploadPreparer: Sendable {
             if reference.hasPrefix("data:") {
                 avatar = Self.decodeDataURL(reference)
             } else if !reference.hasPrefix("http://"), !reference.hasPrefix("https://") {
-                let url = reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference)
-                if let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int), size <= options.maxAvatarBytes,
+                let url =
+                    reference.hasPrefix("/")
+                    ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference)
+                if let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int),
+                    size <= options.maxAvatarBytes,
                     let data = FileManager.default.contents(atPath: url.path)
                 {
                     avatar = Self.avatar([UInt8](data))
@@ -116,19 +120,25 @@ public struct UploadPreparer: Sendable {
         switch options.provider {
         case .nextchat:
             if let avatar {
-                payload["avatar"] = .string("data:\(avatar.mimeType);base64,\(Data(avatar.bytes).base64EncodedString())")
+                payload["avatar"] = .string(
+                    "data:\(avatar.mimeType);base64,\(Data(avatar.bytes).base64EncodedString())")
             } else if let reference = avatarReference, reference.hasPrefix("http") {
                 payload["avatar"] = .string(reference)
             }
         case .chattr:
-            if let reference = avatarReference, reference.hasPrefix("http") { payload["avatar_url"] = .string(reference) }
+            if let reference = avatarReference, reference.hasPrefix("http") {
+                payload["avatar_url"] = .string(reference)
+            }
         case .spicychat:
             break  // uploaded through save-image; the key is added when sending
         }
         let name = payload["name"]?.stringValue ?? ""
-        guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw fail(path, "the name is empty") }
+        guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw fail(path, "the name is empty")
+        }
         if options.provider == .spicychat, options.kind == .characters, (payload["tags"]?.arrayValue?.count ?? 0) < 2 {
-            throw fail(path, "Spicychat needs at least 2 tags (the card has \(payload["tags"]?.arrayValue?.count ?? 0))")
+            throw fail(
+                path, "Spicychat needs at least 2 tags (the card has \(payload["tags"]?.arrayValue?.count ?? 0))")
         }
         var hashed = JSONWriter.bytes(.object(payload), sortKeys: true)
         if let avatar { hashed += Array(Digest.md5Hex(avatar.bytes).utf8) }
@@ -137,7 +147,9 @@ public struct UploadPreparer: Sendable {
             contentHash: "sha256:" + Digest.sha256Hex(hashed), losses: losses)
     }
 
-    private func fail(_ path: String, _ reason: String) -> UploadInputError { UploadInputError(path: path, reason: reason) }
+    private func fail(_ path: String, _ reason: String) -> UploadInputError {
+        UploadInputError(path: path, reason: reason)
+    }
 
     /// The schema in `schemas/platforms/` that the converted object must pass before anything is sent.
     var payloadSchema: CardSchemaName {
@@ -159,7 +171,10 @@ public struct UploadPreparer: Sendable {
         }
         if let first = report.errors.first {
             let more = report.errors.count > 1 ? " (and \(report.errors.count - 1) more)" : ""
-            throw fail(path, "the converted object fails the \(payloadSchema) schema: \(first.instanceLocation.displayString): \(first.message)\(more)")
+            throw fail(
+                path,
+                "the converted object fails the \(payloadSchema) schema: \(first.instanceLocation.displayString): \(first.message)\(more)"
+            )
         }
     }
 
@@ -178,7 +193,8 @@ public struct UploadPreparer: Sendable {
             type = "image/png"
         } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
             type = "image/jpeg"
-        } else if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) {
+        } else if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8)
+        {
             type = "image/webp"
         } else if bytes.starts(with: Array("GIF8".utf8)) {
             type = "image/gif"

@@ -2,9 +2,9 @@ import CardKitJSON
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One line of the state file.
@@ -46,7 +46,8 @@ public struct UploadStateRecord: Sendable, Hashable {
     /// Creates a record.
     public init(
         key: String, contentHash: String, kind: String, provider: String, state: State, name: String,
-        remoteId: String? = nil, remoteVersion: Int? = nil, error: String? = nil, updatedAt: String = UploadStateRecord.now()
+        remoteId: String? = nil, remoteVersion: Int? = nil, error: String? = nil,
+        updatedAt: String = UploadStateRecord.now()
     ) {
         self.key = key
         self.contentHash = contentHash

@@ -29,7 +29,8 @@ public struct UploadRequest: Sendable {
     public var body: [UInt8]?
 
     /// Creates a request.
-    public init(method: UploadHTTPMethod, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+    public init(method: UploadHTTPMethod, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil)
+    {
         self.method = method
         self.url = url
         self.headers = headers

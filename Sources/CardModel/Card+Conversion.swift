@@ -45,7 +45,8 @@ extension Card {
         }
         switch target {
         case .v1:
-            return CardConversion(card: Self.makeV1(data: data, extras: extras, diagnostics: &diagnostics), diagnostics: diagnostics)
+            return CardConversion(
+                card: Self.makeV1(data: data, extras: extras, diagnostics: &diagnostics), diagnostics: diagnostics)
         case .v2:
             data = Self.stashV3Fields(data, diagnostics: &diagnostics, at: fieldsPointer)
         case .v3:
@@ -65,7 +66,8 @@ extension Card {
         root["data"] = .object(data)
         for (key, value) in extras where root[key] == nil { root[key] = value }
         if shape.hasDataObject {
-            root = Self.reordered(root, by: Array(document.keys), keepingFirst: options.withV1Fields ? CardFields.v1 : [])
+            root = Self.reordered(
+                root, by: Array(document.keys), keepingFirst: options.withV1Fields ? CardFields.v1 : [])
         }
         return CardConversion(card: Card(document: root, shape: target == .v3 ? .v3 : .v2), diagnostics: diagnostics)
     }
@@ -79,7 +81,8 @@ extension Card {
         var extras = JSONObject()
         switch shape {
         case .v2, .v3, .unknownSpec:
-            for (key, value) in document where !["spec", "spec_version", "data"].contains(key) && !CardFields.v1.contains(key) {
+            for (key, value) in document
+            where !["spec", "spec_version", "data"].contains(key) && !CardFields.v1.contains(key) {
                 extras[key] = value
             }
             return (fields, extras)
@@ -87,7 +90,11 @@ extension Card {
             var source = JSONObject()
             let known = Set(CardFields.v2 + CardFields.v3Only)
             for (key, value) in document {
-                if known.contains(key) { source[key] = value } else if key != "spec" && key != "spec_version" { extras[key] = value }
+                if known.contains(key) {
+                    source[key] = value
+                } else if key != "spec" && key != "spec_version" {
+                    extras[key] = value
+                }
             }
             return (source, extras)
         case .v1:
@@ -120,7 +127,8 @@ extension Card {
         diagnostics.append(
             Diagnostic(
                 .note, code: "v3-fields-kept", pointer: base.appending("extensions").appending(CardFields.v3StashKey),
-                "V3-only fields kept under extensions.\(CardFields.v3StashKey): \(stashed.keys.joined(separator: ", "))"))
+                "V3-only fields kept under extensions.\(CardFields.v3StashKey): \(stashed.keys.joined(separator: ", "))"
+            ))
         return data
     }
 
@@ -139,8 +147,10 @@ extension Card {
         if let order = stash["key_order"] { data[keyOrderMarker] = order }
         diagnostics.append(
             Diagnostic(
-                .note, code: "v3-fields-restored", pointer: base.appending("extensions").appending(CardFields.v3StashKey),
-                "V3-only fields restored from extensions.\(CardFields.v3StashKey): \(fields.keys.joined(separator: ", "))"))
+                .note, code: "v3-fields-restored",
+                pointer: base.appending("extensions").appending(CardFields.v3StashKey),
+                "V3-only fields restored from extensions.\(CardFields.v3StashKey): \(fields.keys.joined(separator: ", "))"
+            ))
         return data
     }
 

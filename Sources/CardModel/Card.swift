@@ -122,7 +122,9 @@ public struct Card: Sendable, Hashable {
     }
     /// Creator notes (V2+); for V1 cards, SillyTavern's root `creatorcomment`.
     public var creatorNotes: String {
-        get { shape == .v1 ? CardFieldDefaults.lenientString(document["creatorcomment"]) ?? "" : string("creator_notes") }
+        get {
+            shape == .v1 ? CardFieldDefaults.lenientString(document["creatorcomment"]) ?? "" : string("creator_notes")
+        }
         set { setString(shape == .v1 ? "creatorcomment" : "creator_notes", newValue) }
     }
     /// The system prompt (V2+).

@@ -13,7 +13,8 @@ public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .invalidJSON(let error): return "invalid JSON: \(error)"
         case .notACard(let pointer, let reason):
-            return pointer.tokens.isEmpty ? "not a character card: \(reason)" : "not a character card: \(pointer): \(reason)"
+            return pointer.tokens.isEmpty
+                ? "not a character card: \(reason)" : "not a character card: \(pointer): \(reason)"
         case .strictViolations(let diagnostics):
             let first = diagnostics.first.map { $0.description } ?? ""
             let more = diagnostics.count > 1 ? " (and \(diagnostics.count - 1) more)" : ""

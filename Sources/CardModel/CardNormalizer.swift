@@ -28,7 +28,9 @@ struct CardNormalizer {
             if sourceSpec == .v1, !CardFields.v1.contains(field) {
                 report(.note, "upgrade-default", base.appending(field), "`\(field)` (new in V2) set to its default")
             } else {
-                report(.warning, "missing-field", base.appending(field), "missing required field `\(field)`; using the default")
+                report(
+                    .warning, "missing-field", base.appending(field),
+                    "missing required field `\(field)`; using the default")
             }
             result[field] = CardFieldDefaults.value(for: field)
         }
@@ -38,7 +40,9 @@ struct CardNormalizer {
                     .warning, "missing-field", base.appending("group_only_greetings"),
                     "missing field `group_only_greetings`, required by V3; using []")
             } else {
-                report(.note, "upgrade-default", base.appending("group_only_greetings"), "`group_only_greetings` (new in V3) set to []")
+                report(
+                    .note, "upgrade-default", base.appending("group_only_greetings"),
+                    "`group_only_greetings` (new in V3) set to []")
             }
             result["group_only_greetings"] = .array([])
         }
@@ -84,7 +88,9 @@ struct CardNormalizer {
             report(.warning, "wrong-type", pointer, "expected a string, found null; using \"\"")
             return .string("")
         case .number(let n):
-            report(.warning, "wrong-type", pointer, "expected a string, found the number \(n.literal); using \"\(n.literal)\"")
+            report(
+                .warning, "wrong-type", pointer,
+                "expected a string, found the number \(n.literal); using \"\(n.literal)\"")
             return .string(n.literal)
         case .bool(let b):
             report(.warning, "wrong-type", pointer, "expected a string, found \(b); using \"\(b)\"")
@@ -160,7 +166,8 @@ struct CardNormalizer {
             case "entries": result[key] = normalizeEntries(member, at: memberPointer, target: target)
             case "extensions": result[key] = normalizeObject(member, at: memberPointer, what: "the book's `extensions`")
             case "name", "description": result[key] = normalizeString(member, at: memberPointer)
-            case "scan_depth", "token_budget": result[key] = member.isNull ? member : normalizeNumber(member, at: memberPointer)
+            case "scan_depth", "token_budget":
+                result[key] = member.isNull ? member : normalizeNumber(member, at: memberPointer)
             case "recursive_scanning": result[key] = normalizeBool(member, at: memberPointer)
             default: result[key] = member
             }
@@ -210,7 +217,8 @@ struct CardNormalizer {
                 result[key] = normalizeStringArray(member, at: memberPointer, splitOnCommas: true)
             case "content", "name", "comment":
                 result[key] = normalizeString(member, at: memberPointer)
-            case "extensions": result[key] = normalizeObject(member, at: memberPointer, what: "the entry's `extensions`")
+            case "extensions":
+                result[key] = normalizeObject(member, at: memberPointer, what: "the entry's `extensions`")
             case "enabled", "case_sensitive", "use_regex", "constant", "selective":
                 result[key] = member.isNull && key != "enabled" ? member : normalizeBool(member, at: memberPointer)
             case "insertion_order", "priority":
@@ -258,10 +266,12 @@ struct CardNormalizer {
         if case .string(let s)? = object["talkativeness"] {
             report(
                 .warning, "wrong-type", base.appending("talkativeness"),
-                "`talkativeness` is the string \"\(s)\" (a number is expected); read as \(Double(s).map { "\($0)" } ?? "0.5")")
+                "`talkativeness` is the string \"\(s)\" (a number is expected); read as \(Double(s).map { "\($0)" } ?? "0.5")"
+            )
         }
         if case .string(let s)? = object["fav"] {
-            report(.warning, "wrong-type", base.appending("fav"), "`fav` is the string \"\(s)\" (a Boolean is expected)")
+            report(
+                .warning, "wrong-type", base.appending("fav"), "`fav` is the string \"\(s)\" (a Boolean is expected)")
         }
         if case .string(let s)? = object["depth_prompt"]?["depth"] {
             report(

@@ -111,7 +111,8 @@ public enum CardReader {
                     diagnostics.append(
                         Diagnostic(
                             .warning, code: "missing-data", pointer: JSONPointer(tokens: ["data"]),
-                            "`spec` is \(JSONWriter.string(specValue)) but there is no `data`; reading the root as flat V2"))
+                            "`spec` is \(JSONWriter.string(specValue)) but there is no `data`; reading the root as flat V2"
+                        ))
                     return (.flatV2, diagnostics)
                 }
                 throw .notACard(
@@ -159,10 +160,12 @@ public enum CardReader {
             return (shape, diagnostics)
         }
         if root["char_name"] != nil {
-            throw .notACard(pointer: JSONPointer(tokens: ["char_name"]), reason: "Pygmalion/Gradio character JSON (char_name)")
+            throw .notACard(
+                pointer: JSONPointer(tokens: ["char_name"]), reason: "Pygmalion/Gradio character JSON (char_name)")
         }
         if root["entries"] != nil, root["name"] == nil || root["first_mes"] == nil {
-            throw .notACard(pointer: JSONPointer(tokens: ["entries"]), reason: "a World Info file or lorebook (entries)")
+            throw .notACard(
+                pointer: JSONPointer(tokens: ["entries"]), reason: "a World Info file or lorebook (entries)")
         }
         if let marker = CardFields.v2OnlyRootMarkers.first(where: { root[$0] != nil }) {
             diagnostics.append(
@@ -193,7 +196,9 @@ public enum CardReader {
         diagnostics += rootDisagreements(card)
         if case .string("")? = card.document["tags"], card.shape.hasDataObject {
             diagnostics.append(
-                Diagnostic(.warning, code: "wrong-type", pointer: JSONPointer(tokens: ["tags"]), "root `tags` is \"\" (an array is expected)"))
+                Diagnostic(
+                    .warning, code: "wrong-type", pointer: JSONPointer(tokens: ["tags"]),
+                    "root `tags` is \"\" (an array is expected)"))
         }
         return diagnostics
     }

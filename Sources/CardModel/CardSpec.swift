@@ -71,10 +71,11 @@ public enum CardFields {
         v1 + ["creator_notes", "system_prompt", "post_history_instructions", "creator", "character_version"]
 
     /// Every V2 `data` field, in spec order.
-    public static let v2: [String] = v1 + [
-        "creator_notes", "system_prompt", "post_history_instructions", "alternate_greetings", "character_book",
-        "tags", "creator", "character_version", "extensions",
-    ]
+    public static let v2: [String] =
+        v1 + [
+            "creator_notes", "system_prompt", "post_history_instructions", "alternate_greetings", "character_book",
+            "tags", "creator", "character_version", "extensions",
+        ]
 
     /// The fields V3 adds to V2 `data`, in spec order.
     public static let v3Only: [String] = [

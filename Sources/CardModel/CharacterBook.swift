@@ -45,7 +45,8 @@ public struct BookEntry: Sendable, Hashable {
     public init(object: JSONObject) { self.object = object }
 
     /// Creates an entry with the fields V2 and V3 require.
-    public init(keys: [String], content: String, enabled: Bool = true, insertionOrder: Int = 0, useRegex: Bool = false) {
+    public init(keys: [String], content: String, enabled: Bool = true, insertionOrder: Int = 0, useRegex: Bool = false)
+    {
         object = [
             "keys": .array(keys.map { .string($0) }), "content": .string(content), "extensions": .object(JSONObject()),
             "enabled": .bool(enabled), "insertion_order": .number(JSONNumber(insertionOrder)),

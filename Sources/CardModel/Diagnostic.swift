@@ -37,7 +37,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
     /// Creates a diagnostic.
-    public init(_ severity: Severity, code: String, pointer: JSONPointer? = nil, offset: Int? = nil, _ message: String) {
+    public init(_ severity: Severity, code: String, pointer: JSONPointer? = nil, offset: Int? = nil, _ message: String)
+    {
         self.severity = severity
         self.code = code
         self.pointer = pointer

@@ -62,9 +62,10 @@ public enum PersonaReader {
             throw .invalidJSON(error)
         }
         var result = try read(json: parsed.value)
-        result.diagnostics = parsed.warnings.map {
-            Diagnostic(.warning, code: $0.kind.rawValue, pointer: $0.pointer, offset: $0.offset, $0.description)
-        } + result.diagnostics
+        result.diagnostics =
+            parsed.warnings.map {
+                Diagnostic(.warning, code: $0.kind.rawValue, pointer: $0.pointer, offset: $0.offset, $0.description)
+            } + result.diagnostics
         return result
     }
 
@@ -91,7 +92,8 @@ public enum PersonaReader {
                     ))
             } else if number.intValue == nil || number.intValue ?? 0 < 1 {
                 throw .invalidField(
-                    pointer: JSONPointer(tokens: ["version"]), reason: "version must be a positive integer, found \(number.literal)")
+                    pointer: JSONPointer(tokens: ["version"]),
+                    reason: "version must be a positive integer, found \(number.literal)")
             }
         case nil:
             diagnostics.append(
@@ -99,16 +101,22 @@ public enum PersonaReader {
                     .warning, code: "missing-field", pointer: JSONPointer(tokens: ["version"]),
                     "missing `version`; reading as \(Persona.formatVersion)"))
         case let other?:
-            throw .invalidField(pointer: JSONPointer(tokens: ["version"]), reason: "version must be a number, found \(other.typeName())")
+            throw .invalidField(
+                pointer: JSONPointer(tokens: ["version"]), reason: "version must be a number, found \(other.typeName())"
+            )
         }
         guard let name = root["name"] else {
             throw .invalidField(pointer: JSONPointer(tokens: ["name"]), reason: "missing required `name`")
         }
         guard name.stringValue != nil else {
-            throw .invalidField(pointer: JSONPointer(tokens: ["name"]), reason: "`name` must be a string, found \(name.typeName())")
+            throw .invalidField(
+                pointer: JSONPointer(tokens: ["name"]), reason: "`name` must be a string, found \(name.typeName())")
         }
         if name.stringValue?.isEmpty == true {
-            diagnostics.append(Diagnostic(.warning, code: "empty-name", pointer: JSONPointer(tokens: ["name"]), "the persona's name is empty"))
+            diagnostics.append(
+                Diagnostic(
+                    .warning, code: "empty-name", pointer: JSONPointer(tokens: ["name"]), "the persona's name is empty")
+            )
         }
         if root["description"] == nil {
             diagnostics.append(
@@ -118,7 +126,8 @@ public enum PersonaReader {
         }
         for key in ["description", "title", "avatar"] {
             if let value = root[key], value.stringValue == nil, value != .null {
-                throw .invalidField(pointer: JSONPointer(tokens: [key]), reason: "`\(key)` must be a string, found \(value.typeName())")
+                throw .invalidField(
+                    pointer: JSONPointer(tokens: [key]), reason: "`\(key)` must be a string, found \(value.typeName())")
             }
         }
         if let extensions = root["extensions"], extensions.objectValue == nil {

@@ -39,7 +39,9 @@ struct JSONMemberSpans {
         return (order, ranges)
     }
 
-    private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [(key: Range<Int>, value: Range<Int>)]? {
+    private static func scan(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [(
+        key: Range<Int>, value: Range<Int>
+    )]? {
         var i = range.lowerBound
         let end = range.upperBound
         if end - i >= 3, b[i] == 0xEF, b[i + 1] == 0xBB, b[i + 2] == 0xBF { i += 3 }
@@ -137,7 +139,9 @@ struct JSONMemberSpans {
             var i = start
             while i < end {
                 let byte = b[i]
-                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || isWhitespace(byte) {
+                if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]")
+                    || isWhitespace(byte)
+                {
                     break
                 }
                 i += 1

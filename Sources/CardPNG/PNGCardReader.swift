@@ -394,7 +394,8 @@ extension PNGCardReader {
     ///   object, an escaped key, broken structure) or a differing member does not parse; the caller then parses
     ///   both documents.
     static func dataDisagreementBySpans(chara: [UInt8], ccv3: [UInt8]) -> [String]? {
-        func dataMembers(_ document: [UInt8]) -> (order: [ArraySlice<UInt8>], ranges: [ArraySlice<UInt8>: Range<Int>])? {
+        func dataMembers(_ document: [UInt8]) -> (order: [ArraySlice<UInt8>], ranges: [ArraySlice<UInt8>: Range<Int>])?
+        {
             guard let root = JSONMemberSpans(document),
                 let data = root.lastValueByKey.ranges[ArraySlice("data".utf8)],
                 let members = JSONMemberSpans(document, in: data)
@@ -409,13 +410,16 @@ extension PNGCardReader {
             let sameBytes = chara.withUnsafeBytes { charaBytes in
                 ccv3.withUnsafeBytes { ccv3Bytes in
                     a.count == b.count
-                        && memcmp(charaBytes.baseAddress! + a.lowerBound, ccv3Bytes.baseAddress! + b.lowerBound, a.count) == 0
+                        && memcmp(
+                            charaBytes.baseAddress! + a.lowerBound, ccv3Bytes.baseAddress! + b.lowerBound, a.count) == 0
                 }
             }
             if sameBytes { continue }
             guard let aValue = try? JSONParser.parse(chara[a]).value, let bValue = try? JSONParser.parse(ccv3[b]).value
             else { return nil }
-            if !aValue.isSemanticallyEqual(to: bValue) { differing.append("data.\(String(decoding: key, as: UTF8.self))") }
+            if !aValue.isSemanticallyEqual(to: bValue) {
+                differing.append("data.\(String(decoding: key, as: UTF8.self))")
+            }
         }
         return differing
     }

@@ -131,7 +131,9 @@ public struct CharacterAIPersona: Sendable, Hashable {
     public var isDefault: Bool
 
     /// Creates a persona body.
-    public init(name: String, definition: String, identifier: String, avatarRelPath: String = "", isDefault: Bool = false) {
+    public init(
+        name: String, definition: String, identifier: String, avatarRelPath: String = "", isDefault: Bool = false
+    ) {
         self.name = name
         self.definition = definition
         self.identifier = identifier

@@ -21,7 +21,8 @@ public struct ChattrCharacter: Sendable, Hashable {
 
         /// Creates a configuration.
         public init(
-            temperature: JSONNumber = Self.defaultTemperature, maxTokens: JSONNumber = JSONNumber(Self.defaultMaxTokens),
+            temperature: JSONNumber = Self.defaultTemperature,
+            maxTokens: JSONNumber = JSONNumber(Self.defaultMaxTokens),
             systemPrompt: String = "", additional: JSONObject = JSONObject()
         ) {
             self.temperature = temperature

@@ -6,7 +6,9 @@ struct JSONFieldReader {
     let object: JSONObject
     let base: JSONPointer
 
-    init(_ json: JSONValue, platform: Platform, at base: JSONPointer = JSONPointer(), what: String) throws(PlatformError) {
+    init(_ json: JSONValue, platform: Platform, at base: JSONPointer = JSONPointer(), what: String)
+        throws(PlatformError)
+    {
         guard case .object(let object) = json else {
             throw .invalidObject(platform, at: base, "\(what) must be an object, found \(json.typeName())")
         }
@@ -31,7 +33,8 @@ struct JSONFieldReader {
     func string(_ key: String) throws(PlatformError) -> String? {
         guard let value = object[key], value != .null else { return nil }
         guard let text = value.stringValue else {
-            throw .invalidObject(platform, at: base.appending(key), "`\(key)` must be a string, found \(value.typeName())")
+            throw .invalidObject(
+                platform, at: base.appending(key), "`\(key)` must be a string, found \(value.typeName())")
         }
         return text
     }
@@ -49,7 +52,8 @@ struct JSONFieldReader {
         guard let value = object[key], value != .null else { return nil }
         if let text = value.stringValue { return text }
         guard let array = value.arrayValue else {
-            throw .invalidObject(platform, at: base.appending(key), "`\(key)` must be a string or a list, found \(value.typeName())")
+            throw .invalidObject(
+                platform, at: base.appending(key), "`\(key)` must be a string or a list, found \(value.typeName())")
         }
         var lines: [String] = []
         for (index, element) in array.enumerated() {
@@ -62,7 +66,8 @@ struct JSONFieldReader {
                     lines.append(text)
                 }
             } else {
-                throw .invalidObject(platform, at: base.appending(key).appending(index), "a turn must be a string or {role, content}")
+                throw .invalidObject(
+                    platform, at: base.appending(key).appending(index), "a turn must be a string or {role, content}")
             }
         }
         return lines.joined(separator: "\n")
@@ -71,13 +76,15 @@ struct JSONFieldReader {
     func strings(_ key: String) throws(PlatformError) -> [String]? {
         guard let value = object[key], value != .null else { return nil }
         guard let array = value.arrayValue else {
-            throw .invalidObject(platform, at: base.appending(key), "`\(key)` must be an array, found \(value.typeName())")
+            throw .invalidObject(
+                platform, at: base.appending(key), "`\(key)` must be an array, found \(value.typeName())")
         }
         var result: [String] = []
         for (index, element) in array.enumerated() {
             guard let text = element.stringValue else {
                 throw .invalidObject(
-                    platform, at: base.appending(key).appending(index), "`\(key)` must hold strings, found \(element.typeName())")
+                    platform, at: base.appending(key).appending(index),
+                    "`\(key)` must hold strings, found \(element.typeName())")
             }
             result.append(text)
         }
@@ -87,7 +94,8 @@ struct JSONFieldReader {
     func bool(_ key: String) throws(PlatformError) -> Bool? {
         guard let value = object[key], value != .null else { return nil }
         guard let flag = value.boolValue else {
-            throw .invalidObject(platform, at: base.appending(key), "`\(key)` must be a Boolean, found \(value.typeName())")
+            throw .invalidObject(
+                platform, at: base.appending(key), "`\(key)` must be a Boolean, found \(value.typeName())")
         }
         return flag
     }
@@ -95,7 +103,8 @@ struct JSONFieldReader {
     func number(_ key: String) throws(PlatformError) -> JSONNumber? {
         guard let value = object[key], value != .null else { return nil }
         guard let number = value.numberValue else {
-            throw .invalidObject(platform, at: base.appending(key), "`\(key)` must be a number, found \(value.typeName())")
+            throw .invalidObject(
+                platform, at: base.appending(key), "`\(key)` must be a number, found \(value.typeName())")
         }
         return number
     }
@@ -103,7 +112,8 @@ struct JSONFieldReader {
     func objectField(_ key: String) throws(PlatformError) -> JSONObject? {
         guard let value = object[key], value != .null else { return nil }
         guard let child = value.objectValue else {
-            throw .invalidObject(platform, at: base.appending(key), "`\(key)` must be an object, found \(value.typeName())")
+            throw .invalidObject(
+                platform, at: base.appending(key), "`\(key)` must be an object, found \(value.typeName())")
         }
         return child
     }

@@ -161,7 +161,8 @@ public struct NextChatCreateRequest: Sendable, Hashable {
         name = try reader.requiredString("name")
         description = try reader.string("description") ?? ""
         guard let profile = reader.object["personality"] else {
-            throw .invalidObject(.nextchat, at: JSONPointer(tokens: ["personality"]), "missing required `personality` profile")
+            throw .invalidObject(
+                .nextchat, at: JSONPointer(tokens: ["personality"]), "missing required `personality` profile")
         }
         personality = try NextChatPersonalityProfile(json: profile)
         avatar = try reader.string("avatar")

@@ -121,7 +121,8 @@ extension PlatformConverter {
                 used += TextComposer.length(clipped.text)
                 context.add(
                     .truncated, section.field,
-                    "Character.AI definitions hold at most 32000 characters; this section was cut", target: "definition")
+                    "Character.AI definitions hold at most 32000 characters; this section was cut", target: "definition"
+                )
             } else {
                 context.add(
                     .dropped, section.field,

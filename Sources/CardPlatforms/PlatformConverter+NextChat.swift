@@ -32,7 +32,8 @@ extension PlatformConverter {
         var profile = NextChatPersonalityProfile(
             name: card.name, description: card.description, personality: card.personality, scenario: card.scenario,
             firstMes: card.firstMessage, mesExample: card.messageExamples,
-            creatorcomment: optional("personality/creatorcomment", card.creatorNotes, isEmpty: card.creatorNotes.isEmpty),
+            creatorcomment: optional(
+                "personality/creatorcomment", card.creatorNotes, isEmpty: card.creatorNotes.isEmpty),
             systemPrompt: optional("personality/systemPrompt", card.systemPrompt, isEmpty: card.systemPrompt.isEmpty),
             postHistoryInstructions: optional(
                 "personality/postHistoryInstructions", card.postHistoryInstructions,
@@ -63,7 +64,9 @@ extension PlatformConverter {
                 case "voice": request.voice = value
                 case "isPublic": request.isPublic = value.boolValue ?? false
                 case "avatar": if request.avatar == nil { request.avatar = value.stringValue }
-                case _ where NextChatCharacter.serverAssignedKeys.contains(key) || ["firstMes", "mesExample", "scenario"].contains(key):
+                case _
+                where NextChatCharacter.serverAssignedKeys.contains(key)
+                    || ["firstMes", "mesExample", "scenario"].contains(key):
                     context.report.append(
                         .dropped, base.appending(key),
                         "`\(key)` belongs to a stored NextChat character; a create request does not carry it")

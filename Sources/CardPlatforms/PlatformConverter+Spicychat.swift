@@ -14,7 +14,9 @@ extension PlatformConverter {
             "personality", into: "persona",
             "Spicychat has a single definition field; appended to `persona` under \"Personality:\"")
         if context.options.inlineSystemPrompt {
-            if !card.systemPrompt.isEmpty { personaParts.append(TextComposer.section("System prompt", card.systemPrompt)) }
+            if !card.systemPrompt.isEmpty {
+                personaParts.append(TextComposer.section("System prompt", card.systemPrompt))
+            }
             if !card.postHistoryInstructions.isEmpty {
                 personaParts.append(TextComposer.section("Post-history instructions", card.postHistoryInstructions))
             }
@@ -23,10 +25,12 @@ extension PlatformConverter {
                 "Spicychat has no system prompt; appended to `persona` under \"System prompt:\"")
             context.merge(
                 "post_history_instructions", into: "persona",
-                "Spicychat has no post-history instructions; appended to `persona` under \"Post-history instructions:\"")
+                "Spicychat has no post-history instructions; appended to `persona` under \"Post-history instructions:\""
+            )
         } else {
             context.drop(
-                "system_prompt", "Spicychat has no system prompt field (--inline-system-prompt appends it to `persona`)")
+                "system_prompt", "Spicychat has no system prompt field (--inline-system-prompt appends it to `persona`)"
+            )
             context.drop(
                 "post_history_instructions",
                 "Spicychat has no post-history instructions (--inline-system-prompt appends them to `persona`)")
@@ -56,7 +60,8 @@ extension PlatformConverter {
         if !removed.isEmpty {
             context.add(
                 .coerced, "tags",
-                "empty or duplicate tags removed: \(removed.map { "\"\($0)\"" }.joined(separator: ", "))", target: "tags")
+                "empty or duplicate tags removed: \(removed.map { "\"\($0)\"" }.joined(separator: ", "))",
+                target: "tags")
         }
         if tags.count < SpicychatCharacter.minimumTagCount {
             context.add(

@@ -67,11 +67,14 @@ public enum PlatformConverter {
         switch platform {
         case .spicychat:
             if persona.name.trimmingWhitespace().isEmpty {
-                report.append(.limit, JSONPointer(tokens: ["name"]), "Spicychat requires a persona name; it is empty", target: "name")
+                report.append(
+                    .limit, JSONPointer(tokens: ["name"]), "Spicychat requires a persona name; it is empty",
+                    target: "name")
             }
-            output = SpicychatPersona(
-                name: persona.name, highlights: persona.description, avatar: avatar, isDefault: persona.isDefault
-            ).jsonValue
+            output =
+                SpicychatPersona(
+                    name: persona.name, highlights: persona.description, avatar: avatar, isDefault: persona.isDefault
+                ).jsonValue
         default:
             var name = persona.name
             let clipped = TextComposer.clip(name, to: CharacterAILimits.name.upperBound)
@@ -83,7 +86,8 @@ public enum PlatformConverter {
             } else if TextComposer.length(name) < CharacterAILimits.name.lowerBound {
                 report.append(
                     .limit, JSONPointer(tokens: ["name"]),
-                    "Character.AI persona names need at least 3 characters; \"\(name)\" will be rejected", target: "name")
+                    "Character.AI persona names need at least 3 characters; \"\(name)\" will be rejected",
+                    target: "name")
             }
             let definition = TextComposer.clip(persona.description, to: CharacterAILimits.personaDefinitionMax)
             if definition.cut {
@@ -93,9 +97,10 @@ public enum PlatformConverter {
                     target: "definition")
             }
             let identifier = options.characterAIIdentifier ?? StableIdentifier.make(for: persona.json)
-            output = CharacterAIPersona(
-                name: name, definition: definition.text, identifier: identifier, isDefault: persona.isDefault
-            ).jsonValue
+            output =
+                CharacterAIPersona(
+                    name: name, definition: definition.text, identifier: identifier, isDefault: persona.isDefault
+                ).jsonValue
         }
         reportPersonaRemainder(persona, into: &report)
         return PlatformConversion(output: output, report: report, avatar: avatar)
@@ -130,7 +135,9 @@ public enum PlatformConverter {
                                 .dropped, stPointer,
                                 "\(name) personas have no prompt placement (SillyTavern `\(stKey)`)")
                         case "lorebook":
-                            if !stValue.isEmptyValue { report.append(.dropped, stPointer, "\(name) personas have no lorebook") }
+                            if !stValue.isEmptyValue {
+                                report.append(.dropped, stPointer, "\(name) personas have no lorebook")
+                            }
                         case "connections":
                             if !stValue.isEmptyValue {
                                 report.append(
@@ -139,13 +146,16 @@ public enum PlatformConverter {
                             }
                         default:
                             if !stValue.isEmptyValue {
-                                report.append(.dropped, stPointer, "\(name) personas have no field for SillyTavern `\(stKey)`")
+                                report.append(
+                                    .dropped, stPointer, "\(name) personas have no field for SillyTavern `\(stKey)`")
                             }
                         }
                     }
                 }
             default:
-                if !value.isEmptyValue { report.append(.dropped, pointer, "\(name) personas have no field for `\(key)`") }
+                if !value.isEmptyValue {
+                    report.append(.dropped, pointer, "\(name) personas have no field for `\(key)`")
+                }
             }
         }
     }
@@ -265,7 +275,8 @@ struct CardLossContext {
                     if object.uri == "ccdefault:" { continue }
                     report.append(
                         .dropped, pointer("assets").appending(index),
-                        "\(name) has no place for the \(object.type.isEmpty ? "untyped" : object.type) asset `\(object.name)`")
+                        "\(name) has no place for the \(object.type.isEmpty ? "untyped" : object.type) asset `\(object.name)`"
+                    )
                 }
             default:
                 guard !value.isEmptyValue else { continue }
@@ -276,7 +287,8 @@ struct CardLossContext {
             if value.isEmptyValue { continue }
             if key == "creatorcomment", CardFieldDefaultsBridge.text(value) == card.creatorNotes { continue }
             if key == "tags", original.shape == .v1 || CardFieldDefaultsBridge.texts(value) == card.tags { continue }
-            report.append(.dropped, JSONPointer(tokens: [key]), "`\(key)` is not a card field; \(name) has no place for it")
+            report.append(
+                .dropped, JSONPointer(tokens: [key]), "`\(key)` is not a card field; \(name) has no place for it")
         }
     }
 

@@ -71,7 +71,9 @@ public enum PlatformImporter {
             keptRequest[key] = value
         }
         var omitted: [JSONValue] = []
-        for key in nextChatOptionalProfileKeys where profileObject[key] == nil { omitted.append(.string("personality/\(key)")) }
+        for key in nextChatOptionalProfileKeys where profileObject[key] == nil {
+            omitted.append(.string("personality/\(key)"))
+        }
         for key in ["isPublic", "tags"] where root[key] == nil { omitted.append(.string(key)) }
 
         var stash = JSONObject()

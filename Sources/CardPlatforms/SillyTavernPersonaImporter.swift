@@ -108,7 +108,8 @@ public enum SillyTavernPersonaImporter {
         let descriptionsValue = storage["persona_descriptions"]
         if let descriptionsValue, descriptionsValue.objectValue == nil, descriptionsValue != .null {
             throw .notPersonaStorage(
-                path: path, pointer: base.appending("persona_descriptions"), reason: "`persona_descriptions` is not an object")
+                path: path, pointer: base.appending("persona_descriptions"),
+                reason: "`persona_descriptions` is not an object")
         }
         let descriptions = descriptionsValue?.objectValue ?? JSONObject()
         let defaultID = storage["default_persona"]?.stringValue
@@ -119,12 +120,16 @@ public enum SillyTavernPersonaImporter {
             let pointer = base.appending("personas").appending(avatarID)
             guard result.count < options.maxPersonas else {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "too-many-personas", pointer: pointer, "more than \(options.maxPersonas) personas; the rest are skipped"))
+                    Diagnostic(
+                        .warning, code: "too-many-personas", pointer: pointer,
+                        "more than \(options.maxPersonas) personas; the rest are skipped"))
                 break
             }
             guard let name = nameValue.stringValue else {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "the persona name is \(nameValue.typeName()), not a string; skipped"))
+                    Diagnostic(
+                        .warning, code: "wrong-type", pointer: pointer,
+                        "the persona name is \(nameValue.typeName()), not a string; skipped"))
                 continue
             }
             var description = ""
@@ -147,7 +152,8 @@ public enum SillyTavernPersonaImporter {
             case let other?:
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "wrong-type", pointer: base.appending("persona_descriptions").appending(avatarID),
+                        .warning, code: "wrong-type",
+                        pointer: base.appending("persona_descriptions").appending(avatarID),
                         "the descriptor is \(other.typeName()), not an object; the persona has no description"))
             }
             let persona = Persona(
@@ -156,14 +162,17 @@ public enum SillyTavernPersonaImporter {
             var imported = ImportedPersona(persona: persona, avatarID: avatarID, avatarData: nil)
             if let problem = PersonaReader.avatarProblem(avatarID), !avatarID.hasPrefix("data:") {
                 diagnostics.append(
-                    Diagnostic(.warning, code: "unsafe-avatar-id", pointer: pointer, "avatar id not used as a path: \(problem)"))
+                    Diagnostic(
+                        .warning, code: "unsafe-avatar-id", pointer: pointer, "avatar id not used as a path: \(problem)"
+                    ))
             } else if let avatarsDirectory {
                 let imageURL = avatarsDirectory.appendingPathComponent(avatarID)
                 if FileManager.default.fileExists(atPath: imageURL.path) {
                     do {
                         imported.avatarData = Data(try readFile(imageURL, limit: options.maxAvatarBytes))
                     } catch {
-                        diagnostics.append(Diagnostic(.warning, code: "avatar-unreadable", pointer: pointer, error.description))
+                        diagnostics.append(
+                            Diagnostic(.warning, code: "avatar-unreadable", pointer: pointer, error.description))
                     }
                 } else {
                     diagnostics.append(
@@ -182,7 +191,8 @@ public enum SillyTavernPersonaImporter {
         for (avatarID, _) in descriptions where names[avatarID] == nil {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "orphan-description", pointer: base.appending("persona_descriptions").appending(avatarID),
+                    .note, code: "orphan-description",
+                    pointer: base.appending("persona_descriptions").appending(avatarID),
                     "a description without a persona; skipped, as SillyTavern's restore does"))
         }
         if let defaultID, names[defaultID] == nil {
@@ -289,7 +299,9 @@ public enum SillyTavernPersonaImporter {
     static func uniqueBaseName(for name: String, used: inout Set<String>) -> String {
         var safe = ""
         for character in name {
-            if character.isNewline || "/\\:*?\"<>|\0".contains(character) || character.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            if character.isNewline || "/\\:*?\"<>|\0".contains(character)
+                || character.unicodeScalars.contains(where: { $0.value < 0x20 })
+            {
                 safe.append("_")
             } else {
                 safe.append(character)

@@ -17,7 +17,10 @@ enum StableIdentifier {
         high = (high & ~0xf000) | 0x8000  // version 8
         low = (low & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000  // RFC variant
         let hex = hexString(high) + hexString(low)
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+            hex.dropFirst(20),
+        ]
         return "id:" + parts.joined(separator: "-")
     }
 

@@ -29,7 +29,8 @@ extension CardValidator {
         } catch {
             return ValidationRecord(file: file, container: container, failure: "not valid JSON: \(error)")
         }
-        var result = record(json: value, file: file, container: container, schema: schema, profile: profile, catalog: catalog)
+        var result = record(
+            json: value, file: file, container: container, schema: schema, profile: profile, catalog: catalog)
         if container == nil, !result.errors.isEmpty {
             let bytes = Array(jsonBytes)
             result.positions = JSONSourceLocator.positions(in: bytes, of: Set(result.errors.map(\.instanceLocation)))

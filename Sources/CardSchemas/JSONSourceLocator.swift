@@ -183,7 +183,8 @@ public enum JSONSourceLocator {
                     case UInt8(ascii: "f"): scalars.append("\u{0C}")
                     case UInt8(ascii: "u"):
                         guard var unit = hex4() else { return nil }
-                        if (0xD800..<0xDC00).contains(unit), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                        if (0xD800..<0xDC00).contains(unit), index + 1 < bytes.count,
+                            bytes[index] == UInt8(ascii: "\\"),
                             bytes[index + 1] == UInt8(ascii: "u")
                         {
                             let saved = (index, line, column)

@@ -109,7 +109,8 @@ public enum ValidationReportRenderer {
         var output = ""
         for error in record.errors {
             let title = escapeProperty("\(record.schema ?? "schema") \(keyword(of: error))")
-            let message = "\(record.containerPrefix)\(error.instanceLocation.displayString): \(error.message) "
+            let message =
+                "\(record.containerPrefix)\(error.instanceLocation.displayString): \(error.message) "
                 + "(\(error.keywordLocation.description))"
             let position = record.positions[error.instanceLocation].map { ",line=\($0.line),col=\($0.column)" } ?? ""
             output += "::error file=\(file)\(position),title=\(title)::\(escapeData(message))\n"
@@ -226,7 +227,10 @@ public enum ValidationReportRenderer {
         location["physicalLocation"] = .object(physical)
         if let pointer {
             location["logicalLocations"] = [
-                ["fullyQualifiedName": .string(pointer.description.isEmpty ? "/" : pointer.description), "kind": "member"]
+                [
+                    "fullyQualifiedName": .string(pointer.description.isEmpty ? "/" : pointer.description),
+                    "kind": "member",
+                ]
             ]
         }
         var object = JSONObject()

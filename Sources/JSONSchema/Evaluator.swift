@@ -24,7 +24,11 @@ struct Annotations {
     var items: Set<Int> = []
 
     mutating func merge(_ other: Annotations) {
-        if other.allProperties { allProperties = true } else if !other.properties.isEmpty { properties.formUnion(other.properties) }
+        if other.allProperties {
+            allProperties = true
+        } else if !other.properties.isEmpty {
+            properties.formUnion(other.properties)
+        }
         if other.allItems { allItems = true }
         itemPrefix = max(itemPrefix, other.itemPrefix)
         if !other.items.isEmpty { items.formUnion(other.items) }
@@ -173,7 +177,9 @@ final class Evaluator {
         _ ann: inout Annotations, _ track: Bool
     ) -> Bool {
         if activeReferences.contains(where: { $0.target == target && $0.instanceDepth == instanceDepth }) {
-            fail(node, keyword, "\(keyword) leads back to a schema already being applied to this value (an endless cycle)")
+            fail(
+                node, keyword,
+                "\(keyword) leads back to a schema already being applied to this value (an endless cycle)")
             return false
         }
         activeReferences.append((target, instanceDepth))
@@ -210,7 +216,8 @@ final class Evaluator {
         if let token { instanceTokens.append(token.text) }
         errors.append(
             SchemaViolation(
-                instanceLocation: JSONPointer(tokens: instanceTokens), keywordLocation: JSONPointer(tokens: keywordTokens),
+                instanceLocation: JSONPointer(tokens: instanceTokens),
+                keywordLocation: JSONPointer(tokens: keywordTokens),
                 absoluteKeywordLocation: absolute, message: message()))
     }
 
@@ -254,7 +261,9 @@ final class Evaluator {
             return followReference(destination, node, "$dynamicRef", instance, &ann, track)
         case .type(let mask, let names):
             if Self.matches(mask, instance) { return true }
-            fail(node, "type", "expected \(names.joined(separator: " or ")), found \(instance.typeName(distinguishIntegers: true))")
+            fail(
+                node, "type",
+                "expected \(names.joined(separator: " or ")), found \(instance.typeName(distinguishIntegers: true))")
             return false
         case .enumeration(let values):
             for value in values where SchemaEquality.equal(value, instance) { return true }
@@ -266,7 +275,8 @@ final class Evaluator {
             return false
         case .allOf(let children):
             var valid = true
-            for (offset, child) in children.enumerated() where !descend(child, instance, "allOf", String(offset), nil, &ann, track) {
+            for (offset, child) in children.enumerated()
+            where !descend(child, instance, "allOf", String(offset), nil, &ann, track) {
                 valid = false
                 if !collect { return false }
             }
@@ -309,7 +319,10 @@ final class Evaluator {
                 fail(node, "oneOf", "the value matches none of the \(children.count) schemas in oneOf")
             } else {
                 truncateErrors(to: mark)
-                fail(node, "oneOf", "the value matches schemas \(matches.map(String.init).joined(separator: " and ")) of oneOf; exactly one must match")
+                fail(
+                    node, "oneOf",
+                    "the value matches schemas \(matches.map(String.init).joined(separator: " and ")) of oneOf; exactly one must match"
+                )
             }
             return false
         case .not(let child):
@@ -442,7 +455,9 @@ final class Evaluator {
                 for (key, value) in object where !ann.properties.contains(key) {
                     var sub = Annotations()
                     if nodes[child].isFalse {
-                        fail(node, "unevaluatedProperties", at: .key(key), "unevaluated property '\(key)' is not allowed")
+                        fail(
+                            node, "unevaluatedProperties", at: .key(key), "unevaluated property '\(key)' is not allowed"
+                        )
                         valid = false
                     } else if !descend(child, value, "unevaluatedProperties", nil, .key(key), &sub, false) {
                         valid = false
@@ -469,7 +484,10 @@ final class Evaluator {
             let prefixCount = min(group.prefix.count, array.count)
             for offset in 0..<prefixCount {
                 var sub = Annotations()
-                if !descend(group.prefix[offset], array[offset], group.prefixKeyword, String(offset), .index(offset), &sub, false) {
+                if !descend(
+                    group.prefix[offset], array[offset], group.prefixKeyword, String(offset), .index(offset), &sub,
+                    false)
+                {
                     valid = false
                     if !collect { return false }
                 }
@@ -621,7 +639,9 @@ final class Evaluator {
             if bytes / 4 >= minimum { return true }  // not `minimum * 4`: minLength may be Int.max (fuzz finding)
             let length = bytes < minimum ? bytes : string.unicodeScalars.count
             if length >= minimum { return true }
-            fail(node, "minLength", "the string has \(string.unicodeScalars.count) characters; at least \(minimum) required")
+            fail(
+                node, "minLength",
+                "the string has \(string.unicodeScalars.count) characters; at least \(minimum) required")
             return false
         case .maxLength(let maximum):
             if string.utf8.count <= maximum { return true }

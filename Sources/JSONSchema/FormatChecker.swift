@@ -172,7 +172,8 @@ enum FormatChecker {
         if doubleColons == 1 {
             let halves = text.split(separator: "::", maxSplits: 1, omittingEmptySubsequences: false)
             let left = halves[0].isEmpty ? [] : halves[0].split(separator: ":", omittingEmptySubsequences: false)
-            let right = halves.count > 1 && !halves[1].isEmpty
+            let right =
+                halves.count > 1 && !halves[1].isEmpty
                 ? halves[1].split(separator: ":", omittingEmptySubsequences: false) : []
             guard (left + right).allSatisfy({ (1...4).contains($0.count) && !$0.contains(".") }) else { return false }
             return left.count + right.count < groupsNeeded
@@ -215,7 +216,9 @@ enum FormatChecker {
                         }
                     }
                 }
-                if let first = scalars.first, [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory) {
+                if let first = scalars.first,
+                    [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory)
+                {
                     return false
                 }
             } else {
@@ -256,7 +259,13 @@ enum FormatChecker {
                 let c = bytes[index]
                 index += 1
                 let digit: UInt32
-                if isDigit(c) { digit = UInt32(c) - 22 } else if isAlpha(c) { digit = UInt32(c | 0x20) - 97 } else { return false }
+                if isDigit(c) {
+                    digit = UInt32(c) - 22
+                } else if isAlpha(c) {
+                    digit = UInt32(c | 0x20) - 97
+                } else {
+                    return false
+                }
                 let (product, overflow) = digit.multipliedReportingOverflow(by: w)
                 guard !overflow, i <= UInt32.max - product else { return false }
                 i += product
@@ -313,7 +322,8 @@ enum FormatChecker {
 
     // MARK: - URIs and friends
 
-    private static let unreservedOrSubDelims = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=".utf8)
+    private static let unreservedOrSubDelims = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&'()*+,;=".utf8)
 
     /// Whether every character is allowed in a URI component (plus `extra`), with valid percent-escapes.
     private static func validComponent(_ text: Substring, extra: Set<UInt8>, international: Bool) -> Bool {
@@ -341,7 +351,8 @@ enum FormatChecker {
         if uri.scheme == nil {
             guard reference else { return false }
             // A relative reference's first segment must not hold a colon (it would read as a scheme).
-            if uri.authority == nil, let firstSegment = uri.path.split(separator: "/", omittingEmptySubsequences: false).first,
+            if uri.authority == nil,
+                let firstSegment = uri.path.split(separator: "/", omittingEmptySubsequences: false).first,
                 firstSegment.contains(":")
             {
                 return false
@@ -383,7 +394,9 @@ enum FormatChecker {
         guard validComponent(Substring(uri.path), extra: pchar.union([47]), international: international) else {
             return false
         }
-        if let query = uri.query, !validComponent(Substring(query), extra: pchar.union([47, 63]), international: international) {
+        if let query = uri.query,
+            !validComponent(Substring(query), extra: pchar.union([47, 63]), international: international)
+        {
             return false
         }
         if let fragment = uri.fragment,
@@ -444,8 +457,9 @@ enum FormatChecker {
                 inExpression = true
             } else if character == "}" {
                 return false
-            } else if let scalar = character.unicodeScalars.first, scalar.value <= 0x20 || scalar.value == 0x7F
-                || "\"<>\\^`|".unicodeScalars.contains(scalar)
+            } else if let scalar = character.unicodeScalars.first,
+                scalar.value <= 0x20 || scalar.value == 0x7F
+                    || "\"<>\\^`|".unicodeScalars.contains(scalar)
             {
                 return false
             }

@@ -56,13 +56,15 @@ public struct JSONSchemaCompiler: Sendable {
     /// - Returns: The compiled schema.
     /// - Throws: ``JSONSchemaError`` (kind ``JSONSchemaError/Kind/invalidSchema``) when the text is not JSON,
     ///   or any compile error.
-    public func compile(bytes: some Collection<UInt8>, baseURI: String? = nil) throws(JSONSchemaError) -> CompiledSchema {
+    public func compile(bytes: some Collection<UInt8>, baseURI: String? = nil) throws(JSONSchemaError) -> CompiledSchema
+    {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes).value
         } catch {
             throw JSONSchemaError(
-                kind: .invalidSchema, location: baseURI ?? Self.defaultBaseURI, message: "the schema is not JSON: \(error)")
+                kind: .invalidSchema, location: baseURI ?? Self.defaultBaseURI,
+                message: "the schema is not JSON: \(error)")
         }
         return try compile(value, baseURI: baseURI)
     }

@@ -48,7 +48,8 @@ enum NumberSupport {
     @inline(__always)
     static func isInteger(_ number: JSONNumber) -> Bool {
         var plain = true
-        for byte in number.literal.utf8 where byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+        for byte in number.literal.utf8
+        where byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
             plain = false
             break
         }

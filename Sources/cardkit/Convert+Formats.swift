@@ -10,7 +10,8 @@ extension ConvertCommand {
         case .charx: return try convertToCharX(item, data: data, detected: detected)
         case .book, .worldinfo: return try convertBook(item, data: data, detected: detected)
         default:
-            throw CardFileError(path: item.path, kind: .unsupportedFormat, reason: "\(to.rawValue) is not a CardFormats target")
+            throw CardFileError(
+                path: item.path, kind: .unsupportedFormat, reason: "\(to.rawValue) is not a CardFormats target")
         }
     }
 
@@ -70,7 +71,8 @@ extension ConvertCommand {
             let json = try parseJSON(item, data)
             worldInfo = json
             do {
-                let converted = try WorldInfoConverter.book(fromWorldInfo: json, name: item.isStandardInput ? nil : stem)
+                let converted = try WorldInfoConverter.book(
+                    fromWorldInfo: json, name: item.isStandardInput ? nil : stem)
                 book = converted.0
                 diagnostics += converted.1
             } catch {

@@ -86,7 +86,9 @@ struct PlatformFlags: ParsableArguments {
     @Option(help: "Spicychat visibility: private, unlisted or public.")
     var visibility: String = "private"
 
-    @Flag(help: "Spicychat: append the system prompt and post-history instructions to `persona` instead of dropping them.")
+    @Flag(
+        help: "Spicychat: append the system prompt and post-history instructions to `persona` instead of dropping them."
+    )
     var inlineSystemPrompt = false
 
     @Option(help: "Character.AI title (default: the first line of the creator notes).")

@@ -152,14 +152,17 @@ struct ConvertCommand: AsyncParsableCommand {
         if let report {
             let document = JSONValue.array(reports)
             do {
-                try AtomicFile.write(JSONWriter.bytes(document, style: .pretty) + [0x0A], to: URL(fileURLWithPath: report))
+                try AtomicFile.write(
+                    JSONWriter.bytes(document, style: .pretty) + [0x0A], to: URL(fileURLWithPath: report))
             } catch {
                 Console.error(error.description)
                 failures += 1
             }
         }
         if inputs.count + missing.count > 1 {
-            Console.error("converted \(converted) of \(inputs.count + missing.count) inputs to \(to.rawValue); \(failures) failed")
+            Console.error(
+                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.rawValue); \(failures) failed"
+            )
         }
         if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
     }
@@ -257,11 +260,14 @@ struct ConvertCommand: AsyncParsableCommand {
     private func replaceInPlace(_ result: ConvertOutput, _ item: CardInput) throws {
         let destination = item.url
         let inputExtension = destination.pathExtension.lowercased()
-        let sameKind = inputExtension == result.fileExtension || (result.fileExtension == "png" && inputExtension == "apng")
+        let sameKind =
+            inputExtension == result.fileExtension || (result.fileExtension == "png" && inputExtension == "apng")
         guard sameKind else {
             throw CardFileError(
                 path: item.path, kind: .unreadable,
-                reason: "--in-place would write \(result.fileExtension.uppercased()) into a .\(inputExtension) file; use --out-dir")
+                reason:
+                    "--in-place would write \(result.fileExtension.uppercased()) into a .\(inputExtension) file; use --out-dir"
+            )
         }
         if !noBackup {
             let original: Data
@@ -296,6 +302,7 @@ struct ConvertCommand: AsyncParsableCommand {
         guard !warnings.isEmpty else { return }
         var parts = ["\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"]
         if !lost.isEmpty { parts.append("\(lost.count) field\(lost.count == 1 ? "" : "s") lost") }
-        Console.error("\(path): \(parts.joined(separator: ", ")) (first: \(warnings[0].description)); --verbose lists all")
+        Console.error(
+            "\(path): \(parts.joined(separator: ", ")) (first: \(warnings[0].description)); --verbose lists all")
     }
 }

@@ -12,7 +12,8 @@ extension ExtractCommand {
         guard case .charx = CardFormatSniffer.detect(data: data) else { return false }
         var options = CharXReadOptions()
         options.card.strict = self.input.strict
-        let name = input.isStandardInput
+        let name =
+            input.isStandardInput
             ? "stdin" : (input.relativePath as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
         do {
             let document = try CharXReader.read(data: data, options: options)
@@ -20,7 +21,8 @@ extension ExtractCommand {
             for diagnostic in document.allDiagnostics where diagnostic.severity >= .warning {
                 Console.error("\(input.path): \(diagnostic)")
             }
-            Console.error("\(input.path): unpacked \(written.count) files into \(directory.appendingPathComponent(name).path)")
+            Console.error(
+                "\(input.path): unpacked \(written.count) files into \(directory.appendingPathComponent(name).path)")
         } catch {
             throw CardFileError(path: input.path, kind: .invalidContainer, reason: error.description)
         }

@@ -7,7 +7,8 @@ struct ExtractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
         abstract: "Print the card JSON exactly as stored in the file (for a PNG, the chosen chunk's payload).",
-        discussion: "With --out-dir, each input's JSON is written to DIR/<name>.json instead (CharX archives are unpacked)."
+        discussion:
+            "With --out-dir, each input's JSON is written to DIR/<name>.json instead (CharX archives are unpacked)."
     )
 
     @OptionGroup var input: InputOptions
@@ -38,8 +39,10 @@ struct ExtractCommand: AsyncParsableCommand {
                 if let outDir, try extractArchive(item, to: URL(fileURLWithPath: outDir)) { continue }
                 let loaded = try CardFileLoader.load(item, options: input.loadOptions)
                 if let outDir {
-                    let name = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
-                    try AtomicFile.write(loaded.storedJSON, to: URL(fileURLWithPath: outDir).appendingPathComponent(name + ".json"))
+                    let name = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(
+                        of: "/", with: "_")
+                    try AtomicFile.write(
+                        loaded.storedJSON, to: URL(fileURLWithPath: outDir).appendingPathComponent(name + ".json"))
                 } else {
                     Console.outputBytes(loaded.storedJSON)
                 }

@@ -40,7 +40,9 @@ struct LorebookSummary {
     }
 
     var text: String {
-        var lines = ["\(path): lorebook (\(shape)), \(book.name.map { "name \"\($0)\", " } ?? "")\(book.entries.count) entries"]
+        var lines = [
+            "\(path): lorebook (\(shape)), \(book.name.map { "name \"\($0)\", " } ?? "")\(book.entries.count) entries"
+        ]
         lines.append("  diagnostics: \(diagnostics.filter { $0.severity != .note }.count) warnings/errors")
         for diagnostic in diagnostics where diagnostic.severity != .note { lines.append("    \(diagnostic)") }
         return lines.joined(separator: "\n")

@@ -83,7 +83,8 @@ struct CardSummary {
 
     var jsonValue: JSONValue {
         var object: JSONObject = [
-            "path": .string(loaded.path), "ok": .bool(!loaded.hasErrors), "container": .string(loaded.container.rawValue),
+            "path": .string(loaded.path), "ok": .bool(!loaded.hasErrors),
+            "container": .string(loaded.container.rawValue),
             "format": .string(loaded.format), "spec": .string(card.spec.rawValue), "name": .string(card.name),
         ]
         let counts = fieldCounts
@@ -116,8 +117,10 @@ struct CardSummary {
 
     var text: String {
         var lines: [String] = []
-        let specLabel = card.spec == .v1 ? "V1" : "\(card.spec.rawValue.uppercased()) (\(card.spec.specIdentifier ?? ""))"
-        lines.append("\(loaded.path): \(loaded.container) card, \(specLabel), shape \(loaded.format), name \"\(card.name)\"")
+        let specLabel =
+            card.spec == .v1 ? "V1" : "\(card.spec.rawValue.uppercased()) (\(card.spec.specIdentifier ?? ""))"
+        lines.append(
+            "\(loaded.path): \(loaded.container) card, \(specLabel), shape \(loaded.format), name \"\(card.name)\"")
         let counts = fieldCounts
         lines.append(
             "  fields: \(counts.set) of \(counts.total) set; \(card.alternateGreetings.count) alternate greetings; \(card.tags.count) tags"
@@ -125,7 +128,8 @@ struct CardSummary {
         if let book = card.characterBook {
             let enabled = book.entries.filter(\.enabled).count
             lines.append(
-                "  lorebook: \(book.name.map { "\"\($0)\", " } ?? "")\(book.entries.count) entries (\(enabled) enabled)")
+                "  lorebook: \(book.name.map { "\"\($0)\", " } ?? "")\(book.entries.count) entries (\(enabled) enabled)"
+            )
         } else {
             lines.append("  lorebook: none")
         }

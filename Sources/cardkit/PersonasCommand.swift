@@ -42,7 +42,8 @@ struct PersonasImportCommand: AsyncParsableCommand {
         let written: [URL]
         do {
             result = try SillyTavernPersonaImporter.load(from: URL(fileURLWithPath: path), options: options)
-            written = try SillyTavernPersonaImporter.write(result.personas, to: URL(fileURLWithPath: outDir, isDirectory: true))
+            written = try SillyTavernPersonaImporter.write(
+                result.personas, to: URL(fileURLWithPath: outDir, isDirectory: true))
         } catch {
             Console.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)

@@ -37,7 +37,8 @@ struct SchemaCommand: AsyncParsableCommand {
         func validate() throws {
             if instances.isEmpty { throw ValidationError("Give at least one JSON file.") }
             if case .auto = try SchemaChoice(argument: schema) {
-                throw ValidationError("--schema must name a schema file or a shipped schema; use `cardkit validate` for auto.")
+                throw ValidationError(
+                    "--schema must name a schema file or a shipped schema; use `cardkit validate` for auto.")
             }
         }
 
@@ -74,7 +75,9 @@ struct SchemaCommand: AsyncParsableCommand {
                 let profiles: [CardSchemaProfile] = name.hasProfiles ? [.strict, .lenient] : [.strict]
                 for profile in profiles {
                     let label = name.hasProfiles ? profile.rawValue : "-"
-                    Console.output("\(name.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name.id(profile: profile))")
+                    Console.output(
+                        "\(name.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name.id(profile: profile))"
+                    )
                 }
             }
         }
@@ -92,7 +95,9 @@ struct SchemaCommand: AsyncParsableCommand {
         var strict = false
 
         func validate() throws {
-            if CardSchemaName(name: name) == nil { throw ValidationError(CardSchemaError.unknownSchema(name).description) }
+            if CardSchemaName(name: name) == nil {
+                throw ValidationError(CardSchemaError.unknownSchema(name).description)
+            }
         }
 
         func run() async throws {

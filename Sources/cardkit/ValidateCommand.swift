@@ -20,10 +20,16 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "'auto', a schema name (v1, v2, v3, book-v2, book-v3, worldinfo, persona, spicychat-character, …), or a schema file.")
+    @Option(
+        help:
+            "'auto', a schema name (v1, v2, v3, book-v2, book-v3, worldinfo, persona, spicychat-character, …), or a schema file."
+    )
     var schema = "auto"
 
-    @Option(help: "Output format: text, json (one object per file per line), sarif (SARIF 2.1.0), github (workflow commands).")
+    @Option(
+        help:
+            "Output format: text, json (one object per file per line), sarif (SARIF 2.1.0), github (workflow commands)."
+    )
     var format: ValidationOutputStyle = .text
 
     @Flag(help: "For PNG cards, also decode the whole image with libpng and report what it finds.")
@@ -74,7 +80,9 @@ enum CardDocumentValidation {
         let file = input.path
         let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         if data.starts(with: pngSignature) {
-            return pngRecord(data: data, file: file, selection: selection, profile: profile, options: options, decodeImage: decodeImage)
+            return pngRecord(
+                data: data, file: file, selection: selection, profile: profile, options: options,
+                decodeImage: decodeImage)
         }
         let bytes = [UInt8](data)
         if looksLikeText(bytes) {
@@ -82,7 +90,9 @@ enum CardDocumentValidation {
                 jsonBytes: bytes, file: file, schema: selection, profile: profile, parseOptions: options.read.json)
             if parsed.failure == nil || !(parsed.failure?.hasPrefix("not valid JSON") ?? false) { return parsed }
             // Not JSON: a YAML character, if the loader reads one; otherwise the JSON error stands.
-            if let loaded = try? CardFileLoader.load(data: data, path: file, options: options), loaded.container == .yaml {
+            if let loaded = try? CardFileLoader.load(data: data, path: file, options: options),
+                loaded.container == .yaml
+            {
                 return CardValidator.record(
                     json: loaded.card.json, file: file, container: "card converted from text-generation-webui YAML",
                     schema: selection, profile: profile)

@@ -33,7 +33,8 @@ import Testing
 
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
     func readsTheLorebookCharXWithEveryBookLevelKey() throws {
-        let document = try CharXReader.read(data: SharedFixtures.cardData("tavernkit_test_character_with_lorebook.charx"))
+        let document = try CharXReader.read(
+            data: SharedFixtures.cardData("tavernkit_test_character_with_lorebook.charx"))
         let book = try #require(document.card.card.characterBook)
         #expect(document.card.card.name == "Lorebook Test Character")
         #expect(book.name == "Test Lorebook")
@@ -66,8 +67,12 @@ import Testing
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
     func packsAPNGCardWithItsImageAsTheMainIcon() throws {
         let png = try SharedFixtures.cardData("st_default_Seraphina_v2_2023.png")
-        let card = try CardReader.read(json: .object(["name": "Seraphina", "description": "d", "personality": "",
-            "scenario": "", "first_mes": "hi", "mes_example": ""])).card
+        let card = try CardReader.read(
+            json: .object([
+                "name": "Seraphina", "description": "d", "personality": "",
+                "scenario": "", "first_mes": "hi", "mes_example": "",
+            ])
+        ).card
         let packed = try CharXWriter.pack(card: card, mainIcon: png)
         let document = try CharXReader.read(data: packed.data)
         #expect(document.card.card.spec == .v3)
@@ -80,7 +85,11 @@ import Testing
 @Suite struct CharXQuirkTests {
     @Test func acceptsTheEmbeddedSpellingAndReportsIt() throws {
         let zip = try ZIPFixtures.make([
-            .file("card.json", ZIPFixtures.cardJSON(assets: #"[{"type":"icon","uri":"embedded://assets/icon/images/main.png","name":"main","ext":"png"}]"#)),
+            .file(
+                "card.json",
+                ZIPFixtures.cardJSON(
+                    assets:
+                        #"[{"type":"icon","uri":"embedded://assets/icon/images/main.png","name":"main","ext":"png"}]"#)),
             .file("assets/icon/images/main.png", ZIPFixtures.fakePNG, compressed: false),
         ])
         let document = try CharXReader.read(data: zip)
@@ -92,7 +101,10 @@ import Testing
 
     @Test func matchesAnAssetBySuffixAsSillyTavernDoes() throws {
         let zip = try ZIPFixtures.make([
-            .file("card.json", ZIPFixtures.cardJSON(assets: #"[{"type":"icon","uri":"embeded://images/main.png","name":"main","ext":"png"}]"#)),
+            .file(
+                "card.json",
+                ZIPFixtures.cardJSON(
+                    assets: #"[{"type":"icon","uri":"embeded://images/main.png","name":"main","ext":"png"}]"#)),
             .file("assets/icon/images/main.png", ZIPFixtures.fakePNG),
         ])
         let document = try CharXReader.read(data: zip)
@@ -133,7 +145,12 @@ import Testing
 
     @Test func readsAZIPAppendedToAJPEG() throws {
         let zip = try ZIPFixtures.make([
-            .file("card.json", ZIPFixtures.cardJSON(name: "Jpeg", assets: #"[{"type":"icon","uri":"embeded://assets/icon/image/main.png","name":"main","ext":"png"}]"#)),
+            .file(
+                "card.json",
+                ZIPFixtures.cardJSON(
+                    name: "Jpeg",
+                    assets: #"[{"type":"icon","uri":"embeded://assets/icon/image/main.png","name":"main","ext":"png"}]"#
+                )),
             .file("assets/icon/image/main.png", ZIPFixtures.fakePNG),
         ])
         let combined = ZIPFixtures.fakeJPEG + zip
@@ -166,7 +183,10 @@ import Testing
             .file("x_meta/happy.json", Data(#"{"type":"png"}"#.utf8)),
         ])
         let document = try CharXReader.read(data: zip)
-        #expect(document.assets.map(\.resolution) == [.cardDefault, .dataURI, .remote, .missing, .unsupported, .unreferenced, .unreferenced])
+        #expect(
+            document.assets.map(\.resolution) == [
+                .cardDefault, .dataURI, .remote, .missing, .unsupported, .unreferenced, .unreferenced,
+            ])
         #expect(document.assets[1].bytes == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         #expect(document.assets.map(\.index) == [0, 1, 2, 3, 4, nil, nil])
         #expect(document.unreferencedFiles.map(\.path) == ["module.risum", "x_meta/happy.json"])
@@ -243,14 +263,17 @@ import Testing
         #expect {
             try CharXReader.read(data: zip)
         } throws: { error in
-            guard case .compressionRatioExceeded(let entry, let ratio, let limit)? = error as? CharXError else { return false }
+            guard case .compressionRatioExceeded(let entry, let ratio, let limit)? = error as? CharXError else {
+                return false
+            }
             return entry == "assets/zeros.bin" && ratio > 500 && limit == 200
         }
     }
 
     @Test func refusesABombByTotalSize() throws {
         let zip = try ZIPFixtures.make([
-            card(), .file("assets/a.bin", ZIPFixtures.noise(count: 60_000)), .file("assets/b.bin", ZIPFixtures.noise(count: 60_000, seed: 3)),
+            card(), .file("assets/a.bin", ZIPFixtures.noise(count: 60_000)),
+            .file("assets/b.bin", ZIPFixtures.noise(count: 60_000, seed: 3)),
         ])
         var options = CharXReadOptions()
         options.limits.maxTotalUncompressedBytes = 100_000
@@ -329,7 +352,9 @@ import Testing
 
 @Suite struct CharXUnpackTests {
     @Test func unpacksCardAndEveryFileIntoAFolder() throws {
-        let cardBytes = ZIPFixtures.cardJSON(name: "Unpacked", assets: #"[{"type":"icon","uri":"embeded://assets/icon/images/main.png","name":"main","ext":"png"}]"#)
+        let cardBytes = ZIPFixtures.cardJSON(
+            name: "Unpacked",
+            assets: #"[{"type":"icon","uri":"embeded://assets/icon/images/main.png","name":"main","ext":"png"}]"#)
         let zip = try ZIPFixtures.make([
             .file("card.json", cardBytes),
             .file("assets/icon/images/main.png", ZIPFixtures.fakePNG),
@@ -340,19 +365,23 @@ import Testing
         let written = try document.unpack(to: folder)
         #expect(written.map(\.lastPathComponent) == ["card.json", "main.png", "main.json"])
         #expect(try Data(contentsOf: folder.appendingPathComponent("card.json")) == cardBytes)
-        #expect(try Data(contentsOf: folder.appendingPathComponent("assets/icon/images/main.png")) == ZIPFixtures.fakePNG)
+        #expect(
+            try Data(contentsOf: folder.appendingPathComponent("assets/icon/images/main.png")) == ZIPFixtures.fakePNG)
         #expect(try Data(contentsOf: folder.appendingPathComponent("x_meta/main.json")) == Data("{}".utf8))
     }
 
     @Test func refusesToUnpackThroughASymbolicLinkInTheDestination() throws {
-        let zip = try ZIPFixtures.make([.file("card.json", ZIPFixtures.cardJSON()), .file("assets/a.txt", Data("a".utf8))])
+        let zip = try ZIPFixtures.make([
+            .file("card.json", ZIPFixtures.cardJSON()), .file("assets/a.txt", Data("a".utf8)),
+        ])
         let document = try CharXReader.read(data: zip)
         let base = try SharedFixtures.makeTemporaryDirectory()
         let outside = base.appendingPathComponent("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         let folder = base.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("assets"), withDestinationURL: outside)
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent("assets"), withDestinationURL: outside)
         #expect {
             try document.unpack(to: folder)
         } throws: { error in

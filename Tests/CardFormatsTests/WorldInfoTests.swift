@@ -40,7 +40,8 @@ import Testing
         let worldInfo = try JSONParser.parse(bytes).value
         let (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo)
         // Through JSON text, as a file would travel.
-        let reread = CharacterBook(object: try #require(JSONParser.parse(JSONWriter.bytes(.object(book.object))).value.objectValue))
+        let reread = CharacterBook(
+            object: try #require(JSONParser.parse(JSONWriter.bytes(.object(book.object))).value.objectValue))
         let (back, diagnostics) = WorldInfoConverter.worldInfo(fromBook: reread)
         #expect(diagnostics.isEmpty)
         #expect(back == worldInfo)
@@ -48,7 +49,8 @@ import Testing
     }
 
     @Test func sillyTavernOnlyFieldsSurviveARoundTrip() throws {
-        let worldInfo = try parse(#"""
+        let worldInfo = try parse(
+            #"""
             {"entries":{"7":{"uid":7,"key":["dragon"],"keysecondary":["fire"],"comment":"","content":"Dragons breathe fire.",
             "constant":true,"selective":false,"selectiveLogic":3,"addMemo":true,"order":42,"position":4,"disable":true,
             "excludeRecursion":true,"preventRecursion":true,"delayUntilRecursion":2,"probability":35,"useProbability":true,
@@ -90,7 +92,8 @@ import Testing
 
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
     func convertsABookToWorldInfoWithSillyTavernsDefaultsAndBack() throws {
-        let document = try CharXReader.read(data: SharedFixtures.cardData("tavernkit_test_character_with_lorebook.charx"))
+        let document = try CharXReader.read(
+            data: SharedFixtures.cardData("tavernkit_test_character_with_lorebook.charx"))
         let book = try #require(document.card.card.characterBook)
         let (worldInfo, diagnostics) = WorldInfoConverter.worldInfo(fromBook: book)
         let entries = try #require(worldInfo["entries"]?.objectValue)
@@ -118,18 +121,26 @@ import Testing
     }
 
     @Test func refusesADocumentWithoutEntries() throws {
-        #expect(throws: CardFormatError.notWorldInfo(pointer: JSONPointer(tokens: ["entries"]), reason: "`entries` is missing or not an object")) {
+        #expect(
+            throws: CardFormatError.notWorldInfo(
+                pointer: JSONPointer(tokens: ["entries"]), reason: "`entries` is missing or not an object")
+        ) {
             try WorldInfoConverter.book(fromWorldInfo: try parse(#"{"name":"x"}"#))
         }
     }
 
     @Test func readsAndWritesStandaloneLorebooks() throws {
-        let (book, diagnostics) = try LorebookFile.read(json: try parse(#"{"spec":"lorebook_v3","data":{"name":"L","entries":[{"keys":["k"],"content":"c","enabled":true,"insertion_order":1,"use_regex":false,"extensions":{}}]}}"#))
+        let (book, diagnostics) = try LorebookFile.read(
+            json: try parse(
+                #"{"spec":"lorebook_v3","data":{"name":"L","entries":[{"keys":["k"],"content":"c","enabled":true,"insertion_order":1,"use_regex":false,"extensions":{}}]}}"#
+            ))
         #expect(book.name == "L")
         #expect(book.entries.map(\.keys) == [["k"]])
         #expect(diagnostics.map(\.code) == ["missing-field"])
         #expect(JSONWriter.string(LorebookFile.json(for: book)).hasPrefix(#"{"spec":"lorebook_v3","data":{"name":"L""#))
-        #expect(throws: CardFormatError.self) { try LorebookFile.read(json: try parse(#"{"spec":"chara_card_v2","data":{}}"#)) }
+        #expect(throws: CardFormatError.self) {
+            try LorebookFile.read(json: try parse(#"{"spec":"chara_card_v2","data":{}}"#))
+        }
     }
 }
 
@@ -140,7 +151,8 @@ import Testing
         let card = result.card
         #expect(card.spec == .v2)
         #expect(card.name == "Chiharu Yamada")
-        #expect(card.description.hasPrefix("Chiharu Yamada's Persona: Chiharu Yamada is a young, computer engineer-nerd"))
+        #expect(
+            card.description.hasPrefix("Chiharu Yamada's Persona: Chiharu Yamada is a young, computer engineer-nerd"))
         #expect(card.firstMessage.hasPrefix("*Chiharu strides into the room with a smile"))
         #expect(card.firstMessage.hasSuffix("Let's get started!"))
         #expect(card.messageExamples.hasPrefix("{{user}}: So how did you get into computer engineering?\n{{char}}:"))
@@ -151,10 +163,13 @@ import Testing
     }
 
     @Test func keepsOtherYAMLKeysInExtensions() throws {
-        let yaml = "name: Bot\ncontext: ctx\ngreeting: hi\nyour_name: You\nage: 25\nratio: 0.5\nflags: [a, b]\nempty: ~\n"
+        let yaml =
+            "name: Bot\ncontext: ctx\ngreeting: hi\nyour_name: You\nage: 25\nratio: 0.5\nflags: [a, b]\nempty: ~\n"
         let result = try LegacyCardReader.readTextGenerationWebUI(Array(yaml.utf8))
         let kept = try #require(result.card.extensions["text_generation_webui"]?.objectValue)
-        #expect(JSONWriter.string(.object(kept)) == #"{"your_name":"You","age":25,"ratio":0.5,"flags":["a","b"],"empty":null}"#)
+        #expect(
+            JSONWriter.string(.object(kept))
+                == #"{"your_name":"You","age":25,"ratio":0.5,"flags":["a","b"],"empty":null}"#)
         #expect(result.card.firstMessage == "hi")
         #expect(result.diagnostics.contains { $0.code == "kept-in-extensions" })
     }
@@ -183,7 +198,8 @@ import Testing
     }
 
     @Test func readsPygmalionJSON() throws {
-        let json = #"{"char_name":"Pyg","char_persona":"A bot.","char_greeting":"Hello","world_scenario":"A lab","example_dialogue":"<START>\nYou: hi","extra":{"k":1}}"#
+        let json =
+            #"{"char_name":"Pyg","char_persona":"A bot.","char_greeting":"Hello","world_scenario":"A lab","example_dialogue":"<START>\nYou: hi","extra":{"k":1}}"#
         let result = try LegacyCardReader.readPygmalion(Array(json.utf8))
         let card = result.card
         #expect(card.name == "Pyg")
@@ -213,7 +229,8 @@ import Testing
         #expect(result.card.scenario == "")
         #expect(result.diagnostics.contains { $0.code == "tavernai-folder" })
         #expect(result.diagnostics.contains { $0.code == "external-avatar" })
-        #expect(result.diagnostics.contains { $0.code == "wrong-type" && $0.pointer == JSONPointer(tokens: ["last_mes"]) })
+        #expect(
+            result.diagnostics.contains { $0.code == "wrong-type" && $0.pointer == JSONPointer(tokens: ["last_mes"]) })
     }
 }
 
@@ -235,7 +252,8 @@ import Testing
     }
 
     @Test func recognisesLorebooksAndBooks() {
-        #expect(CardFormatSniffer.detect(data: Data(#"{"spec":"lorebook_v3","data":{"entries":[]}}"#.utf8)) == .lorebookV3)
+        #expect(
+            CardFormatSniffer.detect(data: Data(#"{"spec":"lorebook_v3","data":{"entries":[]}}"#.utf8)) == .lorebookV3)
         #expect(CardFormatSniffer.detect(data: Data(#"{"name":"b","entries":[]}"#.utf8)) == .characterBook)
         #expect(CardFormatSniffer.detect(data: Data("just some text\n".utf8)) == .unknown)
     }

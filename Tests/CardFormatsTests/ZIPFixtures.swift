@@ -29,7 +29,9 @@ enum ZIPFixtures {
                     data.subdata(in: Int(position)..<Int(position) + size)
                 }
             case .directory(let path):
-                try archive.addEntry(with: path, type: .directory, uncompressedSize: 0, modificationDate: date) { (_: Int64, _: Int) in Data() }
+                try archive.addEntry(with: path, type: .directory, uncompressedSize: 0, modificationDate: date) {
+                    (_: Int64, _: Int) in Data()
+                }
             }
         }
         guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
@@ -38,7 +40,8 @@ enum ZIPFixtures {
 
     /// A minimal V3 card JSON with the given assets JSON (or none).
     static func cardJSON(name: String = "Fixture", assets: String? = nil) -> Data {
-        var text = #"{"spec":"chara_card_v3","spec_version":"3.0","data":{"name":"\#(name)","description":"d","personality":"","scenario":"","first_mes":"hi","mes_example":"","creator_notes":"","system_prompt":"","post_history_instructions":"","alternate_greetings":[],"tags":[],"creator":"","character_version":"","extensions":{},"group_only_greetings":[]"#
+        var text =
+            #"{"spec":"chara_card_v3","spec_version":"3.0","data":{"name":"\#(name)","description":"d","personality":"","scenario":"","first_mes":"hi","mes_example":"","creator_notes":"","system_prompt":"","post_history_instructions":"","alternate_greetings":[],"tags":[],"creator":"","character_version":"","extensions":{},"group_only_greetings":[]"#
         if let assets { text += #","assets":\#(assets)"# }
         text += "}}"
         return Data(text.utf8)
@@ -80,6 +83,7 @@ enum ZIPFixtures {
     /// A PNG-looking image file (signature plus noise) for asset fixtures.
     static let fakePNG: Data = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + noise(count: 300)
     /// The start of a JPEG file (SOI + APP0 JFIF) plus noise, to prefix a ZIP as RisuAI's charxJpeg does.
-    static let fakeJPEG: Data = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00]) + noise(count: 500, seed: 7)
+    static let fakeJPEG: Data =
+        Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00]) + noise(count: 500, seed: 7)
         + Data([0xFF, 0xD9])
 }

@@ -105,7 +105,9 @@ import Testing
     }
 
     @Test func hundredThousandDeepNestingFailsCleanly() {
-        let deep = [UInt8](repeating: UInt8(ascii: "["), count: 100_000) + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000)
+        let deep =
+            [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+            + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000)
         do {
             _ = try JSONParser.parse(deep)
             Issue.record("expected an error")
@@ -188,7 +190,9 @@ import Testing
 }
 
 @Suite struct JSONNumberComparisonTests {
-    @Test(arguments: [("1.0", "1", true), ("1e2", "100", true), ("-0", "0", true), ("0.1", "0.10", true), ("1", "2", false)])
+    @Test(arguments: [
+        ("1.0", "1", true), ("1e2", "100", true), ("-0", "0", true), ("0.1", "0.10", true), ("1", "2", false),
+    ])
     func equalityIsByValue(_ a: String, _ b: String, _ equal: Bool) {
         #expect(JSONNumberComparison.equal(JSONNumber(uncheckedLiteral: a), JSONNumber(uncheckedLiteral: b)) == equal)
     }

@@ -83,7 +83,8 @@ enum UploadFixtures {
             #expect(state.count("spicychat", "personas") == 500)
             #expect(state.count("nextchat", "characters") == 500)
             #expect(state["stats"]?["duplicates"]?.arrayValue == [])
-            let injected = state["stats"]?["injected"]?.objectValue?.map { $0.value.numberValue?.intValue ?? 0 }.reduce(0, +) ?? 0
+            let injected =
+                state["stats"]?["injected"]?.objectValue?.map { $0.value.numberValue?.intValue ?? 0 }.reduce(0, +) ?? 0
             #expect(injected > 200)
             let names = Set((state["nextchat"]?["characters"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue })
             #expect(names.count == 500)
@@ -107,9 +108,10 @@ enum UploadFixtures {
                 .prepare(path: cards[0], input: try UploadFixtures.load(cards[0]))
             _ = try await client.createCharacter(prepared.payload)
             let state = try UploadStateFile(url: stateURL)
-            try await state.append(UploadStateRecord(
-                key: prepared.key, contentHash: prepared.contentHash, kind: "character", provider: "nextchat",
-                state: .intent, name: prepared.name))
+            try await state.append(
+                UploadStateRecord(
+                    key: prepared.key, contentHash: prepared.contentHash, kind: "character", provider: "nextchat",
+                    state: .intent, name: prepared.name))
             // And a torn last line, as kill -9 during a write leaves.
             let handle = try FileHandle(forWritingTo: stateURL)
             try handle.seekToEnd()
@@ -118,7 +120,8 @@ enum UploadFixtures {
 
             let reopened = try UploadStateFile(url: stateURL)
             #expect(reopened.ignoredLines == 1)
-            let summary = await engine(.nextchat(client), kind: .characters, state: reopened, concurrency: 2).run(paths: cards)
+            let summary = await engine(.nextchat(client), kind: .characters, state: reopened, concurrency: 2).run(
+                paths: cards)
             #expect(summary.count(.created) == 3)
             #expect(summary.outcomes[0].message == "found after an interrupted run; not created again")
             let fakeState = await fake.state()
@@ -142,7 +145,9 @@ enum UploadFixtures {
             #expect(skipped.outcomes.map(\.status) == [.unchanged, .skipped])
             var options = UploadOptions(provider: .nextchat, kind: .characters)
             options.updateExisting = true
-            let updated = await UploadEngine(client: client, options: options, state: state, loader: UploadFixtures.load).run(paths: cards)
+            let updated = await UploadEngine(
+                client: client, options: options, state: state, loader: UploadFixtures.load
+            ).run(paths: cards)
             #expect(updated.outcomes.map(\.status) == [.unchanged, .updated])
             let remote = await fake.state()["nextchat"]?["characters"]?[1]
             #expect(remote?["personality"]?["personality"]?.stringValue == "brave")
@@ -164,7 +169,9 @@ enum UploadFixtures {
             ).run(paths: cards)
             #expect(summary.outcomes.map(\.status) == [.updated, .updated, .failed])
             #expect(summary.outcomes.map(\.remoteId) == ["card-0000", "mapped", nil])
-            #expect(summary.outcomes[2].message?.contains("no such character on Chattr (Chattr cannot create characters)") == true)
+            #expect(
+                summary.outcomes[2].message?.contains("no such character on Chattr (Chattr cannot create characters)")
+                    == true)
             #expect(summary.exitCode == 1)
         }
     }
@@ -187,10 +194,14 @@ enum UploadFixtures {
         policy.maxAttempts = 2
         policy.requestTimeout = TestSanitizer.scaled(.milliseconds(300))
         let client = try NextChatClient(
-            baseURL: try #require(URL(string: "http://127.0.0.1:9")), token: "t-t-t-t", transport: UploadTestSupport.transport, policy: policy)
+            baseURL: try #require(URL(string: "http://127.0.0.1:9")), token: "t-t-t-t",
+            transport: UploadTestSupport.transport, policy: policy)
         let directory = try UploadTestSupport.temporaryDirectory()
         let cards = try UploadFixtures.writeCards(1, in: directory)
-        let summary = await engine(.nextchat(client), kind: .characters, state: try UploadStateFile(url: directory.appendingPathComponent("s.jsonl"))).run(paths: cards)
+        let summary = await engine(
+            .nextchat(client), kind: .characters,
+            state: try UploadStateFile(url: directory.appendingPathComponent("s.jsonl"))
+        ).run(paths: cards)
         #expect(summary.exitCode == 3)
         #expect(summary.stopReason == .transport)
     }
@@ -204,7 +215,8 @@ enum UploadFixtures {
             paths.append(bad.path)
             var options = UploadOptions(provider: .nextchat, kind: .characters)
             options.dryRun = true
-            let summary = await UploadEngine(client: nil, options: options, state: nil, loader: UploadFixtures.load).run(paths: paths)
+            let summary = await UploadEngine(client: nil, options: options, state: nil, loader: UploadFixtures.load)
+                .run(paths: paths)
             #expect(summary.outcomes.map(\.status) == [.planned, .planned, .invalid])
             #expect(summary.exitCode == 1)
             #expect(await fake.state()["stats"]?["requests"]?.numberValue?.intValue == 0)

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The built `cardkit` binary next to the test bundle.
@@ -38,7 +38,9 @@ enum CardKitBinary {
     }
 
     /// Runs `cardkit` to completion.
-    static func run(_ arguments: [String], environment: [String: String], output: URL) async throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(_ arguments: [String], environment: [String: String], output: URL) async throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let process = try start(arguments, environment: environment, output: output)
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         let out = try String(contentsOfFile: output.path + ".out", encoding: .utf8)
@@ -60,7 +62,8 @@ enum CardKitBinary {
                 "--base-url", fake.baseURL.absoluteString, "--state", statePath, "--concurrency", "4",
             ]
             let environment = ["CARDKIT_NEXTCHAT_TOKEN": UploadTestSupport.nextToken]
-            let process = try CardKitBinary.start(arguments, environment: environment, output: directory.appendingPathComponent("run1"))
+            let process = try CardKitBinary.start(
+                arguments, environment: environment, output: directory.appendingPathComponent("run1"))
             // Wait until a good part is done, then kill -9 (no chance to clean up).
             let deadline = ContinuousClock.now + TestSanitizer.scaled(.seconds(60))
             while ContinuousClock.now < deadline {
@@ -77,7 +80,8 @@ enum CardKitBinary {
 
             await fake.configure(failRate: 0.2, latency: .zero)
             let rerun = try await CardKitBinary.run(
-                arguments + ["--max-attempts", "12"], environment: environment, output: directory.appendingPathComponent("run2"))
+                arguments + ["--max-attempts", "12"], environment: environment,
+                output: directory.appendingPathComponent("run2"))
             #expect(rerun.status == 0, "stderr: \(rerun.stderr.suffix(2000))")
             let state = await fake.state()
             #expect(state.count("nextchat", "characters") == 200)
@@ -99,16 +103,22 @@ enum CardKitBinary {
         let statePath = directory.appendingPathComponent("state.jsonl").path
         let environment = ["CARDKIT_SPICYCHAT_TOKEN": token, "CARDKIT_NEXTCHAT_TOKEN": token]
         let good = try await CardKitBinary.run(
-            ["upload", "personas", directory.path, "--provider", "spicychat", "--base-url", fake.baseURL.absoluteString,
-             "--state", statePath, "-vvvv", "--max-attempts", "12"],
+            [
+                "upload", "personas", directory.path, "--provider", "spicychat", "--base-url",
+                fake.baseURL.absoluteString,
+                "--state", statePath, "-vvvv", "--max-attempts", "12",
+            ],
             environment: environment, output: directory.appendingPathComponent("good"))
         #expect(good.status == 0, "stderr: \(good.stderr.suffix(2000))")
         #expect(good.stderr.contains("POST /personas"))
         // A refused credential at the highest verbosity: the wrong token must not be echoed either.
         let wrong = "tok-wrong-\(UUID().uuidString)"
         let refused = try await CardKitBinary.run(
-            ["upload", "characters", directory.path, "--provider", "nextchat", "--base-url", fake.baseURL.absoluteString,
-             "--state", statePath + ".2", "-vvvv"],
+            [
+                "upload", "characters", directory.path, "--provider", "nextchat", "--base-url",
+                fake.baseURL.absoluteString,
+                "--state", statePath + ".2", "-vvvv",
+            ],
             environment: ["CARDKIT_NEXTCHAT_TOKEN": wrong], output: directory.appendingPathComponent("refused"))
         #expect(refused.status == 3)
         let state = try String(contentsOfFile: statePath, encoding: .utf8)
@@ -123,7 +133,10 @@ enum CardKitBinary {
         let directory = try UploadTestSupport.temporaryDirectory()
         _ = try UploadFixtures.writeCards(1, in: directory)
         let result = try await CardKitBinary.run(
-            ["upload", "characters", directory.path, "--provider", "nextchat", "--base-url", "http://example.com", "--state", directory.appendingPathComponent("s").path],
+            [
+                "upload", "characters", directory.path, "--provider", "nextchat", "--base-url", "http://example.com",
+                "--state", directory.appendingPathComponent("s").path,
+            ],
             environment: ["CARDKIT_NEXTCHAT_TOKEN": "abcd-token"], output: directory.appendingPathComponent("insecure"))
         #expect(result.status == 3)
         #expect(result.stderr.contains("refusing plain HTTP to a host that is not loopback"))

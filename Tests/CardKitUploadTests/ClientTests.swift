@@ -87,7 +87,8 @@ import Testing
         try await UploadTestSupport.withFake { fake in
             await fake.seedChattr([["id": "seraphina", "name": "Seraphina"]])
             let client = try UploadTestSupport.chattr(fake)
-            #expect(try await client.listCharacters().compactMap { $0["id"]?.stringValue } == ["assistant", "seraphina"])
+            #expect(
+                try await client.listCharacters().compactMap { $0["id"]?.stringValue } == ["assistant", "seraphina"])
             let updated = try await client.updateCharacter(
                 id: "seraphina", fields: ["description": "Guardian", "configuration": ["system_prompt": "Be kind"]])
             #expect(updated["description"]?.stringValue == "Guardian")
@@ -120,7 +121,10 @@ import Testing
             } catch let error as UploadError {
                 #expect(error == .validation)
                 #expect(error.platformCode == "INVALID_REQUEST")
-                #expect(error.fieldErrors == [.init(field: "configuration.temperature", message: "must be a number from 0 to 2")])
+                #expect(
+                    error.fieldErrors == [
+                        .init(field: "configuration.temperature", message: "must be a number from 0 to 2")
+                    ])
             }
         }
     }
@@ -136,8 +140,10 @@ import Testing
 @Suite struct NextChatClientTests {
     static let request: JSONObject = [
         "name": "Seraphina", "description": "A guardian",
-        "personality": ["name": "Seraphina", "description": "A guardian", "personality": "kind", "scenario": "",
-                        "firstMes": "Hello", "mesExample": ""],
+        "personality": [
+            "name": "Seraphina", "description": "A guardian", "personality": "kind", "scenario": "",
+            "firstMes": "Hello", "mesExample": "",
+        ],
         "tags": ["fantasy"], "isPublic": false,
     ]
 
@@ -181,7 +187,9 @@ import Testing
                 #expect(error.platformCode == "CHARACTER_INVALID_DATA")
                 #expect(error.fieldErrors.map(\.field) == ["name", "personality"])
             }
-            await fake.script([FakeScriptedFault(method: "PUT", status: 409), FakeScriptedFault(method: "PUT", status: 409)])
+            await fake.script([
+                FakeScriptedFault(method: "PUT", status: 409), FakeScriptedFault(method: "PUT", status: 409),
+            ])
             let id = try #require(try await client.createCharacter(Self.request)["id"]?.stringValue)
             await #expect(throws: UploadError.conflict) {
                 _ = try await client.updateCharacter(id: id, fields: ["description": "x"], version: 1)
@@ -192,8 +200,10 @@ import Testing
     @Test func importsACardJSON() async throws {
         try await UploadTestSupport.withFake { fake in
             let client = try UploadTestSupport.next(fake)
-            let card: JSONValue = ["spec": "chara_card_v2", "spec_version": "2.0",
-                                   "data": ["name": "Imported", "description": "d", "first_mes": "Hi", "tags": ["a"]]]
+            let card: JSONValue = [
+                "spec": "chara_card_v2", "spec_version": "2.0",
+                "data": ["name": "Imported", "description": "d", "first_mes": "Hi", "tags": ["a"]],
+            ]
             let created = try await client.importCard(card)
             #expect(created["name"]?.stringValue == "Imported")
             #expect(created["personality"]?["firstMes"]?.stringValue == "Hi")
@@ -215,7 +225,10 @@ import Testing
     @Test(arguments: [
         (["Retry-After": "0"], nil as String?),
         (["Retry-After": "Sun, 06 Nov 1994 08:49:37 GMT"], nil),
-        ([:], "{\"error\":{\"code\":\"ST_API_RATE_LIMITED\",\"message\":\"slow down\",\"details\":{\"retryAfter\":0}}}"),
+        (
+            [:],
+            "{\"error\":{\"code\":\"ST_API_RATE_LIMITED\",\"message\":\"slow down\",\"details\":{\"retryAfter\":0}}}"
+        ),
         ([:], nil),
     ])
     func retries429InEveryHintForm(headers: [String: String], body: String?) async throws {
@@ -311,7 +324,9 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(try UploadCredentials.resolve(for: .nextchat, environment: [:], file: file) == "secret-token-1")
-        #expect(try UploadCredentials.resolve(for: .nextchat, environment: ["CARDKIT_NEXTCHAT_TOKEN": "env-token"], file: file) == "env-token")
+        #expect(
+            try UploadCredentials.resolve(
+                for: .nextchat, environment: ["CARDKIT_NEXTCHAT_TOKEN": "env-token"], file: file) == "env-token")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
         let error = #expect(throws: UploadError.self) {
             try UploadCredentials.resolve(for: .nextchat, environment: [:], file: file)
@@ -320,12 +335,15 @@ import Testing
         #expect(error?.message.contains("readable by group or others (mode 644)") == true)
         #expect(error?.message.contains("secret-token-1") == false)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        #expect(throws: UploadError.credentials) { try UploadCredentials.resolve(for: .chattr, environment: [:], file: file) }
+        #expect(throws: UploadError.credentials) {
+            try UploadCredentials.resolve(for: .chattr, environment: [:], file: file)
+        }
     }
 
     @Test func digestsMatchKnownVectors() {
         #expect(Digest.md5Hex(Array("abc".utf8)) == "900150983cd24fb0d6963f7d28e17f72")
-        #expect(Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 

@@ -84,14 +84,23 @@ struct RealJSONCardTests {
     }
 
     @Test func v3SampleKeepsEveryV3FieldThroughAV2Downgrade() throws {
-        let card = try readCard(SharedFixtures.samplesDirectory.appendingPathComponent("v3-cartographer-with-assets.json")).card
+        let card = try readCard(
+            SharedFixtures.samplesDirectory.appendingPathComponent("v3-cartographer-with-assets.json")
+        ).card
         #expect(card.assets.count == 3)
         #expect(card.creatorNotesMultilingual["ja"]?.hasPrefix("CardKit") == true)
         let v2 = card.converted(to: .v2)
         #expect(v2.card.spec == .v2)
         #expect(v2.card[field: "assets"] == nil)
         let stash = try #require(v2.card.extensions[CardFields.v3StashKey]?["fields"]?.objectValue)
-        #expect(Array(stash.keys) == ["group_only_greetings", "nickname", "creator_notes_multilingual", "source", "creation_date", "modification_date", "assets"].filter { stash[$0] != nil }.sorted { a, b in CardFields.v3Only.firstIndex(of: a)! < CardFields.v3Only.firstIndex(of: b)! })
+        #expect(
+            Array(stash.keys)
+                == [
+                    "group_only_greetings", "nickname", "creator_notes_multilingual", "source", "creation_date",
+                    "modification_date", "assets",
+                ].filter { stash[$0] != nil }.sorted { a, b in
+                    CardFields.v3Only.firstIndex(of: a)! < CardFields.v3Only.firstIndex(of: b)!
+                })
         let back = v2.card.converted(to: .v3).card
         #expect(back.json == card.converted(to: .v3).card.json)
         #expect(back.extensions["cardkit_sample"]?["crlf"] == .string("line one\r\nline two"))
@@ -100,7 +109,8 @@ struct RealJSONCardTests {
     @Test func malformedSampleIsRepairedWithWarningsAndRejectedWhenStrict() throws {
         let url = SharedFixtures.samplesDirectory.appendingPathComponent("malformed-wrong-types.json")
         let result = try readCard(url)
-        let found = Set(result.diagnostics.filter { $0.severity == .warning }.map { "\($0.code) \($0.pointer?.description ?? "")" })
+        let found = Set(
+            result.diagnostics.filter { $0.severity == .warning }.map { "\($0.code) \($0.pointer?.description ?? "")" })
         #expect(
             found.isSuperset(of: [
                 "empty-name /data/name", "wrong-type /data/personality", "wrong-type /data/alternate_greetings",
@@ -131,7 +141,10 @@ struct RealJSONCardTests {
 
 @Suite struct CardShapeTests {
     @Test func flatV2IsReadAsV2WithAWarning() throws {
-        let result = try CardReader.read(Array(#"{"name":"Flat","description":"d","system_prompt":"sp","alternate_greetings":[],"avatar":"none"}"#.utf8))
+        let result = try CardReader.read(
+            Array(
+                #"{"name":"Flat","description":"d","system_prompt":"sp","alternate_greetings":[],"avatar":"none"}"#.utf8
+            ))
         #expect(result.card.shape == .flatV2)
         #expect(result.card.systemPrompt == "sp")
         let v2 = result.card.converted(to: .v2).card
@@ -141,15 +154,20 @@ struct RealJSONCardTests {
     }
 
     @Test func hybridDisagreementIsReportedAndDataWins() throws {
-        let text = #"{"name":"Root","tags":"","spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Data","tags":["a"]}}"#
+        let text =
+            #"{"name":"Root","tags":"","spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Data","tags":["a"]}}"#
         let result = try CardReader.read(Array(text.utf8))
         #expect(result.card.name == "Data")
-        let disagreements = result.diagnostics.filter { $0.code == "root-disagrees" }.compactMap { $0.pointer?.description }
+        let disagreements = result.diagnostics.filter { $0.code == "root-disagrees" }.compactMap {
+            $0.pointer?.description
+        }
         #expect(disagreements == ["/name", "/tags"])
     }
 
     @Test func v1FieldsAtTheRootAreWrittenOnRequest() throws {
-        let card = try CardReader.read(Array(#"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"N","description":"D"}}"#.utf8)).card
+        let card = try CardReader.read(
+            Array(#"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"N","description":"D"}}"#.utf8)
+        ).card
         let withFields = card.converted(to: .v3, options: CardConversionOptions(withV1Fields: true)).card
         #expect(Array(withFields.document.keys.prefix(7)) == CardFields.v1 + ["spec"])
         #expect(withFields.document["description"] == .string("D"))
@@ -181,7 +199,8 @@ struct RealJSONCardTests {
     }
 
     @Test func newerV3SpecVersionIsAWarning() throws {
-        let result = try CardReader.read(Array(#"{"spec":"chara_card_v3","spec_version":"3.1","data":{"name":"X"}}"#.utf8))
+        let result = try CardReader.read(
+            Array(#"{"spec":"chara_card_v3","spec_version":"3.1","data":{"name":"X"}}"#.utf8))
         #expect(result.diagnostics.contains { $0.code == "newer-spec-version" })
     }
 
@@ -189,13 +208,15 @@ struct RealJSONCardTests {
         var options = CardReadOptions()
         options.expectedSpecs = [.v1, .v2]
         options.containerLabel = "the `chara` chunk"
-        let result = try CardReader.read(Array(#"{"spec":"chara_card_v3","spec_version":"3.0","data":{"name":"X"}}"#.utf8), options: options)
+        let result = try CardReader.read(
+            Array(#"{"spec":"chara_card_v3","spec_version":"3.0","data":{"name":"X"}}"#.utf8), options: options)
         let mismatch = try #require(result.diagnostics.first { $0.code == "unexpected-spec" })
         #expect(mismatch.message == "the `chara` chunk holds a V3 card")
     }
 
     @Test func bookEntriesAsWorldInfoObjectAreReadAsAnArray() throws {
-        let text = #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"B","character_book":{"entries":{"0":{"keys":"a, b","content":"c"}}}}}"#
+        let text =
+            #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"B","character_book":{"entries":{"0":{"keys":"a, b","content":"c"}}}}}"#
         let card = try CardReader.read(Array(text.utf8)).card
         let v3 = card.converted(to: .v3)
         let entry = try #require(v3.card.characterBook?.entries.first)
@@ -205,12 +226,19 @@ struct RealJSONCardTests {
     }
 
     @Test func v1DowngradeReportsLostFields() throws {
-        let card = try CardReader.read(Array(#"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"N","system_prompt":"S","creator_notes":"C","tags":["t"]}}"#.utf8)).card
+        let card = try CardReader.read(
+            Array(
+                #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"N","system_prompt":"S","creator_notes":"C","tags":["t"]}}"#
+                    .utf8)
+        ).card
         let v1 = card.converted(to: .v1)
         #expect(v1.card.shape == .v1)
         #expect(v1.card.document["creatorcomment"] == .string("C"))
         #expect(v1.card.document["tags"] == .array(["t"]))
-        #expect(v1.diagnostics.filter { $0.code == "lost-field" }.compactMap { $0.pointer?.description } == ["/data/system_prompt"])
+        #expect(
+            v1.diagnostics.filter { $0.code == "lost-field" }.compactMap { $0.pointer?.description } == [
+                "/data/system_prompt"
+            ])
     }
 
     @Test func decoratorsAreExposedAndKeptInContent() throws {

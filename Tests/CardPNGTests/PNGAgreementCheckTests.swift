@@ -12,8 +12,12 @@ import Testing
         #"{"name":"Atlas","entries":[{"keys":["map","\"chart\""],"content":"Brackets in text: ] } [ {","id":1,"#
         + #""extensions":{}},{"keys":[],"content":"a \\ backslash","id":2,"extensions":{"depth":4}}],"extensions":{}}"#
 
-    static func v2(_ data: String) -> [UInt8] { Array(#"{"spec":"chara_card_v2","spec_version":"2.0","data":{\#(data)}}"#.utf8) }
-    static func v3(_ data: String) -> [UInt8] { Array(#"{"spec":"chara_card_v3","spec_version":"3.0","data":{\#(data)}}"#.utf8) }
+    static func v2(_ data: String) -> [UInt8] {
+        Array(#"{"spec":"chara_card_v2","spec_version":"2.0","data":{\#(data)}}"#.utf8)
+    }
+    static func v3(_ data: String) -> [UInt8] {
+        Array(#"{"spec":"chara_card_v3","spec_version":"3.0","data":{\#(data)}}"#.utf8)
+    }
 
     struct Pair: Sendable, CustomTestStringConvertible {
         var testDescription: String
@@ -26,7 +30,8 @@ import Testing
     static let pairs: [Pair] = [
         Pair(
             testDescription: "CardKit backfill: only extensions differ",
-            chara: v2(#""name":"Ismay","tags":["a"],"character_book":\#(book),"extensions":{"cardkit_v3":{"nickname":"Iz"}}"#),
+            chara: v2(
+                #""name":"Ismay","tags":["a"],"character_book":\#(book),"extensions":{"cardkit_v3":{"nickname":"Iz"}}"#),
             ccv3: v3(#""name":"Ismay","nickname":"Iz","tags":["a"],"character_book":\#(book),"extensions":{}"#),
             differing: [], scanned: true),
         Pair(
@@ -106,7 +111,8 @@ import Testing
             else { continue }
             pairs += 1
             let parsed = PNGCardReader.disagreementByParsing(chara: chara.json, ccv3: ccv3.json)
-            let scanned = try #require(PNGCardReader.dataDisagreementBySpans(chara: chara.json, ccv3: ccv3.json), "\(name)")
+            let scanned = try #require(
+                PNGCardReader.dataDisagreementBySpans(chara: chara.json, ccv3: ccv3.json), "\(name)")
             #expect(scanned == parsed, "\(name)")
         }
         #expect(pairs >= 2)

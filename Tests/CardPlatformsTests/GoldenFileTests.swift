@@ -7,7 +7,8 @@ import Testing
 /// `Fixtures/<sample>.<platform>.json` and `Fixtures/<sample>.<platform>.report.json`
 /// (`RECORD_SNAPSHOTS=1` re-records them and fails).
 @Suite struct GoldenFileTests {
-    static let cases: [(String, Platform)] = ["v2-archivist-with-lorebook", "v3-cartographer-with-assets"].flatMap { name in
+    static let cases: [(String, Platform)] = ["v2-archivist-with-lorebook", "v3-cartographer-with-assets"].flatMap {
+        name in
         Platform.allCases.map { (name, $0) }
     }
 

@@ -1,8 +1,9 @@
 import CardKit
 import CardKitTestSupport
-@testable import CardPlatforms
 import Foundation
 import Testing
+
+@testable import CardPlatforms
 
 @Suite struct PersonaImportTests {
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4]
@@ -26,7 +27,8 @@ import Testing
                 "persona_descriptions": [
                     "1700000000000-Alice.png": [
                         "description": "{{user}} is a curious explorer.", "position": 0, "depth": 2, "role": 0,
-                        "title": "Explorer", "lorebook": "", "connections": [["type": "character", "id": "hatter.png"]],
+                        "title": "Explorer", "lorebook": "",
+                        "connections": [["type": "character", "id": "hatter.png"]],
                     ],
                     "1700000000001-Bob.jpg": ["description": "Builds things.", "position": 4, "depth": 1, "role": 1],
                     "1699999999999-Old.png": ["description": "No persona uses this.", "position": 0],
@@ -44,7 +46,10 @@ import Testing
         let folder = try Self.makeUserFolder()
         let result = try SillyTavernPersonaImporter.load(from: folder)
         #expect(result.personas.map(\.persona.name) == ["Alice", "Bob/The Builder", "Ghost"])
-        #expect(result.personas.map(\.avatarID) == ["1700000000000-Alice.png", "1700000000001-Bob.jpg", "1700000000002-Ghost.png"])
+        #expect(
+            result.personas.map(\.avatarID) == [
+                "1700000000000-Alice.png", "1700000000001-Bob.jpg", "1700000000002-Ghost.png",
+            ])
         #expect(result.personas[0].avatarData.map([UInt8].init) == Self.png)
         #expect(result.personas[2].avatarData == nil)
         #expect(result.diagnostics.map(\.code) == ["avatar-missing", "orphan-description"])
@@ -59,45 +64,54 @@ import Testing
 
         let out = folder.deletingLastPathComponent().appendingPathComponent("personas", isDirectory: true)
         let written = try SillyTavernPersonaImporter.write(result.personas, to: out)
-        #expect(written.map(\.lastPathComponent) == ["Alice.persona.json", "Bob_The Builder.persona.json", "Ghost.persona.json"])
+        #expect(
+            written.map(\.lastPathComponent) == [
+                "Alice.persona.json", "Bob_The Builder.persona.json", "Ghost.persona.json",
+            ])
         let files = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(files == ["Alice.persona.json", "Alice.png", "Bob_The Builder.jpg", "Bob_The Builder.persona.json", "Ghost.persona.json"])
+        #expect(
+            files == [
+                "Alice.persona.json", "Alice.png", "Bob_The Builder.jpg", "Bob_The Builder.persona.json",
+                "Ghost.persona.json",
+            ])
         #expect([UInt8](try Data(contentsOf: out.appendingPathComponent("Bob_The Builder.jpg"))) == Self.jpeg)
 
         let text = try String(contentsOf: written[0], encoding: .utf8)
-        #expect(text == """
-            {
-              "type": "cardkit_persona",
-              "version": 1,
-              "name": "Alice",
-              "title": "Explorer",
-              "description": "{{user}} is a curious explorer.",
-              "avatar": "Alice.png",
-              "extensions": {
-                "sillytavern": {
-                  "avatar_id": "1700000000000-Alice.png",
-                  "is_default": false,
-                  "position": 0,
-                  "depth": 2,
-                  "role": 0,
-                  "lorebook": "",
-                  "connections": [
-                    {
-                      "type": "character",
-                      "id": "hatter.png"
+        #expect(
+            text == """
+                {
+                  "type": "cardkit_persona",
+                  "version": 1,
+                  "name": "Alice",
+                  "title": "Explorer",
+                  "description": "{{user}} is a curious explorer.",
+                  "avatar": "Alice.png",
+                  "extensions": {
+                    "sillytavern": {
+                      "avatar_id": "1700000000000-Alice.png",
+                      "is_default": false,
+                      "position": 0,
+                      "depth": 2,
+                      "role": 0,
+                      "lorebook": "",
+                      "connections": [
+                        {
+                          "type": "character",
+                          "id": "hatter.png"
+                        }
+                      ]
                     }
-                  ]
+                  }
                 }
-              }
-            }
 
-            """)
+                """)
         let reread = try PersonaReader.read([UInt8](Data(contentsOf: written[0])))
         #expect(reread.diagnostics.isEmpty)
         #expect(reread.persona == Persona(document: try #require(reread.persona.json.objectValue)))
         #expect(reread.persona.avatar == "Alice.png")
         #expect(try CardValidator.validate(reread.persona.json, schema: .named(.persona)).errors.isEmpty)
-        #expect(try CardValidator.validate(reread.persona.json, schema: .named(.persona), profile: .strict).errors.isEmpty)
+        #expect(
+            try CardValidator.validate(reread.persona.json, schema: .named(.persona), profile: .strict).errors.isEmpty)
 
         let ghost = try PersonaReader.read([UInt8](Data(contentsOf: written[2]))).persona
         #expect(ghost.avatar == nil)
@@ -108,10 +122,13 @@ import Testing
         let folder = try SharedFixtures.makeTemporaryDirectory()
         let backup: JSONValue = [
             "personas": ["1700000000000-Alice.png": "Alice"],
-            "persona_descriptions": ["1700000000000-Alice.png": ["description": "Hi.", "position": 0, "depth": 2, "role": 0]],
+            "persona_descriptions": [
+                "1700000000000-Alice.png": ["description": "Hi.", "position": 0, "depth": 2, "role": 0]
+            ],
             "default_persona": "1700000000000-Alice.png",
         ]
-        try Data(JSONWriter.bytes(backup, style: .pretty)).write(to: folder.appendingPathComponent("personas_20261122.json"))
+        try Data(JSONWriter.bytes(backup, style: .pretty)).write(
+            to: folder.appendingPathComponent("personas_20261122.json"))
         let result = try SillyTavernPersonaImporter.load(from: folder)
         #expect(result.personas.count == 1)
         #expect(result.diagnostics.map(\.code) == ["avatar-missing"])
@@ -126,15 +143,21 @@ import Testing
         let folder = try SharedFixtures.makeTemporaryDirectory()
         let file = folder.appendingPathComponent("settings.json")
         try Data(#"{"power_user": {"theme": "x"}}"#.utf8).write(to: file)
-        #expect(throws: PersonaImportError.notPersonaStorage(path: file.path, pointer: "/power_user/personas", reason: "no `personas` object")) {
+        #expect(
+            throws: PersonaImportError.notPersonaStorage(
+                path: file.path, pointer: "/power_user/personas", reason: "no `personas` object")
+        ) {
             try SillyTavernPersonaImporter.load(from: file)
         }
-        #expect(throws: PersonaImportError.self) { try SillyTavernPersonaImporter.load(from: folder.appendingPathComponent("missing")) }
+        #expect(throws: PersonaImportError.self) {
+            try SillyTavernPersonaImporter.load(from: folder.appendingPathComponent("missing"))
+        }
     }
 
     @Test func unsafeAvatarIDsAreNotUsedAsPaths() throws {
         let storage: JSONValue = ["personas": ["../../etc/passwd": "Mallory"], "persona_descriptions": [:]]
-        let result = try SillyTavernPersonaImporter.personas(in: storage, path: "x.json", avatarsDirectory: URL(fileURLWithPath: "/tmp"))
+        let result = try SillyTavernPersonaImporter.personas(
+            in: storage, path: "x.json", avatarsDirectory: URL(fileURLWithPath: "/tmp"))
         #expect(result.personas.first?.avatarData == nil)
         #expect(result.diagnostics.map(\.code) == ["unsafe-avatar-id"])
     }
@@ -147,7 +170,10 @@ import Testing
         #expect(try String(contentsOf: target, encoding: .utf8) == "two")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a.json"])
         var used: Set<String> = []
-        #expect(["A", "a", "", "..x"].map { SillyTavernPersonaImporter.uniqueBaseName(for: $0, used: &used) } == ["A", "a-2", "persona", "x"])
+        #expect(
+            ["A", "a", "", "..x"].map { SillyTavernPersonaImporter.uniqueBaseName(for: $0, used: &used) } == [
+                "A", "a-2", "persona", "x",
+            ])
     }
 }
 

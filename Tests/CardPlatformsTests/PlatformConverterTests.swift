@@ -34,7 +34,9 @@ import Testing
                 entry.pointer.resolve(in: card.json) != nil,
                 "\(label) → \(platform): \(entry.pointer) does not resolve in the original card")
         }
-        #expect(Set(result.report.entries).count == result.report.entries.count, "\(label) → \(platform): duplicate entries")
+        #expect(
+            Set(result.report.entries).count == result.report.entries.count, "\(label) → \(platform): duplicate entries"
+        )
         switch platform {
         case .characterai:
             #expect((output["name"]?.stringValue?.unicodeScalars.count ?? 0) <= 20)
@@ -44,7 +46,9 @@ import Testing
         case .spicychat:
             let tags = output["tags"]?.arrayValue?.count ?? 0
             if tags < 2 {
-                #expect(result.report.entries.contains { $0.kind == .limit && $0.target == "tags" }, "\(label): tag limit not reported")
+                #expect(
+                    result.report.entries.contains { $0.kind == .limit && $0.target == "tags" },
+                    "\(label): tag limit not reported")
             }
         case .nextchat:
             if card.converted(to: .v3).card.fields["character_book"]?.objectValue != nil {
@@ -58,7 +62,9 @@ import Testing
         if !hitsLimit {
             #expect(validation.errors.isEmpty, "\(label) → \(platform): \(validation.errors.map(\.description))")
         } else {
-            #expect(!validation.errors.isEmpty, "\(label) → \(platform): a limit is reported but the schema accepts the output")
+            #expect(
+                !validation.errors.isEmpty,
+                "\(label) → \(platform): a limit is reported but the schema accepts the output")
         }
     }
 
@@ -135,10 +141,15 @@ import Testing
         #expect(!result.report.isLossless)
 
         let output = try #require(result.output.objectValue)
-        #expect(Array(output.keys) == ["name", "title", "greeting", "persona", "scenario", "dialogue", "tags", "visibility"])
+        #expect(
+            Array(output.keys) == [
+                "name", "title", "greeting", "persona", "scenario", "dialogue", "tags", "visibility",
+            ])
         #expect(output["name"] == "Archivist Pell")
-        #expect(output["persona"]?.stringValue?.hasSuffix(
-            "\n\nPersonality: meticulous, gentle, easily flustered, stubborn about the rules of the reading room") == true)
+        #expect(
+            output["persona"]?.stringValue?.hasSuffix(
+                "\n\nPersonality: meticulous, gentle, easily flustered, stubborn about the rules of the reading room")
+                == true)
         #expect(output["title"] == .string(card.creatorNotes))
         #expect(output["dialogue"]?.stringValue?.hasPrefix("<START>\n{{user}}:") == true)
         #expect(output["tags"] == ["original", "fantasy", "library"])
@@ -163,7 +174,10 @@ import Testing
         ]
         #expect(Self.entries(result.report) == Self.strings(expected))
         let output = try #require(result.output.objectValue)
-        #expect(Array(output.keys) == ["name", "description", "personality", "voice_model", "capabilities", "configuration"])
+        #expect(
+            Array(output.keys) == [
+                "name", "description", "personality", "voice_model", "capabilities", "configuration",
+            ])
         #expect(output["voice_model"] == "default")
         #expect(output["capabilities"] == ["text"])
         let prompt = try #require(output["configuration"]?["system_prompt"]?.stringValue)
@@ -240,10 +254,12 @@ import Testing
         #expect(output["greeting"]?.stringValue?.count == 4096)
         #expect(output["description"]?.stringValue?.count == 500)
         #expect(output["definition"]?.stringValue?.count == 32000)
-        #expect(Self.entries(result.report) == [
-            "truncated /data/name name", "truncated /data/first_mes greeting", "truncated /data/description description",
-            "truncated /data/mes_example definition",
-        ])
+        #expect(
+            Self.entries(result.report) == [
+                "truncated /data/name name", "truncated /data/first_mes greeting",
+                "truncated /data/description description",
+                "truncated /data/mes_example definition",
+            ])
 
         let short = PlatformTestSupport.card(["name": "Al", "first_mes": "Hi"])
         let shortReport = PlatformConverter.convert(short, to: .characterai).report
@@ -264,9 +280,10 @@ import Testing
             "name": "Tess", "description": "A baker.", "system_prompt": "Stay in character.", "tags": ["a", "b"],
         ])
         var options = PlatformConversionOptions()
-        #expect(Self.entries(PlatformConverter.convert(card, to: .spicychat, options: options).report) == [
-            "dropped /data/system_prompt -"
-        ])
+        #expect(
+            Self.entries(PlatformConverter.convert(card, to: .spicychat, options: options).report) == [
+                "dropped /data/system_prompt -"
+            ])
         options.inlineSystemPrompt = true
         options.spicychatVisibility = "public"
         let inlined = PlatformConverter.convert(card, to: .spicychat, options: options)
@@ -278,14 +295,18 @@ import Testing
     @Test func avatarsComeFromTheMainIconOrTheOptions() throws {
         let card = PlatformTestSupport.card(["name": "Tess", "tags": ["a", "b"]])
         var withIcon = card.converted(to: .v3).card
-        withIcon[field: "assets"] = [["type": "icon", "uri": "https://example.com/tess.png", "name": "main", "ext": "png"]]
+        withIcon[field: "assets"] = [
+            ["type": "icon", "uri": "https://example.com/tess.png", "name": "main", "ext": "png"]
+        ]
         #expect(PlatformConverter.convert(withIcon, to: .spicychat).output["avatar"] == "https://example.com/tess.png")
         #expect(PlatformConverter.convert(withIcon, to: .chattr).output["avatar_url"] == "https://example.com/tess.png")
         #expect(PlatformConverter.convert(withIcon, to: .nextchat).output["avatar"] == "https://example.com/tess.png")
         #expect(PlatformConverter.convert(withIcon, to: .characterai).avatar == "https://example.com/tess.png")
 
         var embedded = withIcon
-        embedded[field: "assets"] = [["type": "icon", "uri": "data:image/png;base64,AAAA", "name": "main", "ext": "png"]]
+        embedded[field: "assets"] = [
+            ["type": "icon", "uri": "data:image/png;base64,AAAA", "name": "main", "ext": "png"]
+        ]
         let chattr = PlatformConverter.convert(embedded, to: .chattr)
         #expect(chattr.output["avatar_url"] == nil)
         #expect(Self.entries(chattr.report).contains("dropped /data/assets/0 -"))
@@ -314,14 +335,17 @@ import Testing
 
     @Test func personaConvertsToSpicychat() throws {
         let result = try PlatformConverter.convert(Self.persona, to: .spicychat)
-        #expect(result.output == [
-            "name": "Alice Wonderland-Liddell", "highlights": .string(Self.persona.description), "avatar": "Alice.png",
-            "is_default": true,
-        ])
-        #expect(Self.entries(result.report) == [
-            "dropped /title -", "dropped /extensions/sillytavern/position -",
-            "dropped /extensions/sillytavern/lorebook -", "dropped /extensions/sillytavern/connections -",
-        ])
+        #expect(
+            result.output == [
+                "name": "Alice Wonderland-Liddell", "highlights": .string(Self.persona.description),
+                "avatar": "Alice.png",
+                "is_default": true,
+            ])
+        #expect(
+            Self.entries(result.report) == [
+                "dropped /title -", "dropped /extensions/sillytavern/position -",
+                "dropped /extensions/sillytavern/lorebook -", "dropped /extensions/sillytavern/connections -",
+            ])
         #expect(result.avatar == "Alice.png")
         #expect(try CardValidator.validate(result.output, schema: .named(.spicychatPersona)).errors.isEmpty)
     }
@@ -331,11 +355,12 @@ import Testing
         #expect(result.output["name"] == "Alice Wonderland-Lid")
         #expect(result.output["title"] == "Alice Wonderland-Lid")
         #expect(result.output["definition"]?.stringValue?.count == 750)
-        #expect(Self.entries(result.report) == [
-            "truncated /name name", "truncated /description definition", "dropped /title -",
-            "dropped /extensions/sillytavern/position -", "dropped /extensions/sillytavern/lorebook -",
-            "dropped /extensions/sillytavern/connections -",
-        ])
+        #expect(
+            Self.entries(result.report) == [
+                "truncated /name name", "truncated /description definition", "dropped /title -",
+                "dropped /extensions/sillytavern/position -", "dropped /extensions/sillytavern/lorebook -",
+                "dropped /extensions/sillytavern/connections -",
+            ])
         #expect(try CardValidator.validate(result.output, schema: .named(.characterAIPersona)).errors.isEmpty)
     }
 

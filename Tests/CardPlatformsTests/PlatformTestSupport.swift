@@ -31,13 +31,16 @@ enum PlatformTestSupport {
     }
 
     /// Compares `bytes` with the golden file `name`; records it (and fails) when `RECORD_SNAPSHOTS=1` or it is missing.
-    static func assertGolden(_ bytes: [UInt8], named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func assertGolden(_ bytes: [UInt8], named name: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         let url = fixturesDirectory.appendingPathComponent(name)
         let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
         if record || !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(at: fixturesDirectory, withIntermediateDirectories: true)
             try Data(bytes).write(to: url)
-            Issue.record("recorded golden file \(name); re-run without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
+            Issue.record(
+                "recorded golden file \(name); re-run without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
             return
         }
         let expected = [UInt8](try Data(contentsOf: url))

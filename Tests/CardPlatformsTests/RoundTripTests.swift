@@ -8,12 +8,18 @@ import Testing
         "name": "Mira", "description": "A lighthouse radio operator.",
         "personality": [
             "name": "Mira", "description": "A lighthouse radio operator.", "personality": "calm, wry",
-            "scenario": "A storm night.", "firstMes": "Channel sixteen, go ahead.", "mesExample": "<START>\n{{char}}: Over.",
+            "scenario": "A storm night.", "firstMes": "Channel sixteen, go ahead.",
+            "mesExample": "<START>\n{{char}}: Over.",
             "creatorcomment": "Made by hand.", "avatar": "radio", "viewScreen": "wide",
             "systemPrompt": "Speak in radio procedure.", "alternateGreetings": ["Mayday relay, stand by."],
             "characterBook": [
                 "name": "Coast", "extensions": [:],
-                "entries": [["keys": ["buoy"], "content": "Buoy 7 is dark.", "extensions": [:], "enabled": true, "insertion_order": 0, "use_regex": false]],
+                "entries": [
+                    [
+                        "keys": ["buoy"], "content": "Buoy 7 is dark.", "extensions": [:], "enabled": true,
+                        "insertion_order": 0, "use_regex": false,
+                    ]
+                ],
             ],
             "groupOnly": false, "activationGroups": ["coast"], "x-custom": ["kept": 1],
         ],
@@ -39,7 +45,9 @@ import Testing
     @Test func minimalNextChatRequestComesBackWithoutAddedKeys() throws {
         let minimal: JSONValue = [
             "name": "Bo", "description": "",
-            "personality": ["name": "Bo", "description": "", "personality": "", "scenario": "", "firstMes": "Hi", "mesExample": ""],
+            "personality": [
+                "name": "Bo", "description": "", "personality": "", "scenario": "", "firstMes": "Hi", "mesExample": "",
+            ],
         ]
         let card = try PlatformImporter.importNextChat(minimal)
         let back = PlatformConverter.convert(card, to: .nextchat)
@@ -62,10 +70,11 @@ import Testing
 
         let card = try PlatformImporter.importNextChat(.object(object))
         let back = PlatformConverter.convert(card, to: .nextchat)
-        #expect(back.report.entries.map(\.pointer.description) == [
-            "/data/extensions/nextchat/request/id", "/data/extensions/nextchat/request/createdAt",
-            "/data/extensions/nextchat/request/usageCount",
-        ])
+        #expect(
+            back.report.entries.map(\.pointer.description) == [
+                "/data/extensions/nextchat/request/id", "/data/extensions/nextchat/request/createdAt",
+                "/data/extensions/nextchat/request/usageCount",
+            ])
         #expect(back.output == Self.request)
     }
 
@@ -124,7 +133,8 @@ import Testing
         #expect(try SpicychatCharacter(json: turns).persona == "one\nuser: two")
         let persona: JSONValue = ["name": "P", "highlights": "h", "avatar": "p.png", "is_default": true]
         #expect(try SpicychatPersona(json: persona).jsonValue == persona)
-        let cai = PlatformConverter.convert(PlatformTestSupport.card(["name": "Alpha", "first_mes": "Hello"]), to: .characterai)
+        let cai = PlatformConverter.convert(
+            PlatformTestSupport.card(["name": "Alpha", "first_mes": "Hello"]), to: .characterai)
         #expect(try CharacterAICharacter(json: cai.output).jsonValue == cai.output)
         #expect(ChattrCharacter.slug(for: "Seraphina the Guardian!") == "seraphina-the-guardian")
         #expect(ChattrCharacter.slug(for: "愛") == "character")

@@ -26,7 +26,8 @@ import Testing
             embedded.map(\.path) == files,
             "Sources/CardSchemas/EmbeddedSchemas.swift is out of date: run scripts/embed-schemas")
         for document in embedded {
-            let onDisk = try String(contentsOf: Self.schemasDirectory.appendingPathComponent(document.path), encoding: .utf8)
+            let onDisk = try String(
+                contentsOf: Self.schemasDirectory.appendingPathComponent(document.path), encoding: .utf8)
             #expect(document.text == onDisk, "\(document.path) differs from schemas/: run scripts/embed-schemas")
         }
     }

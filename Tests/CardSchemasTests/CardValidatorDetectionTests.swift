@@ -30,7 +30,9 @@ import Testing
     }
 
     @Test func undetectableDocumentsAreReportedWithAPointer() {
-        #expect(throws: CardSchemaError.undetectable(pointer: JSONPointer(), reason: "the document is array, not an object")) {
+        #expect(
+            throws: CardSchemaError.undetectable(pointer: JSONPointer(), reason: "the document is array, not an object")
+        ) {
             _ = try CardValidator.detectSchema(for: [1, 2])
         }
         let pygmalion: JSONValue = ["char_name": "P", "char_persona": ""]
@@ -79,26 +81,30 @@ import Testing
     static let cases: [Case] = [
         Case(
             schema: .spicychatCharacter,
-            json: #"{"name": "Ada", "title": "Clockmaker", "greeting": "Hi", "persona": "A clockmaker.", "scenario": "", "dialogue": "", "tags": ["Fantasy", "Female"], "visibility": "private"}"#,
+            json:
+                #"{"name": "Ada", "title": "Clockmaker", "greeting": "Hi", "persona": "A clockmaker.", "scenario": "", "dialogue": "", "tags": ["Fantasy", "Female"], "visibility": "private"}"#,
             errors: []),
         Case(
             schema: .spicychatCharacter,
             json: #"{"name": "Ada", "greeting": "Hi", "persona": "x", "tags": ["Fantasy"], "visibility": "secret"}"#,
             errors: ["/tags", "/visibility"]),
         Case(
-            schema: .spicychatPersona, json: #"{"name": "Al", "highlights": "tall", "avatar_url": "k/1.png", "is_default": false}"#,
+            schema: .spicychatPersona,
+            json: #"{"name": "Al", "highlights": "tall", "avatar_url": "k/1.png", "is_default": false}"#,
             errors: []),
         Case(schema: .spicychatPersona, json: #"{"highlights": 3}"#, errors: ["", "/highlights"]),
         Case(
             schema: .chattrCharacter,
-            json: #"{"id": "ada-lovelace", "name": "Ada", "description": "", "personality": "", "voice_model": "default", "capabilities": ["text"], "configuration": {"temperature": 0.7, "max_tokens": 512, "system_prompt": "Be Ada."}}"#,
+            json:
+                #"{"id": "ada-lovelace", "name": "Ada", "description": "", "personality": "", "voice_model": "default", "capabilities": ["text"], "configuration": {"temperature": 0.7, "max_tokens": 512, "system_prompt": "Be Ada."}}"#,
             errors: []),
         Case(
             schema: .chattrCharacter, json: #"{"id": "Ada Lovelace", "name": "Ada", "capabilities": ["smell"]}"#,
             errors: ["/id", "/capabilities/0"]),
         Case(
             schema: .nextchatCharacter,
-            json: #"{"name": "Ada", "description": "d", "personality": {"name": "Ada", "description": "d", "personality": "", "scenario": "", "firstMes": "Hi", "mesExample": "", "alternateGreetings": ["Yo"], "characterBook": {"name": "b", "entries": [{"keys": ["k"], "content": "c"}]}}, "tags": [], "isPublic": false}"#,
+            json:
+                #"{"name": "Ada", "description": "d", "personality": {"name": "Ada", "description": "d", "personality": "", "scenario": "", "firstMes": "Hi", "mesExample": "", "alternateGreetings": ["Yo"], "characterBook": {"name": "b", "entries": [{"keys": ["k"], "content": "c"}]}}, "tags": [], "isPublic": false}"#,
             errors: []),
         Case(
             schema: .nextchatCreateCharacterRequest,
@@ -106,7 +112,8 @@ import Testing
             errors: ["/personality"]),
         Case(
             schema: .characterAICharacter,
-            json: #"{"name": "Ada", "greeting": "Hello there", "title": "", "description": "", "definition": "", "visibility": "PRIVATE", "copyable": false, "identifier": "id:123e4567-e89b-42d3-a456-426614174000"}"#,
+            json:
+                #"{"name": "Ada", "greeting": "Hello there", "title": "", "description": "", "definition": "", "visibility": "PRIVATE", "copyable": false, "identifier": "id:123e4567-e89b-42d3-a456-426614174000"}"#,
             errors: []),
         Case(
             schema: .characterAICharacter,

@@ -83,7 +83,9 @@ private func cardJSON(_ name: String) throws -> (bytes: [UInt8], container: Stri
         let (bytes, container) = try cardJSON("st_default_Seraphina_v2_2023.png")
         #expect(container?.contains("'chara'") == true)
         let record = CardValidator.record(jsonBytes: bytes, file: "s.png", profile: .strict)
-        let bookErrors = record.errors.filter { $0.instanceLocation == JSONPointer(tokens: ["data", "character_book"]) }
+        let bookErrors = record.errors.filter {
+            $0.instanceLocation == JSONPointer(tokens: ["data", "character_book"])
+        }
         let error = try #require(bookErrors.first)
         #expect(bookErrors.count == 1)
         #expect(error.keywordLocation.description == "/properties/data/$ref/properties/character_book/$ref/required")
@@ -124,7 +126,9 @@ private func cardJSON(_ name: String) throws -> (bytes: [UInt8], container: Stri
         let (bytes, _) = try cardJSON("st_default_FluxTheCat.png")
         let strict = CardValidator.record(jsonBytes: bytes, file: "f.png", profile: .strict)
         let tags = try #require(strict.errors.first { $0.instanceLocation == JSONPointer(tokens: ["tags"]) })
-        #expect(tags.absoluteKeywordLocation == "https://cardkit.dev/schemas/strict/sillytavern.json#/$defs/stringArray/type")
+        #expect(
+            tags.absoluteKeywordLocation
+                == "https://cardkit.dev/schemas/strict/sillytavern.json#/$defs/stringArray/type")
         #expect(CardValidator.record(jsonBytes: bytes, file: "f.png", profile: .lenient).isValid)
     }
 }

@@ -46,7 +46,8 @@ import Testing
         #expect(record.positions["/name"] == SourcePosition(line: 2, column: 11))
         #expect(ValidationReportRenderer.text(record).contains("x.json:2:11: error: /name: "))
         #expect(ValidationReportRenderer.github(record).hasPrefix("::error file=x.json,line=2,col=11,title="))
-        let inChunk = CardValidator.record(jsonBytes: Array(text.utf8), file: "x.png", container: "PNG", profile: .strict)
+        let inChunk = CardValidator.record(
+            jsonBytes: Array(text.utf8), file: "x.png", container: "PNG", profile: .strict)
         #expect(inChunk.positions.isEmpty)
     }
 }

@@ -22,7 +22,8 @@ import Testing
         return [valid, invalid, broken, oddName]
     }
 
-    static func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    {
         let url = fixtures.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
             try FileManager.default.createDirectory(at: fixtures, withIntermediateDirectories: true)
@@ -43,7 +44,8 @@ import Testing
     }
 
     @Test func textOutput() throws {
-        try Self.assertGolden(Self.records().map { ValidationReportRenderer.render($0, style: .text) }.joined(), "validate.txt")
+        try Self.assertGolden(
+            Self.records().map { ValidationReportRenderer.render($0, style: .text) }.joined(), "validate.txt")
     }
 
     @Test func jsonLinesOutput() throws {
@@ -70,8 +72,9 @@ import Testing
         #expect(log["version"]?.stringValue == "2.1.0")
         let results = try #require(log["runs"]?[0]?["results"]?.arrayValue)
         #expect(results.count == 5)
-        #expect(results.first?["locations"]?[0]?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue
-            == "cards/bo%20%E5%8D%A1.png")
+        #expect(
+            results.first?["locations"]?[0]?["physicalLocation"]?["artifactLocation"]?["uri"]?.stringValue
+                == "cards/bo%20%E5%8D%A1.png")
     }
 
     @Test func sarifValidatesAgainstItsOwnRules() throws {

@@ -70,12 +70,14 @@ enum BoundedCLI {
         var environment = ProcessInfo.processInfo.environment
         switch sanitizer {
         case nil:
-            process.arguments = ["-c", "ulimit -v \(memoryLimitKilobytes) && exec \"$0\" \"$@\"", executable.path] + arguments
+            process.arguments =
+                ["-c", "ulimit -v \(memoryLimitKilobytes) && exec \"$0\" \"$@\"", executable.path] + arguments
         case "address":
             let options = environment["ASAN_OPTIONS"].map { $0 + ":" } ?? ""
             // ASan ends a process that passes the RSS limit (or has any other error) with `exitcode`, 1 by default,
             // which would read as "invalid input": make it distinct and count it as a crash.
-            environment["ASAN_OPTIONS"] = options + "hard_rss_limit_mb=\(memoryLimitKilobytes / 1024):exitcode=\(sanitizerExitCode)"
+            environment["ASAN_OPTIONS"] =
+                options + "hard_rss_limit_mb=\(memoryLimitKilobytes / 1024):exitcode=\(sanitizerExitCode)"
             process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
         default:
             process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
@@ -99,7 +101,8 @@ enum BoundedCLI {
         }
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
-        let signaled = process.terminationReason == .uncaughtSignal
+        let signaled =
+            process.terminationReason == .uncaughtSignal
             || (sanitizer == "address" && process.terminationStatus == sanitizerExitCode)
         return BoundedRun(
             status: signaled ? 128 + process.terminationStatus : process.terminationStatus, signaled: signaled,

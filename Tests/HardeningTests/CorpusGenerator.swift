@@ -150,7 +150,8 @@ enum CorpusGenerator {
         // Truncation at every chunk boundary, and inside every chunk's header, body and CRC.
         for (index, chunk) in chunks.enumerated() {
             let cuts: [(String, Int)] = [
-                ("at-boundary", chunk.offset), ("in-header", chunk.offset + 5), ("in-body", chunk.offset + 8 + chunk.length / 2),
+                ("at-boundary", chunk.offset), ("in-header", chunk.offset + 5),
+                ("in-body", chunk.offset + 8 + chunk.length / 2),
                 ("in-crc", chunk.offset + 8 + chunk.length + 2),
             ]
             for (label, cut) in cuts where cut < valid.count {
@@ -186,7 +187,9 @@ enum CorpusGenerator {
                 name: "png-bad-crc-idat", fileExtension: "png", arguments: ["inspect"],
                 expected: .rejected(.badCRC), make: { [badIDATCRC] in Data(badIDATCRC) }))
         // A chunk length past the end of the file, and one above 2^31.
-        for (label, length) in [("past-end", UInt32(1_000_000)), ("above-2-31", UInt32(0x8000_0010)), ("max", UInt32.max)] {
+        for (label, length) in [
+            ("past-end", UInt32(1_000_000)), ("above-2-31", UInt32(0x8000_0010)), ("max", UInt32.max),
+        ] {
             var bytes = valid
             bytes.replaceSubrange(cardChunk.offset..<(cardChunk.offset + 4), with: bigEndian(length))
             let expected: MessageClass = length > 0x7FFF_FFFF ? .lengthTooLarge : .truncated
@@ -219,7 +222,10 @@ enum CorpusGenerator {
                 name: "png-card-invalid-utf8", fileExtension: "png", arguments: ["inspect"],
                 expected: .rejected(.invalidUTF8),
                 make: {
-                    Data(png(textChunks: [chunk("tEXt", Array("chara".utf8) + [0] + Array(Data(badUTF8).base64EncodedString().utf8))]))
+                    Data(
+                        png(textChunks: [
+                            chunk("tEXt", Array("chara".utf8) + [0] + Array(Data(badUTF8).base64EncodedString().utf8))
+                        ]))
                 }))
         cases.append(
             MalformedCase(
@@ -241,8 +247,11 @@ enum CorpusGenerator {
         @Sendable func replacingName(_ value: String) -> String {
             card.replacingOccurrences(of: #""name":"Corpus""#, with: #""name":"# + value)
         }
-        func text(_ name: String, _ expected: ExpectedOutcome, _ body: @escaping @Sendable () -> [UInt8]) -> MalformedCase {
-            MalformedCase(name: name, fileExtension: "json", arguments: ["inspect"], expected: expected, make: { Data(body()) })
+        func text(_ name: String, _ expected: ExpectedOutcome, _ body: @escaping @Sendable () -> [UInt8])
+            -> MalformedCase
+        {
+            MalformedCase(
+                name: name, fileExtension: "json", arguments: ["inspect"], expected: expected, make: { Data(body()) })
         }
         let nameRange = card.range(of: "Corpus")!
         let prefix = Array(card[..<nameRange.lowerBound].utf8)
@@ -259,7 +268,8 @@ enum CorpusGenerator {
                 Array(card.replacingOccurrences(of: #""name":"Corpus""#, with: #""name":"A","name":"Corpus""#).utf8)
             },
             text("json-nested-100000-arrays", .rejected(.tooDeep)) {
-                Array(repeating: UInt8(ascii: "["), count: 100_000) + Array(repeating: UInt8(ascii: "]"), count: 100_000)
+                Array(repeating: UInt8(ascii: "["), count: 100_000)
+                    + Array(repeating: UInt8(ascii: "]"), count: 100_000)
             },
             text("json-nested-100000-objects-in-card", .rejected(.tooDeep)) {
                 let open = Array(#"{"a":"#.utf8)
@@ -274,7 +284,9 @@ enum CorpusGenerator {
                 bytes += repeatElement(UInt8(ascii: "x"), count: 100 << 20)
                 return bytes + suffix
             },
-            text("json-nan-literal", .rejected(.invalidJSON)) { Array(replacingName(#""N","talkativeness":NaN"#).utf8) },
+            text("json-nan-literal", .rejected(.invalidJSON)) {
+                Array(replacingName(#""N","talkativeness":NaN"#).utf8)
+            },
             text("json-infinity-literal", .rejected(.invalidJSON)) {
                 Array(replacingName(#""N","talkativeness":Infinity"#).utf8)
             },
@@ -294,7 +306,8 @@ enum CorpusGenerator {
     /// CharX: zip bombs, honest (ratio) and lying (declared size smaller than the data), and offsets past the end
     /// (which once crashed ZIPFoundation's in-memory reader).
     static func charxCases() -> [MalformedCase] {
-        let base = (try? zip([("card.json", Data(cardJSON)), ("assets/icon/images/main.png", Data(validPNG))])) ?? Data()
+        let base =
+            (try? zip([("card.json", Data(cardJSON)), ("assets/icon/images/main.png", Data(validPNG))])) ?? Data()
         func patched(_ name: String, _ patch: @escaping @Sendable (inout [UInt8]) -> Void) -> MalformedCase {
             MalformedCase(
                 name: name, fileExtension: "charx", arguments: ["inspect"], expected: .rejected(.damagedArchive),
@@ -328,12 +341,17 @@ enum CorpusGenerator {
             MalformedCase(
                 name: "charx-bomb-high-ratio", fileExtension: "charx", arguments: ["inspect"],
                 expected: .rejected(.zipBomb),
-                make: { (try? zip([("card.json", Data(cardJSON)), ("assets/other/bomb.bin", Data(count: 64 << 20))])) ?? Data() }),
+                make: {
+                    (try? zip([("card.json", Data(cardJSON)), ("assets/other/bomb.bin", Data(count: 64 << 20))]))
+                        ?? Data()
+                }),
             MalformedCase(
                 name: "charx-bomb-lying-size", fileExtension: "charx", arguments: ["inspect"],
                 expected: .rejected(.zipBomb),
                 make: {
-                    let archive = (try? zip([("card.json", Data(cardJSON)), ("assets/other/bomb.bin", Data(count: 64 << 20))])) ?? Data()
+                    let archive =
+                        (try? zip([("card.json", Data(cardJSON)), ("assets/other/bomb.bin", Data(count: 64 << 20))]))
+                        ?? Data()
                     return understateSizes(archive, of: "assets/other/bomb.bin", as: 1_000)
                 }),
             MalformedCase(

@@ -12,7 +12,8 @@ struct CrashSafeWriteTests {
     /// A distinct V2 card; the padding makes each file large enough that a kill can land inside a write.
     static func card(_ index: Int) -> Data {
         let padding = String(repeating: "lorem ipsum dolor sit amet ", count: 400 + index % 7 * 50)
-        let json = #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Card \#(index)","description":"\#(padding)","personality":"","scenario":"","first_mes":"Hello from \#(index).","mes_example":"","creator_notes":"","system_prompt":"","post_history_instructions":"","alternate_greetings":[],"tags":[],"creator":"","character_version":"1","extensions":{}}}"#
+        let json =
+            #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Card \#(index)","description":"\#(padding)","personality":"","scenario":"","first_mes":"Hello from \#(index).","mes_example":"","creator_notes":"","system_prompt":"","post_history_instructions":"","alternate_greetings":[],"tags":[],"creator":"","character_version":"1","extensions":{}}}"#
         return Data(json.utf8)
     }
 
@@ -23,12 +24,15 @@ struct CrashSafeWriteTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let inputs = root.appendingPathComponent("in")
         try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
-        for index in 0..<Self.inputCount { try Self.card(index).write(to: inputs.appendingPathComponent(Self.inputName(index))) }
+        for index in 0..<Self.inputCount {
+            try Self.card(index).write(to: inputs.appendingPathComponent(Self.inputName(index)))
+        }
 
         // A reference run to completion gives the expected bytes of every output and the run's duration.
         let reference = root.appendingPathComponent("reference")
         let start = Date()
-        let full = try BoundedCLI.run(["convert", inputs.path, "--to", "v3", "--out-dir", reference.path], timeout: 120)
+        let full = try BoundedCLI.run(
+            ["convert", inputs.path, "--to", "v3", "--out-dir", reference.path], timeout: 120)
         let duration = Date().timeIntervalSince(start)
         try #require(full.status == 0, "\(full.stderr)")
         var expected: [String: Data] = [:]
@@ -53,7 +57,9 @@ struct CrashSafeWriteTests {
             leftoversSeen += names.filter { $0.hasPrefix(AtomicFile.temporaryPrefix) }.count
             for name in names where !name.hasPrefix(AtomicFile.temporaryPrefix) {
                 let bytes = try Data(contentsOf: out.appendingPathComponent(name))
-                #expect(bytes == expected[name], "round \(round): \(name) is not the complete output (\(bytes.count) bytes)")
+                #expect(
+                    bytes == expected[name], "round \(round): \(name) is not the complete output (\(bytes.count) bytes)"
+                )
             }
             // What is there is a readable V3 card.
             for name in names.filter({ !$0.hasPrefix(AtomicFile.temporaryPrefix) }).prefix(3) {
@@ -69,8 +75,12 @@ struct CrashSafeWriteTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names.filter { $0.hasPrefix(AtomicFile.temporaryPrefix) }.isEmpty)
         #expect(names == expected.keys.sorted())
-        for name in names { #expect(try Data(contentsOf: out.appendingPathComponent(name)) == expected[name], "\(name)") }
-        print("kill test: \(Self.rounds) rounds, \(killedMidBatch) killed mid-batch, \(leftoversSeen) temporary files seen after kills, batch \(String(format: "%.2f", duration)) s")
+        for name in names {
+            #expect(try Data(contentsOf: out.appendingPathComponent(name)) == expected[name], "\(name)")
+        }
+        print(
+            "kill test: \(Self.rounds) rounds, \(killedMidBatch) killed mid-batch, \(leftoversSeen) temporary files seen after kills, batch \(String(format: "%.2f", duration)) s"
+        )
     }
 
     @Test func leftoverTemporaryFilesAreRemovedByTheNextRun() throws {
@@ -101,7 +111,8 @@ struct CrashSafeWriteTests {
         let converted = try CardReader.read([UInt8](Data(contentsOf: input)))
         #expect(converted.card.spec == .v3)
         #expect(converted.card.name == "Card 7")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["card.json", "card.json.bak"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["card.json", "card.json.bak"])
     }
 
     @Test func inPlaceWithoutBackup() throws {
@@ -112,7 +123,8 @@ struct CrashSafeWriteTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == (0..<3).map(Self.inputName))
         for index in 0..<3 {
-            let card = try CardReader.read([UInt8](Data(contentsOf: root.appendingPathComponent(Self.inputName(index)))))
+            let card = try CardReader.read(
+                [UInt8](Data(contentsOf: root.appendingPathComponent(Self.inputName(index)))))
             #expect(card.card.spec == .v3)
             #expect(card.card.name == "Card \(index)")
         }

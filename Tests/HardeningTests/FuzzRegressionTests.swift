@@ -89,7 +89,8 @@ import Testing
         let elapsed = clock.measure {
             do { _ = try CharXReader.read(data: data) } catch let error as CharXError { thrown = error } catch {}
         }
-        #expect(thrown?.description.contains("no end-of-central-directory record") == true, "\(String(describing: thrown))")
+        #expect(
+            thrown?.description.contains("no end-of-central-directory record") == true, "\(String(describing: thrown))")
         #expect(elapsed < .seconds(2 * BoundedCLI.timeScale), "\(elapsed)")
     }
 
@@ -123,7 +124,8 @@ import Testing
         case "png":
             _ = try? PNGCardReader.read(bytes)
             _ = try? PNGCardReader.scan(bytes, options: .lenient)
-            _ = try? PNGImageCheck.check(bytes, options: .lenient, decodeImage: bytes.count < 64 << 10, maxPixels: 1 << 16)
+            _ = try? PNGImageCheck.check(
+                bytes, options: .lenient, decodeImage: bytes.count < 64 << 10, maxPixels: 1 << 16)
         case "schema":
             guard let parsed = try? JSONParser.parse(bytes) else { return }
             var schema = parsed.value

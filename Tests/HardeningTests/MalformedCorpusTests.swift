@@ -18,9 +18,12 @@ struct MalformedCorpusTests {
         let run = try BoundedCLI.run(item.arguments + [url.path], timeout: Self.timeLimit)
         #expect(!run.timedOut, "\(item.name) took longer than \(Self.timeLimit) s")
         #expect(!run.signaled, "\(item.name) crashed (status \(run.status)): \(run.stderr.prefix(400))")
-        #expect(run.status == item.expected.status, "\(item.name): expected \(item.expected), got exit \(run.status): \(run.stderr.prefix(400))")
+        #expect(
+            run.status == item.expected.status,
+            "\(item.name): expected \(item.expected), got exit \(run.status): \(run.stderr.prefix(400))")
         // A rejection's reason is on standard error; an accepted input's warnings are in `inspect`'s report.
-        let messages = item.expected.status == 0 && item.expected.message != .clean ? run.stdout + run.stderr : run.stderr
+        let messages =
+            item.expected.status == 0 && item.expected.message != .clean ? run.stdout + run.stderr : run.stderr
         #expect(
             item.expected.message.matches(messages),
             "\(item.name): expected \(item.expected.message.rawValue), got: \(messages.prefix(400))")
@@ -58,8 +61,12 @@ struct MalformedCorpusTests {
         try Data(CorpusGenerator.cardJSON).write(to: json)
         let ztxt = directory.appendingPathComponent("base-ztxt.png")
         let payload = Array(Data(CorpusGenerator.cardJSON).base64EncodedString().utf8)
-        try Data(CorpusGenerator.png(textChunks: [CorpusGenerator.chunk("zTXt", Array("chara".utf8) + [0, 0] + CorpusGenerator.zlib(payload))]))
-            .write(to: ztxt)
+        try Data(
+            CorpusGenerator.png(textChunks: [
+                CorpusGenerator.chunk("zTXt", Array("chara".utf8) + [0, 0] + CorpusGenerator.zlib(payload))
+            ])
+        )
+        .write(to: ztxt)
         let charx = directory.appendingPathComponent("base.charx")
         try CorpusGenerator.zip([("card.json", Data(CorpusGenerator.cardJSON))]).write(to: charx)
         for url in [png, json, ztxt, charx] {
@@ -84,7 +91,8 @@ struct MalformedCorpusTests {
     }
 
     private func makeDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cardkit-hardening-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cardkit-hardening-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

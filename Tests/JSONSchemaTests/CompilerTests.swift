@@ -47,7 +47,8 @@ import Testing
 
     static let badSchemas: [BadSchema] = [
         BadSchema(schema: ["pattern": "("], kind: .invalidRegularExpression, location: "cardkit:/schema.json#/pattern"),
-        BadSchema(schema: ["pattern": "(?<=a)b"], kind: .invalidRegularExpression, location: "cardkit:/schema.json#/pattern"),
+        BadSchema(
+            schema: ["pattern": "(?<=a)b"], kind: .invalidRegularExpression, location: "cardkit:/schema.json#/pattern"),
         BadSchema(
             schema: ["patternProperties": ["[": true]], kind: .invalidRegularExpression,
             location: "cardkit:/schema.json#/patternProperties/["),
@@ -79,7 +80,9 @@ import Testing
         let result = compiled.validate("anything")
         #expect(!result.isValid)
         #expect(result.errors.count == 1)
-        #expect(result.errors.first?.message == "$ref leads back to a schema already being applied to this value (an endless cycle)")
+        #expect(
+            result.errors.first?.message
+                == "$ref leads back to a schema already being applied to this value (an endless cycle)")
         #expect(result.errors.first?.keywordLocation.description == "/$ref/$ref/$ref")
         #expect(!compiled.isValid(1))
     }
@@ -105,7 +108,8 @@ import Testing
         #expect(compiled.isValid(["value": 0, "children": [leaf, ["value": 2, "children": [leaf]]]]))
         let bad = compiled.validate(["value": 0, "children": [["value": "x"]]])
         #expect(bad.errors.map(\.instanceLocation.description) == ["/children/0/value"])
-        #expect(bad.errors.map(\.keywordLocation.description) == ["/properties/children/items/$ref/properties/value/type"])
+        #expect(
+            bad.errors.map(\.keywordLocation.description) == ["/properties/children/items/$ref/properties/value/type"])
     }
 
     @Test func deepInstancesStopAtTheDepthBound() throws {

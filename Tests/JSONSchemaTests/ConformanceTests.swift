@@ -47,7 +47,8 @@ import Testing
         .enabled(if: TestSuiteSupport.isAvailable, Comment(rawValue: TestSuiteSupport.skipReason)),
         arguments: TestSuiteSupport.Draft.allCases)
     func optionalPassRate(_ draft: TestSuiteSupport.Draft) throws {
-        try report(TestSuiteSupport.files(draft, subfolder: "optional"), label: "\(draft) optional", formatAssertion: false)
+        try report(
+            TestSuiteSupport.files(draft, subfolder: "optional"), label: "\(draft) optional", formatAssertion: false)
     }
 
     @Test(

@@ -8,10 +8,13 @@ enum TestSuiteSupport {
     /// `shared/data/json-schema-test-suite`.
     static let suiteRoot = SharedFixtures.root.appendingPathComponent("data/json-schema-test-suite", isDirectory: true)
     /// `shared/data/json-schema-metaschemas`.
-    static let metaSchemaRoot = SharedFixtures.root.appendingPathComponent("data/json-schema-metaschemas", isDirectory: true)
+    static let metaSchemaRoot = SharedFixtures.root.appendingPathComponent(
+        "data/json-schema-metaschemas", isDirectory: true)
 
     /// Whether the suite is present.
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: suiteRoot.appendingPathComponent("tests").path) }
+    static var isAvailable: Bool {
+        FileManager.default.fileExists(atPath: suiteRoot.appendingPathComponent("tests").path)
+    }
 
     /// Why suite tests are skipped.
     static var skipReason: String {
@@ -92,7 +95,8 @@ enum TestSuiteSupport {
 
     /// Runs every test of a file; a test passes when the flag and basic formats both give the expected validity.
     static func run(_ file: SuiteFile, formatAssertion: Bool) throws -> Outcome {
-        var options = JSONSchemaOptions(registry: registry, formatAssertion: formatAssertion, defaultDialect: file.draft.dialect)
+        var options = JSONSchemaOptions(
+            registry: registry, formatAssertion: formatAssertion, defaultDialect: file.draft.dialect)
         options.maxSchemaNodes = 100_000
         let compiler = JSONSchemaCompiler(options: options)
         var outcome = Outcome()
@@ -120,7 +124,8 @@ enum TestSuiteSupport {
                     outcome.passed += 1
                 } else {
                     outcome.failures.append(
-                        "\(name): expected \(expected), flag \(flag), basic \(basic.isValid) \(basic.errors.prefix(2).map(\.description))")
+                        "\(name): expected \(expected), flag \(flag), basic \(basic.isValid) \(basic.errors.prefix(2).map(\.description))"
+                    )
                 }
             }
         }

@@ -59,7 +59,8 @@ enum CLI {
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return CLIRun(
-            status: process.terminationStatus, stdout: outputData, stderr: String(decoding: errorData ?? Data(), as: UTF8.self),
+            status: process.terminationStatus, stdout: outputData,
+            stderr: String(decoding: errorData ?? Data(), as: UTF8.self),
             peakChildRSSKilobytes: usage.ru_maxrss)
     }
 }

@@ -7,7 +7,9 @@ private let samples = SharedFixtures.samplesDirectory
 
 @Suite(.serialized) struct CLITests {
     @Test func convertsASampleToV3OnStandardOutput() throws {
-        let run = try CLI.run(["convert", samples.appendingPathComponent("v2-archivist-with-lorebook.json").path, "--to", "v3"])
+        let run = try CLI.run([
+            "convert", samples.appendingPathComponent("v2-archivist-with-lorebook.json").path, "--to", "v3",
+        ])
         #expect(run.status == 0)
         let card = try CardReader.read(run.stdout).card
         #expect(card.spec == .v3)
@@ -33,10 +35,11 @@ private let samples = SharedFixtures.samplesDirectory
         #expect(run.stderr.contains("broken-truncated.json: error: invalid JSON: line 1, column"))
         #expect(run.stderr.contains("converted 4 of 5 inputs to v3; 1 failed"))
         let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(written == [
-            "malformed-wrong-types.json", "v1-lighthouse-keeper.json", "v2-archivist-with-lorebook.json",
-            "v3-cartographer-with-assets.json",
-        ])
+        #expect(
+            written == [
+                "malformed-wrong-types.json", "v1-lighthouse-keeper.json", "v2-archivist-with-lorebook.json",
+                "v3-cartographer-with-assets.json",
+            ])
         for name in written {
             let card = try CardReader.read(Data(contentsOf: out.appendingPathComponent(name))).card
             #expect(card.spec == .v3)
@@ -100,7 +103,8 @@ private let samples = SharedFixtures.samplesDirectory
 
     @Test func hundredThousandLevelNestedArray() throws {
         let url = try Self.write(
-            [UInt8](repeating: UInt8(ascii: "["), count: 100_000) + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000),
+            [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+                + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000),
             named: "deep.json")
         let run = try CLI.run(["inspect", url.path])
         #expect(run.status == 1)
@@ -109,7 +113,8 @@ private let samples = SharedFixtures.samplesDirectory
     }
 
     @Test func fiftyMegabyteString() throws {
-        let bytes = Array(#"{"name":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20) + Array(#""}"#.utf8)
+        let bytes =
+            Array(#"{"name":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 50 << 20) + Array(#""}"#.utf8)
         let url = try Self.write(bytes, named: "huge.json")
         let run = try CLI.run(["inspect", url.path])
         #expect(run.status == 1)
@@ -121,7 +126,8 @@ private let samples = SharedFixtures.samplesDirectory
     }
 
     @Test func invalidUTF8() throws {
-        let url = try Self.write(Array(#"{"name":"bad "#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8), named: "bad-utf8.json")
+        let url = try Self.write(
+            Array(#"{"name":"bad "#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8), named: "bad-utf8.json")
         let run = try CLI.run(["inspect", url.path])
         #expect(run.status == 1)
         #expect(run.stderr.contains("invalid UTF-8 in a string"))
@@ -185,13 +191,22 @@ struct CLIRealCardTests {
 struct CLIMixedFolderTests {
     @Test func everyCardInAMixedFolderConvertsToV3InOneCommand() throws {
         let out = try SharedFixtures.makeTemporaryDirectory()
-        let run = try CLI.run(["convert", SharedFixtures.cardsDirectory.path, samples.path, "--to", "v3", "--out-dir", out.path])
+        let run = try CLI.run([
+            "convert", SharedFixtures.cardsDirectory.path, samples.path, "--to", "v3", "--out-dir", out.path,
+        ])
         let extensions = CardInputCollector.cardExtensions
-        let total = SharedFixtures.cardNames(extensions: extensions).count + SharedFixtures.sampleNames(extensions: extensions).count
+        let total =
+            SharedFixtures.cardNames(extensions: extensions).count
+            + SharedFixtures.sampleNames(extensions: extensions).count
         #expect(run.status == 1)
         let errors = run.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
         #expect(errors.count == 2)
-        #expect(errors.contains { $0.hasSuffix("st_worldinfo_Eldoria.json: error: not a character card: /entries: a World Info file or lorebook (entries)") })
+        #expect(
+            errors.contains {
+                $0.hasSuffix(
+                    "st_worldinfo_Eldoria.json: error: not a character card: /entries: a World Info file or lorebook (entries)"
+                )
+            })
         #expect(errors.contains { $0.contains("broken-truncated.json: error: invalid JSON") })
         #expect(run.stderr.hasSuffix("converted \(total - 2) of \(total) inputs to v3; 2 failed\n"))
         let written = try FileManager.default.contentsOfDirectory(atPath: out.path)
@@ -209,11 +224,17 @@ struct CLIMixedFolderTests {
     @Test func inspectDescribesLorebookFiles() throws {
         let run = try CLI.run(["inspect", SharedFixtures.card("st_worldinfo_Eldoria.json").path])
         #expect(run.status == 0)
-        #expect(run.stdoutText.hasSuffix("st_worldinfo_Eldoria.json: lorebook (worldinfo), 4 entries\n  diagnostics: 0 warnings/errors\n"))
+        #expect(
+            run.stdoutText.hasSuffix(
+                "st_worldinfo_Eldoria.json: lorebook (worldinfo), 4 entries\n  diagnostics: 0 warnings/errors\n"))
     }
 
     @Test func inspectNamesTheShapeOfOlderFormats() throws {
-        let run = try CLI.run(["inspect", "--json", SharedFixtures.card("ooba_Example.yaml").path, SharedFixtures.card("tavernai_folder_Aqua.json").path, SharedFixtures.card("tavernkit_test_character.charx").path])
+        let run = try CLI.run([
+            "inspect", "--json", SharedFixtures.card("ooba_Example.yaml").path,
+            SharedFixtures.card("tavernai_folder_Aqua.json").path,
+            SharedFixtures.card("tavernkit_test_character.charx").path,
+        ])
         #expect(run.status == 0)
         let records = try run.stdoutText.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)).value }
         #expect(records.map { $0["container"] } == ["yaml", "json", "charx"])
@@ -244,7 +265,10 @@ struct CLIMixedFolderTests {
     }
 
     @Test func badVisibilityIsAUsageError() throws {
-        let run = try CLI.run(["convert", samples.appendingPathComponent("v1-lighthouse-keeper.json").path, "--to", "spicychat", "--visibility", "secret"])
+        let run = try CLI.run([
+            "convert", samples.appendingPathComponent("v1-lighthouse-keeper.json").path, "--to", "spicychat",
+            "--visibility", "secret",
+        ])
         #expect(run.status == 2)
     }
 }

@@ -55,7 +55,9 @@ func syntheticCard(entries: Int) -> [UInt8] {
 var inputs: [(String, [UInt8])] = []
 let sharedCards = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "../shared/cards"
 for name in ["爱.json", "白棠-卡.json"] {
-    if let data = FileManager.default.contents(atPath: sharedCards + "/" + name) { inputs.append((name, [UInt8](data))) }
+    if let data = FileManager.default.contents(atPath: sharedCards + "/" + name) {
+        inputs.append((name, [UInt8](data)))
+    }
 }
 if let png = FileManager.default.contents(atPath: sharedCards + "/stc_Sakana_lorebook14_eXIf.png"),
     let payload = try? PNGCardReader.read(png).json
@@ -66,7 +68,9 @@ inputs.append(("synthetic V3, 1,000 entries", syntheticCard(entries: 1_000)))
 inputs.append(("synthetic V3, 10,000 entries", syntheticCard(entries: 10_000)))
 
 print("JSON parse + card model (CardKit) vs JSONSerialization.jsonObject, same bytes, same run")
-print("input | bytes | CardKit parse ms | CardKit parse+read ms | JSONSerialization ms | ratio (JSONSerialization/CardKit) | CardKit MB/s | write ms | lossless")
+print(
+    "input | bytes | CardKit parse ms | CardKit parse+read ms | JSONSerialization ms | ratio (JSONSerialization/CardKit) | CardKit MB/s | write ms | lossless"
+)
 for (name, bytes) in inputs {
     let data = Data(bytes)
     let parseOnly = try measure { _ = try JSONParser.parse(bytes) }
@@ -75,13 +79,16 @@ for (name, bytes) in inputs {
     let card = try CardReader.read(bytes).card
     let write = measure { _ = JSONWriter.bytes(card.json) }
     let value = try JSONParser.parse(bytes).value
-    let lossless = JSONWriter.bytes(value) == bytes || JSONWriter.bytes(value, style: .pretty(indent: 4)) == bytes
+    let lossless =
+        JSONWriter.bytes(value) == bytes || JSONWriter.bytes(value, style: .pretty(indent: 4)) == bytes
         || JSONWriter.bytes(value, style: .pretty(indent: 2)) == bytes
     let ratio = foundation.median / ours.median
     let megabytesPerSecond = Double(bytes.count) / ours.median / 1e6
     print(
         String(
-            format: "%@ | %d | %.3f | %.3f (%.3f–%.3f) | %.3f (%.3f–%.3f) | %.2f× | %.0f | %.3f | %@", name, bytes.count, parseOnly.median * 1e3,
+            format: "%@ | %d | %.3f | %.3f (%.3f–%.3f) | %.3f (%.3f–%.3f) | %.2f× | %.0f | %.3f | %@", name,
+            bytes.count, parseOnly.median * 1e3,
             ours.median * 1e3, ours.min * 1e3, ours.max * 1e3, foundation.median * 1e3, foundation.min * 1e3,
-            foundation.max * 1e3, ratio, megabytesPerSecond, write.median * 1e3, lossless ? "byte-identical" : "equal value"))
+            foundation.max * 1e3, ratio, megabytesPerSecond, write.median * 1e3,
+            lossless ? "byte-identical" : "equal value"))
 }

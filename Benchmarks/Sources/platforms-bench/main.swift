@@ -17,7 +17,8 @@ let arguments = CommandLine.arguments
 let count = arguments.count > 1 ? Int(arguments[1]) ?? 1000 : 1000
 let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()  // Benchmarks/Sources/platforms-bench
 let project = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let shared = ProcessInfo.processInfo.environment["CARDKIT_SHARED"].map { URL(fileURLWithPath: $0) }
+let shared =
+    ProcessInfo.processInfo.environment["CARDKIT_SHARED"].map { URL(fileURLWithPath: $0) }
     ?? project.deletingLastPathComponent().appendingPathComponent("shared")
 var corpus: [(String, [UInt8])] = []
 for folder in [shared.appendingPathComponent("cards"), project.appendingPathComponent("samples")] {
@@ -52,6 +53,7 @@ let seconds = Date().timeIntervalSince(start)
 let perSecond = Double(count) / seconds
 print(
     String(
-        format: "inputs=%d corpus=%d cards  time=%.3fs  %.0f cards/s (x4 platforms = %.0f conversions/s)  output=%.1f MB  losses=%d  peak RSS=%.1f MiB",
+        format:
+            "inputs=%d corpus=%d cards  time=%.3fs  %.0f cards/s (x4 platforms = %.0f conversions/s)  output=%.1f MB  losses=%d  peak RSS=%.1f MiB",
         count, corpus.count, seconds, perSecond, perSecond * 4, Double(outputBytes) / 1_048_576, losses,
         Double(peakRSSKiB()) / 1024))

@@ -26,7 +26,9 @@ struct FakeRequest: Sendable {
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             let key = parts[0].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[0]
-            let value = parts.count > 1 ? (parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[1]) : ""
+            let value =
+                parts.count > 1
+                ? (parts[1].replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? parts[1]) : ""
             parsed[key] = value
         }
         return parsed
@@ -34,7 +36,8 @@ struct FakeRequest: Sendable {
 
     /// The body as a form, when it is sent as `application/x-www-form-urlencoded`.
     var form: [String: String]? {
-        guard let type = header("content-type")?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded") else {
+        guard let type = header("content-type")?.lowercased(), type.hasPrefix("application/x-www-form-urlencoded")
+        else {
             return nil
         }
         return Self.formDecode(String(decoding: body, as: UTF8.self))
@@ -61,7 +64,8 @@ struct FakeReply: Sendable {
     var body: [UInt8] = []
 
     static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> FakeReply {
-        FakeReply(status: status, headers: [("Content-Type", "application/json")] + headers, body: JSONWriter.bytes(value))
+        FakeReply(
+            status: status, headers: [("Content-Type", "application/json")] + headers, body: JSONWriter.bytes(value))
     }
 
     static func text(_ status: Int, _ text: String) -> FakeReply {

@@ -25,7 +25,8 @@ public enum FakeProviderServer {
     /// - Parameter configuration: Tokens, faults and address.
     /// - Returns: A handle with the bound port and a `stop()`.
     /// - Throws: When the address cannot be bound.
-    public static func start(_ configuration: FakeProviderConfiguration = .init()) async throws -> RunningFakeProviders {
+    public static func start(_ configuration: FakeProviderConfiguration = .init()) async throws -> RunningFakeProviders
+    {
         let store = FakeProviderStore(configuration: configuration)
         let responder = CallbackResponder<FakeRequestContext> { request, context in
             try await FakeProviderServer.respond(request, context: context, store: store)
@@ -33,7 +34,8 @@ public enum FakeProviderServer {
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: responder,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "fake-providers"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "fake-providers"),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
@@ -41,7 +43,9 @@ public enum FakeProviderServer {
             logger: Logger(label: "fake-providers", factory: { _ in SwiftLogNoOpLogHandler() })
         )
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "fake-providers", factory: { _ in SwiftLogNoOpLogHandler() })))
+            configuration: .init(
+                services: [app], gracefulShutdownSignals: [],
+                logger: Logger(label: "fake-providers", factory: { _ in SwiftLogNoOpLogHandler() })))
         let task = Task { try await group.run() }
         var port = 0
         for await bound in portStream {
@@ -58,7 +62,9 @@ public enum FakeProviderServer {
         return RunningFakeProviders(port: port, host: configuration.host, store: store, group: group, task: task)
     }
 
-    static func respond(_ request: Request, context: FakeRequestContext, store: FakeProviderStore) async throws -> Response {
+    static func respond(_ request: Request, context: FakeRequestContext, store: FakeProviderStore) async throws
+        -> Response
+    {
         var incoming = request
         let body = try await incoming.collectBody(upTo: 32 << 20)
         var headers: [String: String] = [:]
@@ -124,7 +130,9 @@ public struct RunningFakeProviders: Sendable {
     public func script(_ faults: [FakeScriptedFault]) async {
         var items: [JSONValue] = []
         for fault in faults {
-            var object: JSONObject = ["status": .number(JSONNumber(fault.status)), "delayMs": .number(JSONNumber(fault.delayMilliseconds))]
+            var object: JSONObject = [
+                "status": .number(JSONNumber(fault.status)), "delayMs": .number(JSONNumber(fault.delayMilliseconds)),
+            ]
             if let method = fault.method { object["method"] = .string(method) }
             if let prefix = fault.pathPrefix { object["path"] = .string(prefix) }
             if let body = fault.body { object["body"] = .string(body) }
@@ -135,7 +143,8 @@ public struct RunningFakeProviders: Sendable {
             items.append(.object(object))
         }
         let body = JSONWriter.bytes(["faults": .array(items)])
-        _ = await store.debug(FakeRequest(method: "POST", path: "/__debug/script", query: nil, headers: [:], body: body))
+        _ = await store.debug(
+            FakeRequest(method: "POST", path: "/__debug/script", query: nil, headers: [:], body: body))
     }
 
     /// Changes the fault configuration at run time.
@@ -156,20 +165,23 @@ public struct RunningFakeProviders: Sendable {
     /// client must refresh. Returns how many tokens expired.
     @discardableResult
     public func expireSpicychatAccessTokens() async -> Int {
-        let reply = await store.debug(FakeRequest(method: "POST", path: "/__debug/spicychat/expire", query: nil, headers: [:], body: []))
+        let reply = await store.debug(
+            FakeRequest(method: "POST", path: "/__debug/spicychat/expire", query: nil, headers: [:], body: []))
         let value = try? JSONParser.parse(reply.body).value
         return value?["expired"]?.numberValue?.intValue ?? 0
     }
 
     /// Revokes the current Spicychat refresh token: the next grant is refused with `invalid_grant`.
     public func revokeSpicychatRefreshToken() async {
-        _ = await store.debug(FakeRequest(method: "POST", path: "/__debug/spicychat/revoke", query: nil, headers: [:], body: []))
+        _ = await store.debug(
+            FakeRequest(method: "POST", path: "/__debug/spicychat/revoke", query: nil, headers: [:], body: []))
     }
 
     /// Seeds Chattr characters (Chattr has no create endpoint).
     public func seedChattr(_ characters: [JSONValue]) async {
         let body = JSONWriter.bytes(.array(characters))
-        _ = await store.debug(FakeRequest(method: "POST", path: "/__debug/chattr/characters", query: nil, headers: [:], body: body))
+        _ = await store.debug(
+            FakeRequest(method: "POST", path: "/__debug/chattr/characters", query: nil, headers: [:], body: body))
     }
 
     /// Stops the server gracefully.

@@ -47,7 +47,11 @@ actor FakeProviderStore {
     func setBaseURL(_ url: String) { baseURL = url }
 
     private static func seedDefaults(chattr: inout FakeCollection) {
-        chattr.set("assistant", FakeProviderStore.chattrDetail(id: "assistant", name: "Assistant", description: "A helpful assistant", personality: "Friendly and concise"))
+        chattr.set(
+            "assistant",
+            FakeProviderStore.chattrDetail(
+                id: "assistant", name: "Assistant", description: "A helpful assistant",
+                personality: "Friendly and concise"))
     }
 
     // MARK: - Fault stage
@@ -66,10 +70,13 @@ actor FakeProviderStore {
             case "after": return (.dropAfter, fault.delayMilliseconds)
             default: break
             }
-            var reply = fault.body.map { body -> FakeReply in
-                let isJSON = (try? JSONParser.parse(Array(body.utf8))) != nil
-                return FakeReply(status: fault.status, headers: [("Content-Type", isJSON ? "application/json" : "text/plain")], body: Array(body.utf8))
-            } ?? errorReply(for: request, status: fault.status, retryAfterBody: nil)
+            var reply =
+                fault.body.map { body -> FakeReply in
+                    let isJSON = (try? JSONParser.parse(Array(body.utf8))) != nil
+                    return FakeReply(
+                        status: fault.status, headers: [("Content-Type", isJSON ? "application/json" : "text/plain")],
+                        body: Array(body.utf8))
+                } ?? errorReply(for: request, status: fault.status, retryAfterBody: nil)
             reply.status = fault.status
             for (name, value) in fault.headers.sorted(by: { $0.key < $1.key }) { reply.headers.append((name, value)) }
             return (.reply(reply), fault.delayMilliseconds)
@@ -87,7 +94,11 @@ actor FakeProviderStore {
             if rateWindowCount > limit {
                 injected["rate-limit", default: 0] += 1
                 let remaining = .seconds(1) - (now - rateWindowStart)
-                let seconds = max(1, Int((Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18).rounded(.up)))
+                let seconds = max(
+                    1,
+                    Int(
+                        (Double(remaining.components.seconds) + Double(remaining.components.attoseconds) / 1e18)
+                            .rounded(.up)))
                 var reply = errorReply(for: request, status: 429, retryAfterBody: seconds)
                 reply.headers.append(("Retry-After", String(seconds)))
                 return (.reply(reply), 0)
@@ -106,7 +117,8 @@ actor FakeProviderStore {
                 return (.reply(reply), 0)
             case .rateLimitedHTTPDate:
                 var reply = errorReply(for: request, status: 429, retryAfterBody: nil)
-                reply.headers.append(("Retry-After", FakeTime.httpDate(Date().addingTimeInterval(Double(retryAfter) - 5))))
+                reply.headers.append(
+                    ("Retry-After", FakeTime.httpDate(Date().addingTimeInterval(Double(retryAfter) - 5))))
                 return (.reply(reply), 0)
             case .rateLimitedBodyHint:
                 return (.reply(errorReply(for: request, status: 429, retryAfterBody: retryAfter)), 0)
@@ -136,7 +148,10 @@ actor FakeProviderStore {
     }
 
     /// The platform's error body for a status, in the platform's own shape.
-    func errorReply(for request: FakeRequest, status: Int, retryAfterBody: Int?, message: String? = nil, code: String? = nil, details: JSONValue? = nil) -> FakeReply {
+    func errorReply(
+        for request: FakeRequest, status: Int, retryAfterBody: Int?, message: String? = nil, code: String? = nil,
+        details: JSONValue? = nil
+    ) -> FakeReply {
         let s = request.segments
         let text = message ?? Self.reason(status)
         if s.first == "api", s.count >= 2, s[1] == "v1" {
@@ -236,7 +251,8 @@ actor FakeProviderStore {
         }
         let bearer = request.bearer
         if bearer == nil, request.header("x-guest-userid") == nil {
-            return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Unauthorized", code: "SC-001-6004")
+            return errorReply(
+                for: request, status: 401, retryAfterBody: nil, message: "Unauthorized", code: "SC-001-6004")
         }
         var authenticated = false
         if let bearer { authenticated = spicyAuth.accepts(bearer) }
@@ -245,7 +261,8 @@ actor FakeProviderStore {
                 // The real answer to an expired token is not sourced; the fake reuses the one 401 code providers.md
                 // §2.2 and §2.7 give (SC-001-6004, missing or unusable Bearer).
                 spicyAuth.expiredRejections += 1
-                return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Token expired", code: "SC-001-6004")
+                return errorReply(
+                    for: request, status: 401, retryAfterBody: nil, message: "Token expired", code: "SC-001-6004")
             }
             return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Invalid or expired token")
         }
@@ -255,14 +272,25 @@ actor FakeProviderStore {
         }
         switch (method, s.count) {
         case ("GET", 2) where s == ["v2", "users"]:
-            return .json(200, ["user": ["id": "fake-user", "name": "Fake User", "username": "fake", "highlights": "", "default_persona_id": spicyPersonas.all.first(where: { $0["is_default"]?.boolValue == true })?["id"] ?? .null]])
+            return .json(
+                200,
+                [
+                    "user": [
+                        "id": "fake-user", "name": "Fake User", "username": "fake", "highlights": "",
+                        "default_persona_id": spicyPersonas.all.first(where: { $0["is_default"]?.boolValue == true })?[
+                            "id"] ?? .null,
+                    ]
+                ])
         case ("GET", 1) where s[0] == "personas":
             return .json(200, .array(spicyPersonas.all.map { .object($0) }))
         case ("POST", 1) where s[0] == "save-image":
-            guard let body = request.json?.objectValue, let mime = body["image_type"]?.stringValue, mime.hasPrefix("image/"),
+            guard let body = request.json?.objectValue, let mime = body["image_type"]?.stringValue,
+                mime.hasPrefix("image/"),
                 let hash = body["hash"]?.stringValue, hash.count == 32, hash.allSatisfy(\.isHexDigit)
             else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "image_type (image/*) and hash (md5 hex) are required")
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil,
+                    message: "image_type (image/*) and hash (md5 hex) are required")
             }
             let ext = mime.split(separator: "/").last.map(String.init) ?? "png"
             let key = "avatars/\(hash.lowercased()).\(ext)"
@@ -273,15 +301,20 @@ actor FakeProviderStore {
             guard let body = request.json?.objectValue else {
                 return errorReply(for: request, status: 400, retryAfterBody: nil, message: "body must be a JSON object")
             }
-            guard let name = body["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "name is required (1-100 characters)")
+            guard let name = body["name"]?.stringValue, !name.trimmingCharacters(in: .whitespaces).isEmpty,
+                name.count <= 100
+            else {
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "name is required (1-100 characters)")
             }
             if let highlights = body["highlights"], highlights.stringValue == nil {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "highlights must be a string")
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "highlights must be a string")
             }
             let avatar = body["avatar_url"]?.stringValue ?? ""
             if !avatar.isEmpty, spicyImages[avatar]?.uploaded != true {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "avatar_url is not an uploaded image")
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "avatar_url is not an uploaded image")
             }
             let id = UUID().uuidString.lowercased()
             let persona: JSONObject = [
@@ -303,7 +336,11 @@ actor FakeProviderStore {
             }
             return .json(200, ["conversation_id": .string(s[1]), "user_persona_id": .string(id)])
         case ("GET", 3) where s[0] == "v2" && s[1] == "users" && s[2] == "characters":
-            return .json(200, .array(spicyCharacters.all.filter { spicyOwned.contains($0["id"]?.stringValue ?? "") }.map { .object($0) }))
+            return .json(
+                200,
+                .array(
+                    spicyCharacters.all.filter { spicyOwned.contains($0["id"]?.stringValue ?? "") }.map { .object($0) })
+            )
         case ("GET", 3) where s[0] == "v2" && s[1] == "characters":
             guard var character = spicyCharacters[s[2]] else {
                 return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character not found")
@@ -317,7 +354,8 @@ actor FakeProviderStore {
                 return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character not found")
             }
             guard spicyOwned.contains(s[2]) else {
-                return errorReply(for: request, status: 403, retryAfterBody: nil, message: "You can only edit your own characters")
+                return errorReply(
+                    for: request, status: 403, retryAfterBody: nil, message: "You can only edit your own characters")
             }
             guard let body = request.json?.objectValue else {
                 return errorReply(for: request, status: 400, retryAfterBody: nil, message: "body must be a JSON object")
@@ -352,7 +390,8 @@ actor FakeProviderStore {
             countCreate("spicychat/character/\(body["name"]?.stringValue ?? "")")
             return .json(200, .object(character))
         default:
-            return errorReply(for: request, status: 404, retryAfterBody: nil, message: "no route \(method) \(request.path)")
+            return errorReply(
+                for: request, status: 404, retryAfterBody: nil, message: "no route \(method) \(request.path)")
         }
     }
 
@@ -377,7 +416,9 @@ actor FakeProviderStore {
             if tags.count < 2 { return "Select at least 2 tags" }
         }
         if let visibility = body["visibility"] {
-            guard let text = visibility.stringValue, ["private", "permanently_private", "hidden", "public"].contains(text) else {
+            guard let text = visibility.stringValue,
+                ["private", "permanently_private", "hidden", "public"].contains(text)
+            else {
                 return "visibility must be one of private, permanently_private, hidden, public"
             }
         }
@@ -416,12 +457,14 @@ actor FakeProviderStore {
             return .json(200, ["characters": .array(summaries)])
         case ("GET", 2):
             guard let detail = chattrCharacters[s[1]] else {
-                return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character '\(s[1])' not found")
+                return errorReply(
+                    for: request, status: 404, retryAfterBody: nil, message: "Character '\(s[1])' not found")
             }
             return .json(200, .object(detail))
         case ("PUT", 2):
             guard var detail = chattrCharacters[s[1]] else {
-                return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character '\(s[1])' not found")
+                return errorReply(
+                    for: request, status: 404, retryAfterBody: nil, message: "Character '\(s[1])' not found")
             }
             guard let body = request.json?.objectValue else {
                 return errorReply(for: request, status: 400, retryAfterBody: nil, message: "Invalid request body")
@@ -437,27 +480,43 @@ actor FakeProviderStore {
                 if let value = body[key], value.stringValue == nil { problem(key, "must be a string") }
             }
             if let capabilities = body["capabilities"] {
-                let valid = capabilities.arrayValue?.allSatisfy { ["text", "voice", "video"].contains($0.stringValue ?? "") } ?? false
+                let valid =
+                    capabilities.arrayValue?.allSatisfy { ["text", "voice", "video"].contains($0.stringValue ?? "") }
+                    ?? false
                 if !valid { problem("capabilities", "must be an array of text, voice, video") }
             }
             var configuration = detail["configuration"]?.objectValue ?? [:]
             if let config = body["configuration"] {
                 if let object = config.objectValue {
                     if let t = object["temperature"] {
-                        if let n = t.numberValue?.doubleValue, (0...2).contains(n) { configuration["temperature"] = t } else { problem("configuration.temperature", "must be a number from 0 to 2") }
+                        if let n = t.numberValue?.doubleValue, (0...2).contains(n) {
+                            configuration["temperature"] = t
+                        } else {
+                            problem("configuration.temperature", "must be a number from 0 to 2")
+                        }
                     }
                     if let m = object["max_tokens"] {
-                        if let n = m.numberValue?.intValue, n > 0 { configuration["max_tokens"] = m } else { problem("configuration.max_tokens", "must be a positive integer") }
+                        if let n = m.numberValue?.intValue, n > 0 {
+                            configuration["max_tokens"] = m
+                        } else {
+                            problem("configuration.max_tokens", "must be a positive integer")
+                        }
                     }
                     if let p = object["system_prompt"] {
-                        if p.stringValue != nil { configuration["system_prompt"] = p } else { problem("configuration.system_prompt", "must be a string") }
+                        if p.stringValue != nil {
+                            configuration["system_prompt"] = p
+                        } else {
+                            problem("configuration.system_prompt", "must be a string")
+                        }
                     }
                 } else {
                     problem("configuration", "must be an object")
                 }
             }
             if !problems.isEmpty {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "Invalid request body", details: .array(problems))
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "Invalid request body",
+                    details: .array(problems))
             }
             for key in ["name", "description", "personality", "avatar_url", "voice_model", "capabilities"] {
                 if let value = body[key] { detail[key] = value }
@@ -481,7 +540,9 @@ actor FakeProviderStore {
             return errorReply(for: request, status: 401, retryAfterBody: nil, message: "Invalid or missing token")
         }
         guard s.first == "characters" else {
-            return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Resource not found", code: "CHARACTER_NOT_FOUND")
+            return errorReply(
+                for: request, status: 404, retryAfterBody: nil, message: "Resource not found",
+                code: "CHARACTER_NOT_FOUND")
         }
         switch (request.method, s.count) {
         case ("GET", 1):
@@ -497,7 +558,9 @@ actor FakeProviderStore {
             }
             if let tags = request.query["tags"], !tags.isEmpty {
                 let wanted = Set(tags.split(separator: ",").map(String.init))
-                items = items.filter { Set(($0["tags"]?.arrayValue ?? []).compactMap(\.stringValue)).isSuperset(of: wanted) }
+                items = items.filter {
+                    Set(($0["tags"]?.arrayValue ?? []).compactMap(\.stringValue)).isSuperset(of: wanted)
+                }
             }
             if request.query["sort"] == "name" {
                 items.sort { ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "") }
@@ -506,29 +569,40 @@ actor FakeProviderStore {
             let page = items.dropFirst(offset).prefix(limit)
             var filters = JSONObject()
             if !search.isEmpty { filters["search"] = .string(search) }
-            return .json(200, [
-                "characters": .array(page.map { .object($0) }), "total": .number(JSONNumber(items.count)),
-                "hasMore": .bool(offset + page.count < items.count), "filters": .object(filters),
-            ])
+            return .json(
+                200,
+                [
+                    "characters": .array(page.map { .object($0) }), "total": .number(JSONNumber(items.count)),
+                    "hasMore": .bool(offset + page.count < items.count), "filters": .object(filters),
+                ])
         case ("POST", 1):
             guard let body = request.json?.objectValue else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "body must be a JSON object", code: "VALIDATION_ERROR")
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "body must be a JSON object",
+                    code: "VALIDATION_ERROR")
             }
             if let details = Self.nextchatProblems(body, creating: true) {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "Invalid character data", code: "CHARACTER_INVALID_DATA", details: details)
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "Invalid character data",
+                    code: "CHARACTER_INVALID_DATA", details: details)
             }
             var character = newNextCharacter(body)
             character["created"] = true
             return .json(201, .object(character))
         case ("POST", 2) where s[1] == "import":
             guard let card = request.json?.objectValue else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "import expects a V2 or V3 card JSON", code: "VALIDATION_ERROR")
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "import expects a V2 or V3 card JSON",
+                    code: "VALIDATION_ERROR")
             }
             let spec = card["spec"]?.stringValue
             guard spec == "chara_card_v2" || spec == "chara_card_v3", let data = card["data"]?.objectValue,
                 let name = data["name"]?.stringValue, !name.isEmpty
             else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "not a V2/V3 card: spec and data.name are required", code: "CHARACTER_INVALID_DATA", details: [["field": "spec", "message": "must be chara_card_v2 or chara_card_v3"]])
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil,
+                    message: "not a V2/V3 card: spec and data.name are required", code: "CHARACTER_INVALID_DATA",
+                    details: [["field": "spec", "message": "must be chara_card_v2 or chara_card_v3"]])
             }
             func text(_ key: String) -> JSONValue { .string(data[key]?.stringValue ?? "") }
             var personality: JSONObject = [
@@ -537,7 +611,9 @@ actor FakeProviderStore {
             ]
             if let notes = data["creator_notes"]?.stringValue { personality["creatorcomment"] = .string(notes) }
             if let prompt = data["system_prompt"]?.stringValue { personality["systemPrompt"] = .string(prompt) }
-            if let post = data["post_history_instructions"]?.stringValue { personality["postHistoryInstructions"] = .string(post) }
+            if let post = data["post_history_instructions"]?.stringValue {
+                personality["postHistoryInstructions"] = .string(post)
+            }
             if let greetings = data["alternate_greetings"] { personality["alternateGreetings"] = greetings }
             if let book = data["character_book"], book != .null { personality["characterBook"] = book }
             let body: JSONObject = [
@@ -550,7 +626,9 @@ actor FakeProviderStore {
             return .json(201, .object(character))
         case ("GET", 2):
             guard var character = nextCharacters[s[1]] else {
-                return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character not found", code: "CHARACTER_NOT_FOUND")
+                return errorReply(
+                    for: request, status: 404, retryAfterBody: nil, message: "Character not found",
+                    code: "CHARACTER_NOT_FOUND")
             }
             character["statistics"] = ["totalInteractions": character["usageCount"] ?? 0]
             character["permissions"] = ["canEdit": true, "canDelete": true]
@@ -558,20 +636,32 @@ actor FakeProviderStore {
             return .json(200, .object(character))
         case ("PUT", 2):
             guard var character = nextCharacters[s[1]] else {
-                return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character not found", code: "CHARACTER_NOT_FOUND")
+                return errorReply(
+                    for: request, status: 404, retryAfterBody: nil, message: "Character not found",
+                    code: "CHARACTER_NOT_FOUND")
             }
             guard let body = request.json?.objectValue else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "body must be a JSON object", code: "VALIDATION_ERROR")
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "body must be a JSON object",
+                    code: "VALIDATION_ERROR")
             }
             guard let version = body["version"]?.numberValue?.intValue else {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "version is required", code: "VALIDATION_ERROR", details: [["field": "version", "message": "required integer (optimistic locking)"]])
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "version is required",
+                    code: "VALIDATION_ERROR",
+                    details: [["field": "version", "message": "required integer (optimistic locking)"]])
             }
             let current = character["version"]?.numberValue?.intValue ?? 1
             guard version == current else {
-                return errorReply(for: request, status: 409, retryAfterBody: nil, message: "version \(version) is stale; current version is \(current)", code: "CHARACTER_VERSION_CONFLICT", details: ["currentVersion": .number(JSONNumber(current))])
+                return errorReply(
+                    for: request, status: 409, retryAfterBody: nil,
+                    message: "version \(version) is stale; current version is \(current)",
+                    code: "CHARACTER_VERSION_CONFLICT", details: ["currentVersion": .number(JSONNumber(current))])
             }
             if let details = Self.nextchatProblems(body, creating: false) {
-                return errorReply(for: request, status: 400, retryAfterBody: nil, message: "Invalid character data", code: "CHARACTER_INVALID_DATA", details: details)
+                return errorReply(
+                    for: request, status: 400, retryAfterBody: nil, message: "Invalid character data",
+                    code: "CHARACTER_INVALID_DATA", details: details)
             }
             for (key, value) in body where Self.nextchatWritable.contains(key) { character[key] = value }
             character["version"] = .number(JSONNumber(current + 1))
@@ -580,11 +670,15 @@ actor FakeProviderStore {
             return .json(200, .object(character))
         case ("DELETE", 2):
             guard nextCharacters.remove(s[1]) else {
-                return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Character not found", code: "CHARACTER_NOT_FOUND")
+                return errorReply(
+                    for: request, status: 404, retryAfterBody: nil, message: "Character not found",
+                    code: "CHARACTER_NOT_FOUND")
             }
             return .json(200, ["deleted": true, "id": .string(s[1])])
         default:
-            return errorReply(for: request, status: 404, retryAfterBody: nil, message: "Resource not found", code: "CHARACTER_NOT_FOUND")
+            return errorReply(
+                for: request, status: 404, retryAfterBody: nil, message: "Resource not found",
+                code: "CHARACTER_NOT_FOUND")
         }
     }
 
@@ -616,17 +710,26 @@ actor FakeProviderStore {
             problems.append(["field": .string(field), "message": .string(message)])
         }
         if creating || body["name"] != nil {
-            if (body["name"]?.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty { problem("name", "is required") }
+            if (body["name"]?.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                problem("name", "is required")
+            }
         }
         if creating || body["description"] != nil {
             if body["description"]?.stringValue == nil { problem("description", "must be a string") }
         }
         if creating || body["personality"] != nil {
             if let personality = body["personality"]?.objectValue {
-                for key in ["name", "description", "personality", "scenario", "firstMes", "mesExample", "creatorcomment", "systemPrompt", "postHistoryInstructions"] {
-                    if let value = personality[key], value.stringValue == nil { problem("personality.\(key)", "must be a string") }
+                for key in [
+                    "name", "description", "personality", "scenario", "firstMes", "mesExample", "creatorcomment",
+                    "systemPrompt", "postHistoryInstructions",
+                ] {
+                    if let value = personality[key], value.stringValue == nil {
+                        problem("personality.\(key)", "must be a string")
+                    }
                 }
-                if let greetings = personality["alternateGreetings"], !(greetings.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false) {
+                if let greetings = personality["alternateGreetings"],
+                    !(greetings.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false)
+                {
                     problem("personality.alternateGreetings", "must be an array of strings")
                 }
             } else {
@@ -651,7 +754,9 @@ actor FakeProviderStore {
             return .json(status, ["error": .string(error), "error_description": .string(description)])
         }
         guard s == ["token"] else { return .json(404, ["error": "not_found"]) }
-        guard request.method == "POST" else { return .json(405, ["error": "invalid_request", "error_description": "use POST"]) }
+        guard request.method == "POST" else {
+            return .json(405, ["error": "invalid_request", "error_description": "use POST"])
+        }
         guard let form = request.form else {
             return refusal(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
         }
@@ -666,10 +771,12 @@ actor FakeProviderStore {
         }
         let expiresIn = configuration.spicychatTokenExpiresIn
         let (access, refresh) = spicyAuth.grant(expiresIn: expiresIn)
-        return .json(200, [
-            "access_token": .string(access), "expires_in": .number(JSONNumber(expiresIn)),
-            "refresh_token": .string(refresh), "scope": "openid profile email offline", "token_type": "bearer",
-        ])
+        return .json(
+            200,
+            [
+                "access_token": .string(access), "expires_in": .number(JSONNumber(expiresIn)),
+                "refresh_token": .string(refresh), "scope": "openid profile email offline", "token_type": "bearer",
+            ])
     }
 
     // MARK: - Debug routes
@@ -700,11 +807,13 @@ actor FakeProviderStore {
                 guard let object = item.objectValue else { continue }
                 var headers: [String: String] = [:]
                 for (key, value) in object["headers"]?.objectValue ?? [:] { headers[key] = value.stringValue ?? "" }
-                scripted.append(FakeScriptedFault(
-                    method: object["method"]?.stringValue, pathPrefix: object["path"]?.stringValue,
-                    status: object["status"]?.numberValue?.intValue ?? 500, headers: headers,
-                    body: object["body"].map { $0.stringValue ?? JSONWriter.string($0) },
-                    drop: object["drop"]?.stringValue, delayMilliseconds: object["delayMs"]?.numberValue?.intValue ?? 0))
+                scripted.append(
+                    FakeScriptedFault(
+                        method: object["method"]?.stringValue, pathPrefix: object["path"]?.stringValue,
+                        status: object["status"]?.numberValue?.intValue ?? 500, headers: headers,
+                        body: object["body"].map { $0.stringValue ?? JSONWriter.string($0) },
+                        drop: object["drop"]?.stringValue,
+                        delayMilliseconds: object["delayMs"]?.numberValue?.intValue ?? 0))
             }
             return .json(200, ["queued": .number(JSONNumber(scripted.count))])
         case ("POST", ["config"]):
@@ -731,7 +840,10 @@ actor FakeProviderStore {
                 guard let object = item.objectValue, let id = object["id"]?.stringValue, !id.isEmpty else {
                     return .json(400, ["message": "each character needs an id"])
                 }
-                var detail = Self.chattrDetail(id: id, name: object["name"]?.stringValue ?? id, description: object["description"]?.stringValue ?? "", personality: object["personality"]?.stringValue ?? "")
+                var detail = Self.chattrDetail(
+                    id: id, name: object["name"]?.stringValue ?? id,
+                    description: object["description"]?.stringValue ?? "",
+                    personality: object["personality"]?.stringValue ?? "")
                 for (key, value) in object { detail[key] = value }
                 chattrCharacters.set(id, detail)
                 added.append(.string(id))

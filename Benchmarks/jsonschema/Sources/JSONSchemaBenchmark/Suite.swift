@@ -23,7 +23,8 @@ struct SuiteRunner {
         var registry = SchemaRegistry()
         let remotes = suiteRoot.appendingPathComponent("remotes")
         for relative in Self.jsonFiles(under: remotes) {
-            registry.register(try Self.load(remotes.appendingPathComponent(relative)), at: "http://localhost:1234/\(relative)")
+            registry.register(
+                try Self.load(remotes.appendingPathComponent(relative)), at: "http://localhost:1234/\(relative)")
         }
         for relative in Self.jsonFiles(under: metaSchemaRoot) {
             registry.register(try Self.load(metaSchemaRoot.appendingPathComponent(relative)))
@@ -43,7 +44,10 @@ struct SuiteRunner {
                                 description: group["description"]?.stringValue ?? "",
                                 schema: group["schema"] ?? .bool(true),
                                 tests: (group["tests"]?.arrayValue ?? []).map {
-                                    ($0["description"]?.stringValue ?? "", $0["data"] ?? .null, $0["valid"]?.boolValue ?? false)
+                                    (
+                                        $0["description"]?.stringValue ?? "", $0["data"] ?? .null,
+                                        $0["valid"]?.boolValue ?? false
+                                    )
                                 })
                         }))
             }
@@ -80,12 +84,15 @@ struct SuiteRunner {
                             entry.passed += 1
                         } else {
                             let errors = schema.validate(test.data).errors.prefix(2).map(\.description)
-                            entry.failures.append("\(file.draft)/\(file.name) | \(group.description) | \(test.description): expected \(test.valid) \(errors)")
+                            entry.failures.append(
+                                "\(file.draft)/\(file.name) | \(group.description) | \(test.description): expected \(test.valid) \(errors)"
+                            )
                         }
                     }
                 } catch {
                     for test in group.tests {
-                        entry.failures.append("\(file.draft)/\(file.name) | \(group.description) | \(test.description): \(error)")
+                        entry.failures.append(
+                            "\(file.draft)/\(file.name) | \(group.description) | \(test.description): \(error)")
                     }
                 }
             }

@@ -152,6 +152,8 @@ case "groups":
     }
 
 default:
-    print("usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR] | groups | passes [N] | micro [SCHEMA] | card DIR [N]")
+    print(
+        "usage: JSONSchemaBenchmark generate DIR | bench DIR | suite [SUBDIR] | groups | passes [N] | micro [SCHEMA] | card DIR [N]"
+    )
     exit(2)
 }
