@@ -53,7 +53,10 @@ struct CrashSafeWriteTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             if wasRunning { killedMidBatch += 1 }
-            let names = try FileManager.default.contentsOfDirectory(atPath: out.path)
+            // A kill that lands before the run created the output folder leaves no folder at all.
+            let names =
+                FileManager.default.fileExists(atPath: out.path)
+                ? try FileManager.default.contentsOfDirectory(atPath: out.path) : []
             leftoversSeen += names.filter { $0.hasPrefix(AtomicFile.temporaryPrefix) }.count
             for name in names where !name.hasPrefix(AtomicFile.temporaryPrefix) {
                 let bytes = try Data(contentsOf: out.appendingPathComponent(name))
