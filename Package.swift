@@ -6,6 +6,9 @@ import PackageDescription
 /// local build (SwiftNIO triples a clean build on two cores). CI and users always build everything.
 let includeUpload = ProcessInfo.processInfo.environment["CARDKIT_SKIP_UPLOAD"] == nil
 
+/// Files that use `OrderedDictionary` members (through `JSONObject.members`) import OrderedCollections themselves.
+let orderedCollections: Target.Dependency = .product(name: "OrderedCollections", package: "swift-collections")
+
 let package = Package(
     name: "CardKit",
     platforms: [.macOS(.v14)],
@@ -36,17 +39,17 @@ let package = Package(
         // Library
         .target(
             name: "CardKitJSON",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [orderedCollections]
         ),
-        .target(name: "JSONSchema", dependencies: ["CardKitJSON"]),
-        .target(name: "CardModel", dependencies: ["CardKitJSON"]),
+        .target(name: "JSONSchema", dependencies: ["CardKitJSON", orderedCollections]),
+        .target(name: "CardModel", dependencies: ["CardKitJSON", orderedCollections]),
         .target(name: "CardPNG", dependencies: ["CardModel", "CCardPNG"]),
         .target(
             name: "CardFormats",
-            dependencies: ["CardModel", "CardPNG", "ZIPFoundation", "Yams"]
+            dependencies: ["CardModel", "CardPNG", "ZIPFoundation", "Yams", orderedCollections]
         ),
         .target(name: "CardSchemas", dependencies: ["CardModel", "JSONSchema"]),
-        .target(name: "CardPlatforms", dependencies: ["CardModel"]),
+        .target(name: "CardPlatforms", dependencies: ["CardModel", orderedCollections]),
         .target(
             name: "CardKit",
             dependencies: ["CardKitJSON", "CardModel", "CardPNG", "CardFormats", "CardSchemas", "CardPlatforms"]
@@ -55,18 +58,22 @@ let package = Package(
         // CLI
         .executableTarget(
             name: "cardkit",
-            dependencies: ["CardKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "CardKit", orderedCollections, .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // Tests
         .target(name: "CardKitTestSupport", dependencies: ["CardKit"], path: "Tests/CardKitTestSupport"),
-        .testTarget(name: "CardKitJSONTests", dependencies: ["CardKitJSON", "CardKitTestSupport"]),
+        .testTarget(name: "CardKitJSONTests", dependencies: ["CardKitJSON", "CardKitTestSupport", orderedCollections]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CardKitTestSupport"]),
         .testTarget(name: "CardModelTests", dependencies: ["CardModel", "CardKitTestSupport"]),
-        .testTarget(name: "CardPNGTests", dependencies: ["CardPNG", "CardKitTestSupport"]),
+        .testTarget(name: "CardPNGTests", dependencies: ["CardPNG", "CardModel", "CardKitTestSupport"]),
         .testTarget(name: "CardFormatsTests", dependencies: ["CardFormats", "CardKitTestSupport"]),
         .testTarget(name: "CardSchemasTests", dependencies: ["CardSchemas", "CardKitTestSupport"]),
-        .testTarget(name: "CardPlatformsTests", dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport"]),
+        .testTarget(
+            name: "CardPlatformsTests",
+            dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections]),
         .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
         .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
         .testTarget(
@@ -74,10 +81,16 @@ let package = Package(
     ]
 )
 
+/// Every Swift target: `any` spelled out, imports internal unless marked `public import`, and members visible only
+/// from modules the file imports (STYLE C8).
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 for target in package.targets where target.type != .system {
-    var settings = target.swiftSettings ?? []
-    settings.append(.enableUpcomingFeature("ExistentialAny"))
-    target.swiftSettings = settings
+    target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
 }
 
 if includeUpload {
@@ -100,7 +113,7 @@ if includeUpload {
         .target(
             name: "CardKitUpload",
             dependencies: [
-                "CardKitDigest", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas",
+                "CardKitDigest", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas", orderedCollections,
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -109,7 +122,7 @@ if includeUpload {
         .target(
             name: "FakeProviderServer",
             dependencies: [
-                "CardKitDigest", "CardKitJSON",
+                "CardKitDigest", "CardKitJSON", orderedCollections,
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,9 +149,7 @@ if includeUpload {
         ),
     ]
     for target in uploadTargets {
-        var settings = target.swiftSettings ?? []
-        settings.append(.enableUpcomingFeature("ExistentialAny"))
-        target.swiftSettings = settings
+        target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
     }
     package.targets.append(contentsOf: uploadTargets)
     if let cli = package.targets.first(where: { $0.name == "cardkit" }) {

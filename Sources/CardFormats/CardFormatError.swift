@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// Thrown when a World Info file, a lorebook or an older character shape (YAML, Pygmalion JSON) cannot be read.
 public enum CardFormatError: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,5 @@
-import CardKitJSON
-import Foundation
+public import CardKitJSON
+public import Foundation
 import ZIPFoundation
 
 /// A file shape recognised by ``CardFormatSniffer``.

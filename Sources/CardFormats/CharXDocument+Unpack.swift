@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension CharXDocument {
     /// Unpacks the archive into a folder: `card.json` (its stored bytes) and every file, referenced or not.

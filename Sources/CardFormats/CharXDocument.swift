@@ -1,5 +1,5 @@
-import CardModel
-import Foundation
+public import CardModel
+public import Foundation
 
 /// A CharX archive read into memory: the card, every asset and every other file.
 public struct CharXDocument: Sendable, Hashable {

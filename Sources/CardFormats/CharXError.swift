@@ -1,4 +1,4 @@
-import CardModel
+public import CardModel
 
 /// Thrown when a CharX archive cannot be read or written safely.
 ///

@@ -1,4 +1,4 @@
-import CardModel
+public import CardModel
 
 /// Bounds applied to every CharX archive before and while it is unpacked.
 ///

@@ -1,7 +1,7 @@
 import CardKitJSON
 import CardModel
 import CardPNG
-import Foundation
+public import Foundation
 import ZIPFoundation
 
 /// Reads CharX archives (V3's ZIP container) from memory, safely.

@@ -1,6 +1,6 @@
-import CardKitJSON
-import CardModel
-import Foundation
+public import CardKitJSON
+public import CardModel
+public import Foundation
 import ZIPFoundation
 
 /// Options for ``CharXWriter``.

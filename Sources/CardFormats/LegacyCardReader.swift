@@ -1,5 +1,6 @@
-import CardKitJSON
-import CardModel
+public import CardKitJSON
+public import CardModel
+import OrderedCollections
 
 /// Reads the older character shapes as V2 cards: text-generation-webui YAML, Pygmalion/Gradio JSON and
 /// TavernAI's per-character folder JSON.

@@ -1,5 +1,5 @@
-import CardKitJSON
-import CardModel
+public import CardKitJSON
+public import CardModel
 
 /// Standalone lorebook files: V3's `{"spec": "lorebook_v3", "data": <Lorebook>}`, and a bare book object.
 public enum LorebookFile {

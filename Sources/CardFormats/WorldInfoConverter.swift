@@ -1,5 +1,6 @@
-import CardKitJSON
-import CardModel
+public import CardKitJSON
+public import CardModel
+import OrderedCollections
 
 /// Converts between SillyTavern World Info files and character books (V2 `character_book`, V3 Lorebook).
 ///

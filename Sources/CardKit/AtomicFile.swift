@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Writes files so that a reader never sees a partial file: a temporary file in the destination
 /// folder is written, flushed to disk and renamed over the target.

@@ -1,7 +1,7 @@
 import CardKitJSON
 import CardModel
 import CardPNG
-import Foundation
+public import Foundation
 
 /// The container a card was found in.
 public enum CardContainer: String, Sendable, Hashable, CustomStringConvertible {

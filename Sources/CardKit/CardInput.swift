@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One input file: where it came from and, once read, its bytes.
 public struct CardInput: Sendable, Hashable {

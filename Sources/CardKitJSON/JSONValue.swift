@@ -1,4 +1,4 @@
-import OrderedCollections
+public import OrderedCollections
 
 /// A JSON value that keeps everything its source said.
 ///

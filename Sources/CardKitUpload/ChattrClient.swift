@@ -1,5 +1,5 @@
-import CardKitJSON
-import Foundation
+public import CardKitJSON
+public import Foundation
 
 /// A thin client of Chattr's documented REST API (providers.md §3): list, get and update characters.
 ///

@@ -1,5 +1,5 @@
-import CardKitJSON
-import Foundation
+public import CardKitJSON
+public import Foundation
 
 /// A page of `GET /api/characters`.
 public struct NextChatCharacterPage: Sendable {

@@ -1,5 +1,5 @@
 import CardKitJSON
-import Foundation
+public import Foundation
 
 /// An access token kept fresh with the OAuth 2 refresh-token grant, as Spicychat's Kinde host serves it
 /// (providers.md §2.3, "Refresh (RIPart)" and the [PROP] token provider).

@@ -1,6 +1,6 @@
 import CardKitDigest
-import CardKitJSON
-import Foundation
+public import CardKitJSON
+public import Foundation
 
 /// A persona as Spicychat lists it: `{id, name, avatar_url?, highlights?}` (providers.md §2.4).
 public struct SpicychatRemotePersona: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import CardKitJSON
-import Foundation
+public import Foundation
+import OrderedCollections
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,5 @@
-import CardKitJSON
-import Foundation
+public import CardKitJSON
+public import Foundation
 
 /// The shared request machinery of the platform clients: base URL, credentials header, retry loop, error decoding
 /// and logging. Each client is a thin layer of paths and shapes over it.

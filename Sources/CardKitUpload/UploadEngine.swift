@@ -1,6 +1,6 @@
 import CardKitJSON
-import CardModel
-import CardPlatforms
+public import CardModel
+public import CardPlatforms
 import Foundation
 
 /// What is being uploaded.

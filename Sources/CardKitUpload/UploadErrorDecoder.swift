@@ -1,5 +1,5 @@
 import CardKitJSON
-import Foundation
+public import Foundation
 
 /// Maps each platform's error answers into ``UploadError`` (providers.md §7.2 "Error decoders").
 ///

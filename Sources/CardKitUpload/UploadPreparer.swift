@@ -1,5 +1,5 @@
 import CardKitDigest
-import CardKitJSON
+public import CardKitJSON
 import CardModel
 import CardPlatforms
 import CardSchemas

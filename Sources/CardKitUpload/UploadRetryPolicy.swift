@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When and how long the clients wait before trying a request again (providers.md §7.2).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An HTTP method used by the upload clients.
 public enum UploadHTTPMethod: String, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import CardKitJSON
+import OrderedCollections
 
 /// Options for ``Card/converted(to:options:)``.
 public struct CardConversionOptions: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import CardKitJSON
+public import CardKitJSON
+import OrderedCollections
 
 /// A character card: the whole JSON document as read, with typed accessors over it.
 ///

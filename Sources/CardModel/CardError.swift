@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// Thrown when a document cannot be read as a character card.
 public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {

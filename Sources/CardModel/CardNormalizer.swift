@@ -1,4 +1,5 @@
 import CardKitJSON
+import OrderedCollections
 
 /// Brings card fields to the exact shape a spec requires, reporting every repair.
 ///

@@ -1,4 +1,5 @@
-import CardKitJSON
+public import CardKitJSON
+import OrderedCollections
 
 /// Options for ``CardReader``.
 public struct CardReadOptions: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A character book (V2 `character_book`, V3 Lorebook): typed accessors over the stored object.
 public struct CharacterBook: Sendable, Hashable {

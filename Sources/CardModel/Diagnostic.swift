@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A finding about an input: something tolerated, fixed, lost or wrong.
 ///

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A user persona (the identity the user speaks as), in CardKit's own persona file format.
 ///

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A persona and what reading it found.
 public struct PersonaReadResult: Sendable, Hashable {

@@ -1,5 +1,5 @@
 internal import CCardPNG
-import Foundation
+public import Foundation
 
 /// CRC-32 as zlib's `crc32` computes it (the checksum of PNG chunks and ZIP entries), with the carry-less-multiply
 /// engine of `CCardPNG` where the CPU has one (PCLMULQDQ, AVX-512 VPCLMULQDQ) and zlib's otherwise.

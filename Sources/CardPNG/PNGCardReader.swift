@@ -1,7 +1,7 @@
 internal import CCardPNG
 import CardKitJSON
-import CardModel
-import Foundation
+public import CardModel
+public import Foundation
 
 /// Everything a metadata read found in a PNG: the card chunks, assets, other text chunks and warnings.
 public struct PNGCardScan: Sendable, Hashable {

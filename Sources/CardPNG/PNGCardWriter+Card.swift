@@ -1,5 +1,5 @@
 import CardKitJSON
-import CardModel
+public import CardModel
 
 extension PNGCardWriter {
     /// Embeds a card: a `chara` chunk with its V2 form (V3-only fields kept under `data.extensions`) and a `ccv3`

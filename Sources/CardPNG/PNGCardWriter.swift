@@ -1,6 +1,6 @@
 internal import CCardPNG
-import CardModel
-import Foundation
+public import CardModel
+public import Foundation
 
 /// A text chunk to embed: a keyword and the bytes to base64-encode into it.
 public struct PNGCardPayload: Sendable, Hashable {

@@ -1,5 +1,5 @@
-import CardModel
-import Foundation
+public import CardModel
+public import Foundation
 
 /// The result of a full check of a PNG card (`validate --image`).
 public struct PNGImageCheckResult: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import CardKitJSON
+public import CardKitJSON
+import OrderedCollections
 
 /// Character.AI's client-side length limits (PyCharacterAI checks; not server-confirmed, `providers.md` §5.2–5.3).
 public enum CharacterAILimits {

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A Chattr character (`CharacterDetail` of the Chattr API document, `providers.md` §3.2), without the
 /// server's `statistics`.

@@ -1,4 +1,5 @@
 import CardKitJSON
+import OrderedCollections
 
 /// Reads the fields of a platform object with typed errors naming the JSON pointer (internal helper).
 struct JSONFieldReader {

@@ -1,5 +1,5 @@
-import CardKitJSON
-import CardModel
+public import CardKitJSON
+public import CardModel
 
 /// One thing a conversion could not carry over exactly.
 public struct LossEntry: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
-import CardKitJSON
+public import CardKitJSON
+import OrderedCollections
 
 /// NextChat's `PersonalityProfile` (the "SillyTavern integration" API document, `providers.md` §4.2):
 /// the card fields, including the character book and alternate greetings.

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// Thrown when SillyTavern persona storage cannot be read or persona files cannot be written.
 public enum PersonaImportError: Error, Sendable, Hashable, CustomStringConvertible {

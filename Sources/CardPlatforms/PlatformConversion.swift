@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// Choices a conversion cannot make from the card alone; every default follows `providers.md`.
 public struct PlatformConversionOptions: Sendable, Hashable {

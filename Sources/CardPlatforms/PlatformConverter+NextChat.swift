@@ -1,5 +1,6 @@
 import CardKitJSON
 import CardModel
+import OrderedCollections
 
 /// The `extensions` key under which ``PlatformImporter`` keeps the NextChat values a card has no field for.
 ///

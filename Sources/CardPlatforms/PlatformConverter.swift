@@ -1,5 +1,6 @@
 import CardKitJSON
-import CardModel
+public import CardModel
+import OrderedCollections
 
 /// Converts cards and personas into platform objects, with a report of every loss.
 ///

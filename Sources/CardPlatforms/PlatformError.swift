@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// Thrown when a conversion to or from a platform cannot be done at all.
 ///

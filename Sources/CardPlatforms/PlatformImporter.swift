@@ -1,5 +1,6 @@
-import CardKitJSON
-import CardModel
+public import CardKitJSON
+public import CardModel
+import OrderedCollections
 
 /// Imports platform characters back into V3 cards, so a character can move between platforms through CardKit.
 ///

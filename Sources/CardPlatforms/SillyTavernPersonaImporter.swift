@@ -1,6 +1,7 @@
-import CardKitJSON
-import CardModel
-import Foundation
+public import CardKitJSON
+public import CardModel
+public import Foundation
+import OrderedCollections
 
 #if canImport(Glibc)
     import Glibc

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A Spicychat character, in the field names of Spicychat's read and PATCH shapes (`providers.md` §2.5).
 ///

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 import JSONSchema
 
 /// Thrown when a card cannot be validated: no schema fits it, a name is unknown, or a schema does not compile.

@@ -1,5 +1,5 @@
-import CardKitJSON
-import CardModel
+public import CardKitJSON
+public import CardModel
 import JSONSchema
 
 /// Which schema ``CardValidator`` validates against.

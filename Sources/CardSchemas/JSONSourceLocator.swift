@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A 1-based line and column (in Unicode scalars) in a JSON text.
 public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 import JSONSchema
 
 /// What validating one input file found: the schema errors, or the reason it could not be validated.

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 import Foundation
 import JSONSchema
 

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// A schema compiled by ``JSONSchemaCompiler``, ready to validate any number of instances.
 ///

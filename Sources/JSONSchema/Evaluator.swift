@@ -1,5 +1,6 @@
 import CardKitJSON
 import Foundation
+import OrderedCollections
 
 /// One step of an instance location, turned into text only when an error is recorded (internal).
 enum PathToken {

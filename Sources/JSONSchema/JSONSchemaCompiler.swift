@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// Compiles JSON Schema documents (Draft 2020-12 and Draft-07) into ``CompiledSchema`` values.
 ///

@@ -1,4 +1,5 @@
 import CardKitJSON
+import OrderedCollections
 
 /// Turns indexed schema documents into a ``Program`` of nodes with pre-resolved references (internal).
 ///

@@ -1,4 +1,5 @@
 import CardKitJSON
+import OrderedCollections
 
 /// JSON Schema equality for `const`, `enum` and `uniqueItems` (internal).
 ///

@@ -1,4 +1,5 @@
 import CardKitJSON
+import OrderedCollections
 
 /// A schema location: a document and an escaped JSON pointer inside it (internal).
 struct SchemaLocation: Hashable, Sendable {

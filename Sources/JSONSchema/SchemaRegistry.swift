@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 import Foundation
 
 /// An in-memory map from URIs to schema documents, used to resolve remote `$ref`s and custom `$schema`s.

@@ -1,4 +1,4 @@
-import CardKitJSON
+public import CardKitJSON
 
 /// The output formats of JSON Schema 2020-12, section 12.4, that the validator produces.
 public enum ValidationOutputFormat: String, Sendable, Hashable {

@@ -1,3 +1,5 @@
+import OrderedCollections
+
 #if canImport(CardKitUpload)
     import ArgumentParser
     import CardKit

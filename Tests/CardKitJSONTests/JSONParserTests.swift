@@ -1,6 +1,7 @@
 import CardKitJSON
 import CardKitTestSupport
 import Foundation
+import OrderedCollections
 import Testing
 
 @Suite struct JSONParserTests {

@@ -1,5 +1,5 @@
-import Foundation
-import Testing
+public import Foundation
+public import Testing
 
 /// Locates the read-only test data beside the project (`../shared`, or `CARDKIT_SHARED`).
 ///

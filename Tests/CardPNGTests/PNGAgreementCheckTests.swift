@@ -1,5 +1,6 @@
 import CardKitJSON
 import CardKitTestSupport
+import CardModel
 import Foundation
 import Testing
 

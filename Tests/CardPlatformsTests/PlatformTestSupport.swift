@@ -1,6 +1,7 @@
 import CardKit
 import CardKitTestSupport
 import Foundation
+import OrderedCollections
 import Testing
 
 /// Loading cards and comparing golden files for the platform tests.

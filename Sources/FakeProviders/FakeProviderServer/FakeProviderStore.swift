@@ -1,6 +1,7 @@
 import CardKitDigest
 import CardKitJSON
 import Foundation
+import OrderedCollections
 
 /// What the server does with a request after the fault stage.
 enum FakeAdmission: Sendable {
