@@ -17,6 +17,7 @@ public enum CardFormatError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Thrown when a YAML or JSON document is not a character of the shape asked for.
     case notACharacter(pointer: JSONPointer, reason: String)
 
+    /// The error as one line, naming what could not be read and why.
     public var description: String {
         switch self {
         case .invalidJSON(let error): return "invalid JSON: \(error)"

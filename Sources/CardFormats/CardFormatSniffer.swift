@@ -24,7 +24,7 @@ public enum DetectedFormat: Sendable, Hashable, CustomStringConvertible {
     /// None of the shapes above (a PNG, a JSON card, or something else): the caller's own readers decide.
     case unknown
 
-    /// A short name for `inspect`: `charx`, `worldinfo`, `lorebook_v3`, `yaml`, …
+    /// A short name for `inspect`, such as `charx`, `worldinfo`, `lorebook_v3` or `yaml`.
     public var description: String {
         switch self {
         case .charx(let offset): return offset == 0 ? "charx" : "charx (after \(offset) bytes)"

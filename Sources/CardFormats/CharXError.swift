@@ -40,6 +40,7 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Thrown when unpacking to a folder fails, or would write through a symbolic link already in the folder.
     case cannotUnpack(entry: String, reason: String)
 
+    /// The error as one line, naming the archive entry or offset where it can.
     public var description: String {
         switch self {
         case .notAZip(let reason): return "not a CharX: no ZIP archive found (\(reason))"

@@ -142,8 +142,7 @@ public enum WorldInfoConverter {
     // MARK: - Book → World Info
 
     /// Converts a character book to a World Info file.
-    /// - Parameters:
-    ///   - book: The book.
+    /// - Parameter book: The book.
     /// - Returns: The World Info file and what the conversion noticed (fields World Info cannot hold).
     public static func worldInfo(fromBook book: CharacterBook) -> (JSONValue, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []

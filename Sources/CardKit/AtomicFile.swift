@@ -12,6 +12,7 @@ public enum AtomicFile {
         public var path: String
         /// What failed.
         public var reason: String
+        /// The error in the `path: error: reason` form the CLI prints.
         public var description: String { "\(path): error: cannot write: \(reason)" }
     }
 

@@ -41,6 +41,7 @@ public struct CardFileError: Error, Sendable, CustomStringConvertible {
         self.diagnostics = diagnostics
     }
 
+    /// The error in the `path: error: reason` form the CLI prints.
     public var description: String { "\(path): error: \(reason)" }
 
     /// Wraps a card reading error.

@@ -14,6 +14,7 @@ public enum CardContainer: String, Sendable, Hashable, CustomStringConvertible {
     /// A text-generation-webui YAML character.
     case yaml
 
+    /// The container's name as `inspect` shows it (the raw value).
     public var description: String { rawValue }
 }
 
@@ -81,6 +82,7 @@ public enum CardFileLoader {
     ///   - data: The file's bytes.
     ///   - path: The name used in messages.
     ///   - options: Limits and policies.
+    /// - Returns: The card, the container it came from and every diagnostic.
     /// - Throws: ``CardFileError`` naming `path`.
     public static func load(data: Data, path: String, options: CardLoadOptions = .init()) throws(CardFileError)
         -> LoadedCard

@@ -2,11 +2,17 @@ import OrderedCollections
 
 /// Limits and switches for ``JSONParser``.
 public struct JSONParseOptions: Sendable, Hashable {
-    /// The deepest nesting of arrays and objects accepted. Default 512.
+    /// The deepest nesting of arrays and objects accepted.
+    ///
+    /// Default 512.
     public var maxDepth: Int = 512
-    /// The largest input accepted, in bytes. Default 256 MiB.
+    /// The largest input accepted, in bytes.
+    ///
+    /// Default 256 MiB.
     public var maxInputBytes: Int = 256 << 20
-    /// The longest string accepted, in UTF-8 bytes of its source. Default 32 MiB.
+    /// The longest string accepted, in UTF-8 bytes of its source.
+    ///
+    /// Default 32 MiB.
     public var maxStringBytes: Int = 32 << 20
 
     /// Creates options with the defaults.
@@ -37,6 +43,7 @@ public struct JSONWarning: Sendable, Hashable, CustomStringConvertible {
         self.offset = offset
     }
 
+    /// The warning as one line: what was tolerated, with its JSON pointer and byte offset.
     public var description: String {
         switch kind {
         case .byteOrderMark: return "a UTF-8 byte-order mark at the start was stripped"
@@ -92,6 +99,7 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
     /// A one-line explanation.
     public var message: String
 
+    /// The error as one line: line, column and byte offset, then what went wrong.
     public var description: String { "line \(line), column \(column) (byte \(offset)): \(message)" }
 }
 
@@ -148,7 +156,9 @@ private struct Parser {
     var position = 0
     var warnings: [JSONWarning] = []
 
-    /// One open container. Mutated in place through `stack[last]` so appends never copy.
+    /// One open container.
+    ///
+    /// Mutated in place through `stack[last]` so appends never copy.
     struct Frame {
         var isArray: Bool
         var elements: [JSONValue] = []

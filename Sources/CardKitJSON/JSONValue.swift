@@ -61,6 +61,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// Whether the literal has no fraction or exponent part.
     public var isIntegerLiteral: Bool { !literal.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) }
 
+    /// The number exactly as it was written in the source.
     public var description: String { literal }
 }
 
@@ -115,6 +116,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSONValue? { members.removeValue(forKey: key) }
 
+    /// Iterates over the members in order.
+    /// - Returns: An iterator of `(key, value)` pairs.
     public func makeIterator() -> OrderedDictionary<String, JSONValue>.Iterator { members.makeIterator() }
 }
 
@@ -123,12 +126,27 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
 {
+    /// A string value from a string literal.
+    /// - Parameter value: The text.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A number value from an integer literal.
+    /// - Parameter value: The integer.
     public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    /// A number value from a floating-point literal; a whole value is written without a fraction.
+    /// - Parameter value: The number.
     public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    /// A Boolean value from `true` or `false`.
+    /// - Parameter value: The Boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array value from an array literal.
+    /// - Parameter elements: The elements, in order.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// `null`, from `nil`.
+    /// - Parameter nilLiteral: The empty tuple the compiler passes.
     public init(nilLiteral: ()) { self = .null }
+    /// An object value from a dictionary literal, keys in the order written (a repeated key keeps its first
+    /// position and takes the last value).
+    /// - Parameter elements: The members.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         var object = JSONObject()
         for (key, value) in elements { object[key] = value }
@@ -190,7 +208,9 @@ extension JSONValue {
         }
     }
 
-    /// The member named `key` of an object; `nil` for a missing key or a non-object. Setting on a
+    /// The member named `key` of an object; `nil` for a missing key or a non-object.
+    ///
+    /// Setting on a
     /// non-object does nothing.
     public subscript(key: String) -> JSONValue? {
         get { objectValue?[key] }

@@ -12,7 +12,9 @@ public struct NextChatCharacterPage: Sendable {
 }
 
 /// A thin client of the NextChat "SillyTavern integration" API (providers.md §4.2, §4.3): list, get, create, update
-/// (optimistic `version`), delete and import characters. NextChat has no personas.
+/// (optimistic `version`), delete and import characters.
+///
+/// NextChat has no personas.
 public struct NextChatClient: Sendable {
     /// The request machinery.
     public let endpoint: UploadEndpoint
@@ -94,8 +96,12 @@ public struct NextChatClient: Sendable {
         return object
     }
 
-    /// `POST /api/characters` with a `CreateCharacterRequest`. After an ambiguous failure the client searches by
-    /// name before sending again, so no duplicate is made.
+    /// `POST /api/characters` with a `CreateCharacterRequest`.
+    ///
+    /// After an ambiguous failure the client searches by name before sending again, so no duplicate is made.
+    /// - Parameter request: The character to create.
+    /// - Returns: The created character, with its `id`.
+    /// - Throws: ``UploadError`` (see ``UploadEndpoint/createWithReadBack(_:attempt:readBack:)``).
     public func createCharacter(_ request: JSONObject) async throws(UploadError) -> JSONObject {
         let name = request["name"]?.stringValue ?? ""
         let post = try endpoint.request(.post, "/api/characters", json: .object(request))
@@ -119,6 +125,8 @@ public struct NextChatClient: Sendable {
     ///   - fields: The fields to change.
     ///   - version: The version the change is based on; read with GET when nil.
     /// - Returns: The updated character.
+    /// - Throws: ``UploadError``: the request's error, or the conflict when the retry with the current version is
+    ///   refused again.
     public func updateCharacter(id: String, fields: JSONObject, version: Int?) async throws(UploadError) -> JSONObject {
         var base = version
         if base == nil { base = try await getCharacter(id: id)["version"]?.numberValue?.intValue ?? 1 }
@@ -146,7 +154,9 @@ public struct NextChatClient: Sendable {
     }
 
     /// `POST /api/characters/import` with a raw V2/V3 card JSON (our fake's convention; the document gives no
-    /// schema). Read back by the card's name after an ambiguous failure.
+    /// schema).
+    ///
+    /// Read back by the card's name after an ambiguous failure.
     public func importCard(_ card: JSONValue) async throws(UploadError) -> JSONObject {
         let name = card["data"]?["name"]?.stringValue ?? card["name"]?.stringValue ?? ""
         let post = try endpoint.request(.post, "/api/characters/import", json: card)

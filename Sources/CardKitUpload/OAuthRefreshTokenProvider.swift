@@ -25,7 +25,9 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     public nonisolated let authURL: URL
     /// The OAuth client id sent with each grant.
     public nonisolated let clientID: String
-    /// How long before its `expires_in` an access token stops being used (default 60 s). When the lifetime is
+    /// How long before its `expires_in` an access token stops being used (default 60 s).
+    ///
+    /// When the lifetime is
     /// shorter than twice the margin, half the lifetime is used instead.
     public nonisolated let expiryMargin: Duration
 

@@ -23,7 +23,9 @@ public struct SpicychatRemotePersona: Sendable, Hashable {
     }
 }
 
-/// A thin client of Spicychat's unofficial API (providers.md §2). Every endpoint was observed from the web app, not
+/// A thin client of Spicychat's unofficial API (providers.md §2).
+///
+/// Every endpoint was observed from the web app, not
 /// published: the base URL is configurable and the character create is isolated in ``createCharacter(_:)``.
 ///
 /// Headers: `x-app-id: spicychat`, one `x-guest-userid` per client, `Authorization: Bearer <token>`.
@@ -55,7 +57,9 @@ public struct SpicychatClient: Sendable {
     }
 
     /// Creates a client whose access token comes from a token provider, such as an
-    /// ``OAuthRefreshTokenProvider`` for the Kinde refresh-token grant. A 401 triggers one refresh and one new
+    /// ``OAuthRefreshTokenProvider`` for the Kinde refresh-token grant.
+    ///
+    /// A 401 triggers one refresh and one new
     /// attempt of the request.
     /// - Parameters:
     ///   - baseURL: The REST base (default `https://prod.nd-api.com`).
@@ -110,6 +114,8 @@ public struct SpicychatClient: Sendable {
     ///   - bytes: The image.
     ///   - mimeType: Its type (`image/png`, ...).
     /// - Returns: The storage key, to send as `avatar_url`.
+    /// - Throws: ``UploadError``: `invalidResponse` for a type that is not an image or an unexpected answer, else
+    ///   the error of either request.
     public func uploadAvatar(_ bytes: [UInt8], mimeType: String) async throws(UploadError) -> String {
         guard mimeType.hasPrefix("image/") else {
             throw UploadError.validation("avatar type \(mimeType) is not an image", status: nil)
@@ -204,7 +210,9 @@ public struct SpicychatClient: Sendable {
 
     // MARK: - Character create [UNVERIFIED]
 
-    /// The character create endpoint. **[UNVERIFIED]** (providers.md §2.5): no known code creates a Spicychat
+    /// The character create endpoint.
+    ///
+    /// **[UNVERIFIED]** (providers.md §2.5): no known code creates a Spicychat
     /// character; `POST /v2/characters` with the read-shape field names is inferred from the web bundle's generic
     /// `createResource`. Change only this constant and ``createCharacter(_:)`` once a real capture exists.
     public static let unverifiedCreatePath = "/v2/characters"

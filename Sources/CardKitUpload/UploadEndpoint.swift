@@ -2,7 +2,9 @@ public import CardKitJSON
 public import Foundation
 
 /// The shared request machinery of the platform clients: base URL, credentials header, retry loop, error decoding
-/// and logging. Each client is a thin layer of paths and shapes over it.
+/// and logging.
+///
+/// Each client is a thin layer of paths and shapes over it.
 ///
 /// With a ``tokenProvider``, the `Authorization` header is taken from it for every attempt, and a 401 is answered
 /// by one token refresh and one new attempt of the same request (see ``send(_:idempotent:)``).
@@ -272,6 +274,8 @@ public struct UploadEndpoint: Sendable {
     ///   - attempt: Sends the create once.
     ///   - readBack: Finds the created object, or nil.
     /// - Returns: The created (or found) object.
+    /// - Throws: ``UploadError``: the create's error when it is not ambiguous (the platform refused it) or when the
+    ///   attempts or the deadline run out, else the read-back's error.
     public func createWithReadBack<T: Sendable>(
         _ label: String,
         attempt: () async throws(UploadError) -> T,

@@ -31,7 +31,9 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     public let status: Int?
     /// The platform's own error code (`CHARACTER_NOT_FOUND`, `SC-001-6004`, ...), when it sent one.
     public let platformCode: String?
-    /// A readable message. Never contains a credential.
+    /// A readable message.
+    ///
+    /// Never contains a credential.
     public let message: String
     /// Field-level details of a validation error.
     public let fieldErrors: [FieldError]

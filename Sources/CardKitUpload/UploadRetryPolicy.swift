@@ -110,7 +110,9 @@ public struct UploadRetryPolicy: Sendable {
 
 /// Parses `Retry-After` values.
 public enum RetryAfter {
-    /// Parses a `Retry-After` header: delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime). A date in the
+    /// Parses a `Retry-After` header: delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime).
+    ///
+    /// A date in the
     /// past means zero.
     /// - Parameters:
     ///   - value: The header value.

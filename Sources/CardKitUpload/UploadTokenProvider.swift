@@ -47,5 +47,6 @@ public struct StaticTokenProvider: UploadTokenProvider {
     /// Returns nil: a fixed token cannot be refreshed.
     /// - Parameter rejected: The refused token (ignored).
     /// - Returns: nil.
+    /// - Throws: Never; the signature is the protocol's.
     public func refreshedToken(after rejected: String) async throws(UploadError) -> String? { nil }
 }

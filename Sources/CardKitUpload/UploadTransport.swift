@@ -23,7 +23,9 @@ public struct UploadRequest: Sendable {
     public var method: UploadHTTPMethod
     /// The absolute URL.
     public var url: URL
-    /// Header fields in order. Credentials live here and are never logged.
+    /// Header fields in order.
+    ///
+    /// Credentials live here and are never logged.
     public var headers: [(name: String, value: String)]
     /// The body, if any.
     public var body: [UInt8]?
@@ -67,7 +69,9 @@ public struct UploadResponse: Sendable {
     public var isSuccess: Bool { (200..<300).contains(status) }
 }
 
-/// Sends HTTP requests. The production implementation is ``AsyncHTTPClientTransport``; tests may pass a closure-based
+/// Sends HTTP requests.
+///
+/// The production implementation is ``AsyncHTTPClientTransport``; tests may pass a closure-based
 /// fake. Implementations throw only ``UploadError`` (`.transport` or `.timeout`) and return every HTTP status as a
 /// response: mapping statuses to errors is the client's job.
 public protocol UploadTransport: Sendable {

@@ -9,6 +9,7 @@ public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Thrown under strict reading when the card needed a leniency; holds every diagnostic that failed.
     case strictViolations([Diagnostic])
 
+    /// The error as one line, with the JSON pointer where it applies.
     public var description: String {
         switch self {
         case .invalidJSON(let error): return "invalid JSON: \(error)"

@@ -12,6 +12,7 @@ struct CardNormalizer {
     // MARK: - Card fields
 
     /// Normalizes the object holding the card fields for `target` (V2 or V3 field set).
+    ///
     /// Fields the source's own spec does not define (upgrading V1 to V2, or V2 to V3) get their defaults with a
     /// note; fields the source's spec requires but lacks get a warning.
     mutating func normalizeFields(_ source: JSONObject, at base: JSONPointer, target: CardSpec, sourceSpec: CardSpec)

@@ -25,6 +25,7 @@ public enum CardSpec: String, Sendable, Hashable, CaseIterable, CustomStringConv
         }
     }
 
+    /// The spec's name as cards write it (the raw value).
     public var description: String { rawValue }
 }
 
@@ -58,6 +59,7 @@ public enum CardShape: String, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The shape's name as `inspect` shows it (the raw value).
     public var description: String { rawValue }
 }
 

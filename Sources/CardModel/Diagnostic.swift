@@ -22,6 +22,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
+        /// Orders severities from the least to the most serious: note, warning, error.
+        /// - Parameters:
+        ///   - lhs: A severity.
+        ///   - rhs: Another severity.
+        /// - Returns: Whether `lhs` is less serious than `rhs`.
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
@@ -54,6 +59,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }
 
+    /// The diagnostic in the `severity: pointer: message` form the CLI prints.
     public var description: String {
         if let location { return "\(severity.rawValue): \(location): \(message)" }
         return "\(severity.rawValue): \(message)"

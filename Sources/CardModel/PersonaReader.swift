@@ -17,6 +17,7 @@ public enum PersonaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Thrown when a persona field has the wrong type or a value the format forbids.
     case invalidField(pointer: JSONPointer, reason: String)
 
+    /// The error as one line, with the JSON pointer where it applies.
     public var description: String {
         switch self {
         case .invalidJSON(let error): return "invalid JSON: \(error)"

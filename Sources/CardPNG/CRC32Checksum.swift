@@ -7,7 +7,7 @@ public enum CRC32Checksum {
     /// The CRC-32 of `bytes`.
     /// - Parameters:
     ///   - bytes: The data.
-    ///   - continuing: The CRC of the bytes before these, to checksum data in pieces (0 to start).
+    ///   - crc: The CRC of the bytes before these, to checksum data in pieces (0 to start).
     /// - Returns: The checksum.
     public static func compute(_ bytes: some ContiguousBytes, continuing crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBytes { raw in ccard_png_crc32(crc, raw.baseAddress, raw.count) }

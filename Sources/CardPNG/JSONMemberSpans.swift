@@ -17,11 +17,12 @@ struct JSONMemberSpans {
     var members: [Member]
 
     /// Scans the object that fills `range` of `bytes` (surrounding whitespace and a UTF-8 byte order mark allowed).
+    ///
+    /// Fails (nil) when the range is not an object this scan can follow, or a key holds an escape; the caller then
+    /// parses the document instead.
     /// - Parameters:
     ///   - bytes: The document.
     ///   - range: The part holding the object; the whole document when nil.
-    /// - Returns: The members, or nil when the range is not an object this scan can follow, or a key holds an
-    ///   escape (the caller then parses the document instead).
     init?(_ bytes: [UInt8], in range: Range<Int>? = nil) {
         let range = range ?? bytes.indices
         guard let members = bytes.withUnsafeBufferPointer({ JSONMemberSpans.scan($0, range) }) else { return nil }

@@ -40,6 +40,7 @@ public struct PNGChunkLocation: Sendable, Hashable, CustomStringConvertible {
         self.afterImageData = afterImageData
     }
 
+    /// The chunk for messages: type, keyword, index, byte offset, length and side of IDAT.
     public var description: String {
         "\(chunkType.rawValue) '\(keyword)' (chunk \(chunkIndex), byte \(offset), \(length) bytes, "
             + (afterImageData ? "after IDAT)" : "before IDAT)")

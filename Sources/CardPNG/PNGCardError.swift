@@ -42,6 +42,7 @@ public enum PNGCardError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Thrown when a card or image cannot be written (bad keyword, too-large chunk, encoder failure).
     case cannotWrite(reason: String)
 
+    /// The error as one line, naming the chunk and its byte offset where it can.
     public var description: String {
         switch self {
         case .notPNG(let looksLike):

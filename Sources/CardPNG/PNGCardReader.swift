@@ -388,7 +388,9 @@ public enum PNGCardReader {
 extension PNGCardReader {
     /// The ``disagreement(chara:ccv3:)`` of two documents that both hold a `data` object, found without parsing
     /// them: each `data` member's bytes are compared, and only members whose bytes differ are parsed and compared
-    /// as values. CardKit's own pairs (a V2 backfill in `chara`, whose V3-only fields live under
+    /// as values.
+    ///
+    /// CardKit's own pairs (a V2 backfill in `chara`, whose V3-only fields live under
     /// `data.extensions`) differ only in `extensions`, so the documents are scanned but never parsed.
     /// - Returns: The differing fields, or nil when either document is not a shape the scan follows (no `data`
     ///   object, an escaped key, broken structure) or a differing member does not parse; the caller then parses
@@ -514,7 +516,9 @@ enum TextChunk {
         }
     }
 
-    /// The text of a tEXt/zTXt/iTXt chunk, inflated when compressed. A borrowed payload is valid only while
+    /// The text of a tEXt/zTXt/iTXt chunk, inflated when compressed.
+    ///
+    /// A borrowed payload is valid only while
     /// `data` is.
     static func text(
         of data: UnsafeRawBufferPointer,

@@ -74,7 +74,9 @@ public struct PNGImageHeader: Sendable, Hashable {
 }
 
 /// A bounded byte-level walk over PNG chunks: the signature, every chunk's length, type and CRC, IHDR first,
-/// IEND last, and anything after IEND. It never copies chunk data.
+/// IEND last, and anything after IEND.
+///
+/// It never copies chunk data.
 enum PNGChunkWalker {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 

@@ -1,5 +1,7 @@
 /// The avatar CardKit draws for a card converted to PNG without an image: a soft diagonal gradient with a
-/// neutral head-and-shoulders silhouette, encoded through libpng. Drawn by this project; no third-party image.
+/// neutral head-and-shoulders silhouette, encoded through libpng.
+///
+/// Drawn by this project; no third-party image.
 public enum PNGDefaultAvatar {
     /// The avatar's side in pixels.
     public static let size = 256

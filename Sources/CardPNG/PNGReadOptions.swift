@@ -13,7 +13,9 @@ public struct PNGReadOptions: Sendable, Hashable {
 
     /// The CRC policy; default ``CRCPolicy/error``.
     public var crcPolicy: CRCPolicy = .error
-    /// Whether IDAT CRCs are checked too (default `true`). Turning it off makes a metadata read touch only the
+    /// Whether IDAT CRCs are checked too (default `true`).
+    ///
+    /// Turning it off makes a metadata read touch only the
     /// chunk headers of the image data, at the price of not noticing a corrupt image.
     public var verifyImageDataCRC: Bool = true
     /// The largest input accepted, in bytes; default 1 GiB.
@@ -26,6 +28,7 @@ public struct PNGReadOptions: Sendable, Hashable {
     public var maxTotalTextLength: Int = 256 << 20
 
     /// Whether a `chara` and a `ccv3` chunk are compared field by field to report a disagreement (default `true`).
+    ///
     /// The comparison parses both JSON documents, which costs more than the rest of a metadata read; bulk scans
     /// that only need the selected card can turn it off.
     public var compareCardChunks: Bool = true

@@ -85,6 +85,7 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
         return "\(platform.rawValue): \(entries.count) \(noun) (\(parts.joined(separator: ", ")))"
     }
 
+    /// The summary line, then one indented line per entry.
     public var description: String { ([summary] + entries.map { "  \($0)" }).joined(separator: "\n") }
 
     /// The report as JSON: `{platform, lossless, entries: [...]}`.

@@ -13,6 +13,7 @@ public enum PersonaImportError: Error, Sendable, Hashable, CustomStringConvertib
     /// Thrown when a persona file or avatar cannot be written.
     case writeFailed(path: String, reason: String)
 
+    /// The error as one line, naming the file concerned.
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): return "\(path): error: cannot read: \(reason)"

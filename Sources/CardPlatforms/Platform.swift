@@ -27,5 +27,6 @@ public enum Platform: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The platform's name as `--to` takes it (the raw value).
     public var description: String { rawValue }
 }

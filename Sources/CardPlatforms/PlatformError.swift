@@ -51,6 +51,7 @@ public struct PlatformError: Error, Sendable, Hashable, CustomStringConvertible 
         PlatformError(code: .invalidObject, platform: platform, pointer: pointer, message: reason)
     }
 
+    /// The error in the `platform: pointer: error: message` form the CLI prints.
     public var description: String {
         if let pointer { return "\(platform.rawValue): \(pointer.displayString): error: \(message)" }
         return "\(platform.rawValue): error: \(message)"

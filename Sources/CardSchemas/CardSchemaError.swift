@@ -10,6 +10,7 @@ public enum CardSchemaError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Thrown when a schema file is not valid JSON or does not compile; `source` names the file or `$id`.
     case invalidSchema(source: String, JSONSchemaError)
 
+    /// The error as one line, naming the schema or file concerned.
     public var description: String {
         switch self {
         case .undetectable(let pointer, let reason):

@@ -79,6 +79,7 @@ public enum CardSchemaName: String, Sendable, Hashable, CaseIterable, CustomStri
         CardSchemaCatalog.baseURI + path(profile: profile)
     }
 
+    /// The schema's name (the raw value).
     public var description: String { rawValue }
 
     private var profileFileName: String {
@@ -109,5 +110,6 @@ public enum CardSchemaProfile: String, Sendable, Hashable, CaseIterable, CustomS
     /// `tags: ""`, a numeric `character_version`, a V3 card without `group_only_greetings`).
     case lenient
 
+    /// The profile's name as `--profile` takes it (the raw value).
     public var description: String { rawValue }
 }

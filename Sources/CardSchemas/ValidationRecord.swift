@@ -73,6 +73,7 @@ public enum ValidationOutputStyle: String, Sendable, Hashable, CaseIterable, Cus
     /// GitHub Actions workflow commands (`::error file=…::…`), one per error.
     case github
 
+    /// The style's name as `--format` takes it (the raw value).
     public var description: String { rawValue }
 
     /// Whether records can be printed as they come (everything but SARIF, which is one document).

@@ -97,6 +97,7 @@ public enum ValidationReportRenderer {
     // MARK: - GitHub workflow commands
 
     /// GitHub Actions `::error` commands: one per schema error, or one for a file that could not be validated.
+    ///
     /// A valid record produces no output.
     /// - Parameter record: The record.
     /// - Returns: The command lines.

@@ -243,7 +243,9 @@ struct ECMARegex: @unchecked Sendable {
     }
 }
 
-/// The process-wide cache behind ``ECMARegex/cached(_:)`` (internal). Entries are immutable; the lock guards
+/// The process-wide cache behind ``ECMARegex/cached(_:)`` (internal).
+///
+/// Entries are immutable; the lock guards
 /// only the dictionary.
 final class PatternCache: @unchecked Sendable {
     static let shared = PatternCache()

@@ -36,7 +36,9 @@ struct Annotations {
     }
 }
 
-/// Walks an instance through a ``Program`` (internal). One evaluator serves one validation call.
+/// Walks an instance through a ``Program`` (internal).
+///
+/// One evaluator serves one validation call.
 ///
 /// The success path builds no strings: keyword and instance paths are stacks of ready-made tokens,
 /// and pointers and messages are made only when an error is recorded (and only in the basic format).
@@ -50,7 +52,9 @@ final class Evaluator {
     private var scope: [Int] = []
     private var depth = 0
     private var instanceDepth = 0
-    /// The references being followed on the current path, with the instance depth at which each was entered. Along
+    /// The references being followed on the current path, with the instance depth at which each was entered.
+    ///
+    /// Along
     /// one path the instance depth only grows, so meeting the same target at the same depth means the schema came
     /// back to itself without reaching into the instance: an endless cycle, refused at once instead of being
     /// followed (along every branch) until the depth limit.

@@ -1,4 +1,6 @@
-/// The `format` values the validator can assert (internal). Unknown formats always pass.
+/// The `format` values the validator can assert (internal).
+///
+/// Unknown formats always pass.
 enum FormatChecker {
     /// Returns the checker for a format name, or `nil` for formats that are not asserted.
     static func checker(for name: String) -> (@Sendable (String) -> Bool)? {

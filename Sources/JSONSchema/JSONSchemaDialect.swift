@@ -10,7 +10,6 @@ public enum JSONSchemaDialect: String, Sendable, Hashable, CaseIterable {
 
     /// The dialect named by a `$schema` value, or `nil` when the URI is not one of the built-in dialects.
     /// - Parameter uri: A `$schema` value; a trailing empty fragment (`#`) is ignored.
-    /// - Returns: The dialect, or `nil`.
     public init?(metaSchemaURI uri: String) {
         switch URIReference.normalized(uri) {
         case "https://json-schema.org/draft/2020-12/schema": self = .draft2020_12

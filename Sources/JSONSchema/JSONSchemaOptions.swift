@@ -1,19 +1,29 @@
 /// How ``JSONSchemaCompiler`` compiles and how the resulting ``CompiledSchema`` validates.
 public struct JSONSchemaOptions: Sendable {
-    /// The dialect of a schema without `$schema`. Default ``JSONSchemaDialect/draft2020_12``.
+    /// The dialect of a schema without `$schema`.
+    ///
+    /// Default ``JSONSchemaDialect/draft2020_12``.
     public var defaultDialect: JSONSchemaDialect = .draft2020_12
     /// Whether `format` is an assertion (`true`) or only an annotation (`false`, the default, as the
-    /// specification requires unless asked). A meta-schema that requires the format-assertion vocabulary
+    /// specification requires unless asked).
+    ///
+    /// A meta-schema that requires the format-assertion vocabulary
     /// turns assertion on for the schemas that use it.
     public var formatAssertion: Bool = false
     /// Documents for remote references and custom meta-schemas; never fetched from the network.
     public var registry: SchemaRegistry = SchemaRegistry()
-    /// The deepest instance nesting validated; deeper values fail with an error at that location. Default 128.
+    /// The deepest instance nesting validated; deeper values fail with an error at that location.
+    ///
+    /// Default 128.
     public var maxInstanceDepth: Int = 128
-    /// The deepest nesting of subschema evaluations (through `$ref` chains and applicators). Evaluation past
+    /// The deepest nesting of subschema evaluations (through `$ref` chains and applicators).
+    ///
+    /// Evaluation past
     /// it fails, which also ends `$ref` cycles that never move into the instance. Default 512.
     public var maxEvaluationDepth: Int = 512
-    /// The most subschemas a compiled schema may hold (bounds compile time and memory). Default 100,000.
+    /// The most subschemas a compiled schema may hold (bounds compile time and memory).
+    ///
+    /// Default 100,000.
     public var maxSchemaNodes: Int = 100_000
 
     /// Creates options with the defaults.

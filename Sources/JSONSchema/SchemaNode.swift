@@ -78,7 +78,9 @@ enum BoundKind: String, Sendable {
     case minimum, maximum, exclusiveMinimum, exclusiveMaximum
 }
 
-/// One compiled keyword (internal). Subschemas are indices into ``Program/nodes``.
+/// One compiled keyword (internal).
+///
+/// Subschemas are indices into ``Program/nodes``.
 ///
 /// `indirect`: every payload lives in a box, so the evaluator's `switch` copies one reference instead of running
 /// the runtime's generic multi-payload copy (which cost about a third of a validation).
@@ -259,7 +261,9 @@ enum SchemaKeyword: Int, CaseIterable, Sendable {
         }
     }
 
-    /// The keyword named `name`, or `nil` for any other key. Dispatches on the length first, so a key is
+    /// The keyword named `name`, or `nil` for any other key.
+    ///
+    /// Dispatches on the length first, so a key is
     /// compared with at most a handful of keywords.
     init?(name: String) {
         switch name.utf8.count {

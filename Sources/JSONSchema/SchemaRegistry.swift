@@ -14,7 +14,9 @@ public struct SchemaRegistry: Sendable {
     private var documents: [String: JSONValue] = [:]
 
     /// The indexes of registered documents, computed on first use and shared by every compilation that uses
-    /// this registry (and its copies). Replaced whenever a document is registered, so a cached index never
+    /// this registry (and its copies).
+    ///
+    /// Replaced whenever a document is registered, so a cached index never
     /// outlives the documents it was computed from.
     private(set) var cache = IndexCache()
 
@@ -65,7 +67,9 @@ extension SchemaRegistry {
         var forceFormatAssertion: Bool
     }
 
-    /// A thread-safe store of document indexes (internal). Entries are immutable values; the lock guards only
+    /// A thread-safe store of document indexes (internal).
+    ///
+    /// Entries are immutable values; the lock guards only
     /// the dictionary.
     final class IndexCache: @unchecked Sendable {
         private let lock = NSLock()

@@ -56,7 +56,9 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
 public struct ValidationResult: Sendable, Hashable {
     /// Whether the instance is valid.
     public var isValid: Bool
-    /// The failed assertions, in evaluation order. Empty for the ``ValidationOutputFormat/flag`` format.
+    /// The failed assertions, in evaluation order.
+    ///
+    /// Empty for the ``ValidationOutputFormat/flag`` format.
     public var errors: [SchemaViolation]
     /// The format the result was produced in.
     public var format: ValidationOutputFormat

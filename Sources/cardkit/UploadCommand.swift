@@ -188,7 +188,9 @@ import OrderedCollections
             if code != 0 { throw ExitCode(code) }
         }
 
-        /// Resolves the credentials and builds the client. Spicychat with a refresh token needs no access token: the
+        /// Resolves the credentials and builds the client.
+        ///
+        /// Spicychat with a refresh token needs no access token: the
         /// first request fetches one.
         private func connect(_ platform: UploadProvider, logger: UploadLogger) -> Result<UploadClient, UploadError> {
             do {

@@ -67,6 +67,7 @@ enum CardDocumentValidation {
     ///   - profile: Strict or lenient.
     ///   - options: Size limits and the PNG CRC policy.
     ///   - decodeImage: Whether PNG images are fully decoded by libpng as well.
+    /// - Returns: The input's validation result, or the reason it could not be read.
     static func record(
         for input: CardInput, selection: CardSchemaSelection, profile: CardSchemaProfile, options: CardLoadOptions,
         decodeImage: Bool

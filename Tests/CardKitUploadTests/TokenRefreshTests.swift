@@ -72,7 +72,9 @@ extension JSONValue {
     func auth(_ key: String) -> Int { self["spicychat"]?["auth"]?[key]?.numberValue?.intValue ?? -1 }
 }
 
-/// Passes every request to the real transport. Before the `after + 1`th request that matches, it runs `action` once
+/// Passes every request to the real transport.
+///
+/// Before the `after + 1`th request that matches, it runs `action` once
 /// (for example: expire the fake's access tokens mid-batch), and it keeps every credential it sees go by (the
 /// `Authorization` values sent, the tokens the auth host answered with) so that tests can look for them in logs.
 struct TriggeringTransport: UploadTransport {

@@ -10,7 +10,9 @@ enum UploadTestSupport {
     static let chattrKey = "test-chattr-key-91ab"
     static let nextToken = "test-next-token-4d2f"
 
-    /// Retries in milliseconds, not seconds, so fault tests stay fast. The deadlines are ceilings that a loopback
+    /// Retries in milliseconds, not seconds, so fault tests stay fast.
+    ///
+    /// The deadlines are ceilings that a loopback
     /// exchange never nears in an ordinary run; under a sanitizer they grow by ``TestSanitizer/timeScale`` (under
     /// ThreadSanitizer, with the suite running in parallel, one exchange took over 10 s and a scripted fault was
     /// then consumed by a timed-out attempt instead of the one the test watched).

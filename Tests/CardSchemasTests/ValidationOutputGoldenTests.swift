@@ -4,7 +4,9 @@ import Foundation
 import JSONSchema
 import Testing
 
-/// Golden-file tests of the validation outputs. Re-record with `RECORD_SNAPSHOTS=1`; a test that records fails.
+/// Golden-file tests of the validation outputs.
+///
+/// Re-record with `RECORD_SNAPSHOTS=1`; a test that records fails.
 @Suite struct ValidationOutputGoldenTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 

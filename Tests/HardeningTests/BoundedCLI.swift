@@ -19,7 +19,9 @@ struct BoundedRun: Sendable {
 /// Runs the built `cardkit` binary under an address-space limit (`ulimit -v` in a `/bin/sh` wrapper) and a
 /// wall-clock limit, with output captured in files (so a large output can never block the child).
 enum BoundedCLI {
-    /// The address-space limit applied to every run: 1 GiB. The Swift runtime and Foundation start in well under
+    /// The address-space limit applied to every run: 1 GiB.
+    ///
+    /// The Swift runtime and Foundation start in well under
     /// 200 MiB of address space here; a reader that tried to hold a 100 MB input several times over, or to inflate
     /// a bomb, would fail to allocate and crash instead of exiting 1, and the test would see it.
     static let memoryLimitKilobytes = 1 << 20

@@ -5,7 +5,9 @@ import Testing
 
 /// The official JSON-Schema-Test-Suite (draft 2020-12 and draft-07), read from the shared data folder.
 @Suite struct ConformanceTests {
-    /// Required tests known to fail, each with the reason. Keys are `draft/file | group | test`.
+    /// Required tests known to fail, each with the reason.
+    ///
+    /// Keys are `draft/file | group | test`.
     static let expectedFailures: [String: String] = [:]
 
     @Test(

@@ -162,7 +162,9 @@ public struct RunningFakeProviders: Sendable {
     }
 
     /// Expires every Spicychat access token accepted so far: requests that carry one get 401 `SC-001-6004`, and a
-    /// client must refresh. Returns how many tokens expired.
+    /// client must refresh.
+    ///
+    /// Returns how many tokens expired.
     @discardableResult
     public func expireSpicychatAccessTokens() async -> Int {
         let reply = await store.debug(

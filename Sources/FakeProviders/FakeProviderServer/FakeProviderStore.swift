@@ -747,6 +747,7 @@ actor FakeProviderStore {
     // MARK: - Kinde token endpoint (providers.md §2.3)
 
     /// `POST /oauth2/token` with the refresh-token grant (form `grant_type=refresh_token&refresh_token=…&client_id=…`).
+    ///
     /// Answers `{access_token, expires_in, refresh_token, scope, token_type}`; the refresh token rotates on every
     /// grant. Errors follow RFC 6749 §5.2: `{"error": "invalid_grant" | "invalid_client" | ..., "error_description"}`.
     private func oauth(_ request: FakeRequest, _ s: [String]) -> FakeReply {
