@@ -22,15 +22,7 @@ enum TokenRefreshSupport {
     static func withFake<T: Sendable>(
         latency: Duration = .zero, _ body: (RunningFakeProviders) async throws -> T
     ) async throws -> T {
-        let fake = try await FakeProviderServer.start(configuration(latency: latency))
-        do {
-            let result = try await body(fake)
-            await fake.stop()
-            return result
-        } catch {
-            await fake.stop()
-            throw error
-        }
+        try await UploadTestSupport.withFake(configuration(latency: latency), body)
     }
 
     static func provider(

@@ -35,11 +35,18 @@ enum UploadTestSupport {
         return configuration
     }
 
-    /// Runs `body` with a fresh fake server, stopping it afterwards.
+    /// Runs `body` with a fresh fake server that fails `failRate` of its requests, stopping it afterwards.
     static func withFake<T: Sendable>(
         failRate: Double = 0, _ body: (RunningFakeProviders) async throws -> T
     ) async throws -> T {
-        let fake = try await FakeProviderServer.start(configuration(failRate: failRate))
+        try await withFake(configuration(failRate: failRate), body)
+    }
+
+    /// Runs `body` with a fresh fake server started with `configuration`, stopping it afterwards.
+    static func withFake<T: Sendable>(
+        _ configuration: FakeProviderConfiguration, _ body: (RunningFakeProviders) async throws -> T
+    ) async throws -> T {
+        let fake = try await FakeProviderServer.start(configuration)
         do {
             let result = try await body(fake)
             await fake.stop()
