@@ -210,8 +210,7 @@ extension JSONValue {
 
     /// The member named `key` of an object; `nil` for a missing key or a non-object.
     ///
-    /// Setting on a
-    /// non-object does nothing.
+    /// Setting on a non-object does nothing.
     public subscript(key: String) -> JSONValue? {
         get { objectValue?[key] }
         set {

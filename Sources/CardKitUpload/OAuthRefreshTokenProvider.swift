@@ -27,8 +27,7 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     public nonisolated let clientID: String
     /// How long before its `expires_in` an access token stops being used (default 60 s).
     ///
-    /// When the lifetime is
-    /// shorter than twice the margin, half the lifetime is used instead.
+    /// When the lifetime is shorter than twice the margin, half the lifetime is used instead.
     public nonisolated let expiryMargin: Duration
 
     private let endpoint: UploadEndpoint

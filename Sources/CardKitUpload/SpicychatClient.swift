@@ -59,8 +59,7 @@ public struct SpicychatClient: Sendable {
     /// Creates a client whose access token comes from a token provider, such as an
     /// ``OAuthRefreshTokenProvider`` for the Kinde refresh-token grant.
     ///
-    /// A 401 triggers one refresh and one new
-    /// attempt of the request.
+    /// A 401 triggers one refresh and one new attempt of the request.
     /// - Parameters:
     ///   - baseURL: The REST base (default `https://prod.nd-api.com`).
     ///   - tokenProvider: Supplies and refreshes the access token.

@@ -112,8 +112,7 @@ public struct UploadRetryPolicy: Sendable {
 public enum RetryAfter {
     /// Parses a `Retry-After` header: delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime).
     ///
-    /// A date in the
-    /// past means zero.
+    /// A date in the past means zero.
     /// - Parameters:
     ///   - value: The header value.
     ///   - now: The current time.

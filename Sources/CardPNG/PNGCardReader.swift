@@ -518,8 +518,7 @@ enum TextChunk {
 
     /// The text of a tEXt/zTXt/iTXt chunk, inflated when compressed.
     ///
-    /// A borrowed payload is valid only while
-    /// `data` is.
+    /// A borrowed payload is valid only while `data` is.
     static func text(
         of data: UnsafeRawBufferPointer,
         keywordEnd: Int,

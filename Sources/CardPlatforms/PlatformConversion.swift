@@ -4,8 +4,7 @@ public import CardKitJSON
 public struct PlatformConversionOptions: Sendable, Hashable {
     /// The avatar to reference in the output (a relative path, `data:` URL or `http(s)` URL).
     ///
-    /// When `nil`, the
-    /// card's main icon asset is used if it is a `data:` or `http(s)` URL.
+    /// When `nil`, the card's main icon asset is used if it is a `data:` or `http(s)` URL.
     public var avatar: String? = nil
     /// Spicychat `visibility` (`private` by default).
     public var spicychatVisibility: String = "private"

@@ -55,10 +55,9 @@ public enum ValidationReportRenderer {
 
     /// One compact JSON object (and a newline) for a record.
     ///
-    /// Keys, in order: `file`, `valid`, `container` (when set), `schema`, `schemaId`, `profile` (when set),
-    /// `errors` (each with `instanceLocation`, `keywordLocation`, `absoluteKeywordLocation`, `message`, and `line` and
-    /// `column` when known), and
-    /// `error` (when the file could not be validated).
+    /// Keys, in order: `file`, `valid`, `container` (when set), `schema`, `schemaId`, `profile` (when set), `errors`
+    /// (each with `instanceLocation`, `keywordLocation`, `absoluteKeywordLocation`, `message`, and `line` and `column`
+    /// when known), and `error` (when the file could not be validated).
     /// - Parameter record: The record.
     /// - Returns: The line.
     public static func jsonLine(_ record: ValidationRecord) -> String {

@@ -245,8 +245,7 @@ struct ECMARegex: @unchecked Sendable {
 
 /// The process-wide cache behind ``ECMARegex/cached(_:)`` (internal).
 ///
-/// Entries are immutable; the lock guards
-/// only the dictionary.
+/// Entries are immutable; the lock guards only the dictionary.
 final class PatternCache: @unchecked Sendable {
     static let shared = PatternCache()
     static let capacity = 512

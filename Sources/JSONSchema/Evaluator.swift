@@ -54,10 +54,9 @@ final class Evaluator {
     private var instanceDepth = 0
     /// The references being followed on the current path, with the instance depth at which each was entered.
     ///
-    /// Along
-    /// one path the instance depth only grows, so meeting the same target at the same depth means the schema came
-    /// back to itself without reaching into the instance: an endless cycle, refused at once instead of being
-    /// followed (along every branch) until the depth limit.
+    /// Along one path the instance depth only grows, so meeting the same target at the same depth means the schema came
+    /// back to itself without reaching into the instance: an endless cycle, refused at once instead of being followed
+    /// (along every branch) until the depth limit.
     private var activeReferences: [(target: Int, instanceDepth: Int)] = []
 
     init(program: Program, collect: Bool) {

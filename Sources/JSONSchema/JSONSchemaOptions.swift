@@ -18,8 +18,7 @@ public struct JSONSchemaOptions: Sendable {
     public var maxInstanceDepth: Int = 128
     /// The deepest nesting of subschema evaluations (through `$ref` chains and applicators).
     ///
-    /// Evaluation past
-    /// it fails, which also ends `$ref` cycles that never move into the instance. Default 512.
+    /// Evaluation past it fails, which also ends `$ref` cycles that never move into the instance. Default 512.
     public var maxEvaluationDepth: Int = 512
     /// The most subschemas a compiled schema may hold (bounds compile time and memory).
     ///

@@ -22,8 +22,7 @@ import Testing
     /// Findings not fixed yet, by fixture, with the reason; they are run only through the CLI under the memory and
     /// time limits (in process they would exhaust the test's memory), as known issues.
     ///
-    /// Empty: the two JSONSchema
-    /// self-reference findings were fixed in 5475470.
+    /// Empty: the two JSONSchema self-reference findings were fixed in 5475470.
     static let knownIssues: [String: Comment] = [:]
 
     @Test(arguments: fixtureNames)
