@@ -26,18 +26,8 @@ enum BoundedCLI {
     /// a bomb, would fail to allocate and crash instead of exiting 1, and the test would see it.
     static let memoryLimitKilobytes = 1 << 20
 
-    /// The sanitizer this test process (and so the `cardkit` built beside it) runs under, if any.
-    ///
-    /// AddressSanitizer and ThreadSanitizer reserve terabytes of shadow address space, so `ulimit -v` cannot apply
-    /// to a sanitized binary: under ASan the limit becomes `hard_rss_limit_mb` instead, and time limits are
-    /// multiplied by ``timeScale``.
-    static var sanitizer: String? { TestSanitizer.current?.rawValue }
-
     /// The exit status AddressSanitizer is told to use for its reports in child processes.
     static let sanitizerExitCode: Int32 = 86
-
-    /// How much longer a run may take under a sanitizer.
-    static var timeScale: Double { TestSanitizer.timeScale }
 
     /// The `cardkit` executable beside the test bundle.
     static var executable: URL {
@@ -70,22 +60,25 @@ enum BoundedCLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         var environment = ProcessInfo.processInfo.environment
-        switch sanitizer {
+        // The `cardkit` beside the tests carries the same sanitizer as this process. AddressSanitizer and
+        // ThreadSanitizer reserve terabytes of shadow address space, so `ulimit -v` cannot apply to a sanitized binary:
+        // under ASan the limit becomes `hard_rss_limit_mb` instead, and time limits scale by TestSanitizer.timeScale.
+        switch TestSanitizer.current {
         case nil:
             process.arguments =
                 ["-c", "ulimit -v \(memoryLimitKilobytes) && exec \"$0\" \"$@\"", executable.path] + arguments
-        case "address":
+        case .address:
             let options = environment["ASAN_OPTIONS"].map { $0 + ":" } ?? ""
             // ASan ends a process that passes the RSS limit (or has any other error) with `exitcode`, 1 by default,
             // which would read as "invalid input": make it distinct and count it as a crash.
             environment["ASAN_OPTIONS"] =
                 options + "hard_rss_limit_mb=\(memoryLimitKilobytes / 1024):exitcode=\(sanitizerExitCode)"
             process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
-        default:
+        case .thread:
             process.arguments = ["-c", "exec \"$0\" \"$@\"", executable.path] + arguments
         }
         process.environment = environment
-        let timeout = timeout * timeScale
+        let timeout = timeout * TestSanitizer.timeScale
         if let directory { process.currentDirectoryURL = directory }
         process.standardOutput = out
         process.standardError = err
@@ -105,7 +98,7 @@ enum BoundedCLI {
         let seconds = Date().timeIntervalSince(start)
         let signaled =
             process.terminationReason == .uncaughtSignal
-            || (sanitizer == "address" && process.terminationStatus == sanitizerExitCode)
+            || (TestSanitizer.current == .address && process.terminationStatus == sanitizerExitCode)
         return BoundedRun(
             status: signaled ? 128 + process.terminationStatus : process.terminationStatus, signaled: signaled,
             timedOut: timedOut, seconds: seconds,

@@ -31,7 +31,7 @@ import Testing
         let bytes = try [UInt8](Data(contentsOf: url))
         let target = String(name.prefix { $0 != "-" })
         if let reason = Self.knownIssues[name] {
-            if let sanitizer = BoundedCLI.sanitizer, sanitizer != "address" {
+            if let sanitizer = TestSanitizer.current, sanitizer != .address {
                 // No memory bound applies to a binary under this sanitizer: do not let it take the machine's memory.
                 withKnownIssue(reason) { Issue.record("not run under the \(sanitizer) sanitizer (no memory limit)") }
                 return
@@ -43,7 +43,7 @@ import Testing
         }
         let clock = ContinuousClock()
         let elapsed = try clock.measure { try Self.replay(bytes, target: target) }
-        #expect(elapsed < .seconds(10 * BoundedCLI.timeScale), "\(name) took \(elapsed) in process")
+        #expect(elapsed < TestSanitizer.scaled(.seconds(10)), "\(name) took \(elapsed) in process")
         try Self.runCLI(url, target: target, name: name)
     }
 
@@ -92,7 +92,7 @@ import Testing
         }
         #expect(
             thrown?.description.contains("no end-of-central-directory record") == true, "\(String(describing: thrown))")
-        #expect(elapsed < .seconds(2 * BoundedCLI.timeScale), "\(elapsed)")
+        #expect(elapsed < TestSanitizer.scaled(.seconds(2)), "\(elapsed)")
     }
 
     @Test func everyFixtureNamesItsTarget() {
