@@ -1,4 +1,5 @@
 public import CardKitJSON
+import CardModel
 public import Foundation
 import ZIPFoundation
 
@@ -53,8 +54,8 @@ public enum CardFormatSniffer {
     /// - Parameter data: The file's bytes.
     /// - Returns: The shape, or ``DetectedFormat/unknown``.
     public static func detect(data: Data) -> DetectedFormat {
-        let head = [UInt8](data.prefix(8))
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .unknown }  // PNG: the PNG reader's.
+        let signature = FileSignature.detect(data)
+        if signature == .png || signature == .damagedPNG { return .unknown }  // PNG: the PNG reader's.
         if ZIPLocator.containsZIP(data), let located = ZIPLocator.locate(data) {
             return hasCardJSON(located.data) ? .charx(zipOffset: located.offset) : .otherZIP(zipOffset: located.offset)
         }

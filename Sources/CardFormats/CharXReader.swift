@@ -378,11 +378,12 @@ enum ZIPLocator {
 
     /// What the bytes before the ZIP look like.
     static func prefixKind(_ data: Data) -> String {
-        let head = [UInt8](data.prefix(8))
-        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "a JPEG image" }
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "a PNG image" }
-        if head.starts(with: [0x4D, 0x5A]) { return "an executable stub" }
-        return "other data"
+        switch FileSignature.detect(data) {
+        case .jpeg: return "a JPEG image"
+        case .png, .damagedPNG: return "a PNG image"
+        case .executable: return "an executable stub"
+        case .zip, .webp, .gif, .bmp, .tiff, .isoMedia, .json, .other: return "other data"
+        }
     }
 
     /// The offset of the end-of-central-directory record, searched backwards over the last 64 KiB + 22 bytes.

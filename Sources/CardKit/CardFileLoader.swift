@@ -87,18 +87,18 @@ public enum CardFileLoader {
     public static func load(data: Data, path: String, options: CardLoadOptions = .init()) throws(CardFileError)
         -> LoadedCard
     {
-        switch FileSignature.detect(data) {
+        let signature = FileSignature.detect(data)
+        switch signature {
         case .png:
             return try loadPNG(data: data, path: path, options: options)
-        case .zip, .otherImage:
+        case .zip, .jpeg, .webp, .gif, .bmp, .tiff, .isoMedia:
             if let loaded = try CardFormatsBridge.loadArchive(data: data, path: path, options: options) {
                 return loaded
             }
-            let kind = FileSignature.detect(data)
+            let name = signature == .zip ? "a ZIP archive" : signature.description
             throw CardFileError(
-                path: path, kind: .unsupportedFormat,
-                reason: "not a card: looks like \(kind.displayName) and holds no card")
-        case .text:
+                path: path, kind: .unsupportedFormat, reason: "not a card: looks like \(name) and holds no card")
+        case .damagedPNG, .executable, .json, .other:
             return try loadText(data: data, path: path, options: options)
         }
     }
@@ -158,39 +158,5 @@ public enum CardFileLoader {
             }
             throw CardFileError(path: path, cardError: error)
         }
-    }
-}
-
-/// What the first bytes of a file say it is.
-enum FileSignature: Equatable {
-    case png
-    case zip
-    case otherImage(String)
-    case text
-
-    var displayName: String {
-        switch self {
-        case .png: "PNG"
-        case .zip: "a ZIP archive"
-        case .otherImage(let name): name
-        case .text: "text"
-        }
-    }
-
-    static func detect(_ data: Data) -> FileSignature {
-        let head = [UInt8](data.prefix(16))
-        func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
-            head.count >= offset + magic.count && Array(head[offset..<(offset + magic.count)]) == magic
-        }
-        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
-        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
-        if starts([0xFF, 0xD8, 0xFF]) { return .otherImage("JPEG") }
-        if starts(Array("RIFF".utf8)), starts(Array("WEBP".utf8), at: 8) { return .otherImage("WebP") }
-        if starts(Array("GIF8".utf8)) { return .otherImage("GIF") }
-        if starts([0x42, 0x4D]), head.count > 14, !head.contains(0x7B) { return .otherImage("BMP") }
-        if starts([0x00, 0x00, 0x00]), starts(Array("ftyp".utf8), at: 4) {
-            return .otherImage("an ISO media file (AVIF/HEIC/MP4)")
-        }
-        return .text
     }
 }

@@ -188,19 +188,7 @@ public struct UploadPreparer: Sendable {
 
     /// Sniffs an image type; nil when the bytes are not a known image.
     static func avatar(_ bytes: [UInt8]) -> UploadAvatar? {
-        let type: String
-        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            type = "image/png"
-        } else if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
-            type = "image/jpeg"
-        } else if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8)
-        {
-            type = "image/webp"
-        } else if bytes.starts(with: Array("GIF8".utf8)) {
-            type = "image/gif"
-        } else {
-            return nil
-        }
+        guard let type = FileSignature.detect(bytes).avatarMIMEType else { return nil }
         return UploadAvatar(bytes: bytes, mimeType: type)
     }
 

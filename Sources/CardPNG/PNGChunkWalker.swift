@@ -78,30 +78,12 @@ public struct PNGImageHeader: Sendable, Hashable {
 ///
 /// It never copies chunk data.
 enum PNGChunkWalker {
-    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    static let signature = FileSignature.pngBytes
 
     /// Names the format of bytes that are not a PNG, for "not a PNG: looks like JPEG".
     static func sniff(_ bytes: UnsafeRawBufferPointer) -> String? {
-        func starts(_ prefix: [UInt8], at start: Int = 0) -> Bool {
-            guard bytes.count >= start + prefix.count else { return false }
-            for (i, byte) in prefix.enumerated() where bytes[start + i] != byte { return false }
-            return true
-        }
-        if starts([0xFF, 0xD8, 0xFF]) { return "JPEG" }
-        if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return "WebP" }
-        if starts(Array("GIF8".utf8)) { return "GIF" }
-        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return "ZIP (CharX?)" }
-        if starts([0x42, 0x4D]) { return "BMP" }
-        if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return "TIFF" }
-        if starts(Array("ftyp".utf8), at: 4) { return "AVIF/HEIF (ISO media)" }
-        if starts([0x89, 0x50, 0x4E, 0x47]) { return "a damaged PNG (its signature is altered)" }
-        var i = 0
-        if starts([0xEF, 0xBB, 0xBF]) { i = 3 }
-        while i < bytes.count, i < 64, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
-        if i < bytes.count {
-            if bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[") { return "JSON" }
-        }
-        return nil
+        let signature = FileSignature.detect(bytes)
+        return signature == .other ? nil : signature.description
     }
 
     @inline(__always)

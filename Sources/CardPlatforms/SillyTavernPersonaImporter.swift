@@ -324,13 +324,7 @@ public enum SillyTavernPersonaImporter {
 
     /// The avatar's extension: from the image's signature, else from the avatar id, else `png`.
     static func avatarExtension(_ avatarID: String, data: Data) -> String {
-        let head = [UInt8](data.prefix(12))
-        if head.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "png" }
-        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "jpg" }
-        if head.count >= 12, head[0..<4] == [0x52, 0x49, 0x46, 0x46], head[8..<12] == [0x57, 0x45, 0x42, 0x50] {
-            return "webp"
-        }
-        if head.starts(with: [0x47, 0x49, 0x46, 0x38]) { return "gif" }
+        if let known = FileSignature.detect(data).avatarFileExtension { return known }
         let ext = (avatarID as NSString).pathExtension.lowercased()
         return ext.isEmpty || ext.count > 5 ? "png" : ext
     }

@@ -2,40 +2,6 @@ import ArgumentParser
 import CardKit
 import Foundation
 
-/// What `convert --to` can produce.
-enum ConvertTarget: String, ExpressibleByArgument, CaseIterable {
-    case v1, v2, v3, png, charx, book, worldinfo, spicychat, chattr, nextchat, characterai
-
-    /// The spec for the card targets.
-    var cardSpec: CardSpec? {
-        switch self {
-        case .v1: .v1
-        case .v2: .v2
-        case .v3: .v3
-        default: nil
-        }
-    }
-
-    /// Whether the target is another platform's format.
-    var isPlatform: Bool { [.spicychat, .chattr, .nextchat, .characterai].contains(self) }
-}
-
-/// One converted input, ready to be written.
-struct ConvertOutput {
-    /// The output file's bytes.
-    var bytes: [UInt8]
-    /// The output file's extension, without the dot (`json`, `png`, `charx`).
-    var fileExtension: String
-    /// Repairs, moves and losses, printed on standard error.
-    var diagnostics: [Diagnostic]
-    /// A machine-readable loss report, for `--report`.
-    var report: JSONValue? = nil
-    /// Whether anything was lost, for `--fail-on-loss`.
-    var lossy: Bool = false
-    /// Extra files to write beside the output (for example persona avatars), by file name.
-    var companions: [(name: String, bytes: [UInt8])] = []
-}
-
 /// `cardkit convert`: cards between specs, containers and platforms.
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +16,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @OptionGroup var input: InputOptions
 
     @Option(name: .long, help: "The output format.")
-    var to: ConvertTarget
+    var to: ConversionTarget
 
     @Option(name: [.short, .customLong("output")], help: "Write the output to this file ('-' for standard output).")
     var output: String?
@@ -131,8 +97,8 @@ struct ConvertCommand: AsyncParsableCommand {
                 try write(result, for: item, usedNames: &usedNames)
                 converted += 1
                 report(result.diagnostics, for: item.path)
-                anyLoss = anyLoss || result.lossy
-                if let itemReport = result.report {
+                anyLoss = anyLoss || result.isLossy
+                if let itemReport = result.reportJSON {
                     var record: JSONObject = ["path": .string(item.path)]
                     record["report"] = itemReport
                     reports.append(.object(record))
@@ -161,7 +127,7 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if inputs.count + missing.count > 1 {
             Console.error(
-                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.rawValue); \(failures) failed"
+                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.name); \(failures) failed"
             )
         }
         if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
@@ -170,69 +136,27 @@ struct ConvertCommand: AsyncParsableCommand {
     // MARK: - One input
 
     /// Converts one input; throws a ``CardFileError`` naming it on failure.
-    func convert(_ item: CardInput) throws -> ConvertOutput {
-        if let spec = to.cardSpec {
-            let loaded = try load(item)
-            let conversion = loaded.card.converted(to: spec, options: CardConversionOptions(withV1Fields: withV1Fields))
-            let lost = conversion.diagnostics.contains { $0.code == "lost-field" }
-            return ConvertOutput(
-                bytes: jsonBytes(conversion.card.json), fileExtension: "json",
-                diagnostics: loaded.diagnostics + conversion.diagnostics, lossy: lost)
-        }
-        switch to {
-        case .png: return try convertToPNG(item)
-        case .charx, .book, .worldinfo: return try convertWithFormats(item)
-        default: return try convertForPlatform(item)
-        }
-    }
-
-    /// Loads a card, failing on error diagnostics.
-    func load(_ item: CardInput) throws(CardFileError) -> LoadedCard {
-        let loaded = try CardFileLoader.load(item, options: input.loadOptions)
-        let errors = loaded.diagnostics.filter { $0.severity == .error }
-        if let first = errors.first {
-            throw CardFileError(
-                path: item.path, kind: .notACard,
-                reason: "invalid card: \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")",
-                diagnostics: errors)
-        }
-        return loaded
-    }
-
-    /// JSON text in the requested style, with a final newline.
-    func jsonBytes(_ value: JSONValue) -> [UInt8] {
-        JSONWriter.bytes(value, style: pretty ? .pretty : .compact) + [0x0A]
-    }
-
-    private func convertToPNG(_ item: CardInput) throws -> ConvertOutput {
-        let loaded = try load(item)
-        let v3 = loaded.card.converted(to: .v3, options: CardConversionOptions(withV1Fields: withV1Fields))
-        let v2 = v3.card.converted(to: .v2, options: CardConversionOptions(withV1Fields: withV1Fields))
-        let imageBytes: [UInt8]
-        if let image {
-            imageBytes = [UInt8](try CardInput(path: image).read())
-        } else if loaded.container == .png {
-            imageBytes = [UInt8](loaded.fileBytes)
-        } else {
-            imageBytes = try PNGDefaultAvatar.png()
-        }
-        let embedded = try PNGCardWriter.embed(
-            v2JSON: JSONWriter.bytes(v2.card.json), v3JSON: JSONWriter.bytes(v3.card.json), into: imageBytes)
-        return ConvertOutput(
-            bytes: embedded.png, fileExtension: "png",
-            diagnostics: loaded.diagnostics + v3.diagnostics + embedded.diagnostics)
+    func convert(_ item: CardInput) throws(CardFileError) -> ConversionResult {
+        var options = ConversionOptions()
+        options.load = input.loadOptions
+        options.jsonStyle = pretty ? .pretty : .compact
+        options.withV1Fields = withV1Fields
+        options.platform = platformFlags.options
+        options.includeCompanionFiles = outDir != nil
+        if let image { options.image = try CardInput(path: image).read() }
+        return try CardConverter.convert(item, to: to, options: options)
     }
 
     // MARK: - Output
 
-    private func write(_ result: ConvertOutput, for item: CardInput, usedNames: inout Set<String>) throws {
+    private func write(_ result: ConversionResult, for item: CardInput, usedNames: inout Set<String>) throws {
         if inPlace {
             try replaceInPlace(result, item)
         } else if let outDir {
             let directory = URL(fileURLWithPath: outDir)
             var stem = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
             if item.isStandardInput { stem = "stdin" }
-            let suffix = to.isPlatform ? ".\(to.rawValue).\(result.fileExtension)" : ".\(result.fileExtension)"
+            let suffix = to.fileSuffix
             var name = stem + suffix
             var counter = 2
             while usedNames.contains(name) {
@@ -242,31 +166,31 @@ struct ConvertCommand: AsyncParsableCommand {
             usedNames.insert(name)
             let destination = directory.appendingPathComponent(name)
             try refuseOverwritingInput(destination, item)
-            try AtomicFile.write(result.bytes, to: destination)
+            try AtomicFile.write(result.output.bytes, to: destination)
             for companion in result.companions {
-                try AtomicFile.write(companion.bytes, to: directory.appendingPathComponent(companion.name))
+                try AtomicFile.write(companion.bytes, to: directory.appendingPathComponent(companion.name ?? name))
             }
         } else if let output, output != "-" {
             let destination = URL(fileURLWithPath: output)
             try refuseOverwritingInput(destination, item)
-            try AtomicFile.write(result.bytes, to: destination)
+            try AtomicFile.write(result.output.bytes, to: destination)
         } else {
-            Console.outputBytes(result.bytes)
+            Console.outputBytes(result.output.bytes)
         }
     }
 
     /// Replaces the input with its conversion: the original is first saved as `NAME.bak` (unless --no-backup),
     /// then the new bytes are written atomically over `NAME`, so a crash leaves either the old or the new file.
-    private func replaceInPlace(_ result: ConvertOutput, _ item: CardInput) throws {
+    private func replaceInPlace(_ result: ConversionResult, _ item: CardInput) throws {
         let destination = item.url
         let inputExtension = destination.pathExtension.lowercased()
-        let sameKind =
-            inputExtension == result.fileExtension || (result.fileExtension == "png" && inputExtension == "apng")
+        let outputExtension = result.target.fileExtension
+        let sameKind = inputExtension == outputExtension || (outputExtension == "png" && inputExtension == "apng")
         guard sameKind else {
             throw CardFileError(
                 path: item.path, kind: .unreadable,
                 reason:
-                    "--in-place would write \(result.fileExtension.uppercased()) into a .\(inputExtension) file; use --out-dir"
+                    "--in-place would write \(outputExtension.uppercased()) into a .\(inputExtension) file; use --out-dir"
             )
         }
         if !noBackup {
@@ -278,7 +202,7 @@ struct ConvertCommand: AsyncParsableCommand {
             }
             try AtomicFile.write(original, to: destination.appendingPathExtension("bak"))
         }
-        try AtomicFile.write(result.bytes, to: destination)
+        try AtomicFile.write(result.output.bytes, to: destination)
     }
 
     private func refuseOverwritingInput(_ destination: URL, _ item: CardInput) throws {
@@ -298,7 +222,7 @@ struct ConvertCommand: AsyncParsableCommand {
             return
         }
         let warnings = diagnostics.filter { $0.severity >= .warning }
-        let lost = diagnostics.filter { $0.code == "lost-field" }
+        let lost = diagnostics.filter { $0.code == Diagnostic.lostFieldCode }
         guard !warnings.isEmpty else { return }
         var parts = ["\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"]
         if !lost.isEmpty { parts.append("\(lost.count) field\(lost.count == 1 ? "" : "s") lost") }

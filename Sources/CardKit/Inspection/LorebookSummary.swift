@@ -1,18 +1,24 @@
-import CardKit
-import Foundation
+public import Foundation
 
 /// What `inspect` says about a file that holds a lorebook rather than a card (World Info, `lorebook_v3`, a bare book).
-struct LorebookSummary {
-    let path: String
-    let shape: String
-    let book: CharacterBook
-    let diagnostics: [Diagnostic]
+public struct LorebookSummary: Sendable {
+    /// The input's name.
+    public let path: String
+    /// The file's shape (`worldinfo`, `lorebook_v3`, `character_book`).
+    public let shape: String
+    /// The book.
+    public let book: CharacterBook
+    /// What reading the book found.
+    public let diagnostics: [Diagnostic]
 
     /// Reads a lorebook file; `nil` when the file is not one.
-    init?(input: CardInput, options: CardLoadOptions) {
-        guard let data = try? input.read(limit: options.maxFileSize) else { return nil }
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - path: The input's name.
+    ///   - options: Reading options (the JSON limits).
+    public init?(data: Data, path: String, options: CardLoadOptions = .init()) {
         let detected = CardFormatSniffer.detect(data: data)
-        guard let json = try? JSONParser.parse(data).value else { return nil }
+        guard let json = try? JSONParser.parse(data, options: options.read.json).value else { return nil }
         do {
             switch detected {
             case .worldInfo:
@@ -25,11 +31,12 @@ struct LorebookSummary {
         } catch {
             return nil
         }
-        path = input.path
+        self.path = path
         shape = detected.description
     }
 
-    var jsonValue: JSONValue {
+    /// The `inspect --json` record of the book.
+    public var jsonValue: JSONValue {
         var object: JSONObject = [
             "path": .string(path), "ok": true, "container": "json", "format": .string(shape), "kind": "lorebook",
             "entries": .number(JSONNumber(book.entries.count)),
@@ -39,7 +46,8 @@ struct LorebookSummary {
         return .object(object)
     }
 
-    var text: String {
+    /// The text `inspect` prints for the book.
+    public var text: String {
         var lines = [
             "\(path): lorebook (\(shape)), \(book.name.map { "name \"\($0)\", " } ?? "")\(book.entries.count) entries"
         ]
