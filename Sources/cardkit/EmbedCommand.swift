@@ -94,9 +94,10 @@ struct EmbedCommand: AsyncParsableCommand {
             Console.outputBytes(embedded.png)
         } else {
             do {
+                if !inPlace { try RunInputs([CardInput(path: card), CardInput(path: image)]).refuse(destination) }
                 try AtomicFile.write(embedded.png, to: URL(fileURLWithPath: destination))
             } catch {
-                Console.error(error.description)
+                Console.error("\(error)")
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }
