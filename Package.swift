@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "CardPlatformsTests",
             dependencies: ["CardKitFiles", "CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections]),
-        .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
+        .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitFiles", "CardKitTestSupport"]),
         .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
         .testTarget(
             name: "HardeningTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"], exclude: ["Fixtures"]),
