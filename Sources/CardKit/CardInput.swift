@@ -168,7 +168,7 @@ public enum CardInputCollector {
                 guard stat(path, &info) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:
-                    let id = AtomicFile.FileID(info)
+                    guard let id = AtomicFile.FileID(path: path) else { continue }
                     if let first = visited[id] {
                         warnings.append(
                             "\(path): warning: leads back to \(first), already walked (a symbolic link loop); skipped")

@@ -85,8 +85,7 @@ public enum AtomicFile {
             self.init(info)
         }
 
-        /// The identity in a `stat` result.
-        public init(_ info: stat) {
+        init(_ info: stat) {
             device = UInt64(info.st_dev)
             inode = UInt64(info.st_ino)
         }

@@ -489,3 +489,22 @@ enum WriteFixture {
         #expect(run.stderr == "\(path): error: cannot read: it is a socket, not a file\n")
     }
 }
+
+/// `extract --out-dir` into the folder it reads from.
+@Suite(.serialized) struct ExtractOutputTests {
+    @Test func extractIntoTheInputFolderNeverOverwritesAnInput() throws {
+        let root = try WriteFixture.directory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("x.json")
+        let original = Data(#"{"name":"Old","description":"a V1 card"}"#.utf8)
+        try original.write(to: input)
+        let run = try BoundedCLI.run(["extract", root.path, "--out-dir", root.path])
+        #expect(run.status == 1)
+        #expect(
+            run.stderr
+                == "\(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+        )
+        #expect(try Data(contentsOf: input) == original)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["x.json"])
+    }
+}
