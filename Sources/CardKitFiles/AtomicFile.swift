@@ -15,6 +15,7 @@ public import Foundation
 /// - a symbolic link: the link is followed (up to 40 links) and its target is written as above;
 ///   the link stays a link;
 /// - a character device, FIFO or socket: the bytes are written through to it (never replaced);
+/// - `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: written to that open descriptor, whatever it is;
 /// - anything else (a folder, a block device): refused.
 ///
 /// Only temporary files this process created are ever removed, see ``removeAbandonedTemporaries(in:)``.
@@ -101,6 +102,10 @@ public enum AtomicFile {
         throws(WriteError)
     {
         let given = url.path
+        if options.writeThroughStreams, let descriptor = openDescriptor(named: given) {
+            if let failure = writeAll(bytes, to: descriptor) { throw WriteError(path: given, reason: failure) }
+            return
+        }
         var info = stat()
         if lstat(given, &info) == 0, fileType(info) == S_IFLNK {
             guard options.followSymbolicLinks else { throw WriteError(path: given, reason: "it is a symbolic link") }
@@ -311,6 +316,23 @@ public enum AtomicFile {
     }
 
     // MARK: - Pieces
+
+    /// The open descriptor that `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` or `/proc/self/fd/N` names, if open.
+    ///
+    /// Writing to it directly keeps what the shell set up: `-o /dev/stdout >> log` appends, a pipe stays a pipe.
+    private static func openDescriptor(named path: String) -> Int32? {
+        let number: Int32?
+        switch path {
+        case "/dev/stdout": number = 1
+        case "/dev/stderr": number = 2
+        default:
+            let prefixes = ["/dev/fd/", "/proc/self/fd/"]
+            guard let prefix = prefixes.first(where: path.hasPrefix) else { return nil }
+            number = Int32(path.dropFirst(prefix.count))
+        }
+        guard let number, number >= 0, fcntl(number, F_GETFD) != -1 else { return nil }
+        return number
+    }
 
     /// Follows symbolic links from `path` to a path that is not one (which may not exist yet).
     private static func resolveLinks(_ path: String) throws(WriteError) -> String {

@@ -58,7 +58,10 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write each output into this directory.")
     var outDir: String?
 
-    @Flag(help: "Replace each input file with its conversion (atomically), keeping the original as NAME.bak.")
+    @Flag(
+        help:
+            "Replace each input file with its conversion (atomically, same mode and owner), keeping the original as NAME.bak (NAME.bak.1, NAME.bak.2... when taken)."
+    )
     var inPlace = false
 
     @Flag(help: "With --in-place, keep no NAME.bak backup.")

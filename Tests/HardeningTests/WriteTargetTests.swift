@@ -135,6 +135,29 @@ enum WriteFixture {
         #expect(bytes == expected)
     }
 
+    @Test func devStdoutRedirectedToAFileIsWrittenAtTheShellsOffset() throws {
+        let root = try WriteFixture.directory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("card.json")
+        try WriteFixture.card("Appended").write(to: input)
+        let expected = try WriteFixture.v3Bytes(of: input, in: root)
+        let log = root.appendingPathComponent("log")
+        try Data("log\n".utf8).write(to: log)
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        let process = Process()
+        process.executableURL = BoundedCLI.executable
+        process.arguments = ["convert", input.path, "--to", "v3", "-o", "/dev/stdout"]
+        process.standardOutput = handle
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        #expect(process.terminationStatus == 0)
+        #expect(try Data(contentsOf: log) == Data("log\n".utf8) + expected)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["card.json", "log"])
+    }
+
     @Test func aUnixSocketIsWrittenThrough() throws {
         let root = try WriteFixture.directory()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -227,6 +250,30 @@ enum WriteFixture {
             try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
                 "x-2.json", "x.charx", "x.json",
             ])
+    }
+
+    @Test func standardInputThatIsTheOutputFileIsRefused() throws {
+        let root = try WriteFixture.directory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let card = root.appendingPathComponent("x.json")
+        let original = WriteFixture.card("Stdin")
+        try original.write(to: card)
+        let process = Process()
+        process.executableURL = BoundedCLI.executable
+        process.arguments = ["convert", "-", "--to", "v3", "-o", card.path]
+        process.standardInput = try FileHandle(forReadingFrom: card)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(
+            stderr
+                == "\(card.path): error: the output would overwrite the input '-' (standard input) of this run; not written\n"
+        )
+        #expect(try Data(contentsOf: card) == original)
     }
 
     @Test func embedOutputThatIsTheCardIsRefused() throws {

@@ -16,7 +16,7 @@ struct RunInputs {
         let id = path == "-" ? AtomicFile.FileID(descriptor: 0) : AtomicFile.FileID(path: path)
         // A character device (a terminal, /dev/null) can be read and written in one run without harm.
         guard let id, !isCharacterDevice(path) else { return }
-        paths[id] = paths[id] ?? (path == "-" ? "standard input" : path)
+        paths[id] = paths[id] ?? (path == "-" ? "'-' (standard input)" : path)
     }
 
     /// The input that `destination` is (following links), if it is one.
