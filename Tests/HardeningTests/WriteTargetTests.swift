@@ -453,6 +453,45 @@ enum WriteFixture {
             ])
     }
 
+    @Test func twoRunsIntoOneFolderBothComplete() throws {
+        let root = try WriteFixture.directory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let inputs = root.appendingPathComponent("in")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: false)
+        let names = (0..<80).map(CrashSafeWriteTests.inputName)
+        for (index, name) in names.enumerated() {
+            try CrashSafeWriteTests.card(index).write(to: inputs.appendingPathComponent(name))
+        }
+        let out = root.appendingPathComponent("out")
+        func start() throws -> Process {
+            let process = Process()
+            process.executableURL = BoundedCLI.executable
+            process.arguments = ["convert", inputs.path, "--to", "v3", "--out-dir", out.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        let first = try start()
+        // The second run starts once the first is writing into the folder.
+        let deadline = Date().addingTimeInterval(20)
+        while first.isRunning, Date() < deadline,
+            ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).isEmpty
+        {
+            usleep(1_000)
+        }
+        let second = try start()
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0)
+        #expect(second.terminationStatus == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == names)
+        for (index, name) in names.enumerated() {
+            let card = try CardReader.read([UInt8](Data(contentsOf: out.appendingPathComponent(name)))).card
+            #expect(card.spec == .v3 && card.name == "Card \(index)", "\(name)")
+        }
+    }
+
     @Test func aLongOutputNameFits() throws {
         let root = try WriteFixture.directory()
         defer { try? FileManager.default.removeItem(at: root) }
