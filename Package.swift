@@ -42,17 +42,20 @@ let package = Package(
             dependencies: [orderedCollections]
         ),
         .target(name: "JSONSchema", dependencies: ["CardKitJSON", orderedCollections]),
+        .target(name: "CardKitFiles"),
         .target(name: "CardModel", dependencies: ["CardKitJSON", orderedCollections]),
         .target(name: "CardPNG", dependencies: ["CardModel", "CCardPNG"]),
         .target(
             name: "CardFormats",
-            dependencies: ["CardModel", "CardPNG", "ZIPFoundation", "Yams", orderedCollections]
+            dependencies: ["CardKitFiles", "CardModel", "CardPNG", "ZIPFoundation", "Yams", orderedCollections]
         ),
         .target(name: "CardSchemas", dependencies: ["CardModel", "JSONSchema"]),
-        .target(name: "CardPlatforms", dependencies: ["CardModel", orderedCollections]),
+        .target(name: "CardPlatforms", dependencies: ["CardKitFiles", "CardModel", orderedCollections]),
         .target(
             name: "CardKit",
-            dependencies: ["CardKitJSON", "CardModel", "CardPNG", "CardFormats", "CardSchemas", "CardPlatforms"]
+            dependencies: [
+                "CardKitFiles", "CardKitJSON", "CardModel", "CardPNG", "CardFormats", "CardSchemas", "CardPlatforms",
+            ]
         ),
 
         // CLI
@@ -69,12 +72,12 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CardKitTestSupport"]),
         .testTarget(name: "CardModelTests", dependencies: ["CardModel", "CardKitTestSupport"]),
         .testTarget(name: "CardPNGTests", dependencies: ["CardPNG", "CardModel", "CardKitTestSupport"]),
-        .testTarget(name: "CardFormatsTests", dependencies: ["CardFormats", "CardKitTestSupport"]),
+        .testTarget(name: "CardFormatsTests", dependencies: ["CardFormats", "CardKitFiles", "CardKitTestSupport"]),
         .testTarget(name: "CardSchemasTests", dependencies: ["CardSchemas", "CardKitTestSupport"]),
         .testTarget(
             name: "CardPlatformsTests",
-            dependencies: ["CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections]),
-        .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitTestSupport"]),
+            dependencies: ["CardKitFiles", "CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections]),
+        .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitFiles", "CardKitTestSupport"]),
         .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
         .testTarget(
             name: "HardeningTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"], exclude: ["Fixtures"]),

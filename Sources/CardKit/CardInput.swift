@@ -1,4 +1,11 @@
+import CardKitFiles
 public import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One input file: where it came from and, once read, its bytes.
 public struct CardInput: Sendable, Hashable {
@@ -29,33 +36,66 @@ public struct CardInput: Sendable, Hashable {
     }
 
     /// Reads the bytes, refusing files larger than `limit`.
+    ///
+    /// A regular file is read whole; a FIFO or character device (`/dev/stdin`, a shell's `<(…)`) is read as a
+    /// stream until its end, failing once it passes `limit`; anything else (a folder, a socket, a block device)
+    /// is refused with a message saying what it is.
     /// - Throws: ``CardFileError`` of kind `unreadable` or `tooLarge`.
     public func read(limit: Int = CardFileLoader.defaultMaxFileSize) throws(CardFileError) -> Data {
-        if isStandardInput {
-            var data = Data()
-            while let chunk = try? FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
-                data.append(chunk)
-                if data.count > limit {
-                    throw CardFileError(
-                        path: path, kind: .tooLarge, reason: "standard input is larger than \(limit) bytes")
+        if isStandardInput { return try readStream(FileHandle.standardInput, limit: limit, what: "standard input") }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason =
+                switch errno {
+                case ENOENT: "no such file or directory"
+                case EACCES: "permission denied"
+                default: String(cString: strerror(errno))
                 }
+            throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: \(reason)")
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            break
+        case S_IFIFO, S_IFCHR:
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw CardFileError(
+                    path: path, kind: .unreadable, reason: "cannot read: \(String(cString: strerror(errno)))")
             }
-            return data
+            defer { try? handle.close() }
+            return try readStream(handle, limit: limit, what: "the stream")
+        case S_IFDIR:
+            throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it is a folder")
+        case S_IFSOCK:
+            throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it is a socket, not a file")
+        default:
+            throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it is a block device, not a file")
         }
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: no such file or not accessible")
-        }
-        if let size = attributes[.size] as? Int, size > limit {
+        if info.st_size > limit {
             throw CardFileError(
-                path: path, kind: .tooLarge, reason: "the file is \(size) bytes, above the limit of \(limit)")
+                path: path, kind: .tooLarge, reason: "the file is \(info.st_size) bytes, above the limit of \(limit)")
         }
         do {
             return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
             throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a stream to its end, failing as soon as it passes `limit` bytes.
+    private func readStream(_ handle: FileHandle, limit: Int, what: String) throws(CardFileError) -> Data {
+        var data = Data()
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: \(error.localizedDescription)")
+            }
+            guard let chunk, !chunk.isEmpty else { return data }
+            data.append(chunk)
+            if data.count > limit {
+                throw CardFileError(path: path, kind: .tooLarge, reason: "\(what) is larger than \(limit) bytes")
+            }
         }
     }
 }
@@ -72,28 +112,51 @@ public enum CardInputCollector {
 
     /// The inputs for the given paths, and the paths that do not exist.
     public static func collect(_ paths: [String]) -> (inputs: [CardInput], missing: [String]) {
+        let collection = collectReportingLoops(paths)
+        return (collection.inputs, collection.missing)
+    }
+
+    /// The inputs for the given paths, the paths that do not exist, and one warning per symbolic link that leads
+    /// back into a folder already walked (the link is skipped).
+    ///
+    /// Each real folder (by device and inode) is walked once, so `a -> .` neither loops nor repeats cards. In a
+    /// walked folder only regular files (or links to them) are taken; FIFOs and devices are read only when named.
+    public static func collectReportingLoops(_ paths: [String]) -> (
+        inputs: [CardInput], missing: [String], warnings: [String]
+    ) {
         var inputs: [CardInput] = []
         var missing: [String] = []
+        var warnings: [String] = []
+        var visited: [AtomicFile.FileID: String] = [:]
         for path in paths {
             if path == "-" {
                 inputs.append(CardInput(path: "-"))
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
                 missing.append(path)
                 continue
             }
-            if isDirectory.boolValue {
-                inputs += walk(path)
+            if info.st_mode & S_IFMT == S_IFDIR {
+                inputs += walk(path, visited: &visited, warnings: &warnings)
             } else {
                 inputs.append(CardInput(path: path))
             }
         }
-        return (inputs, missing)
+        return (inputs, missing, warnings)
     }
 
-    private static func walk(_ root: String) -> [CardInput] {
+    private static func walk(
+        _ root: String, visited: inout [AtomicFile.FileID: String], warnings: inout [String]
+    ) -> [CardInput] {
+        if let id = AtomicFile.FileID(path: root) {
+            if let first = visited[id] {
+                warnings.append("\(root): warning: the same folder as \(first), already walked; skipped")
+                return []
+            }
+            visited[id] = root
+        }
         var result: [CardInput] = []
         var pending = [root]
         while let directory = pending.popLast() {
@@ -101,12 +164,22 @@ public enum CardInputCollector {
             var files: [CardInput] = []
             for name in names where !name.hasPrefix(".") {
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
-                    pending.append(path)
-                } else if cardExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                var info = stat()
+                guard stat(path, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR:
+                    guard let id = AtomicFile.FileID(path: path) else { continue }
+                    if let first = visited[id] {
+                        warnings.append(
+                            "\(path): warning: leads back to \(first), already walked (a symbolic link loop); skipped")
+                    } else {
+                        visited[id] = path
+                        pending.append(path)
+                    }
+                case S_IFREG where cardExtensions.contains((name as NSString).pathExtension.lowercased()):
                     files.append(CardInput(path: path, root: root))
+                default:
+                    continue
                 }
             }
             result += files.reversed()

@@ -1,3 +1,4 @@
+import CardKitFiles
 public import CardKitJSON
 public import CardModel
 public import Foundation
@@ -54,7 +55,7 @@ public struct PersonaImportResult: Sendable, Hashable {
 ///    descriptions without a persona are skipped (reported).
 /// 3. Read each image from `User Avatars/<avatarId>` (a missing image is reported, not fatal).
 /// 4. ``write(_:to:)`` writes `<name>.persona.json` with the avatar beside it as `<name>.<ext>`, each
-///    through a temporary file in the destination folder renamed into place.
+///    with `AtomicFile` (a temporary file in the destination folder, flushed and renamed into place).
 public enum SillyTavernPersonaImporter {
     /// The image folder's name in SillyTavern's user data.
     public static let avatarsFolderName = "User Avatars"
@@ -243,20 +244,13 @@ public enum SillyTavernPersonaImporter {
         return written
     }
 
-    /// Writes `data` to a temporary file in the destination folder, then renames it over `url`.
+    /// Writes `data` to `url` with ``AtomicFile`` (a temporary file renamed into place, flushed to disk).
     /// - Throws: ``PersonaImportError/writeFailed(path:reason:)``.
     public static func writeAtomically(_ data: Data, to url: URL) throws(PersonaImportError) {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         do {
-            try data.write(to: temporary)
+            try AtomicFile.write(data, to: url)
         } catch {
-            throw .writeFailed(path: url.path, reason: error.localizedDescription)
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw .writeFailed(path: url.path, reason: reason)
+            throw .writeFailed(path: url.path, reason: error.reason)
         }
     }
 
@@ -296,22 +290,57 @@ public enum SillyTavernPersonaImporter {
         }
     }
 
+    /// The longest base name derived from a persona name, in UTF-8 bytes: with `-NNNNN` and `.persona.json`
+    /// the file name stays far below the 255-byte limit of common file systems.
+    static let maxBaseNameBytes = 100
+
+    /// The most combining marks kept on one character (more is a "zalgo" flood).
+    static let maxCombiningMarks = 2
+
     /// A file-name-safe base name for a persona, unique (case-insensitively) among `used`.
+    ///
+    /// The name is NFC-normalised; control and format characters are dropped (except the joiners of emoji
+    /// sequences), combining marks beyond ``maxCombiningMarks`` per character are dropped, path separators and
+    /// characters Windows refuses become `_`, leading dots are removed, and the result is cut on a character
+    /// boundary at ``maxBaseNameBytes`` UTF-8 bytes. A name with nothing left becomes `persona-<hash>`, the hash
+    /// being FNV-1a of the name's UTF-8 bytes (stable across runs).
     static func uniqueBaseName(for name: String, used: inout Set<String>) -> String {
         var safe = ""
-        for character in name {
-            if character.isNewline || "/\\:*?\"<>|\0".contains(character)
-                || character.unicodeScalars.contains(where: { $0.value < 0x20 })
-            {
-                safe.append("_")
-            } else {
-                safe.append(character)
+        var bytes = 0
+        for character in name.precomposedStringWithCanonicalMapping {
+            var cleaned = String.UnicodeScalarView()
+            var marks = 0
+            for scalar in character.unicodeScalars {
+                switch scalar.properties.generalCategory {
+                case .control, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
+                    continue
+                case .format where scalar.value != 0x200D && scalar.value != 0x200C:
+                    continue
+                case .nonspacingMark, .enclosingMark, .spacingMark:
+                    marks += 1
+                    if marks > maxCombiningMarks || cleaned.isEmpty { continue }
+                default:
+                    break
+                }
+                cleaned.append("/\\:*?\"<>|".unicodeScalars.contains(scalar) ? "_" : scalar)
             }
-            if safe.count >= 80 { break }
+            let piece = String(cleaned)
+            guard !piece.isEmpty else { continue }
+            if bytes + piece.utf8.count > maxBaseNameBytes { break }
+            safe += piece
+            bytes += piece.utf8.count
         }
         safe = safe.trimmingWhitespace()
         while safe.hasPrefix(".") { safe.removeFirst() }
-        if safe.isEmpty { safe = "persona" }
+        if safe.isEmpty {
+            if name.isEmpty {
+                safe = "persona"
+            } else {
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                safe = "persona-" + String(hash, radix: 16)
+            }
+        }
         var candidate = safe
         var counter = 2
         while used.contains(candidate.lowercased()) {

@@ -24,7 +24,10 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Write each output into this directory.")
     var outDir: String?
 
-    @Flag(help: "Replace each input file with its conversion (atomically), keeping the original as NAME.bak.")
+    @Flag(
+        help:
+            "Replace each input file with its conversion (atomically, same mode and owner), keeping the original as NAME.bak (NAME.bak.1, NAME.bak.2... when taken)."
+    )
     var inPlace = false
 
     @Flag(help: "With --in-place, keep no NAME.bak backup.")
@@ -72,10 +75,12 @@ struct ConvertCommand: AsyncParsableCommand {
             Console.error("error: \(inputs.count) inputs need --out-dir (or convert one file at a time)")
             throw ExitCode(ExitStatus.usage)
         }
+        var runInputs = RunInputs(inputs)
+        if let image { runInputs.add(image) }
         if inPlace {
-            // Temporary files a killed in-place run left beside its inputs.
+            // Temporary files a killed in-place run left beside its inputs (never those of a running writer).
             Set(inputs.map { $0.url.deletingLastPathComponent().path }).forEach {
-                AtomicFile.removeLeftovers(in: URL(fileURLWithPath: $0))
+                AtomicFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: $0))
             }
         }
         if let outDir {
@@ -85,7 +90,7 @@ struct ConvertCommand: AsyncParsableCommand {
                 Console.error("\(outDir): error: cannot create the output directory")
                 throw ExitCode(ExitStatus.invalidInput)
             }
-            AtomicFile.removeLeftovers(in: URL(fileURLWithPath: outDir))
+            AtomicFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: outDir))
         }
         var reports: [JSONValue] = []
         var anyLoss = false
@@ -94,7 +99,7 @@ struct ConvertCommand: AsyncParsableCommand {
         for item in inputs {
             do {
                 let result = try convert(item)
-                try write(result, for: item, usedNames: &usedNames)
+                try write(result, for: item, usedNames: &usedNames, inputs: runInputs)
                 converted += 1
                 report(result.diagnostics, for: item.path)
                 anyLoss = anyLoss || result.isLossy
@@ -118,10 +123,14 @@ struct ConvertCommand: AsyncParsableCommand {
         if let report {
             let document = JSONValue.array(reports)
             do {
+                try runInputs.refuse(report)
                 try AtomicFile.write(
                     JSONWriter.bytes(document, style: .pretty) + [0x0A], to: URL(fileURLWithPath: report))
-            } catch {
+            } catch let error as CardFileError {
                 Console.error(error.description)
+                failures += 1
+            } catch {
+                Console.error("\(error)")
                 failures += 1
             }
         }
@@ -149,7 +158,9 @@ struct ConvertCommand: AsyncParsableCommand {
 
     // MARK: - Output
 
-    private func write(_ result: ConversionResult, for item: CardInput, usedNames: inout Set<String>) throws {
+    private func write(
+        _ result: ConversionResult, for item: CardInput, usedNames: inout Set<String>, inputs: RunInputs
+    ) throws {
         if inPlace {
             try replaceInPlace(result, item)
         } else if let outDir {
@@ -158,29 +169,38 @@ struct ConvertCommand: AsyncParsableCommand {
             if item.isStandardInput { stem = "stdin" }
             let suffix = to.fileSuffix
             var name = stem + suffix
+            // The input's own name: converting in place needs --in-place. Another input's name, or a name an
+            // earlier output took, is numbered instead.
+            let own = item.isStandardInput ? nil : AtomicFile.FileID(path: item.path)
+            if let own, AtomicFile.FileID(path: directory.appendingPathComponent(name).path) == own {
+                try inputs.refuse(directory.appendingPathComponent(name).path)
+            }
             var counter = 2
-            while usedNames.contains(name) {
+            while usedNames.contains(name) || inputs.input(at: directory.appendingPathComponent(name).path) != nil {
                 name = "\(stem)-\(counter)\(suffix)"
                 counter += 1
             }
             usedNames.insert(name)
             let destination = directory.appendingPathComponent(name)
-            try refuseOverwritingInput(destination, item)
             try AtomicFile.write(result.output.bytes, to: destination)
             for companion in result.companions {
-                try AtomicFile.write(companion.bytes, to: directory.appendingPathComponent(companion.name ?? name))
+                let path = directory.appendingPathComponent(companion.name ?? name)
+                try inputs.refuse(path.path)
+                try AtomicFile.write(companion.bytes, to: path)
             }
         } else if let output, output != "-" {
-            let destination = URL(fileURLWithPath: output)
-            try refuseOverwritingInput(destination, item)
-            try AtomicFile.write(result.output.bytes, to: destination)
+            try inputs.refuse(output)
+            try AtomicFile.write(result.output.bytes, to: URL(fileURLWithPath: output))
         } else {
             Console.outputBytes(result.output.bytes)
         }
     }
 
-    /// Replaces the input with its conversion: the original is first saved as `NAME.bak` (unless --no-backup),
-    /// then the new bytes are written atomically over `NAME`, so a crash leaves either the old or the new file.
+    /// Replaces the input with its conversion, keeping the original as `NAME.bak` (unless --no-backup).
+    ///
+    /// The backup is `NAME.bak.1`, `NAME.bak.2`… when that exists; the new bytes are written atomically over
+    /// `NAME` with its mode and owner, so a crash leaves either the old or the new file. A link is kept: its target
+    /// is replaced.
     private func replaceInPlace(_ result: ConversionResult, _ item: CardInput) throws {
         let destination = item.url
         let inputExtension = destination.pathExtension.lowercased()
@@ -193,26 +213,13 @@ struct ConvertCommand: AsyncParsableCommand {
                     "--in-place would write \(outputExtension.uppercased()) into a .\(inputExtension) file; use --out-dir"
             )
         }
-        if !noBackup {
-            let original: Data
-            do {
-                original = try Data(contentsOf: destination)
-            } catch {
-                throw CardFileError(path: item.path, kind: .unreadable, reason: "cannot read the input for its backup")
-            }
-            try AtomicFile.write(original, to: destination.appendingPathExtension("bak"))
-        }
-        try AtomicFile.write(result.output.bytes, to: destination)
-    }
-
-    private func refuseOverwritingInput(_ destination: URL, _ item: CardInput) throws {
-        guard !item.isStandardInput else { return }
-        if destination.standardizedFileURL.resolvingSymlinksInPath().path
-            == item.url.standardizedFileURL.resolvingSymlinksInPath().path
-        {
+        var info = stat()
+        guard stat(item.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
             throw CardFileError(
-                path: item.path, kind: .unreadable, reason: "the output \(destination.path) would overwrite the input")
+                path: item.path, kind: .unreadable, reason: "--in-place replaces regular files only; use -o")
         }
+        if !noBackup { try AtomicFile.backUp(destination) }
+        try AtomicFile.write(result.output.bytes, to: destination)
     }
 
     /// Prints an input's diagnostics: all of them with --verbose, else a one-line summary when there are warnings.

@@ -10,8 +10,8 @@ struct EmbedCommand: AsyncParsableCommand {
         discussion: """
             CARD may be any card file CardKit reads (JSON, PNG, CharX, YAML). Every older 'chara'/'ccv3' chunk of \
             IMAGE (tEXt, zTXt or iTXt, any keyword case) is removed; every other chunk is kept byte for byte. The \
-            output is written to a temporary file beside it and renamed into place; IMAGE is modified only with \
-            --in-place.
+            output is written to a temporary file beside it and renamed into place (a device or FIFO is written \
+            through); IMAGE is modified only with --in-place, and the output may not be CARD or IMAGE.
             """
     )
 
@@ -56,6 +56,11 @@ struct EmbedCommand: AsyncParsableCommand {
         loadOptions.read.strict = strict
         if lenient { loadOptions.png.crcPolicy = .warn }
 
+        var info = stat()
+        if inPlace, stat(image, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            Console.error("\(image): error: --in-place replaces regular files only; use -o")
+            throw ExitCode(ExitStatus.invalidInput)
+        }
         let loaded: LoadedCard
         let imageBytes: Data
         do {
@@ -94,9 +99,10 @@ struct EmbedCommand: AsyncParsableCommand {
             Console.outputBytes(embedded.png)
         } else {
             do {
+                if !inPlace { try RunInputs([CardInput(path: card), CardInput(path: image)]).refuse(destination) }
                 try AtomicFile.write(embedded.png, to: URL(fileURLWithPath: destination))
             } catch {
-                Console.error(error.description)
+                Console.error("\(error)")
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }

@@ -31,6 +31,7 @@ struct ExtractCommand: AsyncParsableCommand {
         let (inputs, missing) = input.collect()
         var failures = missing.count
         missing.forEach { Console.error($0.description) }
+        let runInputs = RunInputs(inputs)
         if let outDir {
             try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
         }
@@ -41,12 +42,16 @@ struct ExtractCommand: AsyncParsableCommand {
                 if let outDir {
                     let name = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(
                         of: "/", with: "_")
-                    try AtomicFile.write(
-                        loaded.storedJSON, to: URL(fileURLWithPath: outDir).appendingPathComponent(name + ".json"))
+                    let destination = URL(fileURLWithPath: outDir).appendingPathComponent(name + ".json")
+                    try runInputs.refuse(destination.path)
+                    try AtomicFile.write(loaded.storedJSON, to: destination)
                 } else {
                     Console.outputBytes(loaded.storedJSON)
                 }
             } catch let error as CardFileError {
+                failures += 1
+                Console.error(error.description)
+            } catch let error as AtomicFile.WriteError {
                 failures += 1
                 Console.error(error.description)
             } catch {

@@ -45,7 +45,8 @@ struct SchemaCommand: AsyncParsableCommand {
         func run() async throws {
             let choice = try SchemaChoice(argument: schema)
             let printer = ValidationPrinter(style: format)
-            let (inputs, missing) = CardInputCollector.collect(instances)
+            let (inputs, missing, warnings) = CardInputCollector.collectReportingLoops(instances)
+            warnings.forEach { Console.error($0) }
             for path in missing {
                 printer.emit(ValidationRecord(file: path, failure: "no such file or directory"))
             }

@@ -1,3 +1,4 @@
+@_spi(Testing) import CardKitFiles
 import CardKitJSON
 import CardKitTestSupport
 import CardModel
@@ -389,5 +390,46 @@ import Testing
             return entry == "assets/a.txt" && reason.hasSuffix("is a symbolic link")
         }
         #expect(!FileManager.default.fileExists(atPath: outside.appendingPathComponent("a.txt").path))
+    }
+}
+
+@Suite struct CharXUnpackSafetyTests {
+    private func document() throws -> CharXDocument {
+        let zip = try ZIPFixtures.make([
+            .file("card.json", ZIPFixtures.cardJSON()), .file("assets/deep/a.txt", Data("a".utf8)),
+            .file("assets/b.txt", Data(repeating: 0x62, count: 4096)),
+        ])
+        return try CharXReader.read(data: zip)
+    }
+
+    @Test func aFullDiskRemovesEverythingTheUnpackCreated() throws {
+        let document = try document()
+        let base = try SharedFixtures.makeTemporaryDirectory()
+        let folder = base.appendingPathComponent("out")
+        let budget = AtomicFileFaults.ByteBudget(bytes: document.cardJSON.count + 1 + 100)
+        #expect {
+            try AtomicFileFaults.$byteBudget.withValue(budget) { try document.unpack(to: folder) }
+        } throws: { error in
+            guard case .cannotUnpack(let entry, let reason)? = error as? CharXError else { return false }
+            return entry == "assets/b.txt"
+                && reason == "\(folder.path)/assets/b.txt: No space left on device"
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base.path) == [])
+    }
+
+    @Test func refusesASymbolicLinkAtTheRoot() throws {
+        let document = try document()
+        let base = try SharedFixtures.makeTemporaryDirectory()
+        let outside = base.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let folder = base.appendingPathComponent("out")
+        try FileManager.default.createSymbolicLink(at: folder, withDestinationURL: outside)
+        #expect {
+            try document.unpack(to: folder)
+        } throws: { error in
+            guard case .cannotUnpack(let entry, let reason)? = error as? CharXError else { return false }
+            return entry == "card.json" && reason == "\(folder.path) is a symbolic link"
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [])
     }
 }

@@ -1,4 +1,5 @@
 import CardKit
+@_spi(Testing) import CardKitFiles
 import CardKitTestSupport
 import Foundation
 import Testing
@@ -217,5 +218,61 @@ import Testing
         #expect(throws: PersonaError.notAPersona(pointer: "/type", reason: "`type` is not \"cardkit_persona\"")) {
             try PersonaReader.read(Array(#"{"name":"A"}"#.utf8))
         }
+    }
+}
+
+@Suite struct PersonaFileNameTests {
+    @Test func namesBecomeSafeBoundedFileNames() throws {
+        var used: Set<String> = []
+        let cjk = String(repeating: "漢", count: 70)
+        let zalgo = "Z" + String(repeating: "\u{0301}\u{0316}\u{0334}", count: 200)
+        let names = [
+            cjk, zalgo, "\u{0007}\u{0008}", "a/b\\c", "e\u{0301}", "é", "", String(repeating: "a", count: 300),
+        ]
+        let bases = names.map { SillyTavernPersonaImporter.uniqueBaseName(for: $0, used: &used) }
+        #expect(
+            bases == [
+                // NFC composes Z and U+0301 and puts the class-1 overlays first; two marks are kept.
+                String(repeating: "漢", count: 33), "\u{0179}\u{0334}\u{0334}", "persona-8285e07b4e2d40a", "a_b_c", "é",
+                "é-2",
+                "persona", String(repeating: "a", count: 100),
+            ])
+        #expect(bases.allSatisfy { $0.utf8.count <= SillyTavernPersonaImporter.maxBaseNameBytes })
+    }
+
+    @Test func importsPersonasWithHostileNames() throws {
+        let storage: JSONValue = [
+            "personas": [
+                "a.png": .string(String(repeating: "漢", count: 70)), "b.png": "Z\u{0301}\u{0316}\u{0334}\u{0335}",
+            ],
+            "persona_descriptions": [:],
+        ]
+        let result = try SillyTavernPersonaImporter.personas(in: storage, path: "x.json", avatarsDirectory: nil)
+        let folder = try SharedFixtures.makeTemporaryDirectory()
+        let written = try SillyTavernPersonaImporter.write(result.personas, to: folder)
+        #expect(
+            written.map(\.lastPathComponent) == [
+                String(repeating: "漢", count: 33) + ".persona.json", "\u{0179}\u{0334}\u{0335}.persona.json",
+            ])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
+    }
+
+    @Test func aFullDiskLeavesNoTemporaryFile() throws {
+        let storage: JSONValue = ["personas": ["a.png": "Alice"], "persona_descriptions": [:]]
+        let result = try SillyTavernPersonaImporter.personas(in: storage, path: "x.json", avatarsDirectory: nil)
+        let folder = try SharedFixtures.makeTemporaryDirectory()
+        do {
+            try AtomicFileFaults.$byteBudget.withValue(AtomicFileFaults.ByteBudget(bytes: 10)) {
+                try SillyTavernPersonaImporter.write(result.personas, to: folder)
+            }
+            Issue.record("the write did not fail")
+        } catch let error as PersonaImportError {
+            #expect(
+                error
+                    == .writeFailed(
+                        path: folder.appendingPathComponent("Alice.persona.json").path,
+                        reason: "No space left on device"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
     }
 }

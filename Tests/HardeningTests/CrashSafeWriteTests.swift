@@ -2,8 +2,8 @@ import CardKit
 import Foundation
 import Testing
 
-/// Kills batch conversions with SIGKILL at random moments and checks that no output is ever partial and that the
-/// next run leaves no temporary file behind.
+/// Kills batch conversions with SIGKILL at random moments and checks that no output is ever partial and that a
+/// later run removes the temporary files the killed runs abandoned.
 @Suite(.serialized)
 struct CrashSafeWriteTests {
     static let inputCount = 150
@@ -72,7 +72,9 @@ struct CrashSafeWriteTests {
         }
         #expect(killedMidBatch > 0, "no kill landed while the batch was running (duration \(duration) s)")
 
-        // The next run completes, removes every temporary file and writes every output in full.
+        // A later run (here: once the leftovers are older than AtomicFile.abandonedAge) completes, removes every
+        // abandoned temporary file and writes every output in full.
+        try ageTemporaries(in: out)
         let final = try BoundedCLI.run(["convert", inputs.path, "--to", "v3", "--out-dir", out.path], timeout: 120)
         #expect(final.status == 0, "\(final.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
@@ -86,15 +88,16 @@ struct CrashSafeWriteTests {
         )
     }
 
-    @Test func leftoverTemporaryFilesAreRemovedByTheNextRun() throws {
+    @Test func abandonedTemporaryFilesAreRemovedByALaterRun() throws {
         let root = try makeDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let input = root.appendingPathComponent("one.json")
         try Self.card(1).write(to: input)
         let out = root.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let stale = out.appendingPathComponent(AtomicFile.temporaryPrefix + "one.json-abc123")
+        let stale = out.appendingPathComponent(AtomicFile.temporaryPrefix + "abc123")
         try Data("{\"spec\":".utf8).write(to: stale)
+        try ageTemporaries(in: out)
         let run = try BoundedCLI.run(["convert", input.path, "--to", "v3", "--out-dir", out.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["one.json"])
@@ -181,7 +184,8 @@ struct CrashSafeWriteTests {
                 #expect(backup == original, "\(name).bak")
             }
         }
-        // The next run cleans up and converts the rest (already converted files convert to themselves).
+        // A later run cleans up and converts the rest (already converted files convert to themselves).
+        try ageTemporaries(in: root)
         let run = try BoundedCLI.run(["convert", root.path, "--to", "v3", "--in-place", "--no-backup"], timeout: 120)
         #expect(run.status == 0, "\(run.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: root.path)
@@ -189,6 +193,17 @@ struct CrashSafeWriteTests {
     }
 
     // MARK: - Helpers
+
+    /// Makes every temporary file in `directory` look older than ``AtomicFile/abandonedAge``, as a run started
+    /// later would find the files of a killed run.
+    func ageTemporaries(in directory: URL) throws {
+        let past = Date().addingTimeInterval(-2 * AtomicFile.abandonedAge)
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        where name.hasPrefix(AtomicFile.temporaryPrefix) {
+            try FileManager.default.setAttributes(
+                [.modificationDate: past], ofItemAtPath: directory.appendingPathComponent(name).path)
+        }
+    }
 
     private func startConvert(inputs: URL, out: URL) throws -> Process {
         let process = Process()

@@ -25,9 +25,10 @@ struct InputOptions: ParsableArguments {
         return options
     }
 
-    /// The inputs, with missing paths reported as failures.
+    /// The inputs, with missing paths reported as failures; folder loops are reported on standard error.
     func collect() -> (inputs: [CardInput], missing: [CardFileError]) {
-        let (inputs, missing) = CardInputCollector.collect(paths)
+        let (inputs, missing, warnings) = CardInputCollector.collectReportingLoops(paths)
+        warnings.forEach { Console.error($0) }
         return (inputs, missing.map { CardFileError(path: $0, kind: .unreadable, reason: "no such file or directory") })
     }
 }

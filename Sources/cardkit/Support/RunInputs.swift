@@ -1,0 +1,43 @@
+import CardKit
+import Foundation
+
+/// The files a run reads, by device and inode, so that no output of the run replaces one of them, whatever
+/// path (or link) names it.
+struct RunInputs {
+    private var paths: [AtomicFile.FileID: String] = [:]
+
+    /// The identities of `inputs`; standard input counts when it is a file (`< card.json`).
+    init(_ inputs: [CardInput]) {
+        for input in inputs { add(input.path) }
+    }
+
+    /// Adds one more input (for example `embed`'s image).
+    mutating func add(_ path: String) {
+        let id = path == "-" ? AtomicFile.FileID(descriptor: 0) : AtomicFile.FileID(path: path)
+        // A character device (a terminal, /dev/null) can be read and written in one run without harm.
+        guard let id, !isCharacterDevice(path) else { return }
+        paths[id] = paths[id] ?? (path == "-" ? "'-' (standard input)" : path)
+    }
+
+    /// The input that `destination` is (following links), if it is one.
+    func input(at destination: String) -> String? {
+        guard let id = AtomicFile.FileID(path: destination), !isCharacterDevice(destination) else { return nil }
+        return paths[id]
+    }
+
+    /// Throws when writing `destination` would replace an input of the run.
+    /// - Throws: ``CardFileError`` naming the output and the input.
+    func refuse(_ destination: String) throws(CardFileError) {
+        if let input = input(at: destination) {
+            throw CardFileError(
+                path: destination, kind: .unreadable,
+                reason: "the output would overwrite the input \(input) of this run; not written")
+        }
+    }
+
+    private func isCharacterDevice(_ path: String) -> Bool {
+        var info = stat()
+        let status = path == "-" ? fstat(0, &info) : stat(path, &info)
+        return status == 0 && info.st_mode & S_IFMT == S_IFCHR
+    }
+}
