@@ -23,6 +23,9 @@ struct ECMARegex: @unchecked Sendable {
     private let regex: Regex<AnyRegexOutput>
     /// A literal substring for patterns without any metacharacter, searched without the regex engine.
     private let literal: String?
+    /// The linear-time matcher, for patterns it implements (everything without back-references, look-around or
+    /// `\p{…}`); `nil` leaves matching to the backtracking Swift `Regex`.
+    private let linear: LinearRegex?
 
     /// The reason a pattern could not be translated or compiled.
     struct Failure: Error {
@@ -42,7 +45,11 @@ struct ECMARegex: @unchecked Sendable {
             throw Failure(message: "\(error)")
         }
         literal = pattern.utf8.contains(where: { Self.metacharacters.contains($0) }) ? nil : pattern
+        linear = literal == nil ? LinearRegex(pattern) : nil
     }
+
+    /// Whether matching runs in linear time (a literal or a ``LinearRegex``), not on backtracking Swift `Regex`.
+    var isLinear: Bool { literal != nil || linear != nil }
 
     /// The translated and compiled regex for `pattern`, from a process-wide cache when it was met before.
     ///
@@ -58,6 +65,7 @@ struct ECMARegex: @unchecked Sendable {
         if let literal {
             return literal.isEmpty || string.unicodeScalars.firstRange(of: literal.unicodeScalars) != nil
         }
+        if let linear { return linear.search(string) }
         return string.firstMatch(of: regex) != nil
     }
 
