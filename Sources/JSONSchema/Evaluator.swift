@@ -131,6 +131,28 @@ final class Evaluator {
         return valid
     }
 
+    /// Validates in the flag format and, when the instance is invalid, again collecting the errors.
+    ///
+    /// A valid instance has no errors, so most validations need the fast pass only, and the two formats always
+    /// agree on validity, even when one pass runs out of ``Program/maxEvaluationSteps`` and the other would not:
+    /// the flag pass stops at the first failure. `$ref` results found valid by the first pass are reused.
+    func runCollecting(_ instance: JSONValue) -> Bool {
+        collect = false
+        if run(instance) { return true }
+        let quietBudgetViolation = budgetViolation
+        collect = true
+        steps = 0
+        budgetViolation = nil
+        droppedErrors = false
+        errors = []
+        if run(instance) {
+            // Only when the flag pass ran out of steps: report that rather than an invalid result without errors.
+            guard let quietBudgetViolation else { return true }
+            errors = [quietBudgetViolation]
+        }
+        return false
+    }
+
     /// The id of the current instance location, made from ``locationTokens`` on first use.
     private func currentLocation() -> Int {
         var known = locationIDs.count - 1
