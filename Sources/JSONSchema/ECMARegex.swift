@@ -23,9 +23,12 @@ struct ECMARegex: @unchecked Sendable {
     private let regex: Regex<AnyRegexOutput>
     /// A literal substring for patterns without any metacharacter, searched without the regex engine.
     private let literal: String?
-    /// The linear-time matcher, for patterns it implements (everything without back-references, look-around or
-    /// `\p{…}`); `nil` leaves matching to the backtracking Swift `Regex`.
-    private let linear: LinearRegex?
+    /// CardKit's bounded matcher, for the patterns it implements.
+    ///
+    /// That is everything but `\p{…}`, modifier groups and a few rarer constructs: linear, or with a step budget
+    /// when the pattern has back-references or look-ahead. `nil` leaves matching to Swift `Regex`, which backtracks
+    /// without a bound.
+    private let engine: PatternEngine?
 
     /// The reason a pattern could not be translated or compiled.
     struct Failure: Error {
@@ -45,11 +48,14 @@ struct ECMARegex: @unchecked Sendable {
             throw Failure(message: "\(error)")
         }
         literal = pattern.utf8.contains(where: { Self.metacharacters.contains($0) }) ? nil : pattern
-        linear = literal == nil ? LinearRegex(pattern) : nil
+        engine = literal == nil ? PatternEngine(pattern) ?? PatternEngine(backtracking: pattern) : nil
     }
 
-    /// Whether matching runs in linear time (a literal or a ``LinearRegex``), not on backtracking Swift `Regex`.
-    var isLinear: Bool { literal != nil || linear != nil }
+    /// Whether matching runs in linear time (a literal or the linear ``PatternEngine``).
+    var isLinear: Bool { literal != nil || engine?.isBacktracking == false }
+
+    /// Whether matching is bounded: linear, or backtracking within ``PatternEngine/stepBudget(for:)``.
+    var isBounded: Bool { literal != nil || engine != nil }
 
     /// The translated and compiled regex for `pattern`, from a process-wide cache when it was met before.
     ///
@@ -61,11 +67,13 @@ struct ECMARegex: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`, unanchored).
-    func search(_ string: String) -> Bool {
+    ///
+    /// - Returns: `nil` when the pattern backtracks and ran out of ``PatternEngine/stepBudget(for:)`` steps.
+    func search(_ string: String) -> Bool? {
         if let literal {
             return literal.isEmpty || string.unicodeScalars.firstRange(of: literal.unicodeScalars) != nil
         }
-        if let linear { return linear.search(string) }
+        if let engine { return engine.search(string) }
         return string.firstMatch(of: regex) != nil
     }
 

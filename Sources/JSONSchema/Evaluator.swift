@@ -415,6 +415,12 @@ final class Evaluator {
         if errors.count > mark { errors.removeSubrange(mark...) }
     }
 
+    /// The error for a pattern that ran out of backtracking steps on `subject` (the value is treated as invalid).
+    private static func regexBudgetMessage(_ regex: ECMARegex, _ subject: String) -> String {
+        "regex step budget exceeded: matching /\(regex.source)/ against \(subject) took more than "
+            + "1,000,000 + 100 per character backtracking steps; the value is treated as not matching"
+    }
+
     private static func preview(_ value: JSONValue) -> String {
         let text = JSONWriter.string(value)
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
@@ -562,7 +568,17 @@ final class Evaluator {
                     }
                     if !valid && !collect { return false }
                 }
-                for (regex, child) in group.patterns where regex.search(key) {
+                for (regex, child) in group.patterns {
+                    guard let found = regex.search(key) else {
+                        fail(
+                            node, "patternProperties", extra: regex.source, at: .key(key),
+                            Self.regexBudgetMessage(regex, "the property name '\(key)'"))
+                        matched = true  // not also reported as an additional property
+                        valid = false
+                        if !collect { return false }
+                        continue
+                    }
+                    guard found else { continue }
                     matched = true
                     var sub = Annotations()
                     if !descend(child, value, "patternProperties", regex.source, .key(key), &sub, false) {
@@ -831,7 +847,11 @@ final class Evaluator {
             fail(node, "maxLength", "the string has \(length) characters; at most \(maximum) allowed")
             return false
         case .pattern(let regex):
-            if regex.search(string) { return true }
+            guard let found = regex.search(string) else {
+                fail(node, "pattern", Self.regexBudgetMessage(regex, "the string"))
+                return false
+            }
+            if found { return true }
             fail(node, "pattern", "the string does not match the pattern /\(regex.source)/")
             return false
         case .content(let encoding, let mediaType):

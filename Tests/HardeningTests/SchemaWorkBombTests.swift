@@ -56,4 +56,16 @@ import Testing
                 "instance.json:1:1: error: (root): the string does not match the pattern /^(a+)+$/ [/pattern]",
             ])
     }
+
+    @Test func catastrophicBacktrackingPatternIsRefusedWithTheStepBudget() throws {
+        let run = try check(["pattern": "^(?=a)(a+)+$"], .string(String(repeating: "a", count: 30) + "!"))
+        #expect(run.status == 1)
+        #expect(
+            (run.stdout + run.stderr).split(separator: "\n") == [
+                "instance.json: invalid (schema.json): 1 error",
+                "instance.json:1:1: error: (root): regex step budget exceeded: matching /^(?=a)(a+)+$/ against the "
+                    + "string took more than 1,000,000 + 100 per character backtracking steps; the value is treated as "
+                    + "not matching [/pattern]",
+            ])
+    }
 }

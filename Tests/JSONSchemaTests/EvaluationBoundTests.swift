@@ -170,41 +170,109 @@ import Testing
         }
     }
 
-    @Test func patternsTheLinearEngineLeavesToSwiftRegexStillMatch() throws {
-        for pattern in [#"^(a)\1$"#, "^(?=a)a$", #"^\p{Lu}$"#, "^a{2000}$"] {
-            #expect(try !ECMARegex(pattern).isLinear, "\(pattern)")
+    @Test func backReferencesAndLookAheadUseTheBoundedBacktrackingMode() throws {
+        for pattern in [#"^(a)\1$"#, "^(?=a)a$", "^(?!b).$", #"^(?<x>a)\k<x>$"#] {
+            let regex = try ECMARegex(pattern)
+            #expect(!regex.isLinear && regex.isBounded, "\(pattern)")
         }
-        #expect(try ECMARegex(#"^(a)\1$"#).search("aa"))
-        #expect(try !ECMARegex(#"^(a)\1$"#).search("ab"))
-        #expect(try ECMARegex("^(?=a)a$").search("a"))
-        #expect(try ECMARegex(#"^\p{Lu}$"#).search("É"))
+        #expect(try ECMARegex(#"^(a)\1$"#).search("aa") == true)
+        #expect(try ECMARegex(#"^(a)\1$"#).search("ab") == false)
+        #expect(try ECMARegex("^(?=a)a$").search("a") == true)
+        #expect(try ECMARegex(#"^(?<x>a)\k<x>$"#).search("aa") == true)
     }
 
-    /// The linear engine and the Swift `Regex` translation agree on every pattern and string here.
-    @Test func linearEngineAgreesWithTheSwiftRegexTranslation() throws {
+    /// Where Swift `Regex` departs from ECMA-262, the engine follows ECMA-262.
+    @Test func patternEngineFollowsECMA262WhereSwiftRegexDoesNot() throws {
+        // A back-reference to a group that did not take part matches the empty string.
+        #expect(try #require(PatternEngine(backtracking: #"^(?:(a)|b)\1$"#)).search("b") == true)
+        // Digits are word characters for \b.
+        #expect(try #require(PatternEngine(#"\b12\b"#)).search("12") == true)
+        #expect(try #require(PatternEngine(backtracking: #"\b(?!foo\b)\w+"#)).search("12") == true)
+    }
+
+    @Test func patternsLeftToSwiftRegexStillMatch() throws {
+        for pattern in [#"^\p{Lu}$"#, "^a{2000}$"] {
+            #expect(try !ECMARegex(pattern).isBounded, "\(pattern)")
+        }
+        #expect(try ECMARegex(#"^\p{Lu}$"#).search("É") == true)
+        #expect(try ECMARegex(#"^\p{Lu}$"#).search("é") == false)
+    }
+
+    @Test func backtrackingPatternReportsTheStepBudgetAtItsLocation() throws {
+        // The look-ahead needs the backtracking mode, where (a+)+ takes 2^30 steps on this string.
+        let pattern = "^(?=a)(a+)+$"
+        let almost = String(repeating: "a", count: 30) + "!"
+        let compiled = try JSONSchemaCompiler().compile(["properties": ["name": ["pattern": .string(pattern)]]])
+        let result = timed { compiled.validate(["name": .string(almost)]) }
+        let message =
+            "regex step budget exceeded: matching /^(?=a)(a+)+$/ against the string took more than "
+            + "1,000,000 + 100 per character backtracking steps; the value is treated as not matching"
+        #expect(
+            result
+                == ValidationResult(
+                    isValid: false,
+                    errors: [
+                        SchemaViolation(
+                            instanceLocation: "/name", keywordLocation: "/properties/name/pattern",
+                            absoluteKeywordLocation: "cardkit:/schema.json#/properties/name/pattern", message: message)
+                    ], format: .basic))
+        #expect(compiled.isValid(["name": .string(String(repeating: "a", count: 30))]))
+        let engine = try #require(PatternEngine(backtracking: pattern))
+        #expect(engine.search(almost) == nil)
+    }
+
+    @Test func backtrackingPatternPropertyReportsTheStepBudgetAtItsLocation() throws {
+        let pattern = "^(?=a)(a+)+$"
+        let almost = String(repeating: "a", count: 30) + "!"
+        let compiled = try JSONSchemaCompiler().compile([
+            "patternProperties": [pattern: true], "additionalProperties": false,
+        ])
+        let result = timed { compiled.validate(.object([almost: 1])) }
+        #expect(!result.isValid)
+        #expect(result.errors.map(\.keywordLocation.description) == ["/patternProperties/^(?=a)(a+)+$"])
+        #expect(result.errors.map(\.instanceLocation.description) == ["/" + almost])
+        #expect(
+            result.errors.first?.message
+                == "regex step budget exceeded: matching /^(?=a)(a+)+$/ against the property name '\(almost)' took "
+                + "more than 1,000,000 + 100 per character backtracking steps; the value is treated as not matching")
+    }
+
+    /// Both modes of the engine and the Swift `Regex` translation agree on every pattern and string here.
+    @Test func patternEngineAgreesWithTheSwiftRegexTranslation() throws {
         let patterns = [
             "^(a+)+$", "a|b|", "^$", "^", "$", "x*", "^a*?b+?c??$", "^[a-c]{2,3}$", "^a{2}$", "^a{2,}$", "(ab|a)(bc|c)",
             #"^\d+(\.\d+)?$"#, #"\w+@\w+"#, #"^\s*$"#, #"\bfoo\b"#, #"\Bo"#, "^.$", "[^a-z]", "[-a]", "[a-]",
             #"[\d\s]"#, #"^[^\d]+$"#, "[]", "[^]", #"\u00e9"#, #"\x41"#, #"\u{1F600}"#, #"\uD83D\uDE00"#, #"\cJ"#,
             #"^\0$"#, #"\t\n\v\f\r"#, #"[\b]"#, "(?:ab)+$", "(?<name>x)y", "^(|a)+$", "((a*)*b)", #"^\/\.\*$"#,
             "^[a-zA-Z0-9_-]{1,64}$", "^(\\([0-9]{3}\\))?[0-9]{3}-[0-9]{4}$", "^(?:[a-z]+-)*[a-z]+$", "é+", "^[é-ê]$",
+            "^(a*)*$", "^(a|ab)(c|bcd)(d*)$",
         ]
         let strings = [
             "", "a", "aa", "aaa", "aaaa", "b", "ab", "abc", "abbc", "aac", "x", "12", "1.5", "1.", "a@b", " \t",
             "foo", "a foo b", "foobar", "o", "-", "é", "ê", "A", "😀", "\n", "\0", "\t\n\u{B}\u{C}\r", "\u{8}",
-            "(888)555-1212", "555-1212", "ab-cd", "/.*", "éé", "Z9", "a\n", "xy", "aab",
+            "(888)555-1212", "555-1212", "ab-cd", "/.*", "éé", "Z9", "a\n", "xy", "aab", "abcd", "abab", "aabaa",
+            "bab", "ba", "foo bar", "aaab", "aaba",
         ]
-        for pattern in patterns {
-            let linear = try #require(LinearRegex(pattern), "\(pattern) is not compiled by the linear engine")
+        let backtrackingOnly = [
+            #"^(a)\1$"#, #"(a+)b\1"#, #"^(?:(a)|c)\1$"#, #"^(?<x>[ab])\k<x>+$"#, "^(?=.*b)a+b$", "^(?!a).+",
+            #"(?=(a+))a*b\1"#, #"\b(?!foo\b)[a-z]+"#, #"(\w)\1"#, #"^(?!.*(.).*\1)[a-z]+$"#,
+        ]
+        for pattern in patterns + backtrackingOnly {
+            let linear = PatternEngine(pattern)
+            #expect((linear == nil) == backtrackingOnly.contains(pattern), "/\(pattern)/ linear: \(linear != nil)")
+            let backtracking = try #require(PatternEngine(backtracking: pattern), "/\(pattern)/ not compiled")
             let swift = try Regex(ECMARegex.translate(pattern))
                 .matchingSemantics(.unicodeScalar)
                 .wordBoundaryKind(.simple)
                 .asciiOnlyWordCharacters()
                 .asciiOnlyDigits()
             for string in strings {
+                let expected = string.firstMatch(of: swift) != nil
+                if let linear {
+                    #expect(linear.search(string) == expected, "linear /\(pattern)/ on \(string.debugDescription)")
+                }
                 #expect(
-                    linear.search(string) == (string.firstMatch(of: swift) != nil),
-                    "/\(pattern)/ on \(string.debugDescription)")
+                    backtracking.search(string) == expected, "backtracking /\(pattern)/ on \(string.debugDescription)")
             }
         }
     }

@@ -1,22 +1,30 @@
-/// A linear-time matcher for the ECMA-262 patterns that need no backtracking (internal).
+/// CardKit's own matcher for ECMA-262 patterns, bounded in work whatever the pattern and the string (internal).
 ///
-/// Swift `Regex` backtracks, so a pattern such as `^(a+)+$` takes time exponential in the length of a string
-/// that almost matches. `pattern` and `patternProperties` only ask whether a pattern matches, never for
-/// captures, so every pattern without back-references, look-around or property escapes is compiled here to a
-/// Thompson NFA and run as a set of states over the string's Unicode scalars: at most
-/// ``maxInstructions`` states per scalar, whatever the pattern and the string.
+/// Swift `Regex` backtracks without a bound, so a pattern such as `^(a+)+$` takes time exponential in the length of
+/// a string that almost matches. `pattern` and `patternProperties` only ask whether a pattern matches, never for
+/// captures, so patterns are compiled here in one of two modes:
+///
+/// - **linear** (``init(_:)``), for every pattern without back-references or look-ahead: a Thompson NFA run as a set
+///   of states over the string's Unicode scalars, at most ``maxInstructions`` states per scalar;
+/// - **backtracking** (``init(backtracking:)``), for patterns with back-references or look-ahead, which no automaton
+///   can match: a backtracking machine that gives up after ``stepBudget(for:)`` steps, reported as
+///   "regex step budget exceeded" (``search(_:)`` returns `nil`).
 ///
 /// The meanings are those ``ECMARegex`` gives its translation to Swift `Regex` (`\d`, `\w`, `\s`, `.`, `$`,
-/// `\b` as ECMA-262 defines them, on scalars). ``init(_:)`` returns `nil` for anything else, and the caller
-/// keeps using Swift `Regex`: back-references, `\k`, look-ahead, `\p{…}`, modifier groups, `{` that is not a
-/// quantifier, quantified assertions and counted repetitions above ``maxRepetition``.
-struct LinearRegex: Sendable {
+/// `\b` as ECMA-262 defines them, on scalars). Both initializers return `nil` for what neither mode implements, and
+/// the caller keeps using Swift `Regex`: `\p{…}`, modifier groups, `{` that is not a quantifier, quantified
+/// assertions and counted repetitions above ``maxRepetition``.
+struct PatternEngine: Sendable {
     /// The most NFA states a pattern may compile to, counted repetitions expanded.
     ///
     /// Larger patterns are left to Swift `Regex`. It bounds the work per scalar of the string.
     static let maxInstructions = 20_000
     /// The largest bound of a counted repetition (`{n,m}`) compiled here.
     static let maxRepetition = 1_000
+    /// The backtracking steps one search may take before it gives up: 1,000,000 plus 100 per scalar of the string.
+    ///
+    /// Enough for any pattern that backtracks a bounded amount per scalar; far below what an exponential one needs.
+    static func stepBudget(for scalarCount: Int) -> Int { 1_000_000 + 100 * scalarCount }
 
     /// One NFA state.
     enum Instruction: Sendable {
@@ -34,6 +42,16 @@ struct LinearRegex: Sendable {
         case wordBoundary(Bool)
         /// The pattern matched.
         case match
+        /// Backtracking only: records the position in a capture or loop slot.
+        case save(Int)
+        /// Backtracking only: matches the text of a capture group again (empty when the group did not take part).
+        case backreference(Int)
+        /// Backtracking only: a look-ahead whose body follows, ended by ``succeed``; evaluation continues at `end`.
+        case lookahead(negated: Bool, end: Int)
+        /// Backtracking only: the end of a look-ahead body.
+        case succeed
+        /// Backtracking only: fails an iteration of a `*` loop that consumed nothing (ECMA-262's empty check).
+        case progress(Int)
     }
 
     /// A set of scalar values as sorted-or-not closed ranges, possibly negated.
@@ -66,46 +84,72 @@ struct LinearRegex: Sendable {
         case sequence([Node])
         case alternation([Node])
         case repetition(Node, minimum: Int, maximum: Int?)
+        case group(Node, index: Int)
+        case backreference(Int)
+        case namedBackreference(String)
+        case lookahead(Node, negated: Bool)
     }
 
     /// Thrown inside the parser for a pattern this engine leaves to Swift `Regex`.
     private struct Unsupported: Error {}
 
     let instructions: [Instruction]
+    /// Whether this is the backtracking mode (bounded by ``stepBudget(for:)``) rather than the linear one.
+    let isBacktracking: Bool
+    /// Capture slots (two per group, group 0 unused) followed by one slot per `*` loop; backtracking only.
+    private let slotCount: Int
+    /// Whether every match must start at the beginning of the string (the program starts with `^`).
+    private let anchored: Bool
 
-    /// Compiles `pattern`, or returns `nil` when it uses a construct this engine does not implement.
+    /// Compiles `pattern` in linear mode, or returns `nil` when it needs backtracking or is not implemented.
     ///
-    /// See the type's documentation for those. The pattern has already been accepted by ``ECMARegex``'s translation.
-    init?(_ pattern: String) {
+    /// The pattern has already been accepted by ``ECMARegex``'s translation.
+    init?(_ pattern: String) { self.init(pattern, backtracking: false) }
+
+    /// Compiles `pattern` in backtracking mode, or returns `nil` when it uses a construct this engine does not
+    /// implement.
+    init?(backtracking pattern: String) { self.init(pattern, backtracking: true) }
+
+    private init?(_ pattern: String, backtracking: Bool) {
         var parser = Parser(scalars: Array(pattern.unicodeScalars))
         do {
             let node = try parser.alternation()
             guard parser.position == parser.scalars.count else { return nil }
-            var compiler = Compiler()
+            var compiler = Compiler(
+                backtracking: backtracking, groupNames: parser.groupNames, groupCount: parser.groupCount)
             try compiler.emit(node)
-            compiler.instructions.append(.match)
+            _ = try compiler.append(.match)
             instructions = compiler.instructions
+            slotCount = compiler.slotCount
         } catch {
             return nil
         }
+        isBacktracking = backtracking
+        if case .begin = instructions[0] { anchored = true } else { anchored = false }
     }
 
-    /// Whether the pattern matches anywhere in `string` (unanchored, like ``ECMARegex/search(_:)``).
-    func search(_ string: String) -> Bool {
+    /// Whether the pattern matches anywhere in `string` (unanchored, like ``ECMARegex/search(_:)``); `nil` when the
+    /// backtracking mode ran out of ``stepBudget(for:)``.
+    func search(_ string: String) -> Bool? {
         let scalars = Array(string.unicodeScalars.lazy.map(\.value))
+        return isBacktracking ? backtrack(scalars) : simulate(scalars)
+    }
+
+    private static func isWord(_ scalars: [UInt32], _ position: Int) -> Bool {
+        guard position >= 0, position < scalars.count else { return false }
+        let value = scalars[position]
+        return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || value == 0x5F
+            || (0x61...0x7A).contains(value)
+    }
+
+    /// The linear mode: every live NFA state advanced together, one scalar at a time.
+    private func simulate(_ scalars: [UInt32]) -> Bool {
         var marks = [Int](repeating: -1, count: instructions.count)
         var current: [Int] = []
         var next: [Int] = []
         var stack: [Int] = []
         current.reserveCapacity(instructions.count)
         next.reserveCapacity(instructions.count)
-
-        func isWord(_ position: Int) -> Bool {
-            guard position >= 0, position < scalars.count else { return false }
-            let value = scalars[position]
-            return (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || value == 0x5F
-                || (0x61...0x7A).contains(value)
-        }
 
         /// Adds the state `start` and every state reachable from it without consuming a scalar; `true` on a match.
         func add(_ start: Int, at position: Int, to list: inout [Int]) -> Bool {
@@ -122,17 +166,25 @@ struct LinearRegex: Sendable {
                 case .begin: if position == 0 { stack.append(state + 1) }
                 case .end: if position == scalars.count { stack.append(state + 1) }
                 case .wordBoundary(let wanted):
-                    if (isWord(position - 1) != isWord(position)) == wanted { stack.append(state + 1) }
+                    if (Self.isWord(scalars, position - 1) != Self.isWord(scalars, position)) == wanted {
+                        stack.append(state + 1)
+                    }
                 case .match:
                     stack.removeAll()
                     return true
+                case .save, .backreference, .lookahead, .succeed, .progress:
+                    preconditionFailure("a backtracking instruction in a linear program")
                 }
             }
             return false
         }
 
         for position in 0...scalars.count {
-            if add(0, at: position, to: &current) { return true }
+            if position == 0 || !anchored {
+                if add(0, at: position, to: &current) { return true }
+            } else if current.isEmpty {
+                return false
+            }
             if position == scalars.count { break }
             let value = scalars[position]
             for state in current {
@@ -146,11 +198,120 @@ struct LinearRegex: Sendable {
         return false
     }
 
+    /// The backtracking mode: one attempt per start position, sharing one step budget.
+    private func backtrack(_ scalars: [UInt32]) -> Bool? {
+        var steps = Self.stepBudget(for: scalars.count)
+        var slots = [Int](repeating: -1, count: slotCount)
+        for start in 0...scalars.count {
+            for index in slots.indices { slots[index] = -1 }
+            guard let matched = run(from: 0, at: start, scalars, &slots, &steps) else { return nil }
+            if matched { return true }
+            if anchored { break }
+        }
+        return false
+    }
+
+    private enum Undo {
+        case branch(state: Int, position: Int)
+        case restore(slot: Int, value: Int)
+    }
+
+    /// Runs from `state` at `position` until a match, the failure of every alternative or the end of `steps`.
+    ///
+    /// - Returns: `true` on ``Instruction/match`` or ``Instruction/succeed`` (then `slots` hold that match's captures),
+    ///   `false` when every alternative failed, `nil` when `steps` ran out.
+    private func run(
+        from state: Int, at position: Int, _ scalars: [UInt32], _ slots: inout [Int], _ steps: inout Int
+    ) -> Bool? {
+        var undo: [Undo] = []
+        var state = state
+        var position = position
+        while true {
+            steps -= 1
+            if steps < 0 { return nil }
+            var advanced = true
+            switch instructions[state] {
+            case .scalar(let set):
+                if position < scalars.count, set.contains(scalars[position]) {
+                    state += 1
+                    position += 1
+                } else {
+                    advanced = false
+                }
+            case .split(let first, let second):
+                undo.append(.branch(state: second, position: position))
+                state = first
+            case .jump(let target): state = target
+            case .begin:
+                if position == 0 { state += 1 } else { advanced = false }
+            case .end:
+                if position == scalars.count { state += 1 } else { advanced = false }
+            case .wordBoundary(let wanted):
+                if (Self.isWord(scalars, position - 1) != Self.isWord(scalars, position)) == wanted {
+                    state += 1
+                } else {
+                    advanced = false
+                }
+            case .match, .succeed:
+                return true
+            case .save(let slot):
+                undo.append(.restore(slot: slot, value: slots[slot]))
+                slots[slot] = position
+                state += 1
+            case .progress(let slot):
+                if slots[slot] == position { advanced = false } else { state += 1 }
+            case .backreference(let group):
+                let from = slots[2 * group]
+                let to = slots[2 * group + 1]
+                if from < 0 || to < from {
+                    state += 1
+                } else if position + (to - from) <= scalars.count,
+                    scalars[from..<to].elementsEqual(scalars[position..<(position + to - from)])
+                {
+                    state += 1
+                    position += to - from
+                } else {
+                    advanced = false
+                }
+            case .lookahead(let negated, let end):
+                var inner = slots
+                guard let matched = run(from: state + 1, at: position, scalars, &inner, &steps) else { return nil }
+                if matched == negated {
+                    advanced = false
+                } else {
+                    if !negated {
+                        // Atomic: the captures of the first way the body matched are kept.
+                        for index in slots.indices where slots[index] != inner[index] {
+                            undo.append(.restore(slot: index, value: slots[index]))
+                            slots[index] = inner[index]
+                        }
+                    }
+                    state = end
+                }
+            }
+            if advanced { continue }
+            var resumed = false
+            while let entry = undo.popLast() {
+                switch entry {
+                case .restore(let slot, let value): slots[slot] = value
+                case .branch(let next, let at):
+                    state = next
+                    position = at
+                    resumed = true
+                }
+                if resumed { break }
+            }
+            if !resumed { return false }
+        }
+    }
+
     // MARK: - Parsing
 
     private struct Parser {
         let scalars: [Unicode.Scalar]
         var position = 0
+        var groupCount = 0
+        var groupNames: [String: Int] = [:]
 
         var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
@@ -200,6 +361,7 @@ struct LinearRegex: Sendable {
             }
             if peek == "?" { position += 1 }  // lazy: the same set of matches
             if case .assertion = atom { throw Unsupported() }
+            if case .lookahead = atom { throw Unsupported() }
             if let next = peek, "*+?{".unicodeScalars.contains(next) { throw Unsupported() }
             return .repetition(atom, minimum: minimum, maximum: maximum)
         }
@@ -211,7 +373,7 @@ struct LinearRegex: Sendable {
                 value = value * 10 + Int(c.value - 0x30)
                 digits += 1
                 position += 1
-                if value > LinearRegex.maxRepetition { throw Unsupported() }
+                if value > PatternEngine.maxRepetition { throw Unsupported() }
             }
             guard digits > 0 else { throw Unsupported() }
             return value
@@ -222,22 +384,35 @@ struct LinearRegex: Sendable {
             position += 1
             switch c {
             case "(":
+                var capture: Int?
+                var lookahead: Bool?
                 if peek == "?" {
                     guard position + 1 < scalars.count else { throw Unsupported() }
                     let kind = scalars[position + 1]
                     if kind == ":" {
                         position += 2
+                    } else if kind == "=" || kind == "!" {
+                        lookahead = kind == "!"
+                        position += 2
                     } else if kind == "<", position + 2 < scalars.count, scalars[position + 2] != "=",
                         scalars[position + 2] != "!", let close = scalars[position...].firstIndex(of: ">")
                     {
+                        groupCount += 1
+                        capture = groupCount
+                        groupNames[String(String.UnicodeScalarView(scalars[(position + 2)..<close]))] = groupCount
                         position = close + 1
                     } else {
                         throw Unsupported()
                     }
+                } else {
+                    groupCount += 1
+                    capture = groupCount
                 }
                 let inner = try alternation()
                 guard peek == ")" else { throw Unsupported() }
                 position += 1
+                if let negated = lookahead { return .lookahead(inner, negated: negated) }
+                if let capture { return .group(inner, index: capture) }
                 return inner
             case "[": return .set(try characterClass())
             case ".": return .set(ScalarSet(ranges: ScalarSet.lineTerminators, negated: true))
@@ -261,6 +436,21 @@ struct LinearRegex: Sendable {
             case "b", "B":
                 position += 1
                 return .assertion(.wordBoundary(e == "b"))
+            case "1"..."9":
+                var group = 0
+                while let c = peek, ("0"..."9").contains(c) {
+                    group = group * 10 + Int(c.value - 0x30)
+                    position += 1
+                    if group > 10_000 { throw Unsupported() }
+                }
+                return .backreference(group)
+            case "k":
+                guard position + 1 < scalars.count, scalars[position + 1] == "<",
+                    let close = scalars[position...].firstIndex(of: ">")
+                else { throw Unsupported() }
+                let name = String(String.UnicodeScalarView(scalars[(position + 2)..<close]))
+                position = close + 1
+                return .namedBackreference(name)
             default:
                 return .set(.single(try escapedScalar(inClass: false)))
             }
@@ -379,16 +569,44 @@ struct LinearRegex: Sendable {
     // MARK: - Compiling
 
     private struct Compiler {
+        let backtracking: Bool
+        let groupNames: [String: Int]
+        let groupCount: Int
         var instructions: [Instruction] = []
+        /// Two capture slots per group (group 0's unused), then the loop slots handed out so far.
+        lazy var slotCount = 2 * (groupCount + 1)
+
+        init(backtracking: Bool, groupNames: [String: Int], groupCount: Int) {
+            self.backtracking = backtracking
+            self.groupNames = groupNames
+            self.groupCount = groupCount
+        }
 
         mutating func append(_ instruction: Instruction) throws(Unsupported) -> Int {
-            guard instructions.count < LinearRegex.maxInstructions else { throw Unsupported() }
+            guard instructions.count < PatternEngine.maxInstructions else { throw Unsupported() }
             instructions.append(instruction)
             return instructions.count - 1
         }
 
         mutating func emit(_ node: Node) throws(Unsupported) {
             switch node {
+            case .group(let body, let index):
+                guard backtracking else { return try emit(body) }
+                _ = try append(.save(2 * index))
+                try emit(body)
+                _ = try append(.save(2 * index + 1))
+            case .backreference(let group):
+                guard backtracking, group <= groupCount else { throw Unsupported() }
+                _ = try append(.backreference(group))
+            case .namedBackreference(let name):
+                guard backtracking, let group = groupNames[name] else { throw Unsupported() }
+                _ = try append(.backreference(group))
+            case .lookahead(let body, let negated):
+                guard backtracking else { throw Unsupported() }
+                let start = try append(.jump(0))
+                try emit(body)
+                _ = try append(.succeed)
+                instructions[start] = .lookahead(negated: negated, end: instructions.count)
             case .set(let set): _ = try append(.scalar(set))
             case .assertion(let assertion): _ = try append(assertion)
             case .sequence(let items): for item in items { try emit(item) }
@@ -413,6 +631,15 @@ struct LinearRegex: Sendable {
                         try emit(body)
                         instructions[split] = .split(split + 1, instructions.count)
                     }
+                } else if backtracking {
+                    let slot = slotCount
+                    slotCount += 1
+                    let split = try append(.jump(0))
+                    _ = try append(.save(slot))
+                    try emit(body)
+                    _ = try append(.progress(slot))
+                    _ = try append(.jump(split))
+                    instructions[split] = .split(split + 1, instructions.count)
                 } else {
                     let split = try append(.jump(0))
                     try emit(body)
