@@ -17,6 +17,11 @@ import Foundation
 /// - character-class ranges whose bounds are Unicode space separators (`[\u2000-\u200A]`): Swift rejects such
 ///   bounds ("invalid bound for character class range");
 /// - the `v`-flag set notation and modifiers such as `(?i:…)` follow Swift's reading, not ECMA-262's.
+///
+/// Every pattern is compiled by Swift `Regex` (which decides what is accepted), but matching runs on
+/// ``PatternEngine`` whenever it implements the pattern: in linear time, or within a step budget for
+/// back-references and look-ahead. Only the rest (`\p{…}`, modifiers, huge counted repetitions) is matched by
+/// Swift `Regex`, whose backtracking is unbounded.
 struct ECMARegex: @unchecked Sendable {
     // Regex<AnyRegexOutput> is not Sendable; it is immutable after construction and only matched.
     let source: String
