@@ -6,6 +6,7 @@
 import CardKitJSON
 import JSONSchema
 
+/// The libFuzzer entry point: compiles and validates one input; a disagreement or a trap is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSchema(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
@@ -21,6 +22,8 @@ public func fuzzSchema(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         options.defaultDialect = dialect
         options.formatAssertion = true
         options.maxSchemaNodes = 5_000
+        // Well under the default, so an input that makes evaluation exponential ends inside -timeout.
+        options.maxEvaluationSteps = 200_000
         let compiler = JSONSchemaCompiler(options: options)
         _ = try? compiler.validateAgainstMetaSchema(schema)
         guard let compiled = try? compiler.compile(schema) else { continue }

@@ -28,12 +28,17 @@ public struct CompiledSchema: Sendable {
     /// - Parameters:
     ///   - instance: The JSON value to validate.
     ///   - format: ``ValidationOutputFormat/flag`` stops at the first failure and reports no errors;
-    ///     ``ValidationOutputFormat/basic`` (the default) evaluates everything and lists every failed assertion.
+    ///     ``ValidationOutputFormat/basic`` (the default) evaluates everything and lists every failed assertion
+    ///     (at most ``JSONSchemaOptions/maxErrors``). An invalid instance is evaluated twice, first as for the flag
+    ///     format, so the two formats always agree on validity.
     /// - Returns: The result, whose ``ValidationResult/jsonValue`` is the specification's output format.
     public func validate(_ instance: JSONValue, format: ValidationOutputFormat = .basic) -> ValidationResult {
-        let evaluator = Evaluator(program: program, collect: format == .basic)
-        let valid = evaluator.run(instance)
-        return ValidationResult(isValid: valid, errors: format == .basic ? evaluator.errors : [], format: format)
+        let evaluator = Evaluator(program: program, collect: false)
+        guard format == .basic else {
+            return ValidationResult(isValid: evaluator.run(instance), errors: [], format: format)
+        }
+        let valid = evaluator.runCollecting(instance)
+        return ValidationResult(isValid: valid, errors: valid ? [] : evaluator.errors, format: format)
     }
 
     /// Whether an instance is valid; the fastest check (the flag format).

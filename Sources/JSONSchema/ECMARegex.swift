@@ -17,12 +17,23 @@ import Foundation
 /// - character-class ranges whose bounds are Unicode space separators (`[\u2000-\u200A]`): Swift rejects such
 ///   bounds ("invalid bound for character class range");
 /// - the `v`-flag set notation and modifiers such as `(?i:…)` follow Swift's reading, not ECMA-262's.
+///
+/// Every pattern is compiled by Swift `Regex` (which decides what is accepted), but matching runs on
+/// ``PatternEngine`` whenever it implements the pattern: in linear time, or within a step budget for
+/// back-references and look-ahead. Only the rest (`\p{…}`, modifiers, huge counted repetitions) is matched by
+/// Swift `Regex`, whose backtracking is unbounded.
 struct ECMARegex: @unchecked Sendable {
     // Regex<AnyRegexOutput> is not Sendable; it is immutable after construction and only matched.
     let source: String
     private let regex: Regex<AnyRegexOutput>
     /// A literal substring for patterns without any metacharacter, searched without the regex engine.
     private let literal: String?
+    /// CardKit's bounded matcher, for the patterns it implements.
+    ///
+    /// That is everything but `\p{…}`, modifier groups and a few rarer constructs: linear, or with a step budget
+    /// when the pattern has back-references or look-ahead. `nil` leaves matching to Swift `Regex`, which backtracks
+    /// without a bound.
+    private let engine: PatternEngine?
 
     /// The reason a pattern could not be translated or compiled.
     struct Failure: Error {
@@ -42,7 +53,14 @@ struct ECMARegex: @unchecked Sendable {
             throw Failure(message: "\(error)")
         }
         literal = pattern.utf8.contains(where: { Self.metacharacters.contains($0) }) ? nil : pattern
+        engine = literal == nil ? PatternEngine(pattern) ?? PatternEngine(backtracking: pattern) : nil
     }
+
+    /// Whether matching runs in linear time (a literal or the linear ``PatternEngine``).
+    var isLinear: Bool { literal != nil || engine?.isBacktracking == false }
+
+    /// Whether matching is bounded: linear, or backtracking within ``PatternEngine/stepBudget(for:)``.
+    var isBounded: Bool { literal != nil || engine != nil }
 
     /// The translated and compiled regex for `pattern`, from a process-wide cache when it was met before.
     ///
@@ -54,10 +72,13 @@ struct ECMARegex: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`, unanchored).
-    func search(_ string: String) -> Bool {
+    ///
+    /// - Returns: `nil` when the pattern backtracks and ran out of ``PatternEngine/stepBudget(for:)`` steps.
+    func search(_ string: String) -> Bool? {
         if let literal {
             return literal.isEmpty || string.unicodeScalars.firstRange(of: literal.unicodeScalars) != nil
         }
+        if let engine { return engine.search(string) }
         return string.firstMatch(of: regex) != nil
     }
 

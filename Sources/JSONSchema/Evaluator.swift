@@ -6,10 +6,12 @@ import OrderedCollections
 enum PathToken {
     case key(String)
     case index(Int)
+    /// A member's name as the instance `propertyNames` validates (at the member's location, but a different value).
+    case propertyName(String)
 
     var text: String {
         switch self {
-        case .key(let key): return key
+        case .key(let key), .propertyName(let key): return key
         case .index(let index): return String(index)
         }
     }
@@ -59,15 +61,120 @@ final class Evaluator {
     /// (along every branch) until the depth limit.
     private var activeReferences: [(target: Int, instanceDepth: Int)] = []
 
+    // MARK: Bounding the work
+
+    /// Subschema evaluations so far, against ``Program/maxEvaluationSteps``.
+    private var steps = 0
+    /// The violation that ended evaluation when the step budget ran out; the result is then invalid.
+    private(set) var budgetViolation: SchemaViolation?
+    /// Whether a violation was left out because ``Program/maxErrors`` were already recorded.
+    private var droppedErrors = false
+    /// Counts the failures that depend on how a subschema was reached (the `$ref` cycle check and the evaluation
+    /// depth limit), not only on the subschema and the value: a result that met one is not memoized.
+    private var contextFailures = 0
+    /// Whether `$ref` results are memoized (see ``memo``): the program has references and no `$dynamicRef`,
+    /// whose results depend on the dynamic scope.
+    private let memoizes: Bool
+    /// The results of references already followed, by target and instance location.
+    ///
+    /// Without it, a schema whose applicators reach the same subschema through several `$ref`s (22 nested
+    /// `anyOf` of two `$ref`s each) evaluates it once per path: 2²² times. Only results computed without
+    /// annotation tracking (`unevaluated*` reads annotations) and without a context failure are kept, so a
+    /// stored result is exactly what evaluating again would give.
+    private var memo: [MemoKey: MemoEntry] = [:]
+    /// The instance path as tokens, kept (when ``memoizes``) whether or not errors are collected.
+    private var locationTokens: [PathToken] = []
+    /// The location id of each prefix of ``locationTokens`` (index 0 is the root, id 0); -1 until asked for.
+    private var locationIDs: [Int] = [0]
+    /// Location ids by parent id and token.
+    private var childLocations: [LocationKey: Int] = [:]
+
+    private struct MemoKey: Hashable {
+        var target: Int
+        var location: Int
+    }
+
+    private struct LocationKey: Hashable {
+        var parent: Int
+        var key: String?
+        var index: Int
+    }
+
+    private enum MemoEntry {
+        case valid
+        /// Invalid, computed without collecting errors.
+        case invalid
+        /// Invalid, with the errors it recorded: keyword locations relative to the reference's own location.
+        case invalidWithErrors([SchemaViolation])
+    }
+
     init(program: Program, collect: Bool) {
         self.program = program
         self.nodes = UnsafePointer(program.storage.baseAddress!)
         self.collect = collect
+        self.memoizes = program.hasReferences && !program.usesDynamicScope
     }
 
     func run(_ instance: JSONValue) -> Bool {
         var annotations = Annotations()
-        return withExtendedLifetime(program) { evaluate(program.root, instance, &annotations, false) }
+        let valid = withExtendedLifetime(program) { evaluate(program.root, instance, &annotations, false) }
+        if let budgetViolation {
+            errors = [budgetViolation]
+            return false
+        }
+        if !valid, droppedErrors, errors.count >= program.maxErrors {
+            errors.append(
+                SchemaViolation(
+                    instanceLocation: JSONPointer(), keywordLocation: JSONPointer(), absoluteKeywordLocation: "",
+                    message: "only the first \(program.maxErrors) errors are reported; later ones were left out"))
+        }
+        return valid
+    }
+
+    /// Validates in the flag format and, when the instance is invalid, again collecting the errors.
+    ///
+    /// A valid instance has no errors, so most validations need the fast pass only, and the two formats always
+    /// agree on validity, even when one pass runs out of ``Program/maxEvaluationSteps`` and the other would not:
+    /// the flag pass stops at the first failure. `$ref` results found valid by the first pass are reused.
+    func runCollecting(_ instance: JSONValue) -> Bool {
+        collect = false
+        if run(instance) { return true }
+        let quietBudgetViolation = budgetViolation
+        collect = true
+        steps = 0
+        budgetViolation = nil
+        droppedErrors = false
+        errors = []
+        if run(instance) {
+            // Only when the flag pass ran out of steps: report that rather than an invalid result without errors.
+            guard let quietBudgetViolation else { return true }
+            errors = [quietBudgetViolation]
+        }
+        return false
+    }
+
+    /// The id of the current instance location, made from ``locationTokens`` on first use.
+    private func currentLocation() -> Int {
+        var known = locationIDs.count - 1
+        while locationIDs[known] < 0 { known -= 1 }
+        var id = locationIDs[known]
+        while known < locationIDs.count - 1 {
+            known += 1
+            let key: LocationKey
+            switch locationTokens[known - 1] {
+            case .key(let name): key = LocationKey(parent: id, key: name, index: 0)
+            case .propertyName(let name): key = LocationKey(parent: id, key: name, index: 1)
+            case .index(let index): key = LocationKey(parent: id, key: nil, index: index)
+            }
+            if let existing = childLocations[key] {
+                id = existing
+            } else {
+                id = childLocations.count + 1
+                childLocations[key] = id
+            }
+            locationIDs[known] = id
+        }
+        return id
     }
 
     // MARK: - Nodes
@@ -79,9 +186,21 @@ final class Evaluator {
             fail(node, nil, "no value is allowed here (the schema is false)")
             return false
         }
+        if budgetViolation != nil { return false }
+        steps += 1
+        if steps > program.maxEvaluationSteps {
+            budgetViolation = SchemaViolation(
+                instanceLocation: JSONPointer(tokens: instancePath.map(\.text)),
+                keywordLocation: JSONPointer(tokens: keywordPath), absoluteKeywordLocation: node.pointee.location,
+                message:
+                    "evaluation step budget exceeded: more than \(program.maxEvaluationSteps) subschema evaluations "
+                    + "(JSONSchemaOptions.maxEvaluationSteps); the instance was not fully validated")
+            return false
+        }
         depth += 1
         defer { depth -= 1 }
         if depth > program.maxEvaluationDepth {
+            contextFailures += 1
             fail(node, nil, "evaluation is nested deeper than \(program.maxEvaluationDepth) subschemas (a $ref cycle?)")
             return false
         }
@@ -163,9 +282,19 @@ final class Evaluator {
                 if token != nil { instancePath.removeLast() }
             }
         }
-        if token != nil {
+        if let token {
             instanceDepth += 1
             defer { instanceDepth -= 1 }
+            if memoizes {
+                locationTokens.append(token)
+                locationIDs.append(-1)
+            }
+            defer {
+                if memoizes {
+                    locationTokens.removeLast()
+                    locationIDs.removeLast()
+                }
+            }
             if instanceDepth > program.maxInstanceDepth {
                 failHere("the instance is nested deeper than \(program.maxInstanceDepth) levels")
                 return false
@@ -181,6 +310,7 @@ final class Evaluator {
         _ ann: inout Annotations, _ track: Bool
     ) -> Bool {
         if activeReferences.contains(where: { $0.target == target && $0.instanceDepth == instanceDepth }) {
+            contextFailures += 1
             fail(
                 node, keyword,
                 "\(keyword) leads back to a schema already being applied to this value (an endless cycle)")
@@ -188,7 +318,50 @@ final class Evaluator {
         }
         activeReferences.append((target, instanceDepth))
         defer { activeReferences.removeLast() }
-        return descend(target, instance, keyword, nil, nil, &ann, track)
+        guard memoizes, !track else { return descend(target, instance, keyword, nil, nil, &ann, track) }
+        let key = MemoKey(target: target, location: currentLocation())
+        switch memo[key] {
+        case .valid: return true
+        case .invalid where !collect: return false
+        case .invalidWithErrors(let stored):
+            if collect {
+                let prefix = keywordPath
+                for violation in stored {
+                    var rebased = violation
+                    rebased.keywordLocation.tokens = prefix + violation.keywordLocation.tokens
+                    record(rebased)
+                }
+            }
+            return false
+        default: break
+        }
+        let mark = errors.count
+        let failuresBefore = contextFailures
+        let prefixCount = keywordPath.count
+        let valid = descend(target, instance, keyword, nil, nil, &ann, track)
+        guard contextFailures == failuresBefore, budgetViolation == nil else { return valid }
+        if valid {
+            memo[key] = .valid
+        } else if collect {
+            memo[key] = .invalidWithErrors(
+                errors[mark...].map { violation in
+                    var relative = violation
+                    relative.keywordLocation.tokens.removeFirst(min(prefixCount, relative.keywordLocation.tokens.count))
+                    return relative
+                })
+        } else {
+            memo[key] = .invalid
+        }
+        return valid
+    }
+
+    /// Appends a violation unless ``Program/maxErrors`` are already recorded.
+    private func record(_ violation: SchemaViolation) {
+        guard errors.count < program.maxErrors else {
+            droppedErrors = true
+            return
+        }
+        errors.append(violation)
     }
 
     @inline(__always)
@@ -216,6 +389,10 @@ final class Evaluator {
             keywordTokens.append(extra)
             absolute += "/" + escapePointerToken(extra)
         }
+        guard errors.count < program.maxErrors else {
+            droppedErrors = true
+            return
+        }
         var instanceTokens = instancePath.map(\.text)
         if let token { instanceTokens.append(token.text) }
         errors.append(
@@ -228,7 +405,7 @@ final class Evaluator {
     /// Records an error at the current paths, for limits that are not tied to a keyword.
     private func failHere(_ message: String) {
         guard collect else { return }
-        errors.append(
+        record(
             SchemaViolation(
                 instanceLocation: JSONPointer(tokens: instancePath.map(\.text)),
                 keywordLocation: JSONPointer(tokens: keywordPath), absoluteKeywordLocation: "", message: message))
@@ -236,6 +413,12 @@ final class Evaluator {
 
     private func truncateErrors(to mark: Int) {
         if errors.count > mark { errors.removeSubrange(mark...) }
+    }
+
+    /// The error for a pattern that ran out of backtracking steps on `subject` (the value is treated as invalid).
+    private static func regexBudgetMessage(_ regex: ECMARegex, _ subject: String) -> String {
+        "regex step budget exceeded: matching /\(regex.source)/ against \(subject) took more than "
+            + "1,000,000 + 100 per character backtracking steps; the value is treated as not matching"
     }
 
     private static func preview(_ value: JSONValue) -> String {
@@ -385,7 +568,17 @@ final class Evaluator {
                     }
                     if !valid && !collect { return false }
                 }
-                for (regex, child) in group.patterns where regex.search(key) {
+                for (regex, child) in group.patterns {
+                    guard let found = regex.search(key) else {
+                        fail(
+                            node, "patternProperties", extra: regex.source, at: .key(key),
+                            Self.regexBudgetMessage(regex, "the property name '\(key)'"))
+                        matched = true  // not also reported as an additional property
+                        valid = false
+                        if !collect { return false }
+                        continue
+                    }
+                    guard found else { continue }
                     matched = true
                     var sub = Annotations()
                     if !descend(child, value, "patternProperties", regex.source, .key(key), &sub, false) {
@@ -420,7 +613,7 @@ final class Evaluator {
             var valid = true
             for (key, _) in object {
                 var sub = Annotations()
-                if !descend(child, .string(key), "propertyNames", nil, .key(key), &sub, false) {
+                if !descend(child, .string(key), "propertyNames", nil, .propertyName(key), &sub, false) {
                     valid = false
                     if !collect { return false }
                 }
@@ -654,7 +847,11 @@ final class Evaluator {
             fail(node, "maxLength", "the string has \(length) characters; at most \(maximum) allowed")
             return false
         case .pattern(let regex):
-            if regex.search(string) { return true }
+            guard let found = regex.search(string) else {
+                fail(node, "pattern", Self.regexBudgetMessage(regex, "the string"))
+                return false
+            }
+            if found { return true }
             fail(node, "pattern", "the string does not match the pattern /\(regex.source)/")
             return false
         case .content(let encoding, let mediaType):

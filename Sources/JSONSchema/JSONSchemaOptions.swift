@@ -20,6 +20,17 @@ public struct JSONSchemaOptions: Sendable {
     ///
     /// Evaluation past it fails, which also ends `$ref` cycles that never move into the instance. Default 512.
     public var maxEvaluationDepth: Int = 512
+    /// The most subschema evaluations one validation may take.
+    ///
+    /// A backstop for schemas that make evaluation exponential in ways the memoized `$ref` results do not cover
+    /// (`$dynamicRef`, `unevaluatedProperties`/`unevaluatedItems` over shared subschemas): past it, validation stops
+    /// and reports one violation, "evaluation step budget exceeded", at the schema and instance locations reached.
+    /// Default 10,000,000 (a few seconds at most; a card validates in a few thousand).
+    public var maxEvaluationSteps: Int = 10_000_000
+    /// The most violations the basic output format lists; a last violation says when more were left out.
+    ///
+    /// Bounds memory when one failure is reached along exponentially many keyword paths. Default 1,000.
+    public var maxErrors: Int = 1_000
     /// The most subschemas a compiled schema may hold (bounds compile time and memory).
     ///
     /// Default 100,000.

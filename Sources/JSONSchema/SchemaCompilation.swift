@@ -59,7 +59,8 @@ struct SchemaCompilation {
         swap(&finished, &nodes)
         return Program(
             nodes: &finished, root: root, usesDynamicScope: usesDynamicRef, dynamicAnchors: dynamicAnchors,
-            maxInstanceDepth: options.maxInstanceDepth, maxEvaluationDepth: options.maxEvaluationDepth)
+            maxInstanceDepth: options.maxInstanceDepth, maxEvaluationDepth: options.maxEvaluationDepth,
+            maxEvaluationSteps: options.maxEvaluationSteps, maxErrors: options.maxErrors)
     }
 
     private mutating func drain() throws(JSONSchemaError) {

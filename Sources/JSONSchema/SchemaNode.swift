@@ -154,12 +154,26 @@ final class Program: @unchecked Sendable {
     let dynamicAnchors: [[String: Int]]
     let maxInstanceDepth: Int
     let maxEvaluationDepth: Int
+    /// The most subschema evaluations one validation may take (``JSONSchemaOptions/maxEvaluationSteps``).
+    let maxEvaluationSteps: Int
+    /// The most violations one validation reports (``JSONSchemaOptions/maxErrors``).
+    let maxErrors: Int
+    /// Whether any node holds a `$ref` or `$dynamicRef` (only then can a subschema be reached more than one way).
+    let hasReferences: Bool
 
     /// Takes the nodes out of `nodes` (moved, not copied; `nodes` is left holding empty nodes).
     init(
         nodes: inout [SchemaNode], root: Int, usesDynamicScope: Bool, dynamicAnchors: [[String: Int]],
-        maxInstanceDepth: Int, maxEvaluationDepth: Int
+        maxInstanceDepth: Int, maxEvaluationDepth: Int, maxEvaluationSteps: Int = 10_000_000, maxErrors: Int = 1_000
     ) {
+        hasReferences = nodes.contains { node in
+            node.general.contains { keyword in
+                switch keyword {
+                case .ref, .dynamicRef: return true
+                default: return false
+                }
+            }
+        }
         let allocated = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))
         nodes.withUnsafeMutableBufferPointer { buffer in
             guard !buffer.isEmpty else { return }
@@ -172,6 +186,8 @@ final class Program: @unchecked Sendable {
         self.dynamicAnchors = dynamicAnchors
         self.maxInstanceDepth = maxInstanceDepth
         self.maxEvaluationDepth = maxEvaluationDepth
+        self.maxEvaluationSteps = maxEvaluationSteps
+        self.maxErrors = maxErrors
         nodeCount = nodes.count
     }
 

@@ -5,6 +5,8 @@ public enum ValidationOutputFormat: String, Sendable, Hashable {
     /// Only whether the instance is valid; evaluation stops at the first failure.
     case flag
     /// A flat list of every failed assertion, with its locations.
+    ///
+    /// At most ``JSONSchemaOptions/maxErrors`` are listed, then one saying that more were left out.
     case basic
 }
 
