@@ -136,7 +136,7 @@ public struct SpicychatClient: Sendable {
         let put = UploadRequest(method: .put, url: url, headers: [(name: "Content-Type", value: mimeType)], body: bytes)
         let s3 = try UploadEndpoint(
             provider: .spicychat, baseURL: url, headers: [], secret: nil, transport: uploadTransport,
-            policy: endpoint.policy, logger: endpoint.logger, allowInsecureHTTP: true)
+            policy: endpoint.policy, logger: endpoint.logger, allowInsecureHTTP: endpoint.allowsInsecureHTTP)
         _ = try await s3.send(put)
         return key
     }

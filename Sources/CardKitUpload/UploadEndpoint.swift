@@ -29,6 +29,9 @@ public struct UploadEndpoint: Sendable {
     public let tokenProvider: (any UploadTokenProvider)?
     /// The scheme put before the provider's token in `Authorization` (default `Bearer`).
     public let authorizationScheme: String
+    /// Whether plain HTTP to hosts that are not loopback was allowed; URLs the platform hands out (a presigned
+    /// upload URL) are checked under the same rule.
+    public let allowsInsecureHTTP: Bool
     private let headers: [(name: String, value: String)]
 
     /// Creates an endpoint.
@@ -48,6 +51,7 @@ public struct UploadEndpoint: Sendable {
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+        self.allowsInsecureHTTP = allowInsecureHTTP
         self.provider = provider
         self.baseURL = baseURL
         self.headers = headers
@@ -83,6 +87,7 @@ public struct UploadEndpoint: Sendable {
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+        self.allowsInsecureHTTP = allowInsecureHTTP
         self.provider = provider
         self.baseURL = baseURL
         self.headers = headers.filter { $0.name.caseInsensitiveCompare("Authorization") != .orderedSame }

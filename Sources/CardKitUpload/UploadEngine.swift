@@ -74,7 +74,8 @@ public struct UploadOptions: Sendable {
     public var kind: UploadKind
     /// Uploads in flight at once (default 4).
     public var concurrency: Int = 4
-    /// Items started per second, when limited.
+    /// Items started per second, when limited (clamped into 0.001...10,000; nil, zero, negative, NaN or infinite
+    /// means no limit).
     public var ratePerSecond: Double? = nil
     /// Convert and validate only; send nothing.
     public var dryRun: Bool = false
@@ -553,13 +554,14 @@ actor UploadRateLimiter {
     private let interval: Duration
     private var nextSlot = ContinuousClock.now
 
-    /// The slowest and fastest rates accepted.
+    /// The slowest and fastest rates; a rate outside is clamped into this range.
     static let rates: ClosedRange<Double> = 0.001...10_000
 
-    /// A limiter for `perSecond` items per second; nil when the rate is not a finite number in ``rates``.
+    /// A limiter for `perSecond` items per second (clamped into ``rates``); nil, meaning no pacing, for a rate that
+    /// is not positive, NaN or infinite.
     init?(perSecond: Double) {
-        guard perSecond.isFinite, Self.rates.contains(perSecond) else { return nil }
-        interval = .nanoseconds(Int64(1e9 / perSecond))
+        guard perSecond > 0, perSecond.isFinite else { return nil }
+        interval = .nanoseconds(Int64(1e9 / min(max(perSecond, Self.rates.lowerBound), Self.rates.upperBound)))
     }
 
     func acquire() async {

@@ -201,6 +201,62 @@ import Testing
         #expect(error.message.hasSuffix("got Bearer <redacted>"))
     }
 
+    @Test func aSecretEchoedInAnErrorNeverReachesTheStateFileOrTheLog() async throws {
+        let token = "ECHOsecret-\(UUID().uuidString)"
+        // Lists succeed; creates fail with a 400 whose message echoes Authorization across the 500-character cut.
+        let transport = ClosureUploadTransport { request throws(UploadError) -> UploadResponse in
+            if request.method == .get {
+                return UploadResponse(
+                    status: 200, body: JSONWriter.bytes(["characters": [], "total": 0, "hasMore": false]))
+            }
+            let auth = request.headers.first { $0.name == "Authorization" }?.value ?? ""
+            let message = String(repeating: "y", count: UploadErrorDecoder.maxMessageLength - 10) + " got \(auth)"
+            let body: JSONValue = ["error": ["code": "VALIDATION_ERROR", "message": .string(message)]]
+            return UploadResponse(status: 400, body: JSONWriter.bytes(body))
+        }
+        let lines = LockedLines()
+        let logger = UploadLogger(level: .trace) { _, line in lines.add(line) }
+        let client = try NextChatClient(
+            baseURL: try #require(URL(string: "https://nextchat.invalid")), token: token, transport: transport,
+            policy: .noRetries, logger: logger)
+        let directory = try UploadTestSupport.temporaryDirectory()
+        let cards = try UploadFixtures.writeCards(1, in: directory)
+        let stateURL = directory.appendingPathComponent("s.jsonl")
+        let summary = await UploadEngine(
+            client: .nextchat(client), options: UploadOptions(provider: .nextchat, kind: .characters),
+            state: try UploadStateFile(url: stateURL), logger: logger, loader: UploadFixtures.load
+        ).run(paths: cards)
+        #expect(summary.outcomes.map(\.status) == [.failed])
+        let state = try String(contentsOf: stateURL, encoding: .utf8)
+        #expect(state.contains("\"state\":\"failed\""))
+        let head = String(token.prefix(UploadLogger.minimumPrefix))
+        for text in [state, summary.outcomes[0].message ?? ""] + lines.all {
+            #expect(!text.contains(head), "leaked in: \(text)")
+        }
+    }
+
+    @Test func aSecondStateFileFindsSpicychatPersonasByNameAndDescription() async throws {
+        try await UploadTestSupport.withFake { fake in
+            let directory = try UploadTestSupport.temporaryDirectory()
+            let personas = try UploadFixtures.writePersonas(3, in: directory, withAvatar: true)
+            let client = UploadClient.spicychat(try UploadTestSupport.spicy(fake))
+            func run(_ file: String) async throws -> UploadSummary {
+                try await UploadEngine(
+                    client: client, options: UploadOptions(provider: .spicychat, kind: .personas),
+                    state: try UploadStateFile(url: directory.appendingPathComponent(file)),
+                    loader: UploadFixtures.load
+                ).run(paths: personas)
+            }
+            #expect(try await run("one.jsonl").count(.created) == 3)
+            let second = try await run("two.jsonl")
+            #expect(second.outcomes.map(\.status) == [.unchanged, .unchanged, .unchanged])
+            #expect(second.outcomes[0].message == "already on Spicychat with the same content; not created again")
+            let state = await fake.state()
+            #expect(state.count("spicychat", "personas") == 3)
+            #expect(state["stats"]?["duplicates"]?.arrayValue == [])
+        }
+    }
+
     @Test(arguments: [
         ("got Bearer ECHOsecr…", "got Bearer <redacted>…"),
         ("ECHOsecretvalue and ECHOsecre", "<redacted> and <redacted>"),
@@ -248,6 +304,27 @@ import Testing
         #expect(error.status == 307)
         #expect(redirector.requests == 1)
         #expect(target.requests == 0)
+    }
+
+    @Test func aPresignedUploadURLIsHeldToThePlainHTTPRule() async throws {
+        let puts = LockedLines()
+        let transport = ClosureUploadTransport { request throws(UploadError) -> UploadResponse in
+            if request.url.path == "/save-image" {
+                let body: JSONValue = [
+                    "key": "avatars/k.png", "signed_url": "http://uploads.example.com/s3/k.png?sig=1",
+                ]
+                return UploadResponse(status: 200, body: JSONWriter.bytes(body))
+            }
+            puts.add(request.url.absoluteString)
+            return UploadResponse(status: 200)
+        }
+        let client = try SpicychatClient(
+            baseURL: try #require(URL(string: "https://spicychat.invalid")), token: "presigned-test-token",
+            transport: transport, policy: .noRetries)
+        await #expect(throws: UploadError.insecureURL) {
+            _ = try await client.uploadAvatar(UploadTestSupport.pngBytes, mimeType: "image/png")
+        }
+        #expect(puts.all.isEmpty)
     }
 
     // MARK: - Connection refused
