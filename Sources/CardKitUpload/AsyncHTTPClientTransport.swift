@@ -3,17 +3,42 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The production ``UploadTransport``, backed by async-http-client.
 ///
 /// Every call carries an explicit deadline and response bodies are read with `collect(upTo:)`, so a misbehaving
 /// server can neither hang a run nor exhaust memory.
+///
+/// The default client (``apiClient``) follows no redirect: a 3xx is returned as a response (and decoded as an
+/// error), so a body is never re-sent to, and the plain-HTTP rule never skipped for, a host the caller did not
+/// check. It does not retry a failed connection establishment either: a refused connection fails at once, and the
+/// retry policy decides (a few quick tries, see ``UploadRetryPolicy/connectionRefusedAttempts``).
 public struct AsyncHTTPClientTransport: UploadTransport {
     private let client: HTTPClient
     /// The largest response body accepted, in bytes (default 16 MiB).
     public var maxResponseBytes: Int
 
-    /// Creates a transport over `client` (default: the process-wide shared client).
-    public init(client: HTTPClient = .shared, maxResponseBytes: Int = 16 << 20) {
+    /// The process-wide client of the API calls.
+    ///
+    /// No redirects, no connection-establishment retries, a 10 s connect timeout. It lives as long as the process, so it is never shut down.
+    public static let apiClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.redirectConfiguration = .disallow
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(90))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// Creates a transport over `client` (default: ``apiClient``).
+    /// - Parameters:
+    ///   - client: The HTTP client.
+    ///   - maxResponseBytes: The largest response body accepted.
+    public init(client: HTTPClient = AsyncHTTPClientTransport.apiClient, maxResponseBytes: Int = 16 << 20) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
     }
@@ -43,8 +68,17 @@ public struct AsyncHTTPClientTransport: UploadTransport {
             throw UploadError.invalidResponse("response body larger than \(maxResponseBytes) bytes")
                 .with(request: request.logLabel)
         } catch {
-            throw UploadError.transport(AsyncHTTPClientTransport.describe(error)).with(request: request.logLabel)
+            throw UploadError.transport(
+                AsyncHTTPClientTransport.describe(error), connectionRefused: AsyncHTTPClientTransport.isRefused(error)
+            ).with(request: request.logLabel)
         }
+    }
+
+    /// Whether an error of the connection layer is `ECONNREFUSED`.
+    static func isRefused(_ error: any Error) -> Bool {
+        if let io = error as? IOError, io.errnoCode == ECONNREFUSED { return true }
+        let text = String(describing: error).lowercased()
+        return text.contains("connection refused") || text.contains("econnrefused")
     }
 
     static func map(_ error: HTTPClientError, label: String) -> UploadError {
@@ -61,7 +95,7 @@ public struct AsyncHTTPClientTransport: UploadTransport {
         if error == .invalidURL || error == .emptyHost || error == .emptyScheme {
             return UploadError.configuration("invalid URL (\(error))").with(request: label)
         }
-        return UploadError.transport("\(error)").with(request: label)
+        return UploadError.transport("\(error)", connectionRefused: isRefused(error)).with(request: label)
     }
 
     /// Describes a NIO or POSIX error without any request detail (no headers, no query).

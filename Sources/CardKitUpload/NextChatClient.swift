@@ -76,14 +76,23 @@ public struct NextChatClient: Sendable {
 
     /// Finds a character by exact name (through `search`, all pages, bounded to 10,000 results).
     public func findCharacter(name: String) async throws(UploadError) -> JSONObject? {
+        try await findCharacters(name: name).first
+    }
+
+    /// Every character of exactly this name (through `search`, all pages, bounded to 10,000 results).
+    /// - Parameter name: The name.
+    /// - Returns: The characters, in the order the API lists them.
+    /// - Throws: ``UploadError`` of the list request.
+    public func findCharacters(name: String) async throws(UploadError) -> [JSONObject] {
         var offset = 0
+        var found: [JSONObject] = []
         while offset < 10_000 {
             let page = try await listCharacters(search: name, limit: 100, offset: offset)
-            if let match = page.characters.first(where: { $0["name"]?.stringValue == name }) { return match }
-            guard page.hasMore, !page.characters.isEmpty else { return nil }
+            found += page.characters.filter { $0["name"]?.stringValue == name }
+            guard page.hasMore, !page.characters.isEmpty else { break }
             offset += page.characters.count
         }
-        return nil
+        return found
     }
 
     /// `GET /api/characters/{id}`.
@@ -98,11 +107,17 @@ public struct NextChatClient: Sendable {
 
     /// `POST /api/characters` with a `CreateCharacterRequest`.
     ///
-    /// After an ambiguous failure the client searches by name before sending again, so no duplicate is made.
-    /// - Parameter request: The character to create.
+    /// After an ambiguous failure the client searches by name before sending again and adopts only a character
+    /// whose content equals the request (``UploadContentMatch``) and whose id is not in `excluded`, so no duplicate
+    /// is made and no other input's character is taken.
+    /// - Parameters:
+    ///   - request: The character to create.
+    ///   - excluded: Ids the read-back must not adopt (claimed by other inputs).
     /// - Returns: The created character, with its `id`.
     /// - Throws: ``UploadError`` (see ``UploadEndpoint/createWithReadBack(_:attempt:readBack:)``).
-    public func createCharacter(_ request: JSONObject) async throws(UploadError) -> JSONObject {
+    public func createCharacter(_ request: JSONObject, readBackExcluding excluded: Set<String> = [])
+        async throws(UploadError) -> JSONObject
+    {
         let name = request["name"]?.stringValue ?? ""
         let post = try endpoint.request(.post, "/api/characters", json: .object(request))
         return try await endpoint.createWithReadBack(
@@ -114,7 +129,12 @@ public struct NextChatClient: Sendable {
                 }
                 return object
             },
-            readBack: { () async throws(UploadError) -> JSONObject? in try await findCharacter(name: name) })
+            readBack: { () async throws(UploadError) -> JSONObject? in
+                try await findCharacters(name: name).first { found in
+                    !excluded.contains(found["id"]?.stringValue ?? "")
+                        && UploadContentMatch.matches(request, remote: found)
+                }
+            })
     }
 
     /// `PUT /api/characters/{id}` with `Partial<CreateCharacterRequest> & {version}`.

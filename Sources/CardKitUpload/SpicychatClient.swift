@@ -12,10 +12,13 @@ public struct SpicychatRemotePersona: Sendable, Hashable {
     public var avatarURL: String
     /// The description.
     public var highlights: String
+    /// The object as listed.
+    public var fields: JSONObject
 
     init?(_ value: JSONValue) {
         guard let object = value.objectValue, let id = object["id"]?.stringValue ?? object["id"]?.numberValue?.literal
         else { return nil }
+        self.fields = object
         self.id = id
         self.name = object["name"]?.stringValue ?? ""
         self.avatarURL = object["avatar_url"]?.stringValue ?? ""
@@ -133,17 +136,27 @@ public struct SpicychatClient: Sendable {
         let put = UploadRequest(method: .put, url: url, headers: [(name: "Content-Type", value: mimeType)], body: bytes)
         let s3 = try UploadEndpoint(
             provider: .spicychat, baseURL: url, headers: [], secret: nil, transport: uploadTransport,
-            policy: endpoint.policy, logger: endpoint.logger, allowInsecureHTTP: true)
+            policy: endpoint.policy, logger: endpoint.logger, allowInsecureHTTP: endpoint.allowsInsecureHTTP)
         _ = try await s3.send(put)
         return key
     }
 
     /// `POST /personas {name, highlights, avatar_url, is_default}`.
     ///
-    /// Persona create is not idempotent: after an ambiguous failure the personas are listed and matched by name and
-    /// avatar key before anything is sent again (providers.md §7.2).
+    /// Persona create is not idempotent: after an ambiguous failure the personas are listed and matched by name,
+    /// avatar key and highlights before anything is sent again (providers.md §7.2); ids in `excluded` are never
+    /// adopted.
+    /// - Parameters:
+    ///   - name: The name.
+    ///   - highlights: The description.
+    ///   - avatarKey: The storage key from ``uploadAvatar(_:mimeType:)``.
+    ///   - isDefault: Whether it becomes the default persona.
+    ///   - excluded: Persona ids the read-back must not adopt (claimed by other inputs).
+    /// - Returns: The created (or found) persona.
+    /// - Throws: ``UploadError``.
     public func createPersona(
-        name: String, highlights: String, avatarKey: String?, isDefault: Bool = false
+        name: String, highlights: String, avatarKey: String?, isDefault: Bool = false,
+        readBackExcluding excluded: Set<String> = []
     ) async throws(UploadError) -> SpicychatRemotePersona {
         var body: JSONObject = ["name": .string(name), "highlights": .string(highlights)]
         body["avatar_url"] = .string(avatarKey ?? "")
@@ -159,7 +172,10 @@ public struct SpicychatClient: Sendable {
                 return persona
             },
             readBack: { () async throws(UploadError) -> SpicychatRemotePersona? in
-                try await findPersona(name: name, avatarKey: avatarKey)
+                try await listPersonas().first { persona in
+                    persona.name.caseInsensitiveCompare(name) == .orderedSame && !excluded.contains(persona.id)
+                        && persona.highlights == highlights && persona.avatarURL == (avatarKey ?? "")
+                }
             })
     }
 
@@ -216,9 +232,17 @@ public struct SpicychatClient: Sendable {
     /// `createResource`. Change only this constant and ``createCharacter(_:)`` once a real capture exists.
     public static let unverifiedCreatePath = "/v2/characters"
 
-    /// Creates a character through the **unverified** endpoint, with read-back by name over the own characters
-    /// after an ambiguous failure.
-    public func createCharacter(_ fields: JSONObject) async throws(UploadError) -> JSONObject {
+    /// Creates a character through the **unverified** endpoint, with read-back over the own characters after an
+    /// ambiguous failure: only a character of the same content (``UploadContentMatch``) whose id is not in
+    /// `excluded` is adopted.
+    /// - Parameters:
+    ///   - fields: The character.
+    ///   - excluded: Ids the read-back must not adopt (claimed by other inputs).
+    /// - Returns: The created (or found) character.
+    /// - Throws: ``UploadError``.
+    public func createCharacter(_ fields: JSONObject, readBackExcluding excluded: Set<String> = [])
+        async throws(UploadError) -> JSONObject
+    {
         let name = fields["name"]?.stringValue ?? ""
         let request = try endpoint.request(.post, Self.unverifiedCreatePath, json: .object(fields))
         return try await endpoint.createWithReadBack(
@@ -231,7 +255,10 @@ public struct SpicychatClient: Sendable {
                 return object
             },
             readBack: { () async throws(UploadError) -> JSONObject? in
-                try await findOwnCharacter(name: name)
+                try await listOwnCharacters().first { found in
+                    !excluded.contains(found["id"]?.stringValue ?? "")
+                        && UploadContentMatch.matches(fields, remote: found)
+                }
             })
     }
 

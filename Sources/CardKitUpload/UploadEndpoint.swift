@@ -1,6 +1,12 @@
 public import CardKitJSON
 public import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The shared request machinery of the platform clients: base URL, credentials header, retry loop, error decoding
 /// and logging.
 ///
@@ -23,6 +29,9 @@ public struct UploadEndpoint: Sendable {
     public let tokenProvider: (any UploadTokenProvider)?
     /// The scheme put before the provider's token in `Authorization` (default `Bearer`).
     public let authorizationScheme: String
+    /// Whether plain HTTP to hosts that are not loopback was allowed; URLs the platform hands out (a presigned
+    /// upload URL) are checked under the same rule.
+    public let allowsInsecureHTTP: Bool
     private let headers: [(name: String, value: String)]
 
     /// Creates an endpoint.
@@ -42,6 +51,7 @@ public struct UploadEndpoint: Sendable {
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+        self.allowsInsecureHTTP = allowInsecureHTTP
         self.provider = provider
         self.baseURL = baseURL
         self.headers = headers
@@ -77,6 +87,7 @@ public struct UploadEndpoint: Sendable {
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
+        self.allowsInsecureHTTP = allowInsecureHTTP
         self.provider = provider
         self.baseURL = baseURL
         self.headers = headers.filter { $0.name.caseInsensitiveCompare("Authorization") != .orderedSame }
@@ -156,8 +167,10 @@ public struct UploadEndpoint: Sendable {
                     logger.log(.trace, "\(request.logLabel): \(response.body.count) bytes")
                     return response
                 }
-                var decoded = UploadErrorDecoder.decode(response, provider: provider, now: policy.now())
-                    .with(request: request.logLabel)
+                var decoded = UploadErrorDecoder.decode(
+                    response, provider: provider, now: policy.now(), scrub: logger.scrub
+                )
+                .with(request: request.logLabel)
                 logger.log(.debug, "\(request.logLabel) -> \(response.status) (attempt \(attempt)): \(decoded.kind)")
                 if response.status == 401, let rejected = token, let tokenProvider {
                     if !refreshed {
@@ -372,12 +385,67 @@ public enum UploadURLPolicy {
         }
     }
 
-    /// Whether `host` is `localhost`, in 127.0.0.0/8, or `::1`.
+    /// Whether `host` is a loopback address (`127.0.0.0/8`, `::1`, `::ffff:127.x.y.z`), or exactly `localhost`
+    /// and every address it resolves to is loopback.
+    ///
+    /// Names such as `evil.localhost` or `127.0.0.1.example.com` are not loopback: only the literal name
+    /// `localhost` is looked up.
+    /// - Parameter host: The URL's host (brackets around an IPv6 literal are accepted).
+    /// - Returns: Whether plain HTTP to it stays on this machine.
     public static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 4, parts[0] == "127", parts.allSatisfy({ UInt8($0) != nil }) { return true }
-        return false
+        if let literal = isLoopbackAddress(host) { return literal }
+        guard host == "localhost" else { return false }
+        return resolvesOnlyToLoopback(host)
+    }
+
+    /// Whether a numeric address is loopback; nil when `text` is not a numeric IPv4 or IPv6 address.
+    static func isLoopbackAddress(_ text: String) -> Bool? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return isLoopback(v6) }
+        return nil
+    }
+
+    private static func isLoopback(_ address: in6_addr) -> Bool {
+        let bytes = withUnsafeBytes(of: address) { Array($0) }
+        if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return true }
+        // IPv4-mapped ::ffff:127.x.y.z
+        return bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF && bytes[12] == 127
+    }
+
+    /// Resolves `host` and checks that it has addresses and that all of them are loopback.
+    static func resolvesOnlyToLoopback(_ host: String) -> Bool {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+            hints.ai_socktype = SOCK_STREAM
+        #endif
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return false }
+        defer { freeaddrinfo(first) }
+        var found = false
+        var cursor: UnsafeMutablePointer<addrinfo>? = first
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ai_next }
+            guard let address = entry.pointee.ai_addr else { continue }
+            switch Int32(address.pointee.sa_family) {
+            case AF_INET:
+                let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                guard UInt32(bigEndian: v4.s_addr) >> 24 == 127 else { return false }
+            case AF_INET6:
+                let v6 = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+                guard isLoopback(v6) else { return false }
+            default:
+                return false
+            }
+            found = true
+        }
+        return found
     }
 }

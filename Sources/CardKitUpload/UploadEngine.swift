@@ -1,7 +1,8 @@
-import CardKitJSON
+public import CardKitJSON
 public import CardModel
 public import CardPlatforms
 import Foundation
+import OrderedCollections
 
 /// What is being uploaded.
 public enum UploadKind: String, Sendable, Hashable, CaseIterable {
@@ -41,6 +42,20 @@ public enum UploadClient: Sendable {
         }
     }
 
+    /// Who the account is, for naming the default state file: Spicychat's user id (`GET /v2/users`), nil for the
+    /// platforms whose API has no account read (the caller then uses a digest of the credential).
+    /// - Returns: The account id, or nil.
+    /// - Throws: ``UploadError`` of the request.
+    public func accountIdentity() async throws(UploadError) -> String? {
+        switch self {
+        case .spicychat(let client):
+            let user = try await client.currentUser()
+            return user["id"]?.stringValue ?? user["id"]?.numberValue?.literal
+        case .chattr, .nextchat:
+            return nil
+        }
+    }
+
     /// A cheap authenticated read that proves the provider is reachable and accepts the credential.
     public func preflight() async throws(UploadError) {
         switch self {
@@ -59,12 +74,18 @@ public struct UploadOptions: Sendable {
     public var kind: UploadKind
     /// Uploads in flight at once (default 4).
     public var concurrency: Int = 4
-    /// Items started per second, when limited.
+    /// Items started per second, when limited (clamped into 0.001...10,000; nil, zero, negative, NaN or infinite
+    /// means no limit).
     public var ratePerSecond: Double? = nil
     /// Convert and validate only; send nothing.
     public var dryRun: Bool = false
     /// Update remote objects that already exist (found in the state file or by name) instead of skipping them.
     public var updateExisting: Bool = false
+    /// Create an object even when the platform already has another one of the same name.
+    ///
+    /// That other object has other content, or another state record claims it. Off by default: such an input fails with a message naming the
+    /// existing object.
+    public var allowDuplicateNames: Bool = false
     /// Input path → Chattr character id.
     public var idMap: [String: String] = [:]
     /// Conversion choices.
@@ -149,10 +170,18 @@ public struct UploadSummary: Sendable {
 /// 1. Preflight: one authenticated read proves the provider is reachable and accepts the credential (else exit 3).
 /// 2. Each input is loaded, converted (``PlatformConverter``) and checked before anything is sent; invalid inputs
 ///    are reported and skipped.
-/// 3. The state file decides: `done` with the same content hash is skipped; `intent` (a create whose outcome was
-///    never recorded, e.g. after `kill -9`) is reconciled by reading back by name before creating again.
-/// 4. A create writes `intent` (synced) before the request and `done` after the answer; failures write `failed`.
-/// 5. Uploads run in a task group bounded by `concurrency`, optionally paced by `ratePerSecond`. A fatal error
+/// 3. Inputs are keyed by canonical path (``UploadStateFile/canonicalPath(_:)``); the same file named twice in one
+///    run (`c.json c.json`, `./x` and `/abs/x`, a symlink) is processed once, the repeats reported as skipped.
+/// 4. The state file decides: `done` with the same content hash is skipped, and so is an item whose content hash
+///    another `done` record carries (the same card under another path).
+/// 5. Before any create, the platform is searched for objects of the same name (``UploadClient`` lookups). One whose
+///    fields equal the converted payload, and that no other state record claims, is adopted as done (this is the
+///    "marker": no platform offers a field we control, so the content itself is compared). Another object of the
+///    same name blocks the create unless ``UploadOptions/allowDuplicateNames``. Items of one name are processed one
+///    at a time, so two inputs of one name in one run never race.
+/// 6. A create writes `intent` (synced) before the request and `done` after the answer; failures write `failed`.
+///    An `intent` left by a crash is reconciled by the same lookup.
+/// 7. Uploads run in a task group bounded by `concurrency`, optionally paced by `ratePerSecond`. A fatal error
 ///    (credentials refused) or a rate limit beyond the retry cap stops the batch cleanly.
 public struct UploadEngine: Sendable {
     /// The client (nil for a dry run without network).
@@ -167,6 +196,7 @@ public struct UploadEngine: Sendable {
     public let logger: UploadLogger
     /// Receives one event per finished input.
     public let progress: @Sendable (UploadProgress) -> Void
+    private let names = UploadNameGate()
 
     /// Creates an engine.
     public init(
@@ -191,21 +221,20 @@ public struct UploadEngine: Sendable {
             do {
                 try await client.preflight()
             } catch {
-                let reason: UploadError
-                if error == .transport || error == .timeout {
-                    reason = error.with(message: "\(options.provider) is unreachable: \(error.message)")
-                } else if error == .authentication || error == .forbidden {
-                    reason = UploadError.authentication(
-                        "\(options.provider) refused the credentials: \(error.message)", status: error.status,
-                        platformCode: error.platformCode)
-                } else {
-                    reason = UploadError.configuration("\(options.provider) preflight failed: \(error)")
-                }
-                return UploadSummary(outcomes: [], notAttempted: paths, stopReason: reason)
+                return UploadSummary(
+                    outcomes: [], notAttempted: paths,
+                    stopReason: Self.preflightFailure(error, provider: options.provider))
             }
         }
         let control = UploadRunControl(total: paths.count)
-        let limiter = options.ratePerSecond.flatMap { $0 > 0 ? UploadRateLimiter(perSecond: $0) : nil }
+        let limiter = options.ratePerSecond.flatMap(UploadRateLimiter.init(perSecond:))
+        // The same file named twice: process the first occurrence only.
+        var firstByKey: [String: String] = [:]
+        var repeatOf: [Int: String] = [:]
+        for (index, path) in paths.enumerated() {
+            let key = UploadStateFile.canonicalPath(path)
+            if let first = firstByKey[key] { repeatOf[index] = first } else { firstByKey[key] = path }
+        }
         let width = max(1, min(options.concurrency, 256))
         var results = [UploadOutcome?](repeating: nil, count: paths.count)
         await withTaskGroup(of: (Int, UploadOutcome?).self) { group in
@@ -214,6 +243,17 @@ public struct UploadEngine: Sendable {
                 guard next < paths.count else { return }
                 let index = next
                 next += 1
+                if let first = repeatOf[index] {
+                    group.addTask {
+                        (
+                            index,
+                            UploadOutcome(
+                                path: paths[index], name: "", status: .skipped, remoteId: nil,
+                                message: "the same file as \(first), named twice; processed once", losses: 0)
+                        )
+                    }
+                    return
+                }
                 group.addTask {
                     if await control.isStopped { return (index, nil) }
                     if let limiter { await limiter.acquire() }
@@ -240,6 +280,23 @@ public struct UploadEngine: Sendable {
         return UploadSummary(outcomes: outcomes, notAttempted: notAttempted, stopReason: await control.stopReason)
     }
 
+    /// The run-stopping error reported when the preflight (or any first contact) fails.
+    /// - Parameters:
+    ///   - error: The error of the request.
+    ///   - provider: The platform.
+    /// - Returns: `transport`/`timeout` (unreachable) or `authentication` (refused) with a message naming the
+    ///   platform, else `configuration`.
+    public static func preflightFailure(_ error: UploadError, provider: UploadProvider) -> UploadError {
+        if error == .transport || error == .timeout {
+            return error.with(message: "\(provider) is unreachable: \(error.message)")
+        } else if error == .authentication || error == .forbidden {
+            return UploadError.authentication(
+                "\(provider) refused the credentials: \(error.message)", status: error.status,
+                platformCode: error.platformCode)
+        }
+        return UploadError.configuration("\(provider) preflight failed: \(error)")
+    }
+
     // MARK: - One item
 
     private func process(_ path: String, control: UploadRunControl) async -> UploadOutcome {
@@ -263,6 +320,11 @@ public struct UploadEngine: Sendable {
             let note: String
             if existing?.state == .done, existing?.contentHash == prepared.contentHash {
                 return outcome(prepared, .unchanged, existing?.remoteId, "already uploaded")
+            } else if existing == nil, options.provider != .chattr,
+                let twin = await state?.doneRecord(
+                    contentHash: prepared.contentHash, kind: options.kind.recordKind, excluding: prepared.key)
+            {
+                return outcome(prepared, .unchanged, twin.remoteId, "already uploaded as \(twin.key)")
             } else if options.provider == .chattr {
                 note = "would update Chattr character \"\(prepared.chattrId ?? "")\""
             } else if existing?.state == .done {
@@ -275,7 +337,7 @@ public struct UploadEngine: Sendable {
             return outcome(prepared, .planned, existing?.remoteId, note)
         }
         do {
-            let result = try await upload(prepared)
+            let result = try await uploadOnePerName(prepared)
             logger.log(.info, "\(path): \(result.status.rawValue)\(result.remoteId.map { " (\($0))" } ?? "")")
             return result
         } catch {
@@ -305,6 +367,22 @@ public struct UploadEngine: Sendable {
             remoteVersion: version, error: error.map(logger.scrub))
     }
 
+    /// Uploads with the item's name held, so the lookup before a create sees what an earlier item of the same name
+    /// created (Chattr, which has no create, needs no gate).
+    private func uploadOnePerName(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
+        if options.provider == .chattr { return try await upload(item) }
+        let name = item.name.lowercased()
+        await names.acquire(name)
+        let result: Result<UploadOutcome, UploadError>
+        do {
+            result = .success(try await upload(item))
+        } catch {
+            result = .failure(error)
+        }
+        await names.release(name)
+        return try result.get()
+    }
+
     private func upload(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
         guard let client else { throw UploadError.configuration("no client") }
         let existing = await state?.record(for: item.key)
@@ -329,43 +407,68 @@ public struct UploadEngine: Sendable {
             }
             return try await update(item, remoteId: remoteId, client: client)
         }
-        var reconciled = false
-        if existing?.state == .intent || options.updateExisting {
-            // A create may have been applied without its answer being recorded: look before creating again.
-            if let found = try await findRemote(item, client: client) {
-                if options.updateExisting {
-                    return try await update(item, remoteId: found.id, client: client)
-                }
-                try await state?.append(record(item, .done, remoteId: found.id, version: found.version))
-                let note = existing?.state == .intent ? "found after an interrupted run; not created again" : "exists"
-                return outcome(item, existing?.state == .intent ? .created : .skipped, found.id, note)
-            }
-            reconciled = existing?.state == .intent
+        let kind = options.kind.recordKind
+        if existing == nil, !options.updateExisting,
+            let twin = await state?.doneRecord(contentHash: item.contentHash, kind: kind, excluding: item.key)
+        {
+            // The same content under another path (moved, copied, or typed through another folder).
+            try await state?.append(record(item, .done, remoteId: twin.remoteId, version: twin.remoteVersion))
+            return outcome(item, .unchanged, twin.remoteId, "already uploaded as \(twin.key)")
         }
-        let created = try await create(item, client: client)
+        // Look before creating: the object may exist (an interrupted run, another state file). Objects claimed by
+        // another record are never adopted.
+        let interrupted = existing?.state == .intent
+        let claimed = await state?.claimedRemoteIds(excluding: item.key, kind: kind) ?? []
+        let sameName = try await findRemote(item, client: client)
+        let unclaimed = sameName.filter { !claimed.contains($0.id) }
+        if let match = unclaimed.first(where: { UploadContentMatch.matches(item.payload, remote: $0.fields) }) {
+            try await state?.append(record(item, .done, remoteId: match.id, version: match.version))
+            if interrupted {
+                return outcome(item, .created, match.id, "found after an interrupted run; not created again")
+            }
+            return outcome(
+                item, .unchanged, match.id, "already on \(options.provider) with the same content; not created again")
+        }
+        if options.updateExisting, let target = unclaimed.first {
+            return try await update(item, remoteId: target.id, client: client)
+        }
+        if let other = sameName.first, !options.allowDuplicateNames {
+            let whose = claimed.contains(other.id) ? "belongs to another input" : "has other content"
+            throw UploadError.conflict(
+                "\(options.provider) already has a \(kind) named \"\(item.name)\" (\(other.id)) that \(whose); not creating a second one (pass --allow-duplicate-names to create it anyway\(claimed.contains(other.id) ? "" : ", or --update-existing to update it"))",
+                status: nil)
+        }
+        let created = try await create(item, client: client, exclude: claimed)
         try await state?.append(record(item, .done, remoteId: created.id, version: created.version))
         return outcome(
             item, .created, created.id,
-            reconciled ? "re-created after an interrupted run (read-back found nothing)" : nil)
+            interrupted ? "re-created after an interrupted run (read-back found nothing)" : nil)
     }
 
-    private struct Remote { var id: String; var version: Int? }
+    private struct Remote {
+        var id: String
+        var version: Int?
+        var fields: JSONObject
+    }
 
-    private func findRemote(_ item: UploadPreparedItem, client: UploadClient) async throws(UploadError) -> Remote? {
+    /// Every remote object of the item's name (case-insensitive for Spicychat personas, as the wrapper matches).
+    private func findRemote(_ item: UploadPreparedItem, client: UploadClient) async throws(UploadError) -> [Remote] {
         switch (client, options.kind) {
         case (.spicychat(let spicy), .personas):
-            return try await spicy.findPersona(name: item.name, avatarKey: nil).map { Remote(id: $0.id) }
+            return try await spicy.listPersonas().filter { $0.name.caseInsensitiveCompare(item.name) == .orderedSame }
+                .map { Remote(id: $0.id, fields: $0.fields) }
         case (.spicychat(let spicy), .characters):
-            return try await spicy.findOwnCharacter(name: item.name).flatMap { $0["id"]?.stringValue }.map {
-                Remote(id: $0)
+            return try await spicy.listOwnCharacters().filter { $0["name"]?.stringValue == item.name }.compactMap {
+                object in object["id"]?.stringValue.map { Remote(id: $0, fields: object) }
             }
         case (.nextchat(let next), _):
-            guard let found = try await next.findCharacter(name: item.name), let id = found["id"]?.stringValue else {
-                return nil
+            return try await next.findCharacters(name: item.name).compactMap { object in
+                object["id"]?.stringValue.map {
+                    Remote(id: $0, version: object["version"]?.numberValue?.intValue, fields: object)
+                }
             }
-            return Remote(id: id, version: found["version"]?.numberValue?.intValue)
         case (.chattr, _):
-            return nil
+            return []
         }
     }
 
@@ -374,25 +477,30 @@ public struct UploadEngine: Sendable {
         return try await spicy.uploadAvatar(avatar.bytes, mimeType: avatar.mimeType)
     }
 
-    private func create(_ item: UploadPreparedItem, client: UploadClient) async throws(UploadError) -> Remote {
+    private func create(_ item: UploadPreparedItem, client: UploadClient, exclude: Set<String>)
+        async throws(UploadError)
+        -> Remote
+    {
         switch (client, options.kind) {
         case (.spicychat(let spicy), .personas):
             let key = try await avatarKey(item, spicy)
             try await state?.append(record(item, .intent))
             let persona = try await spicy.createPersona(
                 name: item.name, highlights: item.payload["highlights"]?.stringValue ?? "", avatarKey: key,
-                isDefault: item.payload["is_default"]?.boolValue ?? false)
-            return Remote(id: persona.id)
+                isDefault: item.payload["is_default"]?.boolValue ?? false, readBackExcluding: exclude)
+            return Remote(id: persona.id, fields: persona.fields)
         case (.spicychat(let spicy), .characters):
             var fields = item.payload
             if let key = try await avatarKey(item, spicy) { fields["avatar_url"] = .string(key) }
             try await state?.append(record(item, .intent))
-            let created = try await spicy.createCharacter(fields)
-            return Remote(id: created["id"]?.stringValue ?? "")
+            let created = try await spicy.createCharacter(fields, readBackExcluding: exclude)
+            return Remote(id: created["id"]?.stringValue ?? "", fields: created)
         case (.nextchat(let next), _):
             try await state?.append(record(item, .intent))
-            let created = try await next.createCharacter(item.payload)
-            return Remote(id: created["id"]?.stringValue ?? "", version: created["version"]?.numberValue?.intValue)
+            let created = try await next.createCharacter(item.payload, readBackExcluding: exclude)
+            return Remote(
+                id: created["id"]?.stringValue ?? "", version: created["version"]?.numberValue?.intValue,
+                fields: created)
         case (.chattr, _):
             throw UploadError.unsupported("Chattr cannot create characters")
         }
@@ -446,12 +554,82 @@ actor UploadRateLimiter {
     private let interval: Duration
     private var nextSlot = ContinuousClock.now
 
-    init(perSecond: Double) { interval = .nanoseconds(Int64(1e9 / perSecond)) }
+    /// The slowest and fastest rates; a rate outside is clamped into this range.
+    static let rates: ClosedRange<Double> = 0.001...10_000
+
+    /// A limiter for `perSecond` items per second (clamped into ``rates``); nil, meaning no pacing, for a rate that
+    /// is not positive, NaN or infinite.
+    init?(perSecond: Double) {
+        guard perSecond > 0, perSecond.isFinite else { return nil }
+        interval = .nanoseconds(Int64(1e9 / min(max(perSecond, Self.rates.lowerBound), Self.rates.upperBound)))
+    }
 
     func acquire() async {
         let now = ContinuousClock.now
         let slot = max(now, nextSlot)
         nextSlot = slot + interval
         if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
+    }
+}
+
+/// Lets one task at a time work on a name; the others wait their turn in order.
+actor UploadNameGate {
+    private var busy: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func acquire(_ name: String) async {
+        guard busy.contains(name) else {
+            busy.insert(name)
+            return
+        }
+        await withCheckedContinuation { waiters[name, default: []].append($0) }
+    }
+
+    func release(_ name: String) {
+        if var queue = waiters[name], !queue.isEmpty {
+            let next = queue.removeFirst()
+            waiters[name] = queue.isEmpty ? nil : queue
+            next.resume()
+        } else {
+            busy.remove(name)
+        }
+    }
+}
+
+/// Decides whether a remote object is the one a converted payload would create.
+///
+/// No platform lets a created object carry a field we control (an external id or metadata), and a suffix in a
+/// description would change the content, so the content itself is the marker: every field of the payload that the
+/// platform returns must be equal (numbers by value; objects key by key, recursively, over the payload's keys).
+/// Fields the platform does not return (a Spicychat avatar key is assigned by the server) are not compared; the
+/// name must always be present and equal.
+public enum UploadContentMatch {
+    /// Whether `remote` carries the same content as `payload`.
+    /// - Parameters:
+    ///   - payload: The converted object that would be sent.
+    ///   - remote: The object as the platform returned it (list or search result).
+    /// - Returns: Whether every payload field the remote object has is equal, the name included.
+    public static func matches(_ payload: JSONObject, remote: JSONObject) -> Bool {
+        guard let name = payload["name"], let remoteName = remote["name"], same(name, remoteName) else {
+            return false
+        }
+        for (key, value) in payload where key != "avatar_url" {
+            guard let other = remote[key] else { continue }
+            guard same(value, other) else { return false }
+        }
+        return true
+    }
+
+    static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            return x.literal == y.literal || x.doubleValue == y.doubleValue
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+        case (.object(let x), .object(let y)):
+            return x.allSatisfy { key, value in y[key].map { same(value, $0) } ?? (value == .null) }
+        default:
+            return a == b
+        }
     }
 }

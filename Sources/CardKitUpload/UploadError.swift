@@ -8,7 +8,7 @@ import Foundation
 public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Code: String, Sendable, Hashable {
         case authentication, forbidden, notFound, validation, conflict, rateLimited, server, transport, timeout
-        case invalidResponse, unsupported, insecureURL, credentials, configuration, cancelled
+        case invalidResponse, unsupported, insecureURL, credentials, configuration, cancelled, locked
     }
 
     /// One field-level problem reported by a platform's validation error.
@@ -41,11 +41,16 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     public let retryAfter: Duration?
     /// The request the error concerns, as `METHOD /path` (no query string, no headers).
     public let request: String?
+    /// Whether a ``transport`` error is a refused connection (nothing listens at the address): retried only a few
+    /// times, quickly (see ``UploadRetryPolicy/connectionRefusedAttempts``).
+    public let isConnectionRefused: Bool
 
     private init(
         _ code: Code, status: Int? = nil, platformCode: String? = nil, message: String = "",
-        fieldErrors: [FieldError] = [], retryAfter: Duration? = nil, request: String? = nil
+        fieldErrors: [FieldError] = [], retryAfter: Duration? = nil, request: String? = nil,
+        isConnectionRefused: Bool = false
     ) {
+        self.isConnectionRefused = isConnectionRefused
         self.code = code
         self.status = status
         self.platformCode = platformCode
@@ -90,6 +95,8 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let configuration = UploadError(.configuration, message: "invalid configuration")
     /// Thrown when the upload was cancelled.
     public static let cancelled = UploadError(.cancelled, message: "cancelled")
+    /// Thrown when another run holds the lock of the state file.
+    public static let locked = UploadError(.locked, message: "state file locked")
 
     // MARK: - Factories
 
@@ -128,7 +135,13 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
         UploadError(.server, status: status, platformCode: platformCode, message: message, retryAfter: retryAfter)
     }
     /// A transport error (connection refused, reset, closed early).
-    public static func transport(_ message: String) -> Self { UploadError(.transport, message: message) }
+    /// - Parameters:
+    ///   - message: What failed.
+    ///   - connectionRefused: Whether the connection was refused (nothing listens at the address).
+    /// - Returns: The error.
+    public static func transport(_ message: String, connectionRefused: Bool = false) -> Self {
+        UploadError(.transport, message: message, isConnectionRefused: connectionRefused)
+    }
     /// A timeout, either of one request or of the overall retry deadline.
     public static func timeout(_ message: String) -> Self { UploadError(.timeout, message: message) }
     /// An answer that could not be understood.
@@ -145,6 +158,8 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func configuration(_ message: String) -> Self { UploadError(.configuration, message: message) }
     /// A cancellation.
     public static func cancelled(_ message: String) -> Self { UploadError(.cancelled, message: message) }
+    /// A state file held by another run.
+    public static func locked(_ message: String) -> Self { UploadError(.locked, message: message) }
 
     // MARK: - Properties
 
@@ -181,14 +196,14 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     public func with(request: String) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
-            retryAfter: retryAfter, request: request)
+            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused)
     }
 
     /// Returns a copy with another message, keeping everything else.
     public func with(message: String) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
-            retryAfter: retryAfter, request: request)
+            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused)
     }
 
     /// `error: <kind> (HTTP 404, CHARACTER_NOT_FOUND) at GET /api/characters/x: message; field: problem`.

@@ -13,15 +13,19 @@ public import Foundation
 /// `Retry-After` header, else from a body hint (`retry_after_seconds`, `retryAfter`, `error.details.retryAfter`).
 public enum UploadErrorDecoder {
     /// The longest message kept from a body.
-    static let maxMessageLength = 500
+    public static let maxMessageLength = 500
 
     /// Decodes a non-2xx response.
     /// - Parameters:
     ///   - response: The response.
     ///   - provider: The platform that sent it.
     ///   - now: The current time, for HTTP-date `Retry-After`.
+    ///   - scrub: Removes credentials from the message; applied before the message is cut to
+    ///     ``maxMessageLength`` characters, so a cut never leaves the start of a secret behind.
     /// - Returns: The error.
-    public static func decode(_ response: UploadResponse, provider: UploadProvider, now: Date) -> UploadError {
+    public static func decode(
+        _ response: UploadResponse, provider: UploadProvider, now: Date, scrub: (String) -> String = { $0 }
+    ) -> UploadError {
         let status = response.status
         let json: JSONValue? =
             response.body.count <= 1 << 20 ? try? JSONParser.parse(response.body).value : nil
@@ -60,14 +64,14 @@ public enum UploadErrorDecoder {
             if message == nil { message = object["message"]?.stringValue ?? object["error"]?.stringValue }
             if hint == nil { hint = seconds(object["retryAfter"]) ?? seconds(object["retry_after_seconds"]) }
         } else if !response.body.isEmpty {
-            let text = String(decoding: response.body.prefix(maxMessageLength * 4), as: UTF8.self)
+            let text = String(decoding: response.body.prefix(1 << 16), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             if !text.isEmpty { message = text }
         }
         if let header = response.header("Retry-After"), let parsed = RetryAfter.parse(header, now: now) {
             hint = parsed
         }
-        var text = message ?? "HTTP \(status)"
+        var text = scrub(message ?? "HTTP \(status)")
         if text.count > maxMessageLength { text = String(text.prefix(maxMessageLength)) + "…" }
         return make(
             kind: kind(code: code, status: status), text: text, status: status, code: code, fields: fields, hint: hint)

@@ -68,13 +68,41 @@ public struct UploadLogger: Sendable {
         sink(level, scrub(message()))
     }
 
-    /// Replaces every registered secret in `text` by `<redacted>`.
+    /// Replaces every registered secret in `text` by `<redacted>`, and every prefix of 8 characters or more of a
+    /// secret of 8 characters or more (text cut short elsewhere must not leak the start of a token).
+    /// - Parameter text: The text to scrub.
+    /// - Returns: The text without any secret.
     public func scrub(_ text: String) -> String {
         var text = text
-        for secret in secrets + shared.all where text.contains(secret) {
-            text = text.replacingOccurrences(of: secret, with: "<redacted>")
+        for secret in (secrets + shared.all).sorted(by: { $0.count > $1.count }) {
+            if text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
+            if secret.count >= Self.minimumPrefix { text = Self.scrubPrefixes(of: secret, in: text) }
         }
         return text
+    }
+
+    /// The shortest prefix of a secret that is scrubbed on its own.
+    public static let minimumPrefix = 8
+
+    /// Replaces each run of `text` that equals a prefix of `secret` of at least ``minimumPrefix`` characters.
+    static func scrubPrefixes(of secret: String, in text: String) -> String {
+        let head = String(secret.prefix(minimumPrefix))
+        guard text.contains(head) else { return text }
+        let secretChars = Array(secret)
+        var result = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: head) {
+            result += rest[..<range.lowerBound]
+            var end = range.upperBound
+            var matched = minimumPrefix
+            while end < rest.endIndex, matched < secretChars.count, rest[end] == secretChars[matched] {
+                end = rest.index(after: end)
+                matched += 1
+            }
+            result += "<redacted>"
+            rest = rest[end...]
+        }
+        return result + rest
     }
 }
 

@@ -17,7 +17,7 @@ public struct UploadAvatar: Sendable, Hashable {
 public struct UploadPreparedItem: Sendable {
     /// The input path.
     public var path: String
-    /// The state-file key (the input path).
+    /// The state-file key: the canonical path (``UploadStateFile/canonicalPath(_:)``).
     public var key: String
     /// The name (used for read-back).
     public var name: String
@@ -143,7 +143,8 @@ public struct UploadPreparer: Sendable {
         var hashed = JSONWriter.bytes(.object(payload), sortKeys: true)
         if let avatar { hashed += Array(Digest.md5Hex(avatar.bytes).utf8) }
         return UploadPreparedItem(
-            path: path, key: path, name: name, payload: payload, avatar: avatar, chattrId: chattrId,
+            path: path, key: UploadStateFile.canonicalPath(path), name: name, payload: payload, avatar: avatar,
+            chattrId: chattrId,
             contentHash: "sha256:" + Digest.sha256Hex(hashed), losses: losses)
     }
 

@@ -9,6 +9,8 @@ public import Foundation
 /// 3. A server that asks for more than `maxDelay` is not waited for: the request fails at once with
 ///    ``UploadError/rateLimited`` so that the batch can stop or reschedule.
 /// 4. Attempts stop after `maxAttempts` or when `overallDeadline` would be passed.
+/// 5. A refused connection (nothing listens) is tried at most `connectionRefusedAttempts` times in all, with a
+///    short fixed backoff (`connectionRefusedDelay`, doubled each time), not under the full backoff and deadline.
 ///
 /// `sleep`, `random` and `now` are injected so tests run instantly and deterministically.
 public struct UploadRetryPolicy: Sendable {
@@ -25,6 +27,11 @@ public struct UploadRetryPolicy: Sendable {
     public var overallDeadline: Duration = .seconds(120)
     /// The deadline of one HTTP exchange (default 30 s).
     public var requestTimeout: Duration = .seconds(30)
+    /// Total tries of a request whose connection is refused, the first included (default 3; never more than
+    /// `maxAttempts`).
+    public var connectionRefusedAttempts: Int = 3
+    /// The wait after the first refused connection, doubled after each further one (default 100 ms).
+    public var connectionRefusedDelay: Duration = .milliseconds(100)
     /// The statuses that are retried.
     public var retryableStatuses: Set<Int> = UploadRetryPolicy.defaultRetryableStatuses
     /// Sleeps for the given time (default `Task.sleep`).
@@ -78,6 +85,16 @@ public struct UploadRetryPolicy: Sendable {
         }
         guard retryable else { return .fail(error) }
         guard attempt < maxAttempts else { return .fail(error) }
+        if error.isConnectionRefused {
+            guard attempt < connectionRefusedAttempts else {
+                return .fail(
+                    error.with(
+                        message: "\(error.message) (connection refused \(attempt) time(s); nothing listens there?)")
+                )
+            }
+            let delay = connectionRefusedDelay * (1 << min(attempt - 1, 10))
+            return .retry(after: delay, reason: "connection refused; quick retry in \(UploadError.format(delay))")
+        }
         let delay: Duration
         let reason: String
         if let hint = error.retryAfter {

@@ -1,3 +1,4 @@
+import CardKitDigest
 public import CardKitJSON
 public import Foundation
 
@@ -22,7 +23,7 @@ public struct UploadStateRecord: Sendable, Hashable {
         case skipped
     }
 
-    /// The item's stable key (the input path).
+    /// The item's stable key: the canonical path of the input (symlinks resolved, absolute).
     public var key: String
     /// `sha256:<hex>` of the converted payload.
     public var contentHash: String
@@ -95,6 +96,11 @@ public struct UploadStateRecord: Sendable, Hashable {
 /// Every record is written as one line, then the file is synced (`fsync`) before the call returns, so after a crash
 /// or `kill -9` the file holds every record written before it, plus at most one torn last line, which is ignored on
 /// the next open. The last record of a key wins.
+///
+/// The file is held under an exclusive `flock` from open until the actor is released (or the process ends), so two
+/// runs can never use one state file at once: the second one's open fails with ``UploadError/locked``, or, through
+/// ``open(url:waitForLock:pollInterval:onWait:)``, waits until the first one is done. The records are read only
+/// once the lock is held.
 public actor UploadStateFile {
     /// The file.
     public nonisolated let url: URL
@@ -106,10 +112,26 @@ public actor UploadStateFile {
     /// The longest line read.
     static let maxLineBytes = 1 << 20
 
-    /// Opens (or creates, mode 0600) a state file and reads its records.
-    /// - Throws: ``UploadError/configuration`` when it cannot be opened.
+    /// Opens (or creates, mode 0600) a state file, takes its lock and reads its records.
+    /// - Parameter url: The file.
+    /// - Throws: ``UploadError/locked`` when another run holds the file; ``UploadError/configuration`` when it
+    ///   cannot be opened.
     public init(url: URL) throws(UploadError) {
         self.url = url
+        let descriptor = Glibc.open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw UploadError.configuration("\(url.path): cannot open the state file (errno \(errno))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(descriptor)
+            if code == EWOULDBLOCK {
+                throw UploadError.locked(
+                    "\(url.path): the state file is in use by another cardkit upload; wait for it to finish, or pass --wait"
+                )
+            }
+            throw UploadError.configuration("\(url.path): cannot lock the state file (errno \(code))")
+        }
         var records: [String: UploadStateRecord] = [:]
         var ignored = 0
         var endsWithNewline = true
@@ -125,14 +147,39 @@ public actor UploadStateFile {
                 records[record.key] = record
             }
         }
-        let descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw UploadError.configuration("\(url.path): cannot open the state file (errno \(errno))")
-        }
         if !endsWithNewline { _ = "\n".withCString { Glibc.write(descriptor, $0, 1) } }
         self.fd = descriptor
         self.records = records
         self.ignoredLines = ignored
+    }
+
+    /// Opens a state file, waiting for another run's lock to be released when `waitForLock` is set.
+    /// - Parameters:
+    ///   - url: The file.
+    ///   - waitForLock: Wait (polling) instead of failing with ``UploadError/locked``.
+    ///   - pollInterval: How often the lock is tried again while waiting.
+    ///   - onWait: Called once, when the first try finds the lock held.
+    /// - Returns: The open, locked state file.
+    /// - Throws: ``UploadError/locked`` (without `waitForLock`), ``UploadError/cancelled`` when the task is
+    ///   cancelled while waiting, ``UploadError/configuration``.
+    public static func open(
+        url: URL, waitForLock: Bool, pollInterval: Duration = .milliseconds(100),
+        onWait: @Sendable () -> Void = {}
+    ) async throws(UploadError) -> UploadStateFile {
+        var told = false
+        while true {
+            do {
+                return try UploadStateFile(url: url)
+            } catch let error where error == .locked && waitForLock {
+                if !told {
+                    told = true
+                    onWait()
+                }
+                do { try await Task.sleep(for: pollInterval) } catch {
+                    throw UploadError.cancelled("cancelled while waiting for the state file lock")
+                }
+            }
+        }
     }
 
     deinit { close(fd) }
@@ -142,6 +189,28 @@ public actor UploadStateFile {
 
     /// Every key's last record.
     public func allRecords() -> [UploadStateRecord] { Array(records.values) }
+
+    /// A `done` record of another key with the same content hash and kind (the same item under another path: moved,
+    /// copied, or named through another folder), if any.
+    /// - Parameters:
+    ///   - contentHash: The item's content hash.
+    ///   - kind: `character` or `persona`.
+    ///   - key: The item's own key, which is not returned.
+    /// - Returns: The record, the one with the smallest key when several match.
+    public func doneRecord(contentHash: String, kind: String, excluding key: String) -> UploadStateRecord? {
+        records.values.filter { $0.state == .done && $0.contentHash == contentHash && $0.kind == kind && $0.key != key }
+            .min { $0.key < $1.key }
+    }
+
+    /// The remote ids that records of other keys claim (`done` with a remote id), which a read-back must never
+    /// adopt for `key`.
+    /// - Parameters:
+    ///   - key: The key whose own claim is left out.
+    ///   - kind: `character` or `persona`.
+    /// - Returns: The claimed ids.
+    public func claimedRemoteIds(excluding key: String, kind: String) -> Set<String> {
+        Set(records.values.filter { $0.key != key && $0.kind == kind && $0.state == .done }.compactMap(\.remoteId))
+    }
 
     /// Appends a record, then syncs the file.
     /// - Throws: ``UploadError/configuration`` when the write fails (the run must stop: resume would be unsafe).
@@ -156,5 +225,71 @@ public actor UploadStateFile {
             throw UploadError.configuration("\(url.path): cannot sync the state file (errno \(errno))")
         }
         records[record.key] = record
+    }
+
+    // MARK: - Keys and default location
+
+    /// The canonical form of an input path.
+    ///
+    /// Absolute, with `.`/`..` and every symlink resolved (`realpath`), so `c.json`, `./c.json`, `/abs/c.json` and a link to it are one key. A path that cannot be resolved is made
+    /// absolute and standardized.
+    /// - Parameter path: The path as typed.
+    /// - Returns: The canonical path.
+    public static func canonicalPath(_ path: String) -> String {
+        if path == "-" { return path }
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The default state file of a provider, base URL and account:
+    /// `$XDG_STATE_HOME/cardkit/uploads/<provider>-<16 hex digits>.jsonl`, where the digits start the SHA-256 of the
+    /// base URL (trailing slashes removed, scheme and host lowercased) and the account.
+    ///
+    /// Without `XDG_STATE_HOME` (or with a relative one, which the XDG specification says to ignore), the folder is
+    /// `~/.local/state`.
+    /// - Parameters:
+    ///   - provider: The platform's raw name.
+    ///   - baseURL: The API base URL.
+    ///   - account: Identifies the account (a user id, or a digest of the credential; never the credential).
+    ///   - environment: The environment (default: the process's).
+    /// - Returns: The file URL.
+    public static func defaultURL(
+        provider: String, baseURL: URL, account: String,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> URL {
+        var root: URL
+        if let xdg = environment["XDG_STATE_HOME"], xdg.hasPrefix("/") {
+            root = URL(fileURLWithPath: xdg, isDirectory: true)
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            root = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".local/state")
+        }
+        root = root.appendingPathComponent("cardkit/uploads", isDirectory: true)
+        let digest = Digest.sha256Hex(Array((normalizedBase(baseURL) + "\n" + account).utf8))
+        return root.appendingPathComponent("\(provider)-\(digest.prefix(16)).jsonl")
+    }
+
+    /// An account label derived from a credential: `credential-sha256:<hex>`, so that the state file name depends
+    /// on the account without holding the credential.
+    /// - Parameter credential: The token or key.
+    /// - Returns: The label.
+    public static func accountDigest(ofCredential credential: String) -> String {
+        "credential-sha256:" + Digest.sha256Hex(Array(credential.utf8))
+    }
+
+    static func normalizedBase(_ url: URL) -> String {
+        var text = url.absoluteString
+        if var components = URLComponents(url: url, resolvingAgainstBaseURL: false) {
+            let scheme = components.scheme?.lowercased()
+            let host = components.host?.lowercased()
+            components.scheme = scheme
+            components.host = host
+            text = components.string ?? text
+        }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
     }
 }

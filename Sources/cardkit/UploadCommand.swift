@@ -32,8 +32,13 @@ import OrderedCollections
                 file) a new one is fetched from --auth-url when none is given, before it expires, and once after a 401; \
                 a rotated refresh token is written back to the credentials file (an environment variable cannot be \
                 updated, so keep it in the file).
+                The default state file is $XDG_STATE_HOME/cardkit/uploads/<provider>-<hash>.jsonl (~/.local/state \
+                without XDG_STATE_HOME), one per provider, base URL and account; it is locked (flock) while a run uses \
+                it, so a second run on it refuses (or waits with --wait). Inputs are keyed by canonical path, and \
+                before any create the platform is searched for an object of the same name: one with the same content \
+                is adopted, another one blocks the create unless --allow-duplicate-names.
                 Exit codes: 0 all uploaded; 1 some failed or were invalid; 2 usage error; 3 provider unreachable or \
-                credentials refused.
+                credentials refused; 4 the state file is in use by another run.
                 """
         )
 
@@ -55,8 +60,17 @@ import OrderedCollections
         @Option(help: "At most this many items started per second.")
         var rate: Double?
 
-        @Option(help: "The state file (default .upload-state/<provider>-<kind>.jsonl).")
+        @Option(
+            help:
+                "The state file (default $XDG_STATE_HOME/cardkit/uploads/<provider>-<hash of base URL and account>.jsonl)."
+        )
         var state: String?
+
+        @Flag(help: "When another run holds the state file, wait for it instead of exiting with code 4.")
+        var wait = false
+
+        @Flag(help: "Create a character or persona even when the platform already has a different one of that name.")
+        var allowDuplicateNames = false
 
         @Flag(help: "Convert and check only; send nothing.")
         var dryRun = false
@@ -89,6 +103,13 @@ import OrderedCollections
         var verbose: Int
 
         static let providerExitCode: Int32 = 3
+        /// Another run holds the state file's lock.
+        static let stateLockedExitCode: Int32 = 4
+
+        /// The accepted ranges of the number options (a wider value would overflow a duration).
+        static let deadlineRange: ClosedRange<Double> = 0.001...86_400
+        static let timeoutRange: ClosedRange<Double> = 0.001...3_600
+        static let rateRange: ClosedRange<Double> = 0.001...10_000
 
         func validate() throws {
             guard UploadKind(rawValue: kind) != nil else {
@@ -105,7 +126,15 @@ import OrderedCollections
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency must be between 1 and 256.")
             }
-            if let rate, !(rate > 0) { throw ValidationError("--rate must be positive.") }
+            if let rate, !(rate.isFinite && Self.rateRange.contains(rate)) {
+                throw ValidationError("--rate must be a number from 0.001 to 10000 (items per second), not \(rate).")
+            }
+            guard deadline.isFinite, Self.deadlineRange.contains(deadline) else {
+                throw ValidationError("--deadline must be a number of seconds from 0.001 to 86400, not \(deadline).")
+            }
+            guard timeout.isFinite, Self.timeoutRange.contains(timeout) else {
+                throw ValidationError("--timeout must be a number of seconds from 0.001 to 3600, not \(timeout).")
+            }
             guard (1...20).contains(maxAttempts) else {
                 throw ValidationError("--max-attempts must be between 1 and 20.")
             }
@@ -140,6 +169,7 @@ import OrderedCollections
             options.ratePerSecond = rate
             options.dryRun = dryRun
             options.updateExisting = updateExisting
+            options.allowDuplicateNames = allowDuplicateNames
             if let idMap { options.idMap = try Self.readIDMap(idMap) }
 
             // One logger for the client, the token provider and the engine: a token learned at run time (a refreshed
@@ -156,12 +186,31 @@ import OrderedCollections
                     throw ExitCode(code)
                 }
             }
-            let statePath = state ?? ".upload-state/\(platform.rawValue)-\(uploadKind.rawValue).jsonl"
+            let stateURL: URL
+            if let state {
+                stateURL = URL(fileURLWithPath: state)
+            } else {
+                switch await defaultStateURL(platform, client: client) {
+                case .success(let url): stateURL = url
+                case .failure(let error):
+                    let reason = UploadEngine.preflightFailure(error, provider: platform)
+                    Console.error("cardkit: error: \(logger.scrub(reason.description))")
+                    throw ExitCode(Self.providerExitCode)
+                }
+            }
+            let statePath = stateURL.path
             let stateFile: UploadStateFile
             do {
                 try FileManager.default.createDirectory(
-                    at: URL(fileURLWithPath: statePath).deletingLastPathComponent(), withIntermediateDirectories: true)
-                stateFile = try UploadStateFile(url: URL(fileURLWithPath: statePath))
+                    at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+                stateFile = try await UploadStateFile.open(
+                    url: stateURL, waitForLock: wait,
+                    onWait: {
+                        Console.error("cardkit: note: \(statePath) is in use by another run; waiting for it (--wait)")
+                    })
+            } catch let error as UploadError where error == .locked {
+                Console.error("cardkit: error: \(error.message)")
+                throw ExitCode(Self.stateLockedExitCode)
             } catch {
                 Console.error("cardkit: error: \(error)")
                 throw ExitCode(ExitStatus.usage)
@@ -186,6 +235,31 @@ import OrderedCollections
             var code = summary.exitCode
             if code == 0, !missing.isEmpty { code = ExitStatus.invalidInput }
             if code != 0 { throw ExitCode(code) }
+        }
+
+        /// The default state file: per provider, base URL and account (Spicychat's user id, else a digest of the
+        /// credential, never the credential itself).
+        private func defaultStateURL(_ platform: UploadProvider, client: UploadClient?) async -> Result<
+            URL, UploadError
+        > {
+            let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
+            var account: String?
+            if let client {
+                do {
+                    account = try await client.accountIdentity().map { "user:\($0)" }
+                } catch {
+                    return .failure(error)
+                }
+            }
+            if account == nil {
+                let file = credentials.map { URL(fileURLWithPath: $0) }
+                let secret =
+                    (try? UploadCredentials.resolveIfPresent(for: platform, file: file))
+                    ?? (try? UploadCredentials.refresh(for: platform, file: file))?.map(\.clientID)
+                account = secret.map(UploadStateFile.accountDigest(ofCredential:)) ?? "anonymous"
+            }
+            return .success(
+                UploadStateFile.defaultURL(provider: platform.rawValue, baseURL: base, account: account ?? "anonymous"))
         }
 
         /// Resolves the credentials and builds the client.
@@ -214,8 +288,8 @@ import OrderedCollections
         ) throws(UploadError) -> UploadClient {
             var policy = UploadRetryPolicy()
             policy.maxAttempts = maxAttempts
-            policy.overallDeadline = .milliseconds(Int64(deadline * 1000))
-            policy.requestTimeout = .milliseconds(Int64(timeout * 1000))
+            policy.overallDeadline = .milliseconds(Int64((deadline * 1000).rounded()))
+            policy.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
             let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
             let transport = AsyncHTTPClientTransport()
             if platform == .spicychat, let refresh {

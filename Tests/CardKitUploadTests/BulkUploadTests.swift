@@ -107,11 +107,13 @@ enum UploadFixtures {
             let prepared = try UploadPreparer(options: UploadOptions(provider: .nextchat, kind: .characters))
                 .prepare(path: cards[0], input: try UploadFixtures.load(cards[0]))
             _ = try await client.createCharacter(prepared.payload)
-            let state = try UploadStateFile(url: stateURL)
-            try await state.append(
-                UploadStateRecord(
-                    key: prepared.key, contentHash: prepared.contentHash, kind: "character", provider: "nextchat",
-                    state: .intent, name: prepared.name))
+            // Written through a state file that is closed (and unlocked) before the run opens it again.
+            try await UploadTestSupport.append(
+                [
+                    UploadStateRecord(
+                        key: prepared.key, contentHash: prepared.contentHash, kind: "character", provider: "nextchat",
+                        state: .intent, name: prepared.name)
+                ], to: stateURL)
             // And a torn last line, as kill -9 during a write leaves.
             let handle = try FileHandle(forWritingTo: stateURL)
             try handle.seekToEnd()

@@ -22,10 +22,13 @@ enum CardKitBinary {
     static var isAvailable: Bool { url != nil }
 
     /// Starts `cardkit` with `arguments` and `environment`, stdout and stderr to files.
-    static func start(_ arguments: [String], environment: [String: String], output: URL) throws -> Process {
+    static func start(
+        _ arguments: [String], environment: [String: String], output: URL, directory: URL? = nil
+    ) throws -> Process {
         let process = Process()
         process.executableURL = try #require(url)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
@@ -38,10 +41,10 @@ enum CardKitBinary {
     }
 
     /// Runs `cardkit` to completion.
-    static func run(_ arguments: [String], environment: [String: String], output: URL) async throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
-        let process = try start(arguments, environment: environment, output: output)
+    static func run(
+        _ arguments: [String], environment: [String: String], output: URL, directory: URL? = nil
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = try start(arguments, environment: environment, output: output, directory: directory)
         while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         let out = try String(contentsOfFile: output.path + ".out", encoding: .utf8)
         let err = try String(contentsOfFile: output.path + ".err", encoding: .utf8)

@@ -77,6 +77,13 @@ enum UploadTestSupport {
         try NextChatClient(baseURL: fake.baseURL, token: token, transport: transport, policy: policy)
     }
 
+    /// Appends records to a state file through an ``UploadStateFile`` that is released (closing the file and its
+    /// lock) before this returns, as a finished or killed run leaves it.
+    static func append(_ records: [UploadStateRecord], to url: URL) async throws {
+        let state = try UploadStateFile(url: url)
+        for record in records { try await state.append(record) }
+    }
+
     /// A unique empty temporary directory.
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cardkit-upload-\(UUID().uuidString)")
