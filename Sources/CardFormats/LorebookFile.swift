@@ -43,6 +43,9 @@ public enum LorebookFile {
         guard case .array(let entries)? = object["entries"] else {
             throw .notALorebook(pointer: base.appending("entries"), reason: "`entries` is missing or not an array")
         }
+        if let problem = CharacterBook.entriesLimitProblem(object["entries"]) {
+            throw .limitExceeded(pointer: base.appending("entries"), reason: problem)
+        }
         if object["extensions"] == nil {
             diagnostics.append(
                 Diagnostic(

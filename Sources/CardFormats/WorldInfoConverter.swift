@@ -36,6 +36,9 @@ public enum WorldInfoConverter {
         }
         var diagnostics: [Diagnostic] = []
         let entriesPointer = JSONPointer(tokens: ["entries"])
+        if let problem = CharacterBook.entriesLimitProblem(root["entries"]) {
+            throw .limitExceeded(pointer: entriesPointer, reason: problem)
+        }
         var pairs: [(key: String, value: JSONValue)] = []
         switch root["entries"] {
         case .object(let object)?:

@@ -9,7 +9,10 @@ struct LorebookSummary {
     let diagnostics: [Diagnostic]
 
     /// Reads a lorebook file; `nil` when the file is not one.
-    init?(input: CardInput, options: CardLoadOptions) {
+    ///
+    /// Throws when it is one but is past a limit (more than `CharacterBook.maxEntries` entries), so the message says
+    /// so rather than "not a card".
+    init?(input: CardInput, options: CardLoadOptions) throws(CardFileError) {
         guard let data = try? input.read(limit: options.maxFileSize) else { return nil }
         let detected = CardFormatSniffer.detect(data: data)
         guard let json = try? JSONParser.parse(data).value else { return nil }
@@ -23,6 +26,9 @@ struct LorebookSummary {
                 return nil
             }
         } catch {
+            if case .limitExceeded = error {
+                throw CardFileError(path: input.path, kind: .tooLarge, reason: error.description)
+            }
             return nil
         }
         path = input.path

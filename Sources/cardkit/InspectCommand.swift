@@ -32,12 +32,19 @@ struct InspectCommand: AsyncParsableCommand {
                 }
                 if loaded.hasErrors { failures += 1 }
             } catch {
-                if error.kind == .notACard, let lorebook = LorebookSummary(input: item, options: input.loadOptions) {
-                    Console.output(json ? JSONWriter.string(lorebook.jsonValue) : lorebook.text)
-                    continue
+                var failure = error
+                if error.kind == .notACard {
+                    do throws(CardFileError) {
+                        if let lorebook = try LorebookSummary(input: item, options: input.loadOptions) {
+                            Console.output(json ? JSONWriter.string(lorebook.jsonValue) : lorebook.text)
+                            continue
+                        }
+                    } catch {
+                        failure = error
+                    }
                 }
                 failures += 1
-                emit(failure: error)
+                emit(failure: failure)
             }
         }
         if failures > 0 { throw ExitCode(ExitStatus.invalidInput) }
