@@ -7,8 +7,9 @@ import Yams
 /// The YAML read is text-generation-webui's character file: four keys, a few kilobytes, at most a long `context`.
 /// Every limit below is far above that and stops a document that would take seconds or gigabytes:
 /// - `maxBytes`, 4 MiB of input: Yams composes about a megabyte a second when the text is dense in nodes.
-/// - `maxStructure`, 200,000 lines and flow separators (`,` `[` `{`), counted before Yams runs: a node needs a line
-///   or a separator of its own, so this bounds the work Yams does (a 10.9 MB file of a million keys took 14.8 s).
+/// - `maxStructure`, 200,000 lines and flow separators (`,` `[` `{`), counted before Yams runs: block YAML puts a
+///   key or an item on a line and flow YAML separates them, so this bounds the nodes Yams builds to a small multiple
+///   of it (a 10.9 MB file of a million keys took 14.8 s). Prose stays far below: 4 MiB of text has about 100,000.
 /// - `maxNodes`, 200,000 nodes after alias expansion.
 /// - `maxExpandedBytes`, 16 MiB of scalar and key text after alias expansion: a document without aliases never
 ///   passes its own size, while 1 MB aliasing a 1 MiB string a thousand times reached 1.09 GB.
