@@ -70,9 +70,19 @@ public enum CardFormatSniffer {
             return detect(json: value)
         }
         if bytes.contains(0) { return .unknown }
-        if let value = try? YAMLToJSON.convert(bytes), let root = value.objectValue,
-            root["name"] != nil && (root["context"] != nil || root["greeting"] != nil)
-        {
+        let value: JSONValue
+        do {
+            value = try YAMLToJSON.convert(bytes)
+        } catch .tooComplex {
+            // Text that is YAML past a limit (a bomb): the YAML reader says which limit, rather than the card
+            // reader's "invalid JSON".
+            return .textGenerationWebUIYAML
+        } catch .tooLarge {
+            return startsWithYAMLKey(bytes) ? .textGenerationWebUIYAML : .unknown
+        } catch {
+            return .unknown
+        }
+        if let root = value.objectValue, root["name"] != nil && (root["context"] != nil || root["greeting"] != nil) {
             return .textGenerationWebUIYAML
         }
         return .unknown
@@ -103,9 +113,32 @@ public enum CardFormatSniffer {
         return .unknown
     }
 
+    /// Whether the first line that is not blank or a comment is a plain `key:` (a letter, then letters, digits,
+    /// `_` or `-`, then `:` and a space or the end of the line): text too large to compose that still reads as YAML.
+    private static func startsWithYAMLKey(_ bytes: [UInt8]) -> Bool {
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        func isKeyByte(_ byte: UInt8) -> Bool {
+            isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+        for line in bytes.prefix(4096).split(separator: 0x0A) {
+            let trimmed = line.drop { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }
+            guard let first = trimmed.first else { continue }
+            if first == UInt8(ascii: "#") { continue }
+            let key = trimmed.prefix(while: isKeyByte)
+            guard isLetter(first), key.count < trimmed.count, trimmed[key.endIndex] == UInt8(ascii: ":") else {
+                return false
+            }
+            let after = trimmed.index(after: key.endIndex)
+            return after == trimmed.endIndex || trimmed[after] == 0x20 || trimmed[after] == 0x0D
+        }
+        return false
+    }
+
     private static func hasCardJSON(_ data: Data) -> Bool {
         // ZIPFoundation's in-memory archive traps on offsets past the end (see ZIPBoundsCheck).
-        if ZIPBoundsCheck.problem(in: data, maxEntries: CharXLimits().maxEntries) != nil { return false }
+        if ZIPBoundsCheck.problem(in: data, maxEntries: CharXLimits().maxEntries, refusingOverlaps: false) != nil {
+            return false
+        }
         let archive: Archive
         do {
             archive = try Archive(data: data, accessMode: .read, pathEncoding: nil)

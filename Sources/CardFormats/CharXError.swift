@@ -26,6 +26,9 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
     case entryTooLarge(entry: String, size: UInt64, limit: UInt64)
     /// Thrown when an entry's uncompressed/compressed ratio passes ``CharXLimits/maxCompressionRatio`` (a zip bomb).
     case compressionRatioExceeded(entry: String, ratio: UInt64, limit: UInt64)
+    /// Thrown when all entries together would unpack to more than ``CharXLimits/maxCompressionRatio`` times the
+    /// archive's size (many small entries adding up to a bomb); `entry` is the entry at which the total passed it.
+    case archiveRatioExceeded(entry: String, total: UInt64, archiveBytes: UInt64, limit: UInt64)
     /// Thrown when an entry inflates to more bytes than its header declares (a lying header), or fails its CRC,
     /// or cannot be inflated.
     case corruptEntry(entry: String, reason: String)
@@ -57,6 +60,9 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
         case .compressionRatioExceeded(let entry, let ratio, let limit):
             return
                 "CharX entry \(Self.quoted(entry)): refused: compression ratio \(ratio):1 exceeds \(limit):1 (zip bomb)"
+        case .archiveRatioExceeded(let entry, let total, let archiveBytes, let limit):
+            return "CharX entry \(Self.quoted(entry)): refused: the entries so far unpack to \(total) bytes, more than "
+                + "\(limit) times the archive's \(archiveBytes) bytes (zip bomb)"
         case .corruptEntry(let entry, let reason): return "CharX entry \(Self.quoted(entry)): \(reason)"
         case .missingCardJSON(let entries):
             let listed = entries.prefix(5).map(Self.quoted).joined(separator: ", ")
@@ -74,7 +80,8 @@ public enum CharXError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .absolutePath(let entry), .parentTraversal(let entry), .symbolicLink(let entry),
             .invalidPath(let entry, _), .totalSizeExceeded(let entry, _), .entryTooLarge(let entry, _, _),
-            .compressionRatioExceeded(let entry, _, _), .corruptEntry(let entry, _), .invalidCard(let entry, _),
+            .compressionRatioExceeded(let entry, _, _), .archiveRatioExceeded(let entry, _, _, _),
+            .corruptEntry(let entry, _), .invalidCard(let entry, _),
             .duplicatePath(let entry), .cannotUnpack(let entry, _):
             return entry
         case .notAZip, .unreadableArchive, .tooManyEntries, .missingCardJSON, .cannotWrite:

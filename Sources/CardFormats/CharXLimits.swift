@@ -15,6 +15,10 @@ public struct CharXLimits: Sendable, Hashable {
     /// The largest uncompressed/compressed ratio allowed for an entry bigger than
     /// ``ratioCheckThreshold`` (default 200; deflate reaches about 1030 on runs of zeros, real images
     /// and JSON stay far below 100).
+    ///
+    /// The same ratio bounds the whole archive: all entries together may unpack to at most this many times the
+    /// archive's size (or ``ratioCheckThreshold``, whichever is larger), so a thousand small entries cannot add up
+    /// to a bomb.
     public var maxCompressionRatio: UInt64 = 200
     /// Entries this small are never refused for their ratio (default 1 MiB): a short JSON file of spaces
     /// compresses very well and is harmless.

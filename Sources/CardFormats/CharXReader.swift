@@ -92,6 +92,14 @@ public enum CharXReader {
                     throw .compressionRatioExceeded(entry: path, ratio: ratio, limit: limits.maxCompressionRatio)
                 }
             }
+            // The archive as a whole: many entries each under the ratio threshold still add up to a bomb.
+            let archiveBytes = UInt64(located.data.count)
+            let scaled = limits.maxCompressionRatio.multipliedReportingOverflow(by: archiveBytes)
+            let archiveLimit = max(limits.ratioCheckThreshold, scaled.overflow ? .max : scaled.partialValue)
+            if declaredTotal > archiveLimit {
+                throw .archiveRatioExceeded(
+                    entry: path, total: declaredTotal, archiveBytes: archiveBytes, limit: limits.maxCompressionRatio)
+            }
             files.append(entry)
         }
         if skippedMacOS > 0 {

@@ -9,7 +9,8 @@ public enum LorebookFile {
     /// Reads a standalone lorebook: `lorebook_v3`, or a bare `{entries: [...]}` book (reported).
     /// - Parameter json: The parsed document.
     /// - Returns: The book and diagnostics (a missing `extensions`, entries that are not objects).
-    /// - Throws: ``CardFormatError/notALorebook(pointer:reason:)``.
+    /// - Throws: ``CardFormatError/notALorebook(pointer:reason:)``, or
+    ///   ``CardFormatError/limitExceeded(pointer:reason:)`` past `CharacterBook.maxEntries` entries.
     public static func read(json: JSONValue) throws(CardFormatError) -> (CharacterBook, [Diagnostic]) {
         guard let root = json.objectValue else {
             throw .notALorebook(pointer: JSONPointer(), reason: "the document is \(json.typeName()), not an object")
@@ -42,6 +43,9 @@ public enum LorebookFile {
         }
         guard case .array(let entries)? = object["entries"] else {
             throw .notALorebook(pointer: base.appending("entries"), reason: "`entries` is missing or not an array")
+        }
+        if let problem = CharacterBook.entriesLimitProblem(object["entries"]) {
+            throw .limitExceeded(pointer: base.appending("entries"), reason: problem)
         }
         if object["extensions"] == nil {
             diagnostics.append(

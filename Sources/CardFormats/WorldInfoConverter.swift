@@ -26,7 +26,8 @@ public enum WorldInfoConverter {
     ///   - worldInfo: The parsed World Info file.
     ///   - name: The book's name (World Info files carry none; SillyTavern uses the file name).
     /// - Returns: The book and what the conversion noticed.
-    /// - Throws: ``CardFormatError/notWorldInfo(pointer:reason:)`` when `entries` is missing or not an object/array.
+    /// - Throws: ``CardFormatError/notWorldInfo(pointer:reason:)`` when `entries` is missing or not an object/array,
+    ///   ``CardFormatError/limitExceeded(pointer:reason:)`` past `CharacterBook.maxEntries` entries.
     public static func book(fromWorldInfo worldInfo: JSONValue, name: String? = nil) throws(CardFormatError)
         -> (CharacterBook, [Diagnostic])
     {
@@ -36,6 +37,9 @@ public enum WorldInfoConverter {
         }
         var diagnostics: [Diagnostic] = []
         let entriesPointer = JSONPointer(tokens: ["entries"])
+        if let problem = CharacterBook.entriesLimitProblem(root["entries"]) {
+            throw .limitExceeded(pointer: entriesPointer, reason: problem)
+        }
         var pairs: [(key: String, value: JSONValue)] = []
         switch root["entries"] {
         case .object(let object)?:

@@ -51,6 +51,8 @@ public struct CardFileError: Error, Sendable, CustomStringConvertible {
             self.init(path: path, kind: .invalidJSON, reason: "invalid JSON: \(error)")
         case .notACard:
             self.init(path: path, kind: .notACard, reason: cardError.description)
+        case .limitExceeded:
+            self.init(path: path, kind: .tooLarge, reason: cardError.description)
         case .strictViolations(let diagnostics):
             self.init(path: path, kind: .strict, reason: cardError.description, diagnostics: diagnostics)
         }

@@ -14,6 +14,16 @@ public struct JSONParseOptions: Sendable, Hashable {
     ///
     /// Default 32 MiB.
     public var maxStringBytes: Int = 32 << 20
+    /// The most values (scalars, arrays and objects, each counted once) a document may hold.
+    ///
+    /// Default 2,000,000: the largest real cards (a 5,000-entry lorebook, about 30 values an entry) hold under
+    /// 200,000, while 64 MiB of `[[0],[0],…]` holds 33 million and would take gigabytes as a value tree.
+    public var maxValues: Int = 2_000_000
+    /// The most ``JSONWarning/Kind/duplicateKey`` warnings listed one by one; later duplicates are counted in
+    /// one ``JSONWarning/Kind/moreDuplicateKeys`` warning at the end.
+    ///
+    /// Default 100: enough to see the pattern, while a million duplicate keys stay one line each for the first 100.
+    public var maxDuplicateKeyWarnings: Int = 100
 
     /// Creates options with the defaults.
     public init() {}
@@ -27,6 +37,9 @@ public struct JSONWarning: Sendable, Hashable, CustomStringConvertible {
         case byteOrderMark = "bom"
         /// An object held the same key twice; the later value was kept at the first key's position.
         case duplicateKey = "duplicate-key"
+        /// More duplicate keys than ``JSONParseOptions/maxDuplicateKeyWarnings``: ``JSONWarning/count`` says how many
+        /// were not listed; ``JSONWarning/pointer`` and ``JSONWarning/offset`` locate the first of them.
+        case moreDuplicateKeys = "more-duplicate-keys"
     }
 
     /// The kind of warning.
@@ -35,12 +48,16 @@ public struct JSONWarning: Sendable, Hashable, CustomStringConvertible {
     public var pointer: JSONPointer
     /// The byte offset in the input.
     public var offset: Int
+    /// How many occurrences the warning stands for (1, or the number left unlisted for
+    /// ``Kind/moreDuplicateKeys``).
+    public var count: Int
 
     /// Creates a warning.
-    public init(kind: Kind, pointer: JSONPointer, offset: Int) {
+    public init(kind: Kind, pointer: JSONPointer, offset: Int, count: Int = 1) {
         self.kind = kind
         self.pointer = pointer
         self.offset = offset
+        self.count = count
     }
 
     /// The warning as one line: what was tolerated, with its JSON pointer and byte offset.
@@ -48,6 +65,9 @@ public struct JSONWarning: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .byteOrderMark: return "a UTF-8 byte-order mark at the start was stripped"
         case .duplicateKey: return "duplicate key at \(pointer.displayString) (byte \(offset)): the later value wins"
+        case .moreDuplicateKeys:
+            return "\(count) more duplicate keys, the first at \(pointer.displayString) (byte \(offset)), not listed: "
+                + "the later value wins for each"
         }
     }
 }
@@ -86,6 +106,8 @@ public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible
         case inputTooLarge = "too-large"
         /// A string longer than ``JSONParseOptions/maxStringBytes``.
         case stringTooLong = "string-too-long"
+        /// More values than ``JSONParseOptions/maxValues``.
+        case tooManyValues = "too-many-values"
     }
 
     /// The class of failure.
@@ -155,6 +177,11 @@ private struct Parser {
     let options: JSONParseOptions
     var position = 0
     var warnings: [JSONWarning] = []
+    /// Values still allowed by ``JSONParseOptions/maxValues``.
+    var valueBudget: Int
+    /// Duplicate keys seen so far, and the warning that counts those past the listed ones.
+    var duplicateKeys = 0
+    var moreDuplicateKeys: JSONWarning?
 
     /// One open container.
     ///
@@ -170,6 +197,7 @@ private struct Parser {
     init(buffer: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
         self.bytes = buffer
         self.options = options
+        self.valueBudget = options.maxValues
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
@@ -187,6 +215,7 @@ private struct Parser {
         guard position == bytes.count else {
             throw error(.trailingContent, "unexpected \(describe(bytes[position])) after the end of the document")
         }
+        if let moreDuplicateKeys { warnings.append(moreDuplicateKeys) }
         return value
     }
 
@@ -195,6 +224,10 @@ private struct Parser {
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw truncated() }
+            valueBudget -= 1
+            if valueBudget < 0 {
+                throw error(.tooManyValues, "more than \(options.maxValues) values in the document")
+            }
             var value: JSONValue
             switch bytes[position] {
             case UInt8(ascii: "{"):
@@ -249,8 +282,7 @@ private struct Parser {
                 } else {
                     let key = stack[top].key
                     if stack[top].members.updateValue(value, forKey: key) != nil {
-                        warnings.append(
-                            JSONWarning(kind: .duplicateKey, pointer: pointer(of: stack), offset: stack[top].keyOffset))
+                        noteDuplicateKey(stack)
                     }
                     skipWhitespace()
                     guard position < bytes.count else { throw truncated() }
@@ -270,6 +302,20 @@ private struct Parser {
                 }
             }
             if stack.isEmpty { return value }
+        }
+    }
+
+    /// Lists the first ``JSONParseOptions/maxDuplicateKeyWarnings`` duplicate keys and counts the rest.
+    private mutating func noteDuplicateKey(_ stack: [Frame]) {
+        duplicateKeys += 1
+        if duplicateKeys <= options.maxDuplicateKeyWarnings {
+            warnings.append(
+                JSONWarning(kind: .duplicateKey, pointer: pointer(of: stack), offset: stack[stack.count - 1].keyOffset))
+        } else if moreDuplicateKeys != nil {
+            moreDuplicateKeys?.count += 1
+        } else {
+            moreDuplicateKeys = JSONWarning(
+                kind: .moreDuplicateKeys, pointer: pointer(of: stack), offset: stack[stack.count - 1].keyOffset)
         }
     }
 

@@ -8,6 +8,9 @@ public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
     case notACard(pointer: JSONPointer, reason: String)
     /// Thrown under strict reading when the card needed a leniency; holds every diagnostic that failed.
     case strictViolations([Diagnostic])
+    /// Thrown when a part of the card is larger than any real card, for example a character book with more than
+    /// ``CharacterBook/maxEntries`` entries; `pointer` locates it.
+    case limitExceeded(pointer: JSONPointer, reason: String)
 
     /// The error as one line, with the JSON pointer where it applies.
     public var description: String {
@@ -20,6 +23,8 @@ public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
             let first = diagnostics.first.map { $0.description } ?? ""
             let more = diagnostics.count > 1 ? " (and \(diagnostics.count - 1) more)" : ""
             return "strict reading failed: \(first)\(more)"
+        case .limitExceeded(let pointer, let reason):
+            return "refused: \(pointer.displayString): \(reason)"
         }
     }
 }

@@ -76,6 +76,7 @@ public enum CardReader {
             throw .notACard(pointer: JSONPointer(), reason: "the document is \(json.typeName()), not an object")
         }
         var (shape, diagnostics) = try classify(root)
+        try checkBookSize(root)
         diagnostics = carrying + diagnostics
         let card = Card(document: root, shape: shape)
         if let expected = options.expectedSpecs, !expected.contains(card.spec) {
@@ -93,6 +94,20 @@ public enum CardReader {
             return CardReadResult(card: card, diagnostics: escalated)
         }
         return CardReadResult(card: card, diagnostics: diagnostics)
+    }
+
+    /// Refuses a character book (under `data`, or at the root of a V1 or flat card) with more than
+    /// ``CharacterBook/maxEntries`` entries, before anything looks at them.
+    private static func checkBookSize(_ root: JSONObject) throws(CardError) {
+        let places: [(JSONObject?, JSONPointer)] = [
+            (root["data"]?.objectValue, JSONPointer(tokens: ["data", "character_book", "entries"])),
+            (root, JSONPointer(tokens: ["character_book", "entries"])),
+        ]
+        for (object, pointer) in places {
+            if let problem = CharacterBook.entriesLimitProblem(object?["character_book"]?.objectValue?["entries"]) {
+                throw .limitExceeded(pointer: pointer, reason: problem)
+            }
+        }
     }
 
     /// Decides which shape a root object has, following the classification in the card-formats reference.

@@ -8,6 +8,28 @@ public struct CharacterBook: Sendable, Hashable {
     /// Wraps a stored book object.
     public init(object: JSONObject) { self.object = object }
 
+    /// The most entries a book may have when read: 100,000.
+    ///
+    /// The largest real lorebook known has about 5,000 entries; a million entries took 28 seconds and 1.4 GB to read
+    /// and check, so a book past this limit is refused before any entry is looked at.
+    public static let maxEntries = 100_000
+
+    /// Why a book's `entries` (an array, or an object keyed by id) is refused, or nil when it is within
+    /// ``maxEntries``.
+    /// - Parameter entries: The book's `entries` value.
+    /// - Returns: A one-line reason naming the count and the limit.
+    public static func entriesLimitProblem(_ entries: JSONValue?) -> String? {
+        let count: Int
+        switch entries {
+        case .array(let array)?: count = array.count
+        case .object(let object)?: count = object.count
+        default: return nil
+        }
+        guard count > maxEntries else { return nil }
+        return "the book has \(count) entries, more than the limit of \(maxEntries) (real lorebooks have a few "
+            + "thousand)"
+    }
+
     /// Creates an empty book with the required keys.
     public init(name: String? = nil, entries: [BookEntry] = []) {
         object = JSONObject()

@@ -31,7 +31,8 @@ public enum PNGCardError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidBase64(chunkType: String, keyword: String, offset: Int, position: Int)
     /// Thrown when a card chunk holds a RisuAI encrypted card (`rcc||…`), which needs RisuAI and a password.
     case encryptedRisuCard(chunkType: String, keyword: String, offset: Int)
-    /// Thrown when the PNG has no `chara` or `ccv3` text chunk; `textKeywords` lists the text chunks it has.
+    /// Thrown when the PNG has no `chara` or `ccv3` text chunk; `textKeywords` lists the text chunks it has (the
+    /// message names the first ``listedKeywords``).
     case noCard(textKeywords: [String])
     /// Thrown when libpng rejects the file (a full check or a libpng metadata read); `message` is libpng's.
     case libpng(message: String)
@@ -41,6 +42,9 @@ public enum PNGCardError: Error, Sendable, Hashable, CustomStringConvertible {
     case fileTooLarge(size: Int, limit: Int)
     /// Thrown when a card or image cannot be written (bad keyword, too-large chunk, encoder failure).
     case cannotWrite(reason: String)
+
+    /// How many text chunk keywords the ``noCard(textKeywords:)`` message lists: 20, then "and N more".
+    public static let listedKeywords = 20
 
     /// The error as one line, naming the chunk and its byte offset where it can.
     public var description: String {
@@ -81,8 +85,10 @@ public enum PNGCardError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "opened in RisuAI with its password"
         case .noCard(let keywords):
             if keywords.isEmpty { return "no card in this PNG: it has no text chunks" }
-            return "no card in this PNG: no 'chara' or 'ccv3' text chunk (text chunks: "
-                + keywords.joined(separator: ", ") + ")"
+            // At most `listedKeywords` names: a PNG with 100,000 text chunks made a 789 KB message.
+            let listed = keywords.prefix(Self.listedKeywords).joined(separator: ", ")
+            let more = keywords.count > Self.listedKeywords ? ", and \(keywords.count - Self.listedKeywords) more" : ""
+            return "no card in this PNG: no 'chara' or 'ccv3' text chunk (text chunks: " + listed + more + ")"
         case .libpng(let message):
             return "libpng: \(message)"
         case .imageTooLarge(let width, let height, let limit):

@@ -192,7 +192,7 @@ import Testing
             previous = name
         }
         yaml += "name: x\ncontext: y\n"
-        #expect(throws: CardFormatError.tooComplex(reason: "the YAML expands to more than 1000000 nodes")) {
+        #expect(throws: CardFormatError.tooComplex(reason: "the YAML expands to more than 200000 nodes")) {
             try LegacyCardReader.readTextGenerationWebUI(Array(yaml.utf8))
         }
     }

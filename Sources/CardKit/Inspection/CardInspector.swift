@@ -61,8 +61,13 @@ public enum CardInspector {
         do {
             return .card(CardSummary(try CardFileLoader.load(data: data, path: path, options: options)))
         } catch {
-            if error.kind == .notACard, let lorebook = LorebookSummary(data: data, path: path, options: options) {
-                return .lorebook(lorebook)
+            guard error.kind == .notACard else { return .failure(error) }
+            do {
+                if let lorebook = try LorebookSummary(data: data, path: path, options: options) {
+                    return .lorebook(lorebook)
+                }
+            } catch {
+                return .failure(error)
             }
             return .failure(error)
         }

@@ -12,11 +12,15 @@ public struct LorebookSummary: Sendable {
     public let diagnostics: [Diagnostic]
 
     /// Reads a lorebook file; `nil` when the file is not one.
+    ///
+    /// Throws when it is one but is past a limit (more than `CharacterBook.maxEntries` entries), so the message says
+    /// so rather than "not a card".
     /// - Parameters:
     ///   - data: The file's bytes.
     ///   - path: The input's name.
     ///   - options: Reading options (the JSON limits).
-    public init?(data: Data, path: String, options: CardLoadOptions = .init()) {
+    /// - Throws: ``CardFileError`` of kind `tooLarge` for a book past a limit.
+    public init?(data: Data, path: String, options: CardLoadOptions = .init()) throws(CardFileError) {
         let detected = CardFormatSniffer.detect(data: data)
         guard let json = try? JSONParser.parse(data, options: options.read.json).value else { return nil }
         do {
@@ -29,6 +33,9 @@ public struct LorebookSummary: Sendable {
                 return nil
             }
         } catch {
+            if case .limitExceeded = error {
+                throw CardFileError(path: path, kind: .tooLarge, reason: error.description)
+            }
             return nil
         }
         self.path = path
