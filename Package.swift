@@ -67,16 +67,18 @@ let package = Package(
         ),
 
         // Tests
-        .target(name: "CardKitTestSupport", dependencies: ["CardKit"], path: "Tests/CardKitTestSupport"),
+        .target(name: "CardKitTestSupport", path: "Tests/CardKitTestSupport"),
         .testTarget(name: "CardKitJSONTests", dependencies: ["CardKitJSON", "CardKitTestSupport", orderedCollections]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "CardKitTestSupport"]),
         .testTarget(name: "CardModelTests", dependencies: ["CardModel", "CardKitTestSupport"]),
         .testTarget(name: "CardPNGTests", dependencies: ["CardPNG", "CardModel", "CardKitTestSupport"]),
         .testTarget(name: "CardFormatsTests", dependencies: ["CardFormats", "CardKitFiles", "CardKitTestSupport"]),
-        .testTarget(name: "CardSchemasTests", dependencies: ["CardSchemas", "CardKitTestSupport"]),
+        .testTarget(name: "CardSchemasTests", dependencies: ["CardKit", "CardSchemas", "CardKitTestSupport"]),
         .testTarget(
             name: "CardPlatformsTests",
-            dependencies: ["CardKitFiles", "CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections]),
+            dependencies: [
+                "CardKit", "CardKitFiles", "CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections,
+            ]),
         .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitFiles", "CardKitTestSupport"]),
         .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
         .testTarget(

@@ -61,36 +61,18 @@ struct EmbedCommand: AsyncParsableCommand {
             Console.error("\(image): error: --in-place replaces regular files only; use -o")
             throw ExitCode(ExitStatus.invalidInput)
         }
-        let loaded: LoadedCard
-        let imageBytes: Data
+        var options = EmbedOptions()
+        options.load = loadOptions
+        options.v3Only = v3Only
+        options.withV1Fields = withV1Fields
+        let embedded: EmbedResult
         do {
-            loaded = try CardFileLoader.load(CardInput(path: card), options: loadOptions)
-            imageBytes = try CardInput(path: image).read()
+            let cardData = try CardInput(path: card).read(limit: loadOptions.maxFileSize)
+            let imageData = try CardInput(path: image).read()
+            embedded = try CardEmbedder.embed(
+                cardData: cardData, cardPath: card, imageData: imageData, imagePath: image, options: options)
         } catch {
             Console.error(error.description)
-            throw ExitCode(ExitStatus.invalidInput)
-        }
-        if let problem = loaded.diagnostics.first(where: { $0.severity == .error }) {
-            Console.error("\(card): error: invalid card: \(problem)")
-            throw ExitCode(ExitStatus.invalidInput)
-        }
-
-        let conversion = CardConversionOptions(withV1Fields: withV1Fields)
-        let v3 = loaded.card.converted(to: .v3, options: conversion)
-        let v2 = v3.card.converted(to: .v2, options: conversion)
-        var writeOptions = PNGWriteOptions()
-        writeOptions.input.crcPolicy = lenient ? .warn : .error
-        writeOptions.validateWithLibPNG = true
-        let embedded: PNGEmbedResult
-        do {
-            embedded = try PNGCardWriter.embed(
-                v2JSON: v3Only ? nil : JSONWriter.bytes(v2.card.json),
-                v3JSON: JSONWriter.bytes(v3.card.json),
-                into: imageBytes,
-                options: writeOptions
-            )
-        } catch {
-            Console.error("\(image): error: \(error.description)")
             throw ExitCode(ExitStatus.invalidInput)
         }
 
@@ -108,14 +90,12 @@ struct EmbedCommand: AsyncParsableCommand {
         }
 
         let diagnostics =
-            loaded.diagnostics.map { $0.line(for: card) } + v3.diagnostics.map { $0.line(for: card) }
-            + (v3Only ? [] : v2.diagnostics.map { $0.line(for: card) })
-            + embedded.diagnostics.map { $0.line(for: image) }
+            embedded.cardDiagnostics.map { $0.line(for: card) } + embedded.imageDiagnostics.map { $0.line(for: image) }
         if verbose { diagnostics.forEach(Console.error) }
         let removed = embedded.removedChunks.map { $0.description }
         if verbose || !removed.isEmpty {
             Console.error(
-                "\(destination == "-" ? "stdout" : destination): embedded '\(loaded.card.name)'"
+                "\(destination == "-" ? "stdout" : destination): embedded '\(embedded.cardName)'"
                     + (removed.isEmpty ? "" : "; replaced \(removed.joined(separator: "; "))")
             )
         }
