@@ -2,7 +2,7 @@ public import Foundation
 
 /// How ``CardEmbedder`` reads the card and writes the PNG.
 public struct EmbedOptions: Sendable, Hashable {
-    /// How the card is read (strictness, limits). Its PNG CRC policy also applies to the image.
+    /// How the card is read (strictness, limits); its PNG CRC policy also applies to the image.
     public var load: CardLoadOptions = CardLoadOptions()
     /// Write only the `ccv3` chunk, with no V2 `chara` backfill.
     public var v3Only: Bool = false
