@@ -123,3 +123,27 @@ private func validate(
         #expect(FileSignature.bmp.avatarMIMEType == nil)
     }
 }
+
+/// The validator over the real cards beside the project: every container reaches a schema.
+@Suite(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
+struct DocumentValidatorRealCardTests {
+    static let cards = SharedFixtures.cardNames(extensions: ["png", "charx", "json", "yaml"])
+
+    @Test(arguments: cards) func everyRealCardReachesASchema(name: String) throws {
+        let record = validate(try SharedFixtures.cardData(name), file: name)
+        #expect(record.failure == nil, "\(name): \(record.failure ?? "")")
+        #expect(record.schema != nil)
+        switch (name as NSString).pathExtension {
+        case "png": #expect(record.container?.hasPrefix("PNG ") == true)
+        case "charx": #expect(record.container == "CharX card.json")
+        case "yaml": #expect(record.container == "card converted from text-generation-webui YAML")
+        default: #expect(record.container == nil)
+        }
+    }
+
+    @Test func worldInfoIsCheckedAgainstTheWorldInfoSchema() throws {
+        let record = validate(try SharedFixtures.cardData("st_worldinfo_Eldoria.json"))
+        #expect(record.schema == "worldinfo")
+        #expect(record.isValid, "\(record.errors)")
+    }
+}
