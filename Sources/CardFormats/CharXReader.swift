@@ -40,7 +40,7 @@ public enum CharXReader {
             let kind = ZIPLocator.prefixKind(data)
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "zip-after-prefix", offset: located.offset,
+                    .note, code: .zipAfterPrefix, offset: located.offset,
                     "the ZIP starts at byte \(located.offset), after \(kind) (a CharX appended to another file)"))
         }
         // ZIPFoundation's in-memory archive traps on a read after a seek past the end: check every offset first.
@@ -74,7 +74,7 @@ public enum CharXReader {
             if !seenPaths.insert(path).inserted {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "duplicate-entry", "the archive holds \"\(path)\" twice; the first is used"))
+                        .warning, code: .duplicateEntry, "the archive holds \"\(path)\" twice; the first is used"))
                 continue
             }
             let size = entry.uncompressedSize
@@ -104,7 +104,7 @@ public enum CharXReader {
         }
         if skippedMacOS > 0 {
             diagnostics.append(
-                Diagnostic(.note, code: "macosx-skipped", "skipped \(skippedMacOS) __MACOSX/ entries (macOS metadata)"))
+                Diagnostic(.note, code: .macOSXSkipped, "skipped \(skippedMacOS) __MACOSX/ entries (macOS metadata)"))
         }
 
         // 3. The card.
@@ -117,7 +117,7 @@ public enum CharXReader {
             cardEntry = nested
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "card-json-not-at-root",
+                    .warning, code: .cardJSONNotAtRoot,
                     "no card.json at the archive root; using \"\(nested.path)\" (matched by suffix, as SillyTavern does)"
                 ))
         } else {
@@ -246,7 +246,7 @@ struct AssetResolver {
                 guard let object = element.objectValue else {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "wrong-type", pointer: assetsPointer.appending(String(index)),
+                            .warning, code: .wrongType, pointer: assetsPointer.appending(String(index)),
                             "asset \(index) is \(element.typeName()), not an object; ignored"))
                     continue
                 }
@@ -265,7 +265,7 @@ struct AssetResolver {
         if !unreferenced.isEmpty {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "unreferenced-files",
+                    .note, code: .unreferencedFiles,
                     "\(unreferenced.count) file(s) no asset refers to, kept: \(unreferenced.prefix(10).joined(separator: ", "))\(unreferenced.count > 10 ? ", …" : "")"
                 ))
         }
@@ -280,7 +280,7 @@ struct AssetResolver {
             if prefix == "embedded://" {
                 diagnostics.append(
                     Diagnostic(
-                        .note, code: "embedded-spelling", pointer: uriPointer,
+                        .note, code: .embeddedSpelling, pointer: uriPointer,
                         "`embedded://` read as the spec's `embeded://`"))
             }
             if let file = files.first(where: { $0.path == path }) {
@@ -296,13 +296,13 @@ struct AssetResolver {
                 used.insert(file.path)
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "asset-suffix-match", pointer: uriPointer,
+                        .warning, code: .assetSuffixMatch, pointer: uriPointer,
                         "no entry \"\(path)\"; using \"\(file.path)\", which ends with it (SillyTavern's rule)"))
                 return CharXAsset(
                     descriptor: asset, index: index, path: file.path, bytes: file.bytes, resolution: .suffixMatch)
             }
             diagnostics.append(
-                Diagnostic(.warning, code: "asset-missing", pointer: uriPointer, "no archive entry for \(uri)"))
+                Diagnostic(.warning, code: .assetMissing, pointer: uriPointer, "no archive entry for \(uri)"))
             return CharXAsset(descriptor: asset, index: index, path: nil, bytes: nil, resolution: .missing)
         }
         if lower.hasPrefix("ccdefault:") {
@@ -314,7 +314,7 @@ struct AssetResolver {
             }
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "asset-data-uri", pointer: uriPointer,
+                    .warning, code: .assetDataURI, pointer: uriPointer,
                     "the data: URI is malformed or larger than \(limits.maxDataURIBytes) bytes; not decoded"))
             return CharXAsset(descriptor: asset, index: index, path: nil, bytes: nil, resolution: .unsupported)
         }
@@ -322,7 +322,7 @@ struct AssetResolver {
             return CharXAsset(descriptor: asset, index: index, path: nil, bytes: nil, resolution: .remote)
         }
         diagnostics.append(
-            Diagnostic(.warning, code: "asset-unsupported-uri", pointer: uriPointer, "unsupported asset URI \(uri)"))
+            Diagnostic(.warning, code: .assetUnsupportedURI, pointer: uriPointer, "unsupported asset URI \(uri)"))
         return CharXAsset(descriptor: asset, index: index, path: nil, bytes: nil, resolution: .unsupported)
     }
 }

@@ -92,7 +92,7 @@ public enum CharXWriter {
                 if !old.lowercased().hasPrefix("ccdefault:") && old != uri {
                     diagnostics.append(
                         Diagnostic(
-                            .note, code: "icon-replaced",
+                            .note, code: .iconReplaced,
                             pointer: JSONPointer(tokens: ["data", "assets", String(main), "uri"]),
                             "the main icon \(old) now points at the packed image"))
                 }

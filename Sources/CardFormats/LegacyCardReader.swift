@@ -37,14 +37,14 @@ public enum LegacyCardReader {
         }
         var diagnostics = [
             Diagnostic(
-                .note, code: "text-generation-webui", pointer: JSONPointer(), "a text-generation-webui YAML character")
+                .note, code: .textGenerationWebUI, pointer: JSONPointer(), "a text-generation-webui YAML character")
         ]
         let card = makeV2(
             root, fields: textGenerationWebUIFields, extensionKey: textGenerationWebUIKey, diagnostics: &diagnostics)
         if root["example_dialogue"] != nil {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "example-dialogue", pointer: JSONPointer(tokens: ["example_dialogue"]),
+                    .note, code: .exampleDialogue, pointer: JSONPointer(tokens: ["example_dialogue"]),
                     "`example_dialogue` mapped to `mes_example` (SillyTavern's YAML import drops it)"))
         }
         return makeResult(card, diagnostics)
@@ -69,7 +69,7 @@ public enum LegacyCardReader {
                 pointer: JSONPointer(tokens: ["char_name"]), reason: "no `char_name` key (not Pygmalion JSON)")
         }
         var diagnostics = [
-            Diagnostic(.note, code: "pygmalion", pointer: JSONPointer(), "a Pygmalion/Gradio character (char_* keys)")
+            Diagnostic(.note, code: .pygmalion, pointer: JSONPointer(), "a Pygmalion/Gradio character (char_* keys)")
         ]
         let card = makeV2(root, fields: pygmalionFields, extensionKey: pygmalionKey, diagnostics: &diagnostics)
         return makeResult(card, diagnostics)
@@ -102,18 +102,18 @@ public enum LegacyCardReader {
         }
         var diagnostics = read.diagnostics
         diagnostics.append(
-            Diagnostic(.note, code: "tavernai-folder", pointer: JSONPointer(), "TavernAI folder JSON (V1 with extras)"))
+            Diagnostic(.note, code: .tavernAIFolder, pointer: JSONPointer(), "TavernAI folder JSON (V1 with extras)"))
         if let avatar = read.card.document["avatar"]?.stringValue, avatar != "none" {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "external-avatar", pointer: JSONPointer(tokens: ["avatar"]),
+                    .note, code: .externalAvatar, pointer: JSONPointer(tokens: ["avatar"]),
                     "the avatar \"\(avatar)\" is a separate file in the character's folder; it is not part of the card")
             )
         }
         if case .array? = read.card.document["last_mes"] {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "wrong-type", pointer: JSONPointer(tokens: ["last_mes"]),
+                    .note, code: .wrongType, pointer: JSONPointer(tokens: ["last_mes"]),
                     "`last_mes` is an array (kept as is)"))
         }
         let conversion = read.card.converted(to: .v2)
@@ -151,27 +151,27 @@ public enum LegacyCardReader {
             case .number(let number):
                 card.setString(field, number.literal)
                 diagnostics.append(
-                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is a number; read as text"))
+                    Diagnostic(.warning, code: .wrongType, pointer: pointer, "`\(source)` is a number; read as text"))
             case .bool(let flag):
                 card.setString(field, flag ? "true" : "false")
                 diagnostics.append(
-                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is a Boolean; read as text")
+                    Diagnostic(.warning, code: .wrongType, pointer: pointer, "`\(source)` is a Boolean; read as text")
                 )
             case .null:
                 diagnostics.append(
-                    Diagnostic(.warning, code: "wrong-type", pointer: pointer, "`\(source)` is null; left empty"))
+                    Diagnostic(.warning, code: .wrongType, pointer: pointer, "`\(source)` is null; left empty"))
             case .rawString(let raw):
                 card[field: field] = .rawString(raw)
             case .array, .object:
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "lost-field", pointer: pointer,
+                        .warning, code: .lostField, pointer: pointer,
                         "`\(source)` is \(value.typeName()), which `\(field)` cannot hold; kept under extensions.\(extensionKey)"
                     ))
                 continue
             }
             diagnostics.append(
-                Diagnostic(.note, code: "mapped-field", pointer: pointer, "`\(source)` → `data.\(field)`"))
+                Diagnostic(.note, code: .mappedField, pointer: pointer, "`\(source)` → `data.\(field)`"))
         }
         var extra = JSONObject()
         for (key, value) in root where !mapped.contains(key) || !isScalar(value) { extra[key] = value }
@@ -181,7 +181,7 @@ public enum LegacyCardReader {
             card.extensions = extensions
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "kept-in-extensions",
+                    .note, code: .keptInExtensions,
                     pointer: JSONPointer(tokens: ["data", "extensions", extensionKey]),
                     "kept under extensions.\(extensionKey): \(extra.keys.joined(separator: ", "))"))
         }

@@ -39,7 +39,7 @@ public enum LorebookFile {
             base = JSONPointer()
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "bare-book", pointer: base, "a bare character book without the lorebook_v3 wrapper"))
+                    .note, code: .bareBook, pointer: base, "a bare character book without the lorebook_v3 wrapper"))
         }
         guard case .array(let entries)? = object["entries"] else {
             throw .notALorebook(pointer: base.appending("entries"), reason: "`entries` is missing or not an array")
@@ -50,13 +50,13 @@ public enum LorebookFile {
         if object["extensions"] == nil {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "missing-field", pointer: base.appending("extensions"),
+                    .warning, code: .missingField, pointer: base.appending("extensions"),
                     "the book has no `extensions` (required; read as {})"))
         }
         for (index, entry) in entries.enumerated() where entry.objectValue == nil {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "wrong-type", pointer: base.appending("entries").appending(String(index)),
+                    .warning, code: .wrongType, pointer: base.appending("entries").appending(String(index)),
                     "entry is \(entry.typeName()), not an object; ignored"))
         }
         return (CharacterBook(object: object), diagnostics)

@@ -47,7 +47,7 @@ public enum WorldInfoConverter {
         case .array(let array)?:
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "wrong-type", pointer: entriesPointer,
+                    .warning, code: .wrongType, pointer: entriesPointer,
                     "`entries` is an array; World Info keys entries by uid"))
             for (index, value) in array.enumerated() { pairs.append((String(index), value)) }
         default:
@@ -62,7 +62,7 @@ public enum WorldInfoConverter {
             guard let wi = value.objectValue else {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "wrong-type", pointer: pointer,
+                        .warning, code: .wrongType, pointer: pointer,
                         "entry is \(value.typeName()), not an object; skipped"))
                 continue
             }
@@ -83,7 +83,7 @@ public enum WorldInfoConverter {
             }
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "original-data", pointer: JSONPointer(tokens: ["originalData"]),
+                    .note, code: .originalData, pointer: JSONPointer(tokens: ["originalData"]),
                     "book-only fields restored from `originalData` (the book SillyTavern imported this World Info from)"
                 ))
         }
@@ -158,7 +158,7 @@ public enum WorldInfoConverter {
             guard let entry = value.objectValue else {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "wrong-type", pointer: pointer,
+                        .warning, code: .wrongType, pointer: pointer,
                         "entry is \(value.typeName()), not an object; skipped"))
                 continue
             }
@@ -171,14 +171,14 @@ public enum WorldInfoConverter {
                 if !lost.isEmpty {
                     diagnostics.append(
                         Diagnostic(
-                            .note, code: "kept-in-original-data", pointer: pointer,
+                            .note, code: .keptInOriginalData, pointer: pointer,
                             "World Info has no place for \(lost.joined(separator: ", ")); kept in `originalData`"))
                 }
             }
             if entries[key] != nil {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "duplicate-id", pointer: pointer.appending("id"),
+                        .warning, code: .duplicateID, pointer: pointer.appending("id"),
                         "id \(key) is used twice; the later entry wins"))
             }
             entries[key] = .object(wi)

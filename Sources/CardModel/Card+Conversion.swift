@@ -59,7 +59,7 @@ extension Card {
         } else if shape.hasDataObject, CardFields.v1.contains(where: { document[$0] != nil }) {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "root-v1-fields-dropped", pointer: JSONPointer(),
+                    .note, code: .rootV1FieldsDropped, pointer: JSONPointer(),
                     "the root copies of the V1 fields were not written (use --with-v1-fields to keep them)"))
         }
         root["spec"] = .string(target.specIdentifier ?? "")
@@ -127,7 +127,7 @@ extension Card {
         data["extensions"] = .object(extensions)
         diagnostics.append(
             Diagnostic(
-                .note, code: "v3-fields-kept", pointer: base.appending("extensions").appending(CardFields.v3StashKey),
+                .note, code: .v3FieldsKept, pointer: base.appending("extensions").appending(CardFields.v3StashKey),
                 "V3-only fields kept under extensions.\(CardFields.v3StashKey): \(stashed.keys.joined(separator: ", "))"
             ))
         return data
@@ -148,7 +148,7 @@ extension Card {
         if let order = stash["key_order"] { data[keyOrderMarker] = order }
         diagnostics.append(
             Diagnostic(
-                .note, code: "v3-fields-restored",
+                .note, code: .v3FieldsRestored,
                 pointer: base.appending("extensions").appending(CardFields.v3StashKey),
                 "V3-only fields restored from extensions.\(CardFields.v3StashKey): \(fields.keys.joined(separator: ", "))"
             ))
@@ -181,7 +181,7 @@ extension Card {
             guard !empty else { continue }
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "lost-field", pointer: JSONPointer(tokens: ["data", key]),
+                    .warning, code: .lostField, pointer: JSONPointer(tokens: ["data", key]),
                     "V1 has no place for `\(key)`; it is not in the output"))
         }
         return Card(document: root, shape: .v1)

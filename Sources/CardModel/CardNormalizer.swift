@@ -28,10 +28,10 @@ struct CardNormalizer {
         let required = target == .v1 ? CardFields.v1 : CardFields.v2.filter { $0 != "character_book" }
         for field in required where result[field] == nil {
             if sourceSpec == .v1, !CardFields.v1.contains(field) {
-                report(.note, "upgrade-default", base.appending(field), "`\(field)` (new in V2) set to its default")
+                report(.note, .upgradeDefault, base.appending(field), "`\(field)` (new in V2) set to its default")
             } else {
                 report(
-                    .warning, "missing-field", base.appending(field),
+                    .warning, .missingField, base.appending(field),
                     "missing required field `\(field)`; using the default")
             }
             result[field] = CardFieldDefaults.value(for: field)
@@ -39,17 +39,17 @@ struct CardNormalizer {
         if target == .v3, result["group_only_greetings"] == nil {
             if sourceSpec == .v3 {
                 report(
-                    .warning, "missing-field", base.appending("group_only_greetings"),
+                    .warning, .missingField, base.appending("group_only_greetings"),
                     "missing field `group_only_greetings`, required by V3; using []")
             } else {
                 report(
-                    .note, "upgrade-default", base.appending("group_only_greetings"),
+                    .note, .upgradeDefault, base.appending("group_only_greetings"),
                     "`group_only_greetings` (new in V3) set to []")
             }
             result["group_only_greetings"] = .array([])
         }
         if target != .v1, result["name"]?.stringValue == "" {
-            report(.warning, "empty-name", base.appending("name"), "the card's name is empty")
+            report(.warning, .emptyName, base.appending("name"), "the card's name is empty")
         }
         return result
     }
@@ -75,7 +75,7 @@ struct CardNormalizer {
             return normalizeObject(value, at: pointer, what: "`creator_notes_multilingual`")
         case "assets":
             if value.arrayValue == nil {
-                report(.error, "invalid-type", pointer, "`assets` must be an array, found \(value.typeName())")
+                report(.error, .invalidType, pointer, "`assets` must be an array, found \(value.typeName())")
             }
             return value
         default:
@@ -87,18 +87,18 @@ struct CardNormalizer {
         switch value {
         case .string, .rawString: return value
         case .null:
-            report(.warning, "wrong-type", pointer, "expected a string, found null; using \"\"")
+            report(.warning, .wrongType, pointer, "expected a string, found null; using \"\"")
             return .string("")
         case .number(let n):
             report(
-                .warning, "wrong-type", pointer,
+                .warning, .wrongType, pointer,
                 "expected a string, found the number \(n.literal); using \"\(n.literal)\"")
             return .string(n.literal)
         case .bool(let b):
-            report(.warning, "wrong-type", pointer, "expected a string, found \(b); using \"\(b)\"")
+            report(.warning, .wrongType, pointer, "expected a string, found \(b); using \"\(b)\"")
             return .string(b ? "true" : "false")
         case .array, .object:
-            report(.error, "invalid-type", pointer, "expected a string, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "expected a string, found \(value.typeName())")
             return value
         }
     }
@@ -110,13 +110,13 @@ struct CardNormalizer {
             return value
         }
         guard let strings = CardFieldDefaults.lenientStrings(value, splitOnCommas: splitOnCommas) else {
-            report(.error, "invalid-type", pointer, "expected an array of strings, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "expected an array of strings, found \(value.typeName())")
             return value
         }
         let shown = JSONWriter.string(value)
         let clipped = shown.count > 40 ? String(shown.prefix(40)) + "…" : shown
         report(
-            .warning, "wrong-type", pointer,
+            .warning, .wrongType, pointer,
             "expected an array of strings, found \(value.typeName()) \(clipped); read as \(strings.count) string(s)")
         return .array(strings.map { .string($0) })
     }
@@ -125,10 +125,10 @@ struct CardNormalizer {
         switch value {
         case .object: return value
         case .null:
-            report(.warning, "wrong-type", pointer, "\(what) is null; using {}")
+            report(.warning, .wrongType, pointer, "\(what) is null; using {}")
             return .object(JSONObject())
         default:
-            report(.error, "invalid-type", pointer, "\(what) must be an object, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "\(what) must be an object, found \(value.typeName())")
             return value
         }
     }
@@ -138,13 +138,13 @@ struct CardNormalizer {
         case .number: return value
         case .string(let s):
             if let parsed = try? JSONParser.parse(s), case .number = parsed.value {
-                report(.warning, "wrong-type", pointer, "expected a number, found the string \"\(s)\"; using \(s)")
+                report(.warning, .wrongType, pointer, "expected a number, found the string \"\(s)\"; using \(s)")
                 return parsed.value
             }
-            report(.error, "invalid-type", pointer, "expected a number, found the string \"\(s)\"")
+            report(.error, .invalidType, pointer, "expected a number, found the string \"\(s)\"")
             return value
         default:
-            report(.error, "invalid-type", pointer, "expected a number, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "expected a number, found \(value.typeName())")
             return value
         }
     }
@@ -155,10 +155,10 @@ struct CardNormalizer {
     mutating func normalizeBook(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue? {
         guard case .object(let book) = value else {
             if value.isNull {
-                report(.warning, "null-book", pointer, "`character_book` is null; treated as absent")
+                report(.warning, .nullBook, pointer, "`character_book` is null; treated as absent")
                 return nil
             }
-            report(.error, "invalid-type", pointer, "`character_book` must be an object, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "`character_book` must be an object, found \(value.typeName())")
             return value
         }
         var result = JSONObject()
@@ -176,12 +176,12 @@ struct CardNormalizer {
         }
         if result["extensions"] == nil {
             report(
-                .warning, "missing-field", pointer.appending("extensions"),
+                .warning, .missingField, pointer.appending("extensions"),
                 "the book has no `extensions` (required by V2/V3; SillyTavern omits it); using {}")
             result["extensions"] = .object(JSONObject())
         }
         if result["entries"] == nil {
-            report(.warning, "missing-field", pointer.appending("entries"), "the book has no `entries`; using []")
+            report(.warning, .missingField, pointer.appending("entries"), "the book has no `entries`; using []")
             result["entries"] = .array([])
         }
         return .object(result)
@@ -193,11 +193,11 @@ struct CardNormalizer {
         case .array(let array): elements = array
         case .object(let object):
             report(
-                .warning, "wrong-type", pointer,
+                .warning, .wrongType, pointer,
                 "`entries` is an object keyed by id (World Info shape); read as an array of \(object.count) entries")
             elements = object.map { $0.value }
         default:
-            report(.error, "invalid-type", pointer, "`entries` must be an array, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "`entries` must be an array, found \(value.typeName())")
             return value
         }
         for index in elements.indices {
@@ -208,7 +208,7 @@ struct CardNormalizer {
 
     private mutating func normalizeEntry(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue {
         guard case .object(let entry) = value else {
-            report(.error, "invalid-type", pointer, "a book entry must be an object, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "a book entry must be an object, found \(value.typeName())")
             return value
         }
         var result = JSONObject()
@@ -234,12 +234,12 @@ struct CardNormalizer {
         ]
         for (key, defaultValue) in defaults where result[key] == nil {
             report(
-                .warning, "missing-field", pointer.appending(key),
+                .warning, .missingField, pointer.appending(key),
                 "the entry has no `\(key)`; using \(JSONWriter.string(defaultValue))")
             result[key] = defaultValue
         }
         if target == .v3, result["use_regex"] == nil {
-            report(.note, "missing-field", pointer.appending("use_regex"), "V3 requires `use_regex`; using false")
+            report(.note, .missingField, pointer.appending("use_regex"), "V3 requires `use_regex`; using false")
             result["use_regex"] = .bool(false)
         }
         return .object(result)
@@ -249,13 +249,13 @@ struct CardNormalizer {
         switch value {
         case .bool: return value
         case .string(let s) where s == "true" || s == "false":
-            report(.warning, "wrong-type", pointer, "expected a Boolean, found the string \"\(s)\"; using \(s)")
+            report(.warning, .wrongType, pointer, "expected a Boolean, found the string \"\(s)\"; using \(s)")
             return .bool(s == "true")
         case .number(let n) where n.literal == "0" || n.literal == "1":
-            report(.warning, "wrong-type", pointer, "expected a Boolean, found \(n.literal); using \(n.literal == "1")")
+            report(.warning, .wrongType, pointer, "expected a Boolean, found \(n.literal); using \(n.literal == "1")")
             return .bool(n.literal == "1")
         default:
-            report(.error, "invalid-type", pointer, "expected a Boolean, found \(value.typeName())")
+            report(.error, .invalidType, pointer, "expected a Boolean, found \(value.typeName())")
             return value
         }
     }
@@ -267,22 +267,24 @@ struct CardNormalizer {
     mutating func checkSillyTavernKeys(_ object: JSONObject, at base: JSONPointer) {
         if case .string(let s)? = object["talkativeness"] {
             report(
-                .warning, "wrong-type", base.appending("talkativeness"),
+                .warning, .wrongType, base.appending("talkativeness"),
                 "`talkativeness` is the string \"\(s)\" (a number is expected); read as \(Double(s).map { "\($0)" } ?? "0.5")"
             )
         }
         if case .string(let s)? = object["fav"] {
             report(
-                .warning, "wrong-type", base.appending("fav"), "`fav` is the string \"\(s)\" (a Boolean is expected)")
+                .warning, .wrongType, base.appending("fav"), "`fav` is the string \"\(s)\" (a Boolean is expected)")
         }
         if case .string(let s)? = object["depth_prompt"]?["depth"] {
             report(
-                .warning, "wrong-type", base.appending("depth_prompt").appending("depth"),
+                .warning, .wrongType, base.appending("depth_prompt").appending("depth"),
                 "`depth_prompt.depth` is the string \"\(s)\" (a number is expected)")
         }
     }
 
-    mutating func report(_ severity: Diagnostic.Severity, _ code: String, _ pointer: JSONPointer, _ message: String) {
+    mutating func report(
+        _ severity: Diagnostic.Severity, _ code: Diagnostic.Code, _ pointer: JSONPointer, _ message: String
+    ) {
         diagnostics.append(Diagnostic(severity, code: code, pointer: pointer, message))
     }
 }

@@ -58,7 +58,7 @@ public enum CardReader {
             throw .invalidJSON(error)
         }
         let jsonDiagnostics = parsed.warnings.map {
-            Diagnostic(.warning, code: $0.kind.rawValue, pointer: $0.pointer, offset: $0.offset, $0.description)
+            Diagnostic(.warning, code: Diagnostic.Code($0.kind), pointer: $0.pointer, offset: $0.offset, $0.description)
         }
         return try read(json: parsed.value, options: options, carrying: jsonDiagnostics)
     }
@@ -83,7 +83,7 @@ public enum CardReader {
             let label = options.containerLabel ?? "the container"
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "unexpected-spec", pointer: JSONPointer(tokens: ["spec"]),
+                    .warning, code: .unexpectedSpec, pointer: JSONPointer(tokens: ["spec"]),
                     "\(label) holds a \(card.spec.rawValue.uppercased()) card"))
         }
         diagnostics += check(card)
@@ -126,7 +126,7 @@ public enum CardReader {
                 if root["data"] == nil, root["name"] != nil {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "missing-data", pointer: JSONPointer(tokens: ["data"]),
+                            .warning, code: .missingData, pointer: JSONPointer(tokens: ["data"]),
                             "`spec` is \(JSONWriter.string(specValue)) but there is no `data`; reading the root as flat V2"
                         ))
                     return (.flatV2, diagnostics)
@@ -144,12 +144,12 @@ public enum CardReader {
                 if let number, number > 3.0, number < 4.0 {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "newer-spec-version", pointer: JSONPointer(tokens: ["spec_version"]),
+                            .warning, code: .newerSpecVersion, pointer: JSONPointer(tokens: ["spec_version"]),
                             "spec_version \(version ?? "") is newer than 3.0; reading as 3.0"))
                 } else if number.map({ $0 < 3.0 || $0 >= 4.0 }) ?? true {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "spec-version", pointer: JSONPointer(tokens: ["spec_version"]),
+                            .warning, code: .specVersion, pointer: JSONPointer(tokens: ["spec_version"]),
                             "spec_version is \(version.map { "\"\($0)\"" } ?? "missing"), expected \"3.0\""))
                 }
             case "chara_card_v2":
@@ -157,20 +157,20 @@ public enum CardReader {
                 if version != "2.0" {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "spec-version", pointer: JSONPointer(tokens: ["spec_version"]),
+                            .warning, code: .specVersion, pointer: JSONPointer(tokens: ["spec_version"]),
                             "spec_version is \(version.map { "\"\($0)\"" } ?? "missing"), expected \"2.0\""))
                 }
             default:
                 shape = .unknownSpec
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "unknown-spec", pointer: specPointer,
+                        .warning, code: .unknownSpec, pointer: specPointer,
                         "unknown spec \(JSONWriter.string(specValue)); reading `data` as V2, as SillyTavern does"))
             }
             if CardFields.v1.contains(where: { root[$0] != nil }) {
                 diagnostics.append(
                     Diagnostic(
-                        .note, code: "root-v1-fields", pointer: JSONPointer(),
+                        .note, code: .rootV1Fields, pointer: JSONPointer(),
                         "V1 fields are repeated at the root beside `data` (SillyTavern's layout); `data` wins"))
             }
             return (shape, diagnostics)
@@ -186,12 +186,12 @@ public enum CardReader {
         if let marker = CardFields.v2OnlyRootMarkers.first(where: { root[$0] != nil }) {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "flat-v2", pointer: JSONPointer(tokens: [marker]),
+                    .warning, code: .flatV2, pointer: JSONPointer(tokens: [marker]),
                     "V2 fields at the root without `spec`/`data` (flat V2); reading as V2"))
             return (.flatV2, diagnostics)
         }
         if root["name"] != nil {
-            diagnostics.append(Diagnostic(.note, code: "v1", pointer: JSONPointer(), "a V1 card: fields at the root"))
+            diagnostics.append(Diagnostic(.note, code: .v1, pointer: JSONPointer(), "a V1 card: fields at the root"))
             return (.v1, diagnostics)
         }
         throw .notACard(pointer: JSONPointer(), reason: "no `spec`, `data` or `name` key")
@@ -213,7 +213,7 @@ public enum CardReader {
         if case .string("")? = card.document["tags"], card.shape.hasDataObject {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "wrong-type", pointer: JSONPointer(tokens: ["tags"]),
+                    .warning, code: .wrongType, pointer: JSONPointer(tokens: ["tags"]),
                     "root `tags` is \"\" (an array is expected)"))
         }
         return diagnostics
@@ -230,7 +230,7 @@ public enum CardReader {
             if a != b {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "root-disagrees", pointer: JSONPointer(tokens: [field]),
+                        .warning, code: .rootDisagrees, pointer: JSONPointer(tokens: [field]),
                         "root `\(field)` differs from /data/\(field); `data` wins"))
             }
         }
@@ -240,7 +240,7 @@ public enum CardReader {
         {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "root-disagrees", pointer: JSONPointer(tokens: ["tags"]),
+                    .warning, code: .rootDisagrees, pointer: JSONPointer(tokens: ["tags"]),
                     "root `tags` differs from /data/tags; `data` wins"))
         }
         return diagnostics

@@ -32,8 +32,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// How serious it is.
     public var severity: Severity
-    /// A short stable identifier, for example `flat-v2`, `wrong-type`, `missing-field`.
-    public var code: String
+    /// A short stable identifier, for example ``Code/flatV2``, ``Code/wrongType``, ``Code/missingField``.
+    public var code: Code
     /// The JSON pointer of the value concerned, when it is about JSON.
     public var pointer: JSONPointer?
     /// The byte offset in the file, when it is about bytes.
@@ -42,8 +42,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
     /// Creates a diagnostic.
-    public init(_ severity: Severity, code: String, pointer: JSONPointer? = nil, offset: Int? = nil, _ message: String)
-    {
+    public init(_ severity: Severity, code: Code, pointer: JSONPointer? = nil, offset: Int? = nil, _ message: String) {
         self.severity = severity
         self.code = code
         self.pointer = pointer
@@ -77,7 +76,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 extension Diagnostic {
     /// The diagnostic as a JSON object (`severity`, `code`, `pointer`, `offset`, `message`).
     public var jsonValue: JSONValue {
-        var object: JSONObject = ["severity": .string(severity.rawValue), "code": .string(code)]
+        var object: JSONObject = ["severity": .string(severity.rawValue), "code": .string(code.rawValue)]
         if let pointer { object["pointer"] = .string(pointer.description) }
         if let offset { object["offset"] = .number(JSONNumber(offset)) }
         object["message"] = .string(message)

@@ -65,7 +65,8 @@ public enum PersonaReader {
         var result = try read(json: parsed.value)
         result.diagnostics =
             parsed.warnings.map {
-                Diagnostic(.warning, code: $0.kind.rawValue, pointer: $0.pointer, offset: $0.offset, $0.description)
+                Diagnostic(
+                    .warning, code: Diagnostic.Code($0.kind), pointer: $0.pointer, offset: $0.offset, $0.description)
             } + result.diagnostics
         return result
     }
@@ -88,7 +89,7 @@ public enum PersonaReader {
             if let version = number.intValue, version > Persona.formatVersion {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "newer-persona-version", pointer: JSONPointer(tokens: ["version"]),
+                        .warning, code: .newerPersonaVersion, pointer: JSONPointer(tokens: ["version"]),
                         "persona format version \(number.literal) is newer than \(Persona.formatVersion); reading as \(Persona.formatVersion)"
                     ))
             } else if number.intValue == nil || number.intValue ?? 0 < 1 {
@@ -99,7 +100,7 @@ public enum PersonaReader {
         case nil:
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "missing-field", pointer: JSONPointer(tokens: ["version"]),
+                    .warning, code: .missingField, pointer: JSONPointer(tokens: ["version"]),
                     "missing `version`; reading as \(Persona.formatVersion)"))
         case let other?:
             throw .invalidField(
@@ -116,13 +117,13 @@ public enum PersonaReader {
         if name.stringValue?.isEmpty == true {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "empty-name", pointer: JSONPointer(tokens: ["name"]), "the persona's name is empty")
+                    .warning, code: .emptyName, pointer: JSONPointer(tokens: ["name"]), "the persona's name is empty")
             )
         }
         if root["description"] == nil {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "missing-field", pointer: JSONPointer(tokens: ["description"]),
+                    .warning, code: .missingField, pointer: JSONPointer(tokens: ["description"]),
                     "missing `description`; reading as \"\""))
         }
         for key in ["description", "title", "avatar"] {

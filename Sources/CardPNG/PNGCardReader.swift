@@ -134,7 +134,7 @@ public enum PNGCardReader {
                 chunkDiagnostics.append(
                     Diagnostic(
                         .warning,
-                        code: "png-malformed-text-chunk",
+                        code: .pngMalformedTextChunk,
                         offset: chunk.offset,
                         "\(textType.rawValue) chunk has no keyword of 1-79 bytes ending in NUL; ignored"
                     )
@@ -204,7 +204,7 @@ public enum PNGCardReader {
                     assets.append(PNGCardAsset(name: name, location: location, data: data))
                 case .failure(let error):
                     chunkDiagnostics.append(
-                        Diagnostic(.warning, code: "png-bad-asset-chunk", offset: chunk.offset, "\(error); skipped")
+                        Diagnostic(.warning, code: .pngBadAssetChunk, offset: chunk.offset, "\(error); skipped")
                     )
                 }
             case .card(let role):
@@ -239,7 +239,7 @@ public enum PNGCardReader {
                 diagnostics.append(
                     Diagnostic(
                         .warning,
-                        code: "png-bad-card-chunk",
+                        code: .pngBadCardChunk,
                         offset: chunk.location.offset,
                         "unused card chunk cannot be decoded: \(problem)"
                     )
@@ -254,7 +254,7 @@ public enum PNGCardReader {
             diagnostics.append(
                 Diagnostic(
                     .warning,
-                    code: "png-duplicate-card-chunk",
+                    code: .pngDuplicateCardChunk,
                     offset: same[1].location.offset,
                     "\(same.count) '\(role.rawValue)' chunks: the first (byte \(first.location.offset)) is used, "
                         + "ignored: \(ignored)" + (differing ? " (their contents differ)" : " (identical)")
@@ -269,7 +269,7 @@ public enum PNGCardReader {
             diagnostics.append(
                 Diagnostic(
                     .warning,
-                    code: "png-chara-ccv3-disagree",
+                    code: .pngCharaCCV3Disagree,
                     offset: chara.location.offset,
                     "'chara' (byte \(chara.location.offset)) and 'ccv3' (byte \(ccv3.location.offset)) disagree on "
                         + fields.joined(separator: ", ") + "; 'ccv3' is used"
@@ -322,7 +322,7 @@ public enum PNGCardReader {
             diagnostics.append(
                 Diagnostic(
                     .warning,
-                    code: "png-base64-whitespace",
+                    code: .pngBase64Whitespace,
                     offset: location.offset,
                     "\(name): base64 payload contains whitespace (ignored)"
                 )
@@ -332,7 +332,7 @@ public enum PNGCardReader {
             diagnostics.append(
                 Diagnostic(
                     .warning,
-                    code: "png-base64-url-safe",
+                    code: .pngBase64URLSafe,
                     offset: location.offset,
                     "\(name): base64 payload uses the URL-safe alphabet (- and _)"
                 )
@@ -342,7 +342,7 @@ public enum PNGCardReader {
             diagnostics.append(
                 Diagnostic(
                     .warning,
-                    code: "png-base64-missing-padding",
+                    code: .pngBase64MissingPadding,
                     offset: location.offset,
                     "\(name): base64 payload lacks its = padding"
                 )

@@ -178,7 +178,7 @@ enum PNGChunkWalker {
                             computed: computed
                         )
                         diagnostics.append(
-                            Diagnostic(.warning, code: "png-bad-crc", offset: position, "\(error); read anyway")
+                            Diagnostic(.warning, code: .pngBadCRC, offset: position, "\(error); read anyway")
                         )
                     }
                 } else {
@@ -189,7 +189,7 @@ enum PNGChunkWalker {
                 diagnostics.append(
                     Diagnostic(
                         .warning,
-                        code: "png-unknown-critical-chunk",
+                        code: .pngUnknownCriticalChunk,
                         offset: position,
                         "unknown critical chunk \(type.name): image viewers will refuse this file"
                     )
@@ -213,7 +213,7 @@ enum PNGChunkWalker {
                     diagnostics.append(
                         Diagnostic(
                             .warning,
-                            code: "png-trailing-bytes",
+                            code: .pngTrailingBytes,
                             offset: position,
                             "\(count - position) bytes after IEND are ignored"
                         )
@@ -223,7 +223,7 @@ enum PNGChunkWalker {
             }
         }
         if !seenImageData {
-            diagnostics.append(Diagnostic(.warning, code: "png-no-image-data", "the PNG has no IDAT chunk"))
+            diagnostics.append(Diagnostic(.warning, code: .pngNoImageData, "the PNG has no IDAT chunk"))
         }
         // `header` is set: the loop only continues past index 0 after IHDR was read.
         return header ?? PNGImageHeader(width: 0, height: 0, bitDepth: 0, colorType: 0, interlaced: false)

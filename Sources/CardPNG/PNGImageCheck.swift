@@ -62,7 +62,7 @@ public enum PNGImageCheck {
         for warning in report.warnings {
             // Skipping IDAT through the user chunk callback makes libpng see each further IDAT as "too many".
             if !decodeImage && warning.contains("Too many IDATs") { continue }
-            diagnostics.append(Diagnostic(.warning, code: "png-libpng-warning", "libpng: \(warning)"))
+            diagnostics.append(Diagnostic(.warning, code: .pngLibPNGWarning, "libpng: \(warning)"))
         }
         var returned: [String: Int] = [:]
         for text in report.texts { returned["\(text.type.rawValue) \(text.keyword)", default: 0] += 1 }
@@ -76,7 +76,7 @@ public enum PNGImageCheck {
                 diagnostics.append(
                     Diagnostic(
                         .warning,
-                        code: "png-libpng-dropped-text",
+                        code: .pngLibPNGDroppedText,
                         offset: location.offset,
                         "libpng did not return \(location): libpng-based readers will not see this chunk"
                     )

@@ -100,12 +100,25 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
     public var diagnostics: [Diagnostic] {
         entries.map {
             Diagnostic(
-                .warning, code: "lost-\($0.kind.rawValue)", pointer: $0.pointer,
+                .warning, code: $0.kind.diagnosticCode, pointer: $0.pointer,
                 "\(platform.displayName): \($0.kind.rawValue): \($0.reason)")
         }
     }
 
     mutating func append(_ kind: LossEntry.Kind, _ pointer: JSONPointer, _ reason: String, target: String? = nil) {
         entries.append(LossEntry(kind, pointer: pointer, reason: reason, target: target))
+    }
+}
+
+extension LossEntry.Kind {
+    /// The code of the warning ``LossReport/diagnostics`` reports for an entry of this kind (`lost-<kind>`).
+    public var diagnosticCode: Diagnostic.Code {
+        switch self {
+        case .dropped: .lostDropped
+        case .merged: .lostMerged
+        case .truncated: .lostTruncated
+        case .coerced: .lostCoerced
+        case .limit: .lostLimit
+        }
     }
 }

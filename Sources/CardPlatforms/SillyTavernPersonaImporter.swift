@@ -123,14 +123,14 @@ public enum SillyTavernPersonaImporter {
             guard result.count < options.maxPersonas else {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "too-many-personas", pointer: pointer,
+                        .warning, code: .tooManyPersonas, pointer: pointer,
                         "more than \(options.maxPersonas) personas; the rest are skipped"))
                 break
             }
             guard let name = nameValue.stringValue else {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "wrong-type", pointer: pointer,
+                        .warning, code: .wrongType, pointer: pointer,
                         "the persona name is \(nameValue.typeName()), not a string; skipped"))
                 continue
             }
@@ -154,7 +154,7 @@ public enum SillyTavernPersonaImporter {
             case let other?:
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "wrong-type",
+                        .warning, code: .wrongType,
                         pointer: base.appending("persona_descriptions").appending(avatarID),
                         "the descriptor is \(other.typeName()), not an object; the persona has no description"))
             }
@@ -165,7 +165,7 @@ public enum SillyTavernPersonaImporter {
             if let problem = PersonaReader.avatarProblem(avatarID), !avatarID.hasPrefix("data:") {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "unsafe-avatar-id", pointer: pointer, "avatar id not used as a path: \(problem)"
+                        .warning, code: .unsafeAvatarID, pointer: pointer, "avatar id not used as a path: \(problem)"
                     ))
             } else if let avatarsDirectory {
                 let imageURL = avatarsDirectory.appendingPathComponent(avatarID)
@@ -174,18 +174,18 @@ public enum SillyTavernPersonaImporter {
                         imported.avatarData = Data(try readFile(imageURL, limit: options.maxAvatarBytes))
                     } catch {
                         diagnostics.append(
-                            Diagnostic(.warning, code: "avatar-unreadable", pointer: pointer, error.description))
+                            Diagnostic(.warning, code: .avatarUnreadable, pointer: pointer, error.description))
                     }
                 } else {
                     diagnostics.append(
                         Diagnostic(
-                            .warning, code: "avatar-missing", pointer: pointer,
+                            .warning, code: .avatarMissing, pointer: pointer,
                             "no image \(avatarsFolderName)/\(avatarID); the persona has no avatar"))
                 }
             } else {
                 diagnostics.append(
                     Diagnostic(
-                        .warning, code: "avatar-missing", pointer: pointer,
+                        .warning, code: .avatarMissing, pointer: pointer,
                         "no \(avatarsFolderName)/ folder was found; the persona has no avatar"))
             }
             result.append(imported)
@@ -193,14 +193,14 @@ public enum SillyTavernPersonaImporter {
         for (avatarID, _) in descriptions where names[avatarID] == nil {
             diagnostics.append(
                 Diagnostic(
-                    .note, code: "orphan-description",
+                    .note, code: .orphanDescription,
                     pointer: base.appending("persona_descriptions").appending(avatarID),
                     "a description without a persona; skipped, as SillyTavern's restore does"))
         }
         if let defaultID, names[defaultID] == nil {
             diagnostics.append(
                 Diagnostic(
-                    .warning, code: "unknown-default", pointer: base.appending("default_persona"),
+                    .warning, code: .unknownDefault, pointer: base.appending("default_persona"),
                     "the default persona \"\(defaultID)\" is not in `personas`"))
         }
         return PersonaImportResult(personas: result, diagnostics: diagnostics)

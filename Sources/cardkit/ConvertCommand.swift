@@ -229,7 +229,7 @@ struct ConvertCommand: AsyncParsableCommand {
             return
         }
         let warnings = diagnostics.filter { $0.severity >= .warning }
-        let lost = diagnostics.filter { $0.code == Diagnostic.lostFieldCode }
+        let lost = diagnostics.filter { $0.code == .lostField }
         guard !warnings.isEmpty else { return }
         var parts = ["\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"]
         if !lost.isEmpty { parts.append("\(lost.count) field\(lost.count == 1 ? "" : "s") lost") }

@@ -27,7 +27,7 @@ import Testing
         #expect(main.type == "icon" && main.name == "main" && main.ext == "png")
         #expect(main.bytes?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         #expect(document.unreferencedFiles.map(\.path) == ["assets/emotions/happy.png"])
-        #expect(document.diagnostics.map(\.code) == ["unreferenced-files"])
+        #expect(document.diagnostics.map(\.code) == [.unreferencedFiles])
         // The card has no data.extensions (the reference's note); the reader reports it.
         #expect(document.card.diagnostics.contains { $0.pointer == JSONPointer(tokens: ["data", "extensions"]) })
     }
@@ -96,7 +96,7 @@ import Testing
         let document = try CharXReader.read(data: zip)
         #expect(document.assets.map(\.resolution) == [.exactPath])
         #expect(document.mainIcon?.bytes == ZIPFixtures.fakePNG)
-        #expect(document.diagnostics.map(\.code) == ["embedded-spelling"])
+        #expect(document.diagnostics.map(\.code) == [.embeddedSpelling])
         #expect(document.diagnostics.first?.pointer == JSONPointer(tokens: ["data", "assets", "0", "uri"]))
     }
 
@@ -111,7 +111,7 @@ import Testing
         let document = try CharXReader.read(data: zip)
         #expect(document.assets.map(\.resolution) == [.suffixMatch])
         #expect(document.assets.map(\.path) == ["assets/icon/images/main.png"])
-        #expect(document.diagnostics.map(\.code) == ["asset-suffix-match"])
+        #expect(document.diagnostics.map(\.code) == [.assetSuffixMatch])
         #expect(document.diagnostics.first?.severity == .warning)
     }
 
@@ -126,7 +126,7 @@ import Testing
         let document = try CharXReader.read(data: zip)
         #expect(document.cardPath == "Fixture/card.json")
         #expect(document.card.card.name == "Nested")
-        #expect(document.diagnostics.map(\.code) == ["card-json-not-at-root"])
+        #expect(document.diagnostics.map(\.code) == [.cardJSONNotAtRoot])
     }
 
     @Test func skipsMacOSMetadataEntries() throws {
@@ -140,7 +140,7 @@ import Testing
         #expect(document.cardPath == "card.json")
         #expect(document.assets.map(\.resolution) == [.cardDefault])
         #expect(document.files.isEmpty)
-        #expect(document.diagnostics.map(\.code) == ["macosx-skipped"])
+        #expect(document.diagnostics.map(\.code) == [.macOSXSkipped])
         #expect(document.diagnostics.first?.message.contains("2 __MACOSX/") == true)
     }
 
@@ -159,7 +159,7 @@ import Testing
         #expect(document.zipOffset == ZIPFixtures.fakeJPEG.count)
         #expect(document.card.card.name == "Jpeg")
         #expect(document.mainIcon?.bytes == ZIPFixtures.fakePNG)
-        #expect(document.diagnostics.first?.code == "zip-after-prefix")
+        #expect(document.diagnostics.first?.code == .zipAfterPrefix)
         #expect(document.diagnostics.first?.message.contains("a JPEG image") == true)
         #expect(CardFormatSniffer.detect(data: combined) == .charx(zipOffset: ZIPFixtures.fakeJPEG.count))
     }
@@ -192,7 +192,7 @@ import Testing
         #expect(document.assets.map(\.index) == [0, 1, 2, 3, 4, nil, nil])
         #expect(document.unreferencedFiles.map(\.path) == ["module.risum", "x_meta/happy.json"])
         #expect(document.unreferencedFiles.map(\.ext) == ["risum", "json"])
-        #expect(document.diagnostics.map(\.code) == ["asset-missing", "asset-unsupported-uri", "unreferenced-files"])
+        #expect(document.diagnostics.map(\.code) == [.assetMissing, .assetUnsupportedURI, .unreferencedFiles])
         // Everything is written back, referenced or not.
         let again = try CharXReader.read(data: CharXWriter.write(document))
         #expect(again.files == document.files)

@@ -110,7 +110,7 @@ import Testing
         #expect(first["groupWeight"] == .number(JSONNumber(100)))
         #expect(first["displayIndex"] == .number(JSONNumber(0)))
         #expect(worldInfo["originalData"] == .object(book.object))
-        #expect(diagnostics.map(\.code) == ["kept-in-original-data", "kept-in-original-data"])
+        #expect(diagnostics.map(\.code) == [.keptInOriginalData, .keptInOriginalData])
         // Back to a book: what World Info cannot hold comes from originalData.
         let (again, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo)
         #expect(again.description == "A test lorebook")
@@ -136,7 +136,7 @@ import Testing
             ))
         #expect(book.name == "L")
         #expect(book.entries.map(\.keys) == [["k"]])
-        #expect(diagnostics.map(\.code) == ["missing-field"])
+        #expect(diagnostics.map(\.code) == [.missingField])
         #expect(JSONWriter.string(LorebookFile.json(for: book)).hasPrefix(#"{"spec":"lorebook_v3","data":{"name":"L""#))
         #expect(throws: CardFormatError.self) {
             try LorebookFile.read(json: try parse(#"{"spec":"chara_card_v2","data":{}}"#))
@@ -157,8 +157,8 @@ import Testing
         #expect(card.firstMessage.hasSuffix("Let's get started!"))
         #expect(card.messageExamples.hasPrefix("{{user}}: So how did you get into computer engineering?\n{{char}}:"))
         #expect(card.extensions.isEmpty)
-        #expect(result.diagnostics.filter { $0.code == "mapped-field" }.count == 4)
-        #expect(result.diagnostics.contains { $0.code == "example-dialogue" })
+        #expect(result.diagnostics.filter { $0.code == .mappedField }.count == 4)
+        #expect(result.diagnostics.contains { $0.code == .exampleDialogue })
         #expect(!result.hasErrors)
     }
 
@@ -171,7 +171,7 @@ import Testing
             JSONWriter.string(.object(kept))
                 == #"{"your_name":"You","age":25,"ratio":0.5,"flags":["a","b"],"empty":null}"#)
         #expect(result.card.firstMessage == "hi")
-        #expect(result.diagnostics.contains { $0.code == "kept-in-extensions" })
+        #expect(result.diagnostics.contains { $0.code == .keptInExtensions })
     }
 
     @Test func reportsInvalidYAMLWithItsLine() {
@@ -214,7 +214,7 @@ import Testing
 
     @Test func reportsAPygmalionFieldThatHasNoPlace() throws {
         let result = try LegacyCardReader.readPygmalion(Array(#"{"char_name":"P","char_greeting":["a","b"]}"#.utf8))
-        let lost = try #require(result.diagnostics.first { $0.code == "lost-field" })
+        let lost = try #require(result.diagnostics.first { $0.code == .lostField })
         #expect(lost.pointer == JSONPointer(tokens: ["char_greeting"]))
         #expect(result.card.extensions["pygmalion"] == .object(["char_greeting": .array(["a", "b"])]))
     }
@@ -227,10 +227,10 @@ import Testing
         #expect(result.card.name == "Aqua")
         #expect(result.card.personality == "high-spirited, likes to party, carefree, cheerful")
         #expect(result.card.scenario == "")
-        #expect(result.diagnostics.contains { $0.code == "tavernai-folder" })
-        #expect(result.diagnostics.contains { $0.code == "external-avatar" })
+        #expect(result.diagnostics.contains { $0.code == .tavernAIFolder })
+        #expect(result.diagnostics.contains { $0.code == .externalAvatar })
         #expect(
-            result.diagnostics.contains { $0.code == "wrong-type" && $0.pointer == JSONPointer(tokens: ["last_mes"]) })
+            result.diagnostics.contains { $0.code == .wrongType && $0.pointer == JSONPointer(tokens: ["last_mes"]) })
     }
 }
 

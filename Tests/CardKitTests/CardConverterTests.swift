@@ -99,7 +99,7 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
             #expect(report.platform == platform)
             #expect(result.reportJSON?["kind"] == "card")
             #expect(result.isLossy == !report.isLossless)
-            #expect(result.diagnostics.filter { $0.code == Diagnostic.lostFieldCode }.count == report.entries.count)
+            #expect(result.diagnostics.filter { $0.code == .lostField }.count == report.entries.count)
         }
     }
 

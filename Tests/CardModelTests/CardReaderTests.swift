@@ -11,6 +11,19 @@ private func readCard(_ url: URL, strict: Bool = false) throws -> CardReadResult
     return try CardReader.read([UInt8](Data(contentsOf: url)), options: options)
 }
 
+/// A diagnostic's code and pointer, for comparing findings as a set.
+private struct Finding: Hashable {
+    var code: Diagnostic.Code
+    var pointer: String
+
+    init(_ code: Diagnostic.Code, _ pointer: String) {
+        self.code = code
+        self.pointer = pointer
+    }
+
+    init(_ diagnostic: Diagnostic) { self.init(diagnostic.code, diagnostic.pointer?.description ?? "") }
+}
+
 private let jsonCardNames = SharedFixtures.cardNames(extensions: ["json"]).filter { $0 != "st_worldinfo_Eldoria.json" }
 private let readableSamples = SharedFixtures.sampleNames(extensions: ["json"]).filter { !$0.hasPrefix("broken-") }
 
@@ -42,9 +55,9 @@ struct RealJSONCardTests {
         #expect(book.entries.count == 27)
         #expect(book.entries.filter { $0.keys.isEmpty }.count == 8)
         // SillyTavern's book has no `extensions`; V3 needs `group_only_greetings`.
-        let codes = Set(result.diagnostics.map { "\($0.code) \($0.pointer?.description ?? "")" })
-        #expect(codes.contains("missing-field /data/character_book/extensions"))
-        #expect(codes.contains("missing-field /data/group_only_greetings"))
+        let findings = Set(result.diagnostics.map(Finding.init))
+        #expect(findings.contains(Finding(.missingField, "/data/character_book/extensions")))
+        #expect(findings.contains(Finding(.missingField, "/data/group_only_greetings")))
         // Root extras survive conversion, and tavern_helper scripts stay untouched.
         let v3 = result.card.converted(to: .v3).card
         #expect(v3.document["create_date"] == result.card.document["create_date"])
@@ -55,14 +68,14 @@ struct RealJSONCardTests {
         let result = try readCard(SharedFixtures.card("白棠-卡.json"))
         #expect(result.card.shape == .v2)
         #expect(result.card.name == "白棠")
-        #expect(result.diagnostics.contains { $0.code == "root-v1-fields" })
+        #expect(result.diagnostics.contains { $0.code == .rootV1Fields })
     }
 
     @Test func tavernAIFolderJSONIsV1WithoutScenario() throws {
         let result = try readCard(SharedFixtures.card("tavernai_folder_Aqua.json"))
         #expect(result.card.shape == .v1)
         #expect(result.card.name == "Aqua")
-        #expect(result.diagnostics.contains { $0.code == "missing-field" && $0.pointer?.description == "/scenario" })
+        #expect(result.diagnostics.contains { $0.code == .missingField && $0.pointer?.description == "/scenario" })
         let v2 = result.card.converted(to: .v2).card
         #expect(v2.spec == .v2)
         #expect(v2.document["last_mes"] == result.card.document["last_mes"])
@@ -110,13 +123,18 @@ struct RealJSONCardTests {
         let url = SharedFixtures.samplesDirectory.appendingPathComponent("malformed-wrong-types.json")
         let result = try readCard(url)
         let found = Set(
-            result.diagnostics.filter { $0.severity == .warning }.map { "\($0.code) \($0.pointer?.description ?? "")" })
+            result.diagnostics.filter { $0.severity == .warning }.map(Finding.init))
         #expect(
             found.isSuperset(of: [
-                "empty-name /data/name", "wrong-type /data/personality", "wrong-type /data/alternate_greetings",
-                "null-book /data/character_book", "wrong-type /data/tags", "wrong-type /data/character_version",
-                "wrong-type /data/extensions/talkativeness", "wrong-type /data/extensions/fav",
-                "wrong-type /data/extensions/depth_prompt/depth",
+                Finding(.emptyName, "/data/name"),
+                Finding(.wrongType, "/data/personality"),
+                Finding(.wrongType, "/data/alternate_greetings"),
+                Finding(.nullBook, "/data/character_book"),
+                Finding(.wrongType, "/data/tags"),
+                Finding(.wrongType, "/data/character_version"),
+                Finding(.wrongType, "/data/extensions/talkativeness"),
+                Finding(.wrongType, "/data/extensions/fav"),
+                Finding(.wrongType, "/data/extensions/depth_prompt/depth"),
             ]))
         #expect(result.card.alternateGreetings == ["1687194031049"])
         #expect(result.card.characterVersion == "2")
@@ -158,7 +176,7 @@ struct RealJSONCardTests {
             #"{"name":"Root","tags":"","spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Data","tags":["a"]}}"#
         let result = try CardReader.read(Array(text.utf8))
         #expect(result.card.name == "Data")
-        let disagreements = result.diagnostics.filter { $0.code == "root-disagrees" }.compactMap {
+        let disagreements = result.diagnostics.filter { $0.code == .rootDisagrees }.compactMap {
             $0.pointer?.description
         }
         #expect(disagreements == ["/name", "/tags"])
@@ -179,7 +197,7 @@ struct RealJSONCardTests {
         let result = try CardReader.read(Array(#"{"spec":"chara_card_v9","data":{"name":"Future"}}"#.utf8))
         #expect(result.card.shape == .unknownSpec)
         #expect(result.card.name == "Future")
-        #expect(result.diagnostics.contains { $0.code == "unknown-spec" })
+        #expect(result.diagnostics.contains { $0.code == .unknownSpec })
     }
 
     @Test(arguments: [
@@ -201,7 +219,7 @@ struct RealJSONCardTests {
     @Test func newerV3SpecVersionIsAWarning() throws {
         let result = try CardReader.read(
             Array(#"{"spec":"chara_card_v3","spec_version":"3.1","data":{"name":"X"}}"#.utf8))
-        #expect(result.diagnostics.contains { $0.code == "newer-spec-version" })
+        #expect(result.diagnostics.contains { $0.code == .newerSpecVersion })
     }
 
     @Test func expectedSpecMismatchIsReported() throws {
@@ -210,7 +228,7 @@ struct RealJSONCardTests {
         options.containerLabel = "the `chara` chunk"
         let result = try CardReader.read(
             Array(#"{"spec":"chara_card_v3","spec_version":"3.0","data":{"name":"X"}}"#.utf8), options: options)
-        let mismatch = try #require(result.diagnostics.first { $0.code == "unexpected-spec" })
+        let mismatch = try #require(result.diagnostics.first { $0.code == .unexpectedSpec })
         #expect(mismatch.message == "the `chara` chunk holds a V3 card")
     }
 
@@ -236,7 +254,7 @@ struct RealJSONCardTests {
         #expect(v1.card.document["creatorcomment"] == .string("C"))
         #expect(v1.card.document["tags"] == .array(["t"]))
         #expect(
-            v1.diagnostics.filter { $0.code == "lost-field" }.compactMap { $0.pointer?.description } == [
+            v1.diagnostics.filter { $0.code == .lostField }.compactMap { $0.pointer?.description } == [
                 "/data/system_prompt"
             ])
     }

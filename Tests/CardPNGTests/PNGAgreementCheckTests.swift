@@ -78,7 +78,7 @@ import Testing
             PNGFixture.tEXt("ccv3", PNGFixture.base64(String(decoding: pair.ccv3, as: UTF8.self))),
         ])
         let result = try PNGCardReader.read(png)
-        let warning = try #require(result.diagnostics.first { $0.code == "png-chara-ccv3-disagree" })
+        let warning = try #require(result.diagnostics.first { $0.code == .pngCharaCCV3Disagree })
         #expect(warning.message.contains("disagree on data.character_book; 'ccv3' is used"))
     }
 

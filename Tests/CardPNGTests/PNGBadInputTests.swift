@@ -71,11 +71,11 @@ import Testing
         }
         let lenient = try PNGCardReader.read(png, options: .lenient)
         #expect(String(decoding: lenient.json, as: UTF8.self) == #"{"name":"Bad"}"#)
-        #expect(lenient.diagnostics.contains { $0.code == "png-bad-crc" && $0.offset == chunk.offset })
+        #expect(lenient.diagnostics.contains { $0.code == .pngBadCRC && $0.offset == chunk.offset })
 
         // libpng drops a text chunk with a bad CRC: the full check says so instead of "no card".
         let check = try PNGImageCheck.check(png, options: .lenient, decodeImage: false)
-        #expect(check.diagnostics.contains { $0.code == "png-libpng-dropped-text" && $0.offset == chunk.offset })
+        #expect(check.diagnostics.contains { $0.code == .pngLibPNGDroppedText && $0.offset == chunk.offset })
         // And the strict libpng path rejects it outright.
         #expect(throws: PNGCardError.self) { try PNGImageCheck.check(png, decodeImage: true) }
     }
@@ -208,7 +208,7 @@ import Testing
     @Test func bytesAfterIENDAreAWarning() throws {
         let png = PNGFixture.png(after: [Self.card])
         let result = try PNGCardReader.read(png + [1, 2, 3])
-        #expect(result.diagnostics.contains { $0.code == "png-trailing-bytes" && $0.offset == png.count })
+        #expect(result.diagnostics.contains { $0.code == .pngTrailingBytes && $0.offset == png.count })
         let embedded = try PNGCardWriter.embed(v2JSON: [0x7B, 0x7D], v3JSON: nil, into: png + [1, 2, 3])
         #expect(Array(embedded.png.suffix(12)) == PNGFixture.iend)
     }
@@ -234,7 +234,7 @@ import Testing
         let result = try PNGCardReader.read(png)
         #expect(result.scan.otherTextChunks.count == 1100)
         let check = try PNGImageCheck.check(png, decodeImage: true)
-        #expect(!check.diagnostics.contains { $0.code == "png-libpng-dropped-text" })
+        #expect(!check.diagnostics.contains { $0.code == .pngLibPNGDroppedText })
         #expect(!check.diagnostics.contains { $0.message.contains("chunk cache") })
     }
 
@@ -250,7 +250,7 @@ import Testing
         let url = directory.appendingPathComponent("big.png")
         try Data(png).write(to: url)
         #expect(try PNGCardReader.read(contentsOf: url).json == Array(json.utf8))
-        #expect(!check.diagnostics.contains { $0.code == "png-libpng-dropped-text" })
+        #expect(!check.diagnostics.contains { $0.code == .pngLibPNGDroppedText })
         #expect(!check.diagnostics.contains { $0.message.contains("too large") })
     }
 }
@@ -266,8 +266,8 @@ extension PNGBadInputTests {
         options.maxTotalTextLength = 8 << 20
         let check = try PNGImageCheck.check(png, options: options, decodeImage: false)
         #expect(check.scan.selected?.role == .chara)
-        let dropped = check.diagnostics.filter { $0.code == "png-libpng-dropped-text" }
+        let dropped = check.diagnostics.filter { $0.code == .pngLibPNGDroppedText }
         #expect(dropped.count == 10)
-        #expect(check.diagnostics.contains { $0.code == "png-libpng-warning" })
+        #expect(check.diagnostics.contains { $0.code == .pngLibPNGWarning })
     }
 }

@@ -1,4 +1,5 @@
 import CardKitTestSupport
+import CardModel
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
         let elapsed = try clock.measure { result = try PNGCardReader.read(png) }
         let read = try #require(result)
         #expect(read.json == Array(ResourceBombs.smallCard.utf8))
-        #expect(read.diagnostics.map(\.code).contains("png-base64-whitespace"))
+        #expect(read.diagnostics.map(\.code).contains(.pngBase64Whitespace))
         // A generous hang bound (the quadratic-looking cost was a per-byte option-set insert).
         #expect(elapsed < TestSanitizer.scaled(.seconds(20)), "\(elapsed)")
     }

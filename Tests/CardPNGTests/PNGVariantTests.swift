@@ -51,7 +51,7 @@ import Testing
         let secondOffset = 8 + 25 + PNGFixture.idat().count + first.count
         #expect(String(decoding: result.json, as: UTF8.self) == Self.v2)
         #expect(result.scan.cardChunks.map(\.location.offset) == [secondOffset - first.count, secondOffset])
-        let warning = try #require(result.diagnostics.first { $0.code == "png-duplicate-card-chunk" })
+        let warning = try #require(result.diagnostics.first { $0.code == .pngDuplicateCardChunk })
         #expect(warning.offset == secondOffset)
         #expect(warning.message.contains("differ"))
     }
@@ -63,7 +63,7 @@ import Testing
         )
         let result = try PNGCardReader.read(png)
         #expect(result.selected.role == .ccv3)
-        let disagreement = try #require(result.diagnostics.first { $0.code == "png-chara-ccv3-disagree" })
+        let disagreement = try #require(result.diagnostics.first { $0.code == .pngCharaCCV3Disagree })
         #expect(disagreement.offset == 33)
         #expect(disagreement.message.contains("data.name"))
     }
@@ -109,7 +109,7 @@ import Testing
         let result = try PNGCardReader.read(png)
         #expect(String(decoding: result.json, as: UTF8.self) == json)
         let codes = Set(result.diagnostics.map(\.code))
-        #expect(codes.isSuperset(of: ["png-base64-whitespace", "png-base64-url-safe", "png-base64-missing-padding"]))
+        #expect(codes.isSuperset(of: [.pngBase64Whitespace, .pngBase64URLSafe, .pngBase64MissingPadding]))
     }
 
     @Test func embedReplacesEveryOldCardChunkAndAppendsBeforeIEND() throws {

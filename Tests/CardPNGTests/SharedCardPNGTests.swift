@@ -184,7 +184,7 @@ let sharedCardExpectations: [SharedCardExpectation] = [
         #expect(root["spec"]?.stringValue == expected.spec)
         let fields = root["data"]?.objectValue ?? root
         #expect(fields["name"]?.stringValue == expected.name)
-        #expect(!result.diagnostics.contains { $0.code == "png-bad-crc" || $0.code == "png-trailing-bytes" })
+        #expect(!result.diagnostics.contains { $0.code == .pngBadCRC || $0.code == .pngTrailingBytes })
     }
 
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason), arguments: sharedCardExpectations)
@@ -235,7 +235,7 @@ let sharedCardExpectations: [SharedCardExpectation] = [
         let v2 = try #require(JSONParser.parse(chara.json).value.objectValue)
         #expect(v2["data"]?["assets"] == nil)
         #expect(v2["data"]?["extensions"]?["cc_extractor/v3"]?["nickname"]?.stringValue == "TestChar")
-        #expect(!result.diagnostics.contains { $0.code == "png-chara-ccv3-disagree" })
+        #expect(!result.diagnostics.contains { $0.code == .pngCharaCCV3Disagree })
         #expect(
             result.scan.otherTextChunks.map { "\($0.chunkType.rawValue) \($0.keyword)" }
                 == ["tEXt Title", "tEXt Author", "zTXt Description"]
@@ -282,7 +282,7 @@ let sharedCardExpectations: [SharedCardExpectation] = [
     func seraphinaV2AndV3AgreeApartFromSpec() throws {
         let result = try PNGCardReader.read(SharedFixtures.cardData("st_default_Seraphina_v2+ccv3_2024.png"))
         #expect(result.selected.role == .ccv3)
-        #expect(!result.diagnostics.contains { $0.code == "png-duplicate-card-chunk" })
+        #expect(!result.diagnostics.contains { $0.code == .pngDuplicateCardChunk })
     }
 
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason), arguments: sharedCardExpectations)
@@ -291,9 +291,9 @@ let sharedCardExpectations: [SharedCardExpectation] = [
         let check = try PNGImageCheck.check(bytes, decodeImage: true)
         #expect(check.header == check.scan.header)
         #expect(check.header.width > 0)
-        #expect(!check.diagnostics.contains { $0.code == "png-libpng-dropped-text" })
+        #expect(!check.diagnostics.contains { $0.code == .pngLibPNGDroppedText })
         let metadataOnly = try PNGImageCheck.check(bytes, decodeImage: false)
         #expect(metadataOnly.header == check.header)
-        #expect(!metadataOnly.diagnostics.contains { $0.code == "png-libpng-dropped-text" })
+        #expect(!metadataOnly.diagnostics.contains { $0.code == .pngLibPNGDroppedText })
     }
 }

@@ -53,7 +53,7 @@ import Testing
             ])
         #expect(result.personas[0].avatarData.map([UInt8].init) == Self.png)
         #expect(result.personas[2].avatarData == nil)
-        #expect(result.diagnostics.map(\.code) == ["avatar-missing", "orphan-description"])
+        #expect(result.diagnostics.map(\.code) == [.avatarMissing, .orphanDescription])
         #expect(result.diagnostics[0].pointer == "/power_user/personas/1700000000002-Ghost.png")
 
         let alice = result.personas[0].persona
@@ -132,7 +132,7 @@ import Testing
             to: folder.appendingPathComponent("personas_20261122.json"))
         let result = try SillyTavernPersonaImporter.load(from: folder)
         #expect(result.personas.count == 1)
-        #expect(result.diagnostics.map(\.code) == ["avatar-missing"])
+        #expect(result.diagnostics.map(\.code) == [.avatarMissing])
         let persona = result.personas[0].persona
         #expect(persona.isDefault)
         let spicy = try PlatformConverter.convert(persona, to: .spicychat)
@@ -160,7 +160,7 @@ import Testing
         let result = try SillyTavernPersonaImporter.personas(
             in: storage, path: "x.json", avatarsDirectory: URL(fileURLWithPath: "/tmp"))
         #expect(result.personas.first?.avatarData == nil)
-        #expect(result.diagnostics.map(\.code) == ["unsafe-avatar-id"])
+        #expect(result.diagnostics.map(\.code) == [.unsafeAvatarID])
     }
 
     @Test func atomicWritesLeaveNoTemporaryFiles() throws {
@@ -187,7 +187,7 @@ import Testing
 
     @Test func readsLenientlyWithDiagnostics() throws {
         let result = try PersonaReader.read(Array(#"{"type":"cardkit_persona","version":2,"name":"A","x":1}"#.utf8))
-        #expect(result.diagnostics.map(\.code) == ["newer-persona-version", "missing-field"])
+        #expect(result.diagnostics.map(\.code) == [.newerPersonaVersion, .missingField])
         #expect(result.persona.document["x"] == 1)
         #expect(result.persona.description == "")
     }

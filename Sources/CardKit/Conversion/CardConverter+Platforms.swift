@@ -51,7 +51,7 @@ extension ConversionInput {
     {
         let losses = conversion.report.entries.map { entry in
             Diagnostic(
-                .warning, code: Diagnostic.lostFieldCode, pointer: entry.pointer,
+                .warning, code: .lostField, pointer: entry.pointer,
                 "\(conversion.report.platform.displayName): \(entry.kind.rawValue): \(entry.reason)")
         }
         return ConversionResult(

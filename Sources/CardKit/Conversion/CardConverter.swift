@@ -59,7 +59,7 @@ public struct ConversionResult: Sendable {
     /// Whether anything was lost: a platform loss entry, or a field a spec downgrade could not keep.
     public var isLossy: Bool {
         if let lossReport { return !lossReport.isLossless }
-        return diagnostics.contains { $0.code == Diagnostic.lostFieldCode }
+        return diagnostics.contains { $0.code == .lostField }
     }
 
     /// The machine-readable loss report of a platform conversion (`convert --report`), with the input's kind and a
@@ -79,11 +79,6 @@ public enum ConversionInputKind: String, Sendable, Hashable {
     case card
     /// A CardKit persona (`"type": "cardkit_persona"`).
     case persona
-}
-
-extension Diagnostic {
-    /// The code of a diagnostic that reports a field a conversion could not keep.
-    public static let lostFieldCode = "lost-field"
 }
 
 /// Converts a card, book, World Info file or persona, read from any container, into any ``ConversionTarget``.
