@@ -154,9 +154,9 @@ extension FakeProviderStore {
 
     /// `GET /api/characters`: `{characters, total, hasMore, filters}`.
     ///
-    /// Query `limit=50&offset=0&search=&tags=a,b&sort=name&order=asc|desc`. `limit` is clamped to 1–200; `search` matches name or description
-    /// (case-insensitive); `tags` keeps characters with all of them; the order is creation order unless
-    /// `sort=name`.
+    /// Query `limit=50&offset=0&search=&tags=a,b&sort=name|created|modified|usage&order=asc|desc`. `limit` is
+    /// clamped to 1–200; `search` matches name or description (case-insensitive); `tags` keeps characters with all
+    /// of them.
     func nextchatListCharacters(_ request: FakeRequest) -> FakeReply {
         let limit = min(max(Int(request.query["limit"] ?? "") ?? 50, 1), 200)
         let offset = max(Int(request.query["offset"] ?? "") ?? 0, 0)
@@ -174,8 +174,15 @@ extension FakeProviderStore {
                 Set(($0["tags"]?.arrayValue ?? []).compactMap(\.stringValue)).isSuperset(of: wanted)
             }
         }
-        if request.query["sort"] == "name" {
-            items.sort { ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "") }
+        func text(_ key: String, _ item: JSONObject) -> String { item[key]?.stringValue ?? "" }
+        switch request.query["sort"] {
+        case "name": items.sort { text("name", $0) < text("name", $1) }
+        case "modified": items.sort { text("updatedAt", $0) < text("updatedAt", $1) }
+        case "usage":
+            items.sort {
+                ($0["usageCount"]?.numberValue?.intValue ?? 0) < ($1["usageCount"]?.numberValue?.intValue ?? 0)
+            }
+        default: break  // "created", or none: the collection is in creation order
         }
         if request.query["order"] == "desc" { items.reverse() }
         let page = items.dropFirst(offset).prefix(limit)
