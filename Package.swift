@@ -107,6 +107,8 @@ if includeUpload {
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        // The fakes' MD5 (Spicychat's save-image hash); async-http-client already brings it into the graph.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ])
     package.products.append(contentsOf: [
         .library(name: "CardKitUpload", targets: ["CardKitUpload"]),
@@ -127,7 +129,8 @@ if includeUpload {
         .target(
             name: "FakeProviderServer",
             dependencies: [
-                "CardKitDigest", "CardKitJSON", orderedCollections,
+                "CardKitJSON", orderedCollections,
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,8 @@
 import CardKitJSON
 import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
 
 /// A request as the fake's handlers see it.
 struct FakeRequest: Sendable {
@@ -10,6 +13,8 @@ struct FakeRequest: Sendable {
     /// Header names lowercased.
     var headers: [String: String]
     var body: [UInt8]
+    /// The route's path parameters (`:id`), percent-decoded; `**` captures arrive under `"**"`, joined with `/`.
+    var parameters: [String: String] = [:]
 
     init(method: String, path: String, query: String?, headers: [String: String], body: [UInt8]) {
         self.method = method.uppercased()
@@ -19,6 +24,32 @@ struct FakeRequest: Sendable {
         self.headers = headers
         self.body = body
     }
+
+    /// The request line, headers and matched path parameters of `request`, without its body (for middleware).
+    init(head request: Request, context: FakeRequestContext, body: [UInt8] = []) {
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+        self.init(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers,
+            body: body)
+        for (key, value) in context.parameters where key != Parameters.recursiveCaptureKey {
+            parameters[String(key)] = String(value).removingPercentEncoding ?? String(value)
+        }
+        let captured = context.parameters.getCatchAll()
+        if !captured.isEmpty {
+            parameters["**"] = captured.map { String($0).removingPercentEncoding ?? String($0) }.joined(separator: "/")
+        }
+    }
+
+    /// `request` with its body collected (up to the context's upload limit).
+    static func collecting(_ request: Request, context: FakeRequestContext) async throws -> FakeRequest {
+        var incoming = request
+        let body = try await incoming.collectBody(upTo: context.maxUploadSize)
+        return FakeRequest(head: request, context: context, body: Array(body.readableBytesView))
+    }
+
+    /// The path parameter `name` (percent-decoded); empty when the route has none.
+    func parameter(_ name: String) -> String { parameters[name] ?? "" }
 
     /// Decodes `a=1&b=x+y` (a query string or an `application/x-www-form-urlencoded` body).
     static func formDecode(_ text: String) -> [String: String] {
@@ -73,16 +104,47 @@ struct FakeReply: Sendable {
     }
 }
 
-/// SplitMix64: a small seeded generator so fault injection is reproducible.
-struct FakeRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+extension FakeReply: ResponseGenerator {
+    /// The reply as a Hummingbird response.
+    func response(from request: Request, context: some RequestContext) -> Response { httpResponse }
+
+    /// The reply as a Hummingbird response.
+    var httpResponse: Response {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// The request context: Hummingbird's basics plus the channel, so a fault can drop the connection.
+struct FakeRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.channel = source.channel
+    }
+
+    var maxUploadSize: Int { 32 << 20 }
+}
+
+extension RouterMethods where Context == FakeRequestContext {
+    /// Adds a route whose handler reads the request as a ``FakeRequest`` (body collected, path parameters decoded)
+    /// and answers a ``FakeReply``.
+    @discardableResult
+    func route(
+        _ method: HTTPRequest.Method, _ path: RouterPath,
+        _ handler: @escaping @Sendable (FakeRequest) async -> FakeReply
+    ) -> Self {
+        on(path, method: method) { request, context in
+            let fake = try await FakeRequest.collecting(request, context: context)
+            return await handler(fake)
+        }
     }
 }
 

@@ -7,19 +7,20 @@ import NIOCore
 import ServiceLifecycle
 
 /// Loopback fakes of the Spicychat, Chattr and NextChat APIs (providers.md §2.8, §3.3, §4.3, §7.4), served by
-/// Hummingbird on one port. Their paths do not collide, so one server speaks all three:
+/// Hummingbird's router on one port. Their paths do not collide, so one server speaks all three; each has its own
+/// file, which lists its routes, what they check and what they answer:
 ///
-/// - Spicychat: `/v2/users`, `/personas`, `/save-image`, `/s3/<key>` (the presigned URL), `/v2/characters[/id]`,
-///   `/v2/users/characters`, `/conversations/<id>/user_persona`.
-/// - Chattr: `/api/v1/characters[/id]`, `/api/v1/health`.
-/// - NextChat: `/api/characters[/id]`, `/api/characters/import`.
-/// - Spicychat's auth host (Kinde): `POST /oauth2/token` with the refresh-token grant; each grant rotates the refresh
-///   token and issues an access token that expires after `spicychatTokenExpiresIn` seconds. Random faults and the
-///   API rate limit do not apply to it.
-/// - Debug (no auth): `GET /__debug/state`, `POST /__debug/reset`, `POST /__debug/script`, `POST /__debug/config`,
-///   `POST /__debug/chattr/characters` (Chattr cannot create characters, so tests seed them here),
-///   `POST /__debug/spicychat/expire` (every Spicychat access token accepted so far now gets 401 `SC-001-6004`),
-///   `POST /__debug/spicychat/revoke` (the current refresh token is revoked).
+/// - Spicychat (`FakeSpicychat.swift`): `/v2/users`, `/personas`, `/save-image`, `/s3/<key>` (the presigned URL),
+///   `/v2/characters[/id]`, `/v2/users/characters`, `/conversations/<id>/user_persona`.
+/// - Spicychat's auth host, Kinde (`FakeSpicychatAuth.swift`): `POST /oauth2/token` with the refresh-token grant.
+/// - Chattr (`FakeChattr.swift`): `/api/v1/characters[/id]`, `/api/v1/health`.
+/// - NextChat (`FakeNextChat.swift`): `/api/characters[/id]`, `/api/characters/import`.
+/// - Debug (`FakeDebugRoutes.swift`, no auth): `GET /__debug/state`, `POST /__debug/reset`, `/script`, `/config`,
+///   `/chattr/characters`, `/spicychat/expire`, `/spicychat/revoke`.
+///
+/// Every API request first passes the fault stage (`FakeFaults.swift`): latency, scripted faults, the rate limit and
+/// random faults. A request no route matches gets the platform's own auth check and 404
+/// (`FakeProviderRouting.swift`). The state lives in one actor (`FakeProviderStore.swift`).
 public enum FakeProviderServer {
     /// Starts the fakes and returns once they accept connections.
     /// - Parameter configuration: Tokens, faults and address.
@@ -28,12 +29,17 @@ public enum FakeProviderServer {
     public static func start(_ configuration: FakeProviderConfiguration = .init()) async throws -> RunningFakeProviders
     {
         let store = FakeProviderStore(configuration: configuration)
-        let responder = CallbackResponder<FakeRequestContext> { request, context in
-            try await FakeProviderServer.respond(request, context: context, store: store)
-        }
+        let router = Router(context: FakeRequestContext.self)
+        router.add(middleware: FakeFaultMiddleware(store: store))
+        router.add(middleware: FakeUnmatchedRouteMiddleware(store: store))
+        FakeDebugRoutes.addRoutes(to: router, store: store)
+        FakeSpicychatAuth.addRoutes(to: router, store: store)
+        FakeChattr.addRoutes(to: router, store: store)
+        FakeNextChat.addRoutes(to: router, store: store)
+        FakeSpicychat.addRoutes(to: router, store: store)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
-            responder: responder,
+            router: router,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "fake-providers"),
             onServerRunning: { channel in
@@ -61,53 +67,6 @@ public enum FakeProviderServer {
         await store.setBaseURL(base)
         return RunningFakeProviders(port: port, host: configuration.host, store: store, group: group, task: task)
     }
-
-    static func respond(_ request: Request, context: FakeRequestContext, store: FakeProviderStore) async throws
-        -> Response
-    {
-        var incoming = request
-        let body = try await incoming.collectBody(upTo: 32 << 20)
-        var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
-        let fake = FakeRequest(
-            method: request.method.rawValue, path: request.uri.path, query: request.uri.query, headers: headers,
-            body: Array(body.readableBytesView))
-        if fake.segments.first == "__debug" {
-            return makeResponse(await store.debug(fake))
-        }
-        let latency = await store.configuration.latency
-        if latency > .zero { try await Task.sleep(for: latency) }
-        let (admission, delay) = await store.admit(fake)
-        if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
-        switch admission {
-        case .reply(let reply):
-            return makeResponse(reply)
-        case .dropBefore:
-            try await drop(context)
-        case .dropAfter:
-            _ = await store.handle(fake)
-            try await drop(context)
-        case .proceed:
-            break
-        }
-        return makeResponse(await store.handle(fake))
-    }
-
-    /// Closes the connection without an answer, as a crashed proxy or a network loss would.
-    static func drop(_ context: FakeRequestContext) async throws -> Never {
-        try? await context.channel.close(mode: .all)
-        throw FakeProviderError(message: "connection dropped on purpose")
-    }
-
-    static func makeResponse(_ reply: FakeReply) -> Response {
-        var fields = HTTPFields()
-        for (name, value) in reply.headers {
-            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
-        }
-        return Response(
-            status: HTTPResponse.Status(code: reply.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
-    }
 }
 
 /// A running fake server.
@@ -128,23 +87,7 @@ public struct RunningFakeProviders: Sendable {
 
     /// Queues scripted answers for the next matching requests.
     public func script(_ faults: [FakeScriptedFault]) async {
-        var items: [JSONValue] = []
-        for fault in faults {
-            var object: JSONObject = [
-                "status": .number(JSONNumber(fault.status)), "delayMs": .number(JSONNumber(fault.delayMilliseconds)),
-            ]
-            if let method = fault.method { object["method"] = .string(method) }
-            if let prefix = fault.pathPrefix { object["path"] = .string(prefix) }
-            if let body = fault.body { object["body"] = .string(body) }
-            if let drop = fault.drop { object["drop"] = .string(drop) }
-            var headers = JSONObject()
-            for (key, value) in fault.headers { headers[key] = .string(value) }
-            object["headers"] = .object(headers)
-            items.append(.object(object))
-        }
-        let body = JSONWriter.bytes(["faults": .array(items)])
-        _ = await store.debug(
-            FakeRequest(method: "POST", path: "/__debug/script", query: nil, headers: [:], body: body))
+        _ = await store.queue(faults)
     }
 
     /// Changes the fault configuration at run time.
@@ -167,23 +110,17 @@ public struct RunningFakeProviders: Sendable {
     /// Returns how many tokens expired.
     @discardableResult
     public func expireSpicychatAccessTokens() async -> Int {
-        let reply = await store.debug(
-            FakeRequest(method: "POST", path: "/__debug/spicychat/expire", query: nil, headers: [:], body: []))
-        let value = try? JSONParser.parse(reply.body).value
-        return value?["expired"]?.numberValue?.intValue ?? 0
+        await store.expireSpicychatAccessTokens()
     }
 
     /// Revokes the current Spicychat refresh token: the next grant is refused with `invalid_grant`.
     public func revokeSpicychatRefreshToken() async {
-        _ = await store.debug(
-            FakeRequest(method: "POST", path: "/__debug/spicychat/revoke", query: nil, headers: [:], body: []))
+        await store.revokeSpicychatRefreshToken()
     }
 
-    /// Seeds Chattr characters (Chattr has no create endpoint).
+    /// Seeds Chattr characters (Chattr has no create endpoint); each needs an `id`.
     public func seedChattr(_ characters: [JSONValue]) async {
-        let body = JSONWriter.bytes(.array(characters))
-        _ = await store.debug(
-            FakeRequest(method: "POST", path: "/__debug/chattr/characters", query: nil, headers: [:], body: body))
+        _ = await store.chattrSeed(characters)
     }
 
     /// Stops the server gracefully.
@@ -193,29 +130,10 @@ public struct RunningFakeProviders: Sendable {
     }
 }
 
-extension FakeProviderStore {
-    func update(_ change: @Sendable (inout FakeProviderConfiguration) -> Void) {
-        change(&configuration)
-    }
-}
-
 /// An error of the fake server itself.
 public struct FakeProviderError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public var message: String
     /// The message.
     public var description: String { "fake-providers: \(message)" }
-}
-
-/// The request context: Hummingbird's basics plus the channel, so a fault can drop the connection.
-struct FakeRequestContext: RequestContext {
-    var coreContext: CoreRequestContextStorage
-    let channel: any Channel
-
-    init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-        self.channel = source.channel
-    }
-
-    var maxUploadSize: Int { 32 << 20 }
 }
