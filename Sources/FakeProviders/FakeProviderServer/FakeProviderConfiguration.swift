@@ -1,42 +1,42 @@
 import Foundation
 
 /// What the loopback fake providers serve and which faults they inject.
-public struct FakeProviderConfiguration: Sendable {
+package struct FakeProviderConfiguration: Sendable {
     /// The address to bind (loopback only).
-    public var host: String = "127.0.0.1"
+    package var host: String = "127.0.0.1"
     /// The port; 0 picks an ephemeral one (read it from ``RunningFakeProviders/port``).
-    public var port: Int = 0
+    package var port: Int = 0
     /// The Bearer token the fake Spicychat accepts (until it is expired through `POST /__debug/spicychat/expire`).
-    public var spicychatToken: String = "fake-spicychat-token"
+    package var spicychatToken: String = "fake-spicychat-token"
     /// The OAuth client id `POST /oauth2/token` accepts.
-    public var spicychatClientID: String = "fake-spicychat-client"
+    package var spicychatClientID: String = "fake-spicychat-client"
     /// The refresh token `POST /oauth2/token` accepts first; each grant rotates it.
-    public var spicychatRefreshToken: String = "fake-spicychat-refresh-token"
+    package var spicychatRefreshToken: String = "fake-spicychat-refresh-token"
     /// The `expires_in` (seconds) of the access tokens `POST /oauth2/token` issues; the fake refuses them after that.
-    public var spicychatTokenExpiresIn: Int = 3600
+    package var spicychatTokenExpiresIn: Int = 3600
     /// The API key the fake Chattr accepts.
-    public var chattrAPIKey: String = "fake-chattr-key"
+    package var chattrAPIKey: String = "fake-chattr-key"
     /// The token the fake NextChat accepts.
-    public var nextchatToken: String = "fake-nextchat-token"
+    package var nextchatToken: String = "fake-nextchat-token"
     /// The probability (0...1) that an API request gets an injected fault.
-    public var failRate: Double = 0
+    package var failRate: Double = 0
     /// The faults drawn when one is injected.
-    public var faultMix: [FakeFault] = FakeFault.defaultMix
+    package var faultMix: [FakeFault] = FakeFault.defaultMix
     /// Requests per second allowed across all API routes; excess requests get 429 with `Retry-After`.
-    public var rateLimit: Int? = nil
+    package var rateLimit: Int? = nil
     /// The delay added before every API response.
-    public var latency: Duration = .zero
+    package var latency: Duration = .zero
     /// The `Retry-After` seconds sent with injected 429 and 503 answers.
-    public var retryAfterSeconds: Int = 0
+    package var retryAfterSeconds: Int = 0
     /// The seed of the fault generator, so runs are reproducible.
-    public var seed: UInt64 = 0x5EED
+    package var seed: UInt64 = 0x5EED
 
     /// The default configuration: no faults, no latency.
-    public init() {}
+    package init() {}
 }
 
 /// A fault the fake can inject into an API request.
-public enum FakeFault: String, Sendable, CaseIterable, Hashable {
+package enum FakeFault: String, Sendable, CaseIterable, Hashable {
     /// 429 with `Retry-After` in seconds.
     case rateLimitedRetryAfter = "429-retry-after"
     /// 429 with `Retry-After` as an HTTP-date (in the past, i.e. "now").
@@ -57,7 +57,7 @@ public enum FakeFault: String, Sendable, CaseIterable, Hashable {
     case dropAfterApplying = "drop-after"
 
     /// The mix used by `--fail-rate`: 429s, 5xx and dropped connections.
-    public static let defaultMix: [FakeFault] = [
+    package static let defaultMix: [FakeFault] = [
         .rateLimitedRetryAfter, .rateLimitedHTTPDate, .rateLimitedBodyHint, .rateLimitedNoHint, .serverError,
         .badGateway, .unavailable, .dropBeforeApplying, .dropAfterApplying,
     ]
@@ -65,24 +65,24 @@ public enum FakeFault: String, Sendable, CaseIterable, Hashable {
 
 /// One scripted answer, queued through `POST /__debug/script` or ``RunningFakeProviders/script(_:)``, and used for
 /// the next API request that matches.
-public struct FakeScriptedFault: Sendable {
+package struct FakeScriptedFault: Sendable {
     /// Only requests with this method match (any when nil).
-    public var method: String?
+    package var method: String?
     /// Only requests whose path starts with this match (any when nil).
-    public var pathPrefix: String?
+    package var pathPrefix: String?
     /// The status to answer with (ignored for drops).
-    public var status: Int
+    package var status: Int
     /// Extra headers (for example `Retry-After`).
-    public var headers: [String: String]
+    package var headers: [String: String]
     /// The body to send (JSON or text); the platform's own error body for the status when nil.
-    public var body: String?
+    package var body: String?
     /// Drop the connection instead of answering: `"before"` or `"after"` applying the request.
-    public var drop: String?
+    package var drop: String?
     /// A delay before answering, in milliseconds.
-    public var delayMilliseconds: Int
+    package var delayMilliseconds: Int
 
     /// Creates a scripted fault.
-    public init(
+    package init(
         method: String? = nil, pathPrefix: String? = nil, status: Int = 500, headers: [String: String] = [:],
         body: String? = nil, drop: String? = nil, delayMilliseconds: Int = 0
     ) {

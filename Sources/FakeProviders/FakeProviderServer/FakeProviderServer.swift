@@ -1,5 +1,5 @@
-public import CardKitJSON
-public import Foundation
+package import CardKitJSON
+package import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -21,12 +21,12 @@ import ServiceLifecycle
 /// Every API request first passes the fault stage (`FakeFaults.swift`): latency, scripted faults, the rate limit and
 /// random faults. A request no route matches gets the platform's own auth check and 404
 /// (`FakeProviderRouting.swift`). The state lives in one actor (`FakeProviderStore.swift`).
-public enum FakeProviderServer {
+package enum FakeProviderServer {
     /// Starts the fakes and returns once they accept connections.
     /// - Parameter configuration: Tokens, faults and address.
     /// - Returns: A handle with the bound port and a `stop()`.
     /// - Throws: When the address cannot be bound.
-    public static func start(_ configuration: FakeProviderConfiguration = .init()) async throws -> RunningFakeProviders
+    package static func start(_ configuration: FakeProviderConfiguration = .init()) async throws -> RunningFakeProviders
     {
         let store = FakeProviderStore(configuration: configuration)
         let router = Router(context: FakeRequestContext.self)
@@ -70,28 +70,28 @@ public enum FakeProviderServer {
 }
 
 /// A running fake server.
-public struct RunningFakeProviders: Sendable {
+package struct RunningFakeProviders: Sendable {
     /// The bound port.
-    public let port: Int
+    package let port: Int
     /// The bound host.
-    public let host: String
+    package let host: String
     let store: FakeProviderStore
     let group: ServiceGroup
     let task: Task<Void, any Error>
 
     /// `http://host:port`.
-    public var baseURL: URL { URL(string: "http://\(host):\(port)")! }
+    package var baseURL: URL { URL(string: "http://\(host):\(port)")! }
 
     /// The state as served by `GET /__debug/state`.
-    public func state() async -> JSONValue { await store.snapshot() }
+    package func state() async -> JSONValue { await store.snapshot() }
 
     /// Queues scripted answers for the next matching requests.
-    public func script(_ faults: [FakeScriptedFault]) async {
+    package func script(_ faults: [FakeScriptedFault]) async {
         _ = await store.queue(faults)
     }
 
     /// Changes the fault configuration at run time.
-    public func configure(
+    package func configure(
         failRate: Double? = nil, rateLimit: Int?? = nil, latency: Duration? = nil, retryAfterSeconds: Int? = nil,
         spicychatTokenExpiresIn: Int? = nil
     ) async {
@@ -109,31 +109,31 @@ public struct RunningFakeProviders: Sendable {
     ///
     /// Returns how many tokens expired.
     @discardableResult
-    public func expireSpicychatAccessTokens() async -> Int {
+    package func expireSpicychatAccessTokens() async -> Int {
         await store.expireSpicychatAccessTokens()
     }
 
     /// Revokes the current Spicychat refresh token: the next grant is refused with `invalid_grant`.
-    public func revokeSpicychatRefreshToken() async {
+    package func revokeSpicychatRefreshToken() async {
         await store.revokeSpicychatRefreshToken()
     }
 
     /// Seeds Chattr characters (Chattr has no create endpoint); each needs an `id`.
-    public func seedChattr(_ characters: [JSONValue]) async {
+    package func seedChattr(_ characters: [JSONValue]) async {
         _ = await store.chattrSeed(characters)
     }
 
     /// Stops the server gracefully.
-    public func stop() async {
+    package func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }
 
 /// An error of the fake server itself.
-public struct FakeProviderError: Error, Sendable, CustomStringConvertible {
+package struct FakeProviderError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public var message: String
+    package var message: String
     /// The message.
-    public var description: String { "fake-providers: \(message)" }
+    package var description: String { "fake-providers: \(message)" }
 }
