@@ -48,7 +48,7 @@ import OrderedCollections
         @Argument(help: "Card or persona files, or directories (walked recursively).")
         var paths: [String] = []
 
-        @Option(help: "spicychat, chattr or nextchat.")
+        @Option(help: ArgumentHelp("The platform: \(UploadProvider.allCases.map(\.rawValue).joined(separator: ", "))."))
         var provider: String
 
         @Option(help: "The API base URL (each platform has a default).")
@@ -112,16 +112,21 @@ import OrderedCollections
         static let rateRange: ClosedRange<Double> = 0.001...10_000
 
         func validate() throws {
-            guard UploadKind(rawValue: kind) != nil else {
+            guard let uploadKind = UploadKind(rawValue: kind) else {
                 throw ValidationError("Upload 'characters' or 'personas', not '\(kind)'.")
             }
             guard let platform = UploadProvider(rawValue: provider) else {
-                throw ValidationError("--provider must be spicychat, chattr or nextchat.")
+                let names = UploadProvider.allCases.map(\.rawValue)
+                throw ValidationError(
+                    "--provider must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "").")
             }
             if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
-            if kind == "personas", platform != .spicychat {
+            if !platform.upload.kinds.contains(uploadKind) {
+                let able = UploadProvider.allCases.filter { $0.upload.kinds.contains(uploadKind) }.map(\.description)
+                let verb = able.count == 1 ? "does" : "do"
                 throw ValidationError(
-                    "\(platform) does not support personas (target does not support personas); only Spicychat does.")
+                    "\(platform) does not support \(kind) (target does not support \(kind)); only \(able.joined(separator: " and ")) \(verb)."
+                )
             }
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency must be between 1 and 256.")
@@ -142,7 +147,7 @@ import OrderedCollections
                 throw ValidationError("--base-url \(baseURL) is not an absolute URL.")
             }
             if let authURL {
-                guard platform == .spicychat else {
+                guard platform.upload.refreshesTokens else {
                     throw ValidationError("--auth-url applies only to --provider spicychat.")
                 }
                 if URL(string: authURL)?.host == nil {
@@ -175,43 +180,41 @@ import OrderedCollections
             // One logger for the client, the token provider and the engine: a token learned at run time (a refreshed
             // access token, a rotated refresh token) is scrubbed from all of them.
             let logger = Self.logger(level: level, secrets: [])
-            var client: UploadClient?
+            let settings = self.settings(platform)
+            var client: (any PlatformUploader)?
             if !dryRun {
-                switch connect(platform, logger: logger) {
-                case .success(let made):
-                    client = made
-                case .failure(let error):
-                    Console.error("cardkit: error: \(logger.scrub(error.message))")
-                    let code = error.isFatalForRun ? Self.providerExitCode : ExitStatus.usage
-                    throw ExitCode(code)
+                do throws(UploadError) {
+                    let transport = AsyncHTTPClientTransport(logger: logger.swiftLogger)
+                    client = try UploadSetup.connect(settings, transport: transport, logger: logger)
+                } catch {
+                    Console.error("cardkit: error: \(logger.scrub(Self.withHint(error.message, error.remedy)))")
+                    throw ExitCode(error.isFatalForRun ? Self.providerExitCode : ExitStatus.usage)
                 }
             }
             let stateURL: URL
             if let state {
                 stateURL = URL(fileURLWithPath: state)
             } else {
-                switch await defaultStateURL(platform, client: client) {
-                case .success(let url): stateURL = url
-                case .failure(let error):
-                    let reason = UploadEngine.preflightFailure(error, provider: platform)
-                    Console.error("cardkit: error: \(logger.scrub(reason.description))")
+                do throws(UploadError) {
+                    stateURL = try await UploadSetup.defaultStateURL(settings, uploader: client)
+                } catch {
+                    Console.error("cardkit: error: \(logger.scrub(error.description))")
                     throw ExitCode(Self.providerExitCode)
                 }
             }
             let statePath = stateURL.path
             let stateFile: UploadStateFile
-            do {
-                try FileManager.default.createDirectory(
-                    at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-                stateFile = try await UploadStateFile.open(
-                    url: stateURL, waitForLock: wait,
+            do throws(UploadError) {
+                stateFile = try await UploadSetup.openState(
+                    stateURL, wait: wait,
                     onWait: {
                         Console.error("cardkit: note: \(statePath) is in use by another run; waiting for it (--wait)")
                     })
-            } catch let error as UploadError where error == .locked {
-                Console.error("cardkit: error: \(error.message)")
-                throw ExitCode(Self.stateLockedExitCode)
             } catch {
+                if error == .locked {
+                    Console.error("cardkit: error: \(Self.withHint(error.message, error.remedy))")
+                    throw ExitCode(Self.stateLockedExitCode)
+                }
                 Console.error("cardkit: error: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
@@ -232,96 +235,49 @@ import OrderedCollections
             let summary = await engine.run(paths: allPaths)
             progressBar.finish()
             Self.printSummary(summary, logger: logger, statePath: statePath)
-            var code = summary.exitCode
+            var code = Self.exitCode(summary.verdict)
             if code == 0, !missing.isEmpty { code = ExitStatus.invalidInput }
             if code != 0 { throw ExitCode(code) }
         }
 
-        /// The default state file: per provider, base URL and account (Spicychat's user id, else a digest of the
-        /// credential, never the credential itself).
-        private func defaultStateURL(_ platform: UploadProvider, client: UploadClient?) async -> Result<
-            URL, UploadError
-        > {
-            let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
-            var account: String?
-            if let client {
-                do {
-                    account = try await client.accountIdentity().map { "user:\($0)" }
-                } catch {
-                    return .failure(error)
-                }
-            }
-            if account == nil {
-                let file = credentials.map { URL(fileURLWithPath: $0) }
-                let secret =
-                    (try? UploadCredentials.resolveIfPresent(for: platform, file: file))
-                    ?? (try? UploadCredentials.refresh(for: platform, file: file))?.map(\.clientID)
-                account = secret.map(UploadStateFile.accountDigest(ofCredential:)) ?? "anonymous"
-            }
-            return .success(
-                UploadStateFile.defaultURL(provider: platform.rawValue, baseURL: base, account: account ?? "anonymous"))
+        /// The library settings of this command's options.
+        private func settings(_ platform: UploadProvider) -> UploadSettings {
+            var settings = UploadSettings(provider: platform)
+            settings.baseURL = baseURL.flatMap(URL.init(string:))
+            settings.credentialsFile = credentials.map { URL(fileURLWithPath: $0) }
+            settings.authURL = authURL.flatMap(URL.init(string:))
+            settings.allowInsecureHTTP = allowInsecureHttp
+            settings.policy.maxAttempts = maxAttempts
+            settings.policy.overallDeadline = .milliseconds(Int64((deadline * 1000).rounded()))
+            settings.policy.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
+            return settings
         }
 
-        /// Resolves the credentials and builds the client.
-        ///
-        /// Spicychat with a refresh token needs no access token: the
-        /// first request fetches one.
-        private func connect(_ platform: UploadProvider, logger: UploadLogger) -> Result<UploadClient, UploadError> {
-            do {
-                let file = credentials.map { URL(fileURLWithPath: $0) }
-                let refresh = platform == .spicychat ? try UploadCredentials.refresh(for: platform, file: file) : nil
-                let token: String?
-                if refresh == nil {
-                    token = try UploadCredentials.resolve(for: platform, file: file)
-                } else {
-                    token = try UploadCredentials.resolveIfPresent(for: platform, file: file)
-                }
-                logger.redactInAllCopies([token, refresh?.refreshToken].compactMap { $0 })
-                return .success(try makeClient(platform, token: token, refresh: refresh, logger: logger))
-            } catch {
-                return .failure(error)
+        /// 0 when everything was uploaded (or planned, or already done); 1 when some input failed or was invalid;
+        /// 3 when the provider was unreachable or refused the credentials.
+        static func exitCode(_ verdict: UploadVerdict) -> Int32 {
+            switch verdict {
+            case .succeeded: 0
+            case .someFailed: ExitStatus.invalidInput
+            case .providerUnavailable: providerExitCode
             }
         }
 
-        private func makeClient(
-            _ platform: UploadProvider, token: String?, refresh: UploadRefreshCredentials?, logger: UploadLogger
-        ) throws(UploadError) -> UploadClient {
-            var policy = UploadRetryPolicy()
-            policy.maxAttempts = maxAttempts
-            policy.overallDeadline = .milliseconds(Int64((deadline * 1000).rounded()))
-            policy.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
-            let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
-            let transport = AsyncHTTPClientTransport()
-            if platform == .spicychat, let refresh {
-                let tokens = try OAuthRefreshTokenProvider(
-                    authURL: authURL.flatMap(URL.init(string:)) ?? OAuthRefreshTokenProvider.spicychatAuthURL,
-                    clientID: refresh.clientID, refreshToken: refresh.refreshToken, accessToken: token,
-                    transport: transport,
-                    policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHttp,
-                    onRotation: { rotated in try refresh.save(rotated: rotated) })
-                return .spicychat(
-                    try SpicychatClient(
-                        baseURL: base, tokenProvider: tokens, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
+        /// The flag that would have avoided a failure or a skip, in the words of this command.
+        static func hint(_ remedy: UploadRemedy) -> String {
+            switch remedy {
+            case .allowInsecureHTTP: " or pass --allow-insecure-http"
+            case .waitForLock: ", or pass --wait"
+            case .updateExisting: "; pass --update-existing to update it"
+            case .allowDuplicateNames: " (pass --allow-duplicate-names to create it anyway)"
+            case .allowDuplicateNamesOrUpdateExisting:
+                " (pass --allow-duplicate-names to create it anyway, or --update-existing to update it)"
             }
-            guard let token else { throw UploadError.credentials("no \(platform) credential") }
-            switch platform {
-            case .spicychat:
-                return .spicychat(
-                    try SpicychatClient(
-                        baseURL: base, token: token, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
-            case .chattr:
-                return .chattr(
-                    try ChattrClient(
-                        baseURL: base, apiKey: token, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
-            case .nextchat:
-                return .nextchat(
-                    try NextChatClient(
-                        baseURL: base, token: token, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
-            }
+        }
+
+        /// A library message with the command's hint for its remedy, if any.
+        static func withHint(_ message: String, _ remedy: UploadRemedy?) -> String {
+            message + (remedy.map(hint) ?? "")
         }
 
         static func logger(level: UploadLogLevel, secrets: [String]) -> UploadLogger {
@@ -331,7 +287,19 @@ import OrderedCollections
         }
 
         /// Loads one input: a persona file, or a card in any container.
+        ///
+        /// A read failure is an ``UploadInputError`` with the reason alone (the engine names the path).
         static func load(_ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions) throws -> UploadInput
+        {
+            do {
+                return try loadInput(path, kind: kind, walked: walked, options: options)
+            } catch let error as CardFileError {
+                throw UploadInputError(path: path, reason: error.reason)
+            }
+        }
+
+        private static func loadInput(_ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions) throws
+            -> UploadInput
         {
             let data = try CardInput(path: path).read()
             if PersonaReader.isPersona(bytes: data) {
@@ -367,32 +335,18 @@ import OrderedCollections
         static func printSummary(_ summary: UploadSummary, logger: UploadLogger, statePath: String) {
             let failures = summary.outcomes.filter { $0.status == .failed || $0.status == .invalid }
             for outcome in failures {
-                Console.error("\(outcome.path): error: \(logger.scrub(outcome.message ?? outcome.status.rawValue))")
+                let message = withHint(outcome.message ?? outcome.status.rawValue, outcome.remedy)
+                Console.error("\(outcome.path): error: \(logger.scrub(message))")
             }
             if let reason = summary.stopReason {
-                Console.error("cardkit: error: stopped: \(logger.scrub(reason.description))")
+                Console.error("cardkit: error: stopped: \(logger.scrub(withHint(reason.description, reason.remedy)))")
             }
             if !summary.notAttempted.isEmpty {
                 Console.error(
                     "cardkit: \(summary.notAttempted.count) input(s) not attempted; re-run to resume (state: \(statePath))"
                 )
             }
-            var lines = ["status       count"]
-            for status in UploadOutcome.Status.allCases {
-                let count = summary.count(status)
-                if count > 0 {
-                    lines.append(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + String(count))
-                }
-            }
-            if !summary.notAttempted.isEmpty {
-                lines.append(
-                    "not-attempted".padding(toLength: 13, withPad: " ", startingAt: 0)
-                        + String(summary.notAttempted.count))
-            }
-            lines.append(
-                "total".padding(toLength: 13, withPad: " ", startingAt: 0)
-                    + String(summary.outcomes.count + summary.notAttempted.count))
-            for line in lines { Console.output(line) }
+            for line in summary.table { Console.output(line) }
         }
     }
 
@@ -419,7 +373,7 @@ import OrderedCollections
                 if let message = event.outcome.message, event.outcome.status != .failed,
                     event.outcome.status != .invalid
                 {
-                    line += ": \(message)"
+                    line += ": \(UploadCommand.withHint(message, event.outcome.remedy))"
                 }
                 Console.error(line)
                 return

@@ -1,5 +1,7 @@
 import CardKitUpload
 import CardModel
+import CardPlatforms
+import Foundation
 import Testing
 
 /// Every converted object passes its platform schema before anything is sent.
@@ -10,10 +12,10 @@ import Testing
         card.firstMessage = "Hi."
         card.tags = ["only"]
         let preparer = UploadPreparer(options: UploadOptions(provider: .spicychat, kind: .characters))
-        do {
+        do throws(UploadInputError) {
             _ = try preparer.prepare(path: "solo.json", input: .card(card, imageBytes: nil))
             Issue.record("expected the schema check to refuse the card")
-        } catch let error as UploadInputError {
+        } catch {
             #expect(error.reason.hasPrefix("the converted object fails the spicychat-character schema: /tags"))
         }
     }
@@ -28,5 +30,46 @@ import Testing
                 .prepare(path: "valid.json", input: .card(card, imageBytes: nil))
             #expect(prepared.name == "Valid")
         }
+    }
+}
+
+/// Each upload platform is one unit: its descriptor names itself, its platform and schemas that exist.
+@Suite struct UploadPlatformDescriptorTests {
+    @Test func everyProviderHasAConsistentUploadDescriptor() throws {
+        for provider in UploadProvider.allCases {
+            #expect(provider.upload.provider == provider)
+            #expect(UploadProvider(platform: provider.platform) == provider)
+            #expect(provider.description == provider.platform.displayName)
+            #expect(!provider.upload.kinds.isEmpty)
+            for kind in provider.upload.kinds {
+                let options = UploadOptions(provider: provider, kind: kind)
+                #expect(UploadPreparer(options: options).payloadSchemaName != nil, "\(provider) \(kind)")
+            }
+        }
+        #expect(UploadProvider(platform: .characterai) == nil)
+        #expect(UploadProvider.spicychat.upload.kinds == [.characters, .personas])
+        #expect(UploadProvider.chattr.upload.kinds == [.characters])
+        #expect(UploadProvider.chattr.upload.mode == .updateOnly)
+        #expect(UploadProvider.nextchat.upload.mode == .createOrUpdate)
+    }
+
+    @Test func aConnectedClientIsThePlatformsUploader() throws {
+        let connection = UploadConnection(
+            baseURL: URL(string: "http://127.0.0.1:9")!, token: "token-value", transport: UploadTestSupport.transport)
+        for provider in UploadProvider.allCases {
+            #expect(try provider.upload.uploader(connection).provider == provider)
+        }
+        var anonymous = connection
+        anonymous.token = nil
+        #expect(throws: UploadError.credentials) { _ = try UploadProvider.nextchat.upload.uploader(anonymous) }
+    }
+
+    @Test func libraryMessagesNameNoFlagAndCarryTheRemedy() throws {
+        let error = try #require(throws: UploadError.self) {
+            try UploadURLPolicy.check(URL(string: "http://example.com")!, allowInsecureHTTP: false)
+        }
+        #expect(error == .insecureURL)
+        #expect(error.remedy == .allowInsecureHTTP)
+        #expect(!error.message.contains("--"))
     }
 }
