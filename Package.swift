@@ -121,8 +121,8 @@ if includeUpload {
         .target(
             name: "CardKitUpload",
             dependencies: [
-                "CardKitFiles", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas", orderedCollections,
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CardKit", "CardKitFiles", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas",
+                orderedCollections, .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

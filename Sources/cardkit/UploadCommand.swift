@@ -230,7 +230,7 @@ import OrderedCollections
                 client: client, options: options, state: stateFile, logger: logger,
                 progress: { progressBar.update($0) },
                 loader: { path in
-                    try Self.load(path, kind: uploadKind, walked: walked.contains(path), options: loadOptions)
+                    try UploadInput.load(path, kind: uploadKind, walked: walked.contains(path), options: loadOptions)
                 })
             let summary = await engine.run(paths: allPaths)
             progressBar.finish()
@@ -286,50 +286,15 @@ import OrderedCollections
             }
         }
 
-        /// Loads one input: a persona file, or a card in any container.
-        ///
-        /// A read failure is an ``UploadInputError`` with the reason alone (the engine names the path).
-        static func load(_ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions) throws -> UploadInput
-        {
-            do {
-                return try loadInput(path, kind: kind, walked: walked, options: options)
-            } catch let error as CardFileError {
-                throw UploadInputError(path: path, reason: error.reason)
-            }
-        }
-
-        private static func loadInput(_ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions) throws
-            -> UploadInput
-        {
-            let data = try CardInput(path: path).read()
-            if PersonaReader.isPersona(bytes: data) {
-                if kind == .characters, walked { return .notApplicable("a persona, not a character card") }
-                return .persona(try PersonaReader.read([UInt8](data)).persona)
-            }
-            if kind == .personas, walked { return .notApplicable("a character card, not a persona") }
-            let loaded = try CardFileLoader.load(data: data, path: path, options: options)
-            if loaded.hasErrors {
-                let errors = loaded.diagnostics.filter { $0.severity == .error }.map(\.description)
-                throw UploadInputError(path: path, reason: errors.joined(separator: "; "))
-            }
-            return .card(loaded.card, imageBytes: loaded.container == .png ? [UInt8](loaded.fileBytes) : nil)
-        }
-
         static func readIDMap(_ path: String) throws -> [String: String] {
-            guard let data = FileManager.default.contents(atPath: path),
-                let object = try? JSONParser.parse([UInt8](data)).value.objectValue
-            else {
+            guard let data = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("--id-map \(path): not a readable JSON object of path → id")
             }
-            var map: [String: String] = [:]
-            for (key, value) in object {
-                guard let id = value.stringValue else {
-                    throw ValidationError("--id-map \(path): /\(key) is not a string")
-                }
-                map[key] = id
-                map[URL(fileURLWithPath: key).standardizedFileURL.path] = id
+            do throws(UploadInputError) {
+                return try UploadOptions.idMap(json: [UInt8](data))
+            } catch {
+                throw ValidationError("--id-map \(path): \(error.reason)")
             }
-            return map
         }
 
         static func printSummary(_ summary: UploadSummary, logger: UploadLogger, statePath: String) {

@@ -1,3 +1,4 @@
+import CardKitJSON
 import CardKitUpload
 import CardModel
 import CardPlatforms
@@ -71,5 +72,38 @@ import Testing
         #expect(error == .insecureURL)
         #expect(error.remedy == .allowInsecureHTTP)
         #expect(!error.message.contains("--"))
+    }
+}
+
+/// Input loading and the id map are library calls; the CLI only names the files.
+@Suite struct UploadInputLoadingTests {
+    @Test func aWalkedFileOfTheOtherKindIsSkippedAndANamedOneIsLoaded() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ck-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let persona = directory.appendingPathComponent("p.json")
+        try Data(JSONWriter.bytes(Persona(name: "Reader", description: "{{user}} reads.").json)).write(to: persona)
+        guard case .notApplicable = try UploadInput.load(persona.path, kind: .characters, walked: true) else {
+            Issue.record("a walked persona is not a character input")
+            return
+        }
+        guard case .persona(let loaded) = try UploadInput.load(persona.path, kind: .characters, walked: false) else {
+            Issue.record("a named persona is loaded, for the preparer to refuse")
+            return
+        }
+        #expect(loaded.name == "Reader")
+        let error = try #require(throws: UploadInputError.self) {
+            _ = try UploadInput.load(
+                directory.appendingPathComponent("missing.json").path, kind: .characters, walked: false)
+        }
+        #expect(!error.reason.hasPrefix(directory.path), "the reason does not repeat the path: \(error.reason)")
+    }
+
+    @Test func theIdMapKeysEachPathAsWrittenAndStandardized() throws {
+        let map = try UploadOptions.idMap(json: Array(#"{"cards/./a.json": "char-a"}"#.utf8))
+        #expect(map["cards/./a.json"] == "char-a")
+        #expect(map[URL(fileURLWithPath: "cards/./a.json").standardizedFileURL.path] == "char-a")
+        #expect(throws: UploadInputError.self) { _ = try UploadOptions.idMap(json: Array(#"{"a": 1}"#.utf8)) }
+        #expect(throws: UploadInputError.self) { _ = try UploadOptions.idMap(json: Array("[]".utf8)) }
     }
 }
