@@ -21,12 +21,14 @@ import OrderedCollections
     struct UploadCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "upload",
-            abstract: "Upload characters or personas to Spicychat, Chattr or NextChat, resumably.",
+            abstract:
+                "Upload characters or personas to \(UploadCommand.list(UploadProvider.allCases.map(\.description))), resumably.",
             discussion: """
                 Each input is converted and checked before anything is sent. Every outcome is appended to the state \
                 file (JSON lines, synced per record), so a re-run after Ctrl-C, kill -9 or a network loss skips what \
-                is done and creates no duplicates. Credentials come from CARDKIT_SPICYCHAT_TOKEN, \
-                CARDKIT_CHATTR_API_KEY or CARDKIT_NEXTCHAT_TOKEN, else ~/.config/cardkit/credentials.json (mode 0600).
+                is done and creates no duplicates. Credentials come from \
+                \(UploadCommand.list(UploadProvider.allCases.map(\.environmentVariable))), else \
+                ~/.config/cardkit/credentials.json (mode 0600).
                 Spicychat access tokens expire: with a refresh token (CARDKIT_SPICYCHAT_REFRESH_TOKEN and \
                 CARDKIT_SPICYCHAT_CLIENT_ID, or "spicychat_refresh_token" and "spicychat_client_id" in the credentials \
                 file) a new one is fetched from --auth-url when none is given, before it expires, and once after a 401; \
@@ -116,9 +118,7 @@ import OrderedCollections
                 throw ValidationError("Upload 'characters' or 'personas', not '\(kind)'.")
             }
             guard let platform = UploadProvider(rawValue: provider) else {
-                let names = UploadProvider.allCases.map(\.rawValue)
-                throw ValidationError(
-                    "--provider must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "").")
+                throw ValidationError("--provider must be \(Self.list(UploadProvider.allCases.map(\.rawValue))).")
             }
             if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
             if !platform.upload.kinds.contains(uploadKind) {
@@ -148,7 +148,8 @@ import OrderedCollections
             }
             if let authURL {
                 guard platform.upload.refreshesTokens else {
-                    throw ValidationError("--auth-url applies only to --provider spicychat.")
+                    let refreshing = UploadProvider.allCases.filter(\.upload.refreshesTokens).map(\.rawValue)
+                    throw ValidationError("--auth-url applies only to --provider \(Self.list(refreshing)).")
                 }
                 if URL(string: authURL)?.host == nil {
                     throw ValidationError("--auth-url \(authURL) is not an absolute URL.")
@@ -238,6 +239,11 @@ import OrderedCollections
             var code = Self.exitCode(summary.verdict)
             if code == 0, !missing.isEmpty { code = ExitStatus.invalidInput }
             if code != 0 { throw ExitCode(code) }
+        }
+
+        /// `a`, `a or b`, `a, b or c`.
+        static func list(_ names: [String]) -> String {
+            names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
         }
 
         /// The library settings of this command's options.
