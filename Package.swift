@@ -2,8 +2,11 @@
 import Foundation
 import PackageDescription
 
-/// Developers who do not touch uploads may set CARDKIT_SKIP_UPLOAD=1 to leave the NIO-based targets out of a
-/// local build (SwiftNIO triples a clean build on two cores). CI and users always build everything.
+/// Developers who do not touch uploads may set CARDKIT_SKIP_UPLOAD=1 to leave the NIO-based targets out of a local build.
+///
+/// SwiftNIO triples a clean build on two cores; CI and users always build everything. A package trait (tools 6.1)
+/// cannot replace this switch: a trait can drop a dependency edge (`condition: .when(traits:)`), but not a target,
+/// so the upload targets, the fakes and their tests would still be built, each source file wrapped in `#if`.
 let includeUpload = ProcessInfo.processInfo.environment["CARDKIT_SKIP_UPLOAD"] == nil
 
 /// Files that use `OrderedDictionary` members (through `JSONObject.members`) import OrderedCollections themselves.
@@ -105,6 +108,7 @@ if includeUpload {
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // The fakes' MD5 (Spicychat's save-image hash); async-http-client already brings it into the graph.
@@ -116,12 +120,15 @@ if includeUpload {
     ])
     let uploadTargets: [Target] = [
         // Library
+        // SHA-256/MD5 for the fakes; CardKitUpload uses swift-crypto (already in the graph through AsyncHTTPClient).
         .target(name: "CardKitDigest"),
         .target(
             name: "CardKitUpload",
             dependencies: [
-                "CardKitDigest", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas", orderedCollections,
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "CardKit", "CardKitFiles", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas",
+                orderedCollections, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -151,8 +158,8 @@ if includeUpload {
         .testTarget(
             name: "CardKitUploadTests",
             dependencies: [
-                "CardKitUpload", "CardKitDigest", "FakeProviderServer", "CardKitJSON", "CardModel",
-                "CardKitTestSupport",
+                "CardKitUpload", "CardKitDigest", "FakeProviderServer", "CardKitJSON", "CardModel", "CardPlatforms",
+                "CardKitTestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

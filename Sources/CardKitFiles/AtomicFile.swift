@@ -52,6 +52,9 @@ public enum AtomicFile {
         public var writeThroughStreams: Bool = true
         /// Whether a symbolic link is followed to its target (else refused).
         public var followSymbolicLinks: Bool = true
+        /// The permission bits the written file gets, whatever it replaced (`0o600` for a secret); nil keeps the
+        /// replaced file's, or gives a new file `0644` less the umask.
+        public var permissions: Int? = nil
 
         /// Everything allowed: streams are written through, links followed.
         public init() {}
@@ -136,9 +139,9 @@ public enum AtomicFile {
             guard fileType(info) == S_IFREG else {
                 throw WriteError(path: given, reason: "it is \(kindName(info)), not a regular file; not replaced")
             }
-            try replace(path, with: bytes, keeping: info, reportedAs: given)
+            try replace(path, with: bytes, keeping: info, permissions: options.permissions, reportedAs: given)
         } else if errno == ENOENT {
-            try replace(path, with: bytes, keeping: nil, reportedAs: given)
+            try replace(path, with: bytes, keeping: nil, permissions: options.permissions, reportedAs: given)
         } else {
             throw WriteError(path: given, reason: lastError())
         }
@@ -194,12 +197,13 @@ public enum AtomicFile {
 
     /// Writes a temporary file and renames it over `path`; with `existing`, the new file gets its mode and owner.
     private static func replace(
-        _ path: String, with bytes: some ContiguousBytes, keeping existing: stat?, reportedAs given: String
+        _ path: String, with bytes: some ContiguousBytes, keeping existing: stat?, permissions: Int?,
+        reportedAs given: String
     ) throws(WriteError) {
         let directory = (path as NSString).deletingLastPathComponent
         let (fd, temporary) = try makeTemporary(in: directory.isEmpty ? "." : directory, reportedAs: given)
         var failure = writeAll(bytes, to: fd)
-        if failure == nil { failure = setModeAndOwner(fd, like: existing) }
+        if failure == nil { failure = setModeAndOwner(fd, like: existing, permissions: permissions) }
         if failure == nil, fsync(fd) != 0 { failure = lastError() }
         if failure == nil, rename(temporary, path) != 0 { failure = lastError() }
         if let failure {
@@ -246,9 +250,13 @@ public enum AtomicFile {
     }
 
     /// Gives the new file the replaced file's permission bits and owner, or `0644` less the umask for a new file.
-    private static func setModeAndOwner(_ fd: Int32, like existing: stat?) -> String? {
+    ///
+    /// With `permissions`, the file gets exactly those bits; mkstemp made it 0600, and it never has wider bits
+    /// than the final ones on the way (a secret is never readable by others, not even for a moment).
+    private static func setModeAndOwner(_ fd: Int32, like existing: stat?, permissions: Int? = nil) -> String? {
+        let fixed = permissions.map { mode_t($0 & 0o7777) }
         guard let existing else {
-            return fchmod(fd, 0o644 & ~currentUmask) == 0 ? nil : lastError()
+            return fchmod(fd, fixed ?? (0o644 & ~currentUmask)) == 0 ? nil : lastError()
         }
         var own = stat()
         if fstat(fd, &own) == 0, own.st_uid != existing.st_uid || own.st_gid != existing.st_gid {
@@ -256,7 +264,7 @@ public enum AtomicFile {
             if fchown(fd, existing.st_uid, existing.st_gid) != 0, errno != EPERM { return lastError() }
         }
         // After fchown, which clears set-user-ID and set-group-ID bits.
-        return fchmod(fd, existing.st_mode & 0o7777) == 0 ? nil : lastError()
+        return fchmod(fd, fixed ?? (existing.st_mode & 0o7777)) == 0 ? nil : lastError()
     }
 
     private static var currentUmask: mode_t {

@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
+public import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -22,6 +23,10 @@ public struct AsyncHTTPClientTransport: UploadTransport {
     private let client: HTTPClient
     /// The largest response body accepted, in bytes (default 16 MiB).
     public var maxResponseBytes: Int
+    /// Where async-http-client logs each request; nil for nowhere.
+    ///
+    /// Give ``UploadLogger/swiftLogger``, so that its lines are scrubbed of credentials.
+    public var logger: Logger?
 
     /// The process-wide client of the API calls.
     ///
@@ -38,9 +43,14 @@ public struct AsyncHTTPClientTransport: UploadTransport {
     /// - Parameters:
     ///   - client: The HTTP client.
     ///   - maxResponseBytes: The largest response body accepted.
-    public init(client: HTTPClient = AsyncHTTPClientTransport.apiClient, maxResponseBytes: Int = 16 << 20) {
+    ///   - logger: Where async-http-client logs (``UploadLogger/swiftLogger``); nil for nowhere.
+    public init(
+        client: HTTPClient = AsyncHTTPClientTransport.apiClient, maxResponseBytes: Int = 16 << 20,
+        logger: Logger? = nil
+    ) {
         self.client = client
         self.maxResponseBytes = maxResponseBytes
+        self.logger = logger
     }
 
     /// Sends the request and collects the body.
@@ -54,7 +64,8 @@ public struct AsyncHTTPClientTransport: UploadTransport {
         let seconds = timeout.components.seconds
         let nanos = seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         do {
-            let response = try await client.execute(outgoing, timeout: .nanoseconds(max(nanos, 1_000_000)))
+            let response = try await client.execute(
+                outgoing, timeout: .nanoseconds(max(nanos, 1_000_000)), logger: logger)
             let buffer = try await response.body.collect(upTo: maxResponseBytes)
             let headers = response.headers.map { (name: $0.name, value: $0.value) }
             return UploadResponse(

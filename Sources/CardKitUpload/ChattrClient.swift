@@ -89,3 +89,53 @@ public struct ChattrClient: Sendable {
         return try await getCharacter(id: id)
     }
 }
+
+// MARK: - Upload
+
+extension UploadPlatform {
+    /// Chattr: characters only, update only (its documented API has no create); an `http(s)` avatar is sent as
+    /// `avatar_url`.
+    static let chattr = UploadPlatform(
+        provider: .chattr, environmentVariable: "CARDKIT_CHATTR_API_KEY",
+        defaultBaseURL: URL(string: "http://localhost:8000")!, mode: .updateOnly,
+        finish: { payload, _, reference, _ in
+            if let reference, reference.hasPrefix("http") { payload["avatar_url"] = .string(reference) }
+            return nil
+        },
+        connect: { connection throws(UploadError) in
+            try ChattrClient(
+                baseURL: connection.baseURL, apiKey: try connection.requireToken(.chattr),
+                transport: connection.transport, policy: connection.policy, logger: connection.logger,
+                allowInsecureHTTP: connection.allowInsecureHTTP)
+        })
+}
+
+extension ChattrClient: PlatformUploader {
+    /// Chattr.
+    public var provider: UploadProvider { .chattr }
+
+    /// `GET /api/v1/characters`.
+    public func preflight() async throws(UploadError) { _ = try await listCharacters() }
+
+    /// Nil: the API has no account read.
+    public func accountIdentity() async throws(UploadError) -> String? { nil }
+
+    /// Nothing: inputs name their character id (``UploadMode/updateOnly``).
+    public func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] { [] }
+
+    /// Always ``UploadError/unsupported``: Chattr cannot create characters.
+    public func create(
+        _ item: UploadPreparedItem, kind: UploadKind, excluding: Set<String>,
+        willSend: @Sendable () async throws(UploadError) -> Void
+    ) async throws(UploadError) -> UploadRemoteObject {
+        throw UploadError.unsupported("Chattr cannot create characters")
+    }
+
+    /// `PUT /api/v1/characters/{id}`.
+    public func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
+        -> UploadUpdateResult
+    {
+        let updated = try await updateCharacter(id: remoteId, fields: item.payload)
+        return .updated(remoteId: updated["id"]?.stringValue ?? remoteId, version: nil)
+    }
+}

@@ -192,3 +192,66 @@ public struct NextChatClient: Sendable {
             readBack: { () async throws(UploadError) -> JSONObject? in try await findCharacter(name: name) })
     }
 }
+
+// MARK: - Upload
+
+extension UploadPlatform {
+    /// NextChat: characters only; the avatar travels inside the request as a `data:` or `http(s)` URL.
+    static let nextchat = UploadPlatform(
+        provider: .nextchat, environmentVariable: "CARDKIT_NEXTCHAT_TOKEN",
+        defaultBaseURL: URL(string: "https://localhost:3000")!,
+        finish: { payload, avatar, reference, _ in
+            if let avatar {
+                payload["avatar"] = .string(
+                    "data:\(avatar.mimeType);base64,\(Data(avatar.bytes).base64EncodedString())")
+            } else if let reference, reference.hasPrefix("http") {
+                payload["avatar"] = .string(reference)
+            }
+            return nil
+        },
+        connect: { connection throws(UploadError) in
+            try NextChatClient(
+                baseURL: connection.baseURL, token: try connection.requireToken(.nextchat),
+                transport: connection.transport, policy: connection.policy, logger: connection.logger,
+                allowInsecureHTTP: connection.allowInsecureHTTP)
+        })
+}
+
+extension NextChatClient: PlatformUploader {
+    /// NextChat.
+    public var provider: UploadProvider { .nextchat }
+
+    /// `GET /api/characters?limit=1`.
+    public func preflight() async throws(UploadError) { _ = try await listCharacters(limit: 1) }
+
+    /// Nil: the API has no account read.
+    public func accountIdentity() async throws(UploadError) -> String? { nil }
+
+    /// Every character of that name, with its version.
+    public func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] {
+        try await findCharacters(name: name).compactMap { object in
+            object["id"]?.stringValue.map {
+                UploadRemoteObject(id: $0, version: object["version"]?.numberValue?.intValue, fields: object)
+            }
+        }
+    }
+
+    /// `POST /api/characters` with a read-back after an ambiguous failure.
+    public func create(
+        _ item: UploadPreparedItem, kind: UploadKind, excluding: Set<String>,
+        willSend: @Sendable () async throws(UploadError) -> Void
+    ) async throws(UploadError) -> UploadRemoteObject {
+        try await willSend()
+        let created = try await createCharacter(item.payload, readBackExcluding: excluding)
+        return UploadRemoteObject(
+            id: created["id"]?.stringValue ?? "", version: created["version"]?.numberValue?.intValue, fields: created)
+    }
+
+    /// `PATCH /api/characters/{id}`.
+    public func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
+        -> UploadUpdateResult
+    {
+        let updated = try await updateCharacter(id: remoteId, fields: item.payload, version: nil)
+        return .updated(remoteId: remoteId, version: updated["version"]?.numberValue?.intValue)
+    }
+}

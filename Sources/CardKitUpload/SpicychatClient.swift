@@ -1,4 +1,3 @@
-import CardKitDigest
 public import CardKitJSON
 public import Foundation
 
@@ -123,7 +122,7 @@ public struct SpicychatClient: Sendable {
             throw UploadError.validation("avatar type \(mimeType) is not an image", status: nil)
         }
         let request = try endpoint.request(
-            .post, "/save-image", json: ["image_type": .string(mimeType), "hash": .string(Digest.md5Hex(bytes))])
+            .post, "/save-image", json: ["image_type": .string(mimeType), "hash": .string(UploadDigest.md5Hex(bytes))])
         // save-image is keyed by the bytes' MD5, so repeating it is harmless: send it as retryable.
         var retryable = request
         retryable.method = .post
@@ -265,5 +264,107 @@ public struct SpicychatClient: Sendable {
     /// Finds one of the account's characters by exact name.
     public func findOwnCharacter(name: String) async throws(UploadError) -> JSONObject? {
         try await listOwnCharacters().first { $0["name"]?.stringValue == name }
+    }
+}
+
+// MARK: - Upload
+
+extension UploadPlatform {
+    /// Spicychat: characters and personas; avatars go through `save-image`; access tokens can be refreshed.
+    static let spicychat = UploadPlatform(
+        provider: .spicychat, environmentVariable: "CARDKIT_SPICYCHAT_TOKEN",
+        defaultBaseURL: URL(string: "https://prod.nd-api.com")!, refreshesTokens: true,
+        finish: { payload, _, _, kind in
+            // The avatar is uploaded through save-image; its key is added when sending.
+            let tags = payload["tags"]?.arrayValue?.count ?? 0
+            if kind == .characters, tags < 2 { return "Spicychat needs at least 2 tags (the card has \(tags))" }
+            return nil
+        },
+        connect: { connection throws(UploadError) in
+            if let refresh = connection.refresh {
+                let tokens = try OAuthRefreshTokenProvider(
+                    authURL: connection.authURL ?? OAuthRefreshTokenProvider.spicychatAuthURL,
+                    clientID: refresh.clientID, refreshToken: refresh.refreshToken, accessToken: connection.token,
+                    transport: connection.transport, policy: connection.policy, logger: connection.logger,
+                    allowInsecureHTTP: connection.allowInsecureHTTP,
+                    onRotation: { rotated in try refresh.save(rotated: rotated) })
+                return try SpicychatClient(
+                    baseURL: connection.baseURL, tokenProvider: tokens, transport: connection.transport,
+                    policy: connection.policy, logger: connection.logger,
+                    allowInsecureHTTP: connection.allowInsecureHTTP)
+            }
+            return try SpicychatClient(
+                baseURL: connection.baseURL, token: try connection.requireToken(.spicychat),
+                transport: connection.transport, policy: connection.policy, logger: connection.logger,
+                allowInsecureHTTP: connection.allowInsecureHTTP)
+        })
+}
+
+extension SpicychatClient: PlatformUploader {
+    /// Spicychat.
+    public var provider: UploadProvider { .spicychat }
+
+    /// `GET /v2/users`.
+    public func preflight() async throws(UploadError) { _ = try await currentUser() }
+
+    /// The user id of `GET /v2/users`.
+    public func accountIdentity() async throws(UploadError) -> String? {
+        let user = try await currentUser()
+        return user["id"]?.stringValue ?? user["id"]?.numberValue?.literal
+    }
+
+    /// Personas by name, case-insensitively (as the wrapper matches); own characters by exact name.
+    public func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] {
+        switch kind {
+        case .personas:
+            return try await listPersonas().filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+                .map { UploadRemoteObject(id: $0.id, fields: $0.fields) }
+        case .characters:
+            return try await listOwnCharacters().filter { $0["name"]?.stringValue == name }.compactMap { object in
+                object["id"]?.stringValue.map { UploadRemoteObject(id: $0, fields: object) }
+            }
+        }
+    }
+
+    /// Uploads the avatar, then creates the persona or character with a read-back after an ambiguous failure.
+    public func create(
+        _ item: UploadPreparedItem, kind: UploadKind, excluding: Set<String>,
+        willSend: @Sendable () async throws(UploadError) -> Void
+    ) async throws(UploadError) -> UploadRemoteObject {
+        let key = try await avatarKey(item)
+        switch kind {
+        case .personas:
+            try await willSend()
+            let persona = try await createPersona(
+                name: item.name, highlights: item.payload["highlights"]?.stringValue ?? "", avatarKey: key,
+                isDefault: item.payload["is_default"]?.boolValue ?? false, readBackExcluding: excluding)
+            return UploadRemoteObject(id: persona.id, fields: persona.fields)
+        case .characters:
+            var fields = item.payload
+            if let key { fields["avatar_url"] = .string(key) }
+            try await willSend()
+            let created = try await createCharacter(fields, readBackExcluding: excluding)
+            return UploadRemoteObject(id: created["id"]?.stringValue ?? "", fields: created)
+        }
+    }
+
+    /// Updates a character (with a new avatar); personas are left as they are (their update is unverified).
+    public func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
+        -> UploadUpdateResult
+    {
+        switch kind {
+        case .personas:
+            return .leftUnchanged(reason: "exists on Spicychat; persona update is unverified, left unchanged")
+        case .characters:
+            var fields = item.payload
+            if let key = try await avatarKey(item) { fields["avatar_url"] = .string(key) }
+            _ = try await updateCharacter(id: remoteId, fields: fields)
+            return .updated(remoteId: remoteId, version: nil)
+        }
+    }
+
+    private func avatarKey(_ item: UploadPreparedItem) async throws(UploadError) -> String? {
+        guard let avatar = item.avatar else { return nil }
+        return try await uploadAvatar(avatar.bytes, mimeType: avatar.mimeType)
     }
 }

@@ -1,3 +1,4 @@
+import CardKitFiles
 import CardKitJSON
 public import Foundation
 import OrderedCollections
@@ -203,16 +204,15 @@ public enum UploadCredentials {
         var object = JSONObject()
         for key in tokens.keys.sorted() { object.members[key] = .string(tokens[key] ?? "") }
         let bytes = JSONWriter.bytes(.object(object), style: .pretty) + [0x0A]
-        let temporary = directory.appendingPathComponent(".credentials-\(UUID().uuidString).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw UploadError.credentials("\(temporary.path): cannot create (errno \(errno))") }
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        fchmod(fd, 0o600)
-        fsync(fd)
-        close(fd)
-        guard written == bytes.count, rename(temporary.path, url.path) == 0 else {
-            unlink(temporary.path)
-            throw UploadError.credentials("\(url.path): cannot write credentials file")
+        // Through the one writer: a temporary file (0600 from the start) renamed over the file; never through a
+        // FIFO or device, and always 0600 whatever mode the replaced file had.
+        var options = AtomicFile.Options()
+        options.writeThroughStreams = false
+        options.permissions = 0o600
+        do {
+            try AtomicFile.write(bytes, to: url, options: options)
+        } catch {
+            throw UploadError.credentials("\(url.path): cannot write credentials file: \(error.reason)")
         }
     }
 }

@@ -1,4 +1,5 @@
 public import CardKitJSON
+public import CardPlatforms
 public import Foundation
 
 #if canImport(Glibc)
@@ -327,7 +328,7 @@ public struct UploadEndpoint: Sendable {
     }
 }
 
-/// The platforms the upload clients talk to.
+/// The platforms that have an upload client: the ``Platform``s whose API CardKit talks to.
 public enum UploadProvider: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Spicychat (unofficial endpoints).
     case spicychat
@@ -336,32 +337,41 @@ public enum UploadProvider: String, Sendable, Hashable, CaseIterable, CustomStri
     /// NextChat (SillyTavern integration API).
     case nextchat
 
-    /// The display name.
-    public var description: String {
+    /// The upload side of the platform; the one place a new upload client is wired in.
+    ///
+    /// The switch is exhaustive on purpose: a new case does not compile until it has an ``UploadPlatform``.
+    public var upload: UploadPlatform {
         switch self {
-        case .spicychat: "Spicychat"
-        case .chattr: "Chattr"
-        case .nextchat: "NextChat"
+        case .spicychat: .spicychat
+        case .chattr: .chattr
+        case .nextchat: .nextchat
         }
     }
+
+    /// The platform (names, conversion, schemas).
+    public var platform: Platform {
+        switch self {
+        case .spicychat: .spicychat
+        case .chattr: .chattr
+        case .nextchat: .nextchat
+        }
+    }
+
+    /// The upload provider of `platform`; nil when CardKit has no upload client for it (Character.AI).
+    /// - Parameter platform: A platform.
+    public init?(platform: Platform) {
+        guard let provider = Self.allCases.first(where: { $0.platform == platform }) else { return nil }
+        self = provider
+    }
+
+    /// The display name.
+    public var description: String { platform.displayName }
 
     /// The environment variable holding the credential.
-    public var environmentVariable: String {
-        switch self {
-        case .spicychat: "CARDKIT_SPICYCHAT_TOKEN"
-        case .chattr: "CARDKIT_CHATTR_API_KEY"
-        case .nextchat: "CARDKIT_NEXTCHAT_TOKEN"
-        }
-    }
+    public var environmentVariable: String { upload.environmentVariable }
 
     /// The production base URL (configurable everywhere).
-    public var defaultBaseURL: URL {
-        switch self {
-        case .spicychat: URL(string: "https://prod.nd-api.com")!
-        case .chattr: URL(string: "http://localhost:8000")!
-        case .nextchat: URL(string: "https://localhost:3000")!
-        }
-    }
+    public var defaultBaseURL: URL { upload.defaultBaseURL }
 }
 
 /// Refuses plain HTTP to hosts other than loopback.
@@ -378,8 +388,8 @@ public enum UploadURLPolicy {
         case "http":
             if allowInsecureHTTP || isLoopback(host) { return }
             throw UploadError.insecureURL(
-                "\(scheme)://\(host): refusing plain HTTP to a host that is not loopback (credentials would travel unencrypted); use https or pass --allow-insecure-http"
-            )
+                "\(scheme)://\(host): refusing plain HTTP to a host that is not loopback (credentials would travel unencrypted); use https"
+            ).with(remedy: .allowInsecureHTTP)
         default:
             throw UploadError.configuration("\(url.absoluteString): unsupported scheme \(scheme)")
         }

@@ -24,48 +24,6 @@ public enum UploadInput: Sendable {
     case notApplicable(String)
 }
 
-/// A connected platform client.
-public enum UploadClient: Sendable {
-    /// Spicychat.
-    case spicychat(SpicychatClient)
-    /// Chattr.
-    case chattr(ChattrClient)
-    /// NextChat.
-    case nextchat(NextChatClient)
-
-    /// The platform.
-    public var provider: UploadProvider {
-        switch self {
-        case .spicychat: .spicychat
-        case .chattr: .chattr
-        case .nextchat: .nextchat
-        }
-    }
-
-    /// Who the account is, for naming the default state file: Spicychat's user id (`GET /v2/users`), nil for the
-    /// platforms whose API has no account read (the caller then uses a digest of the credential).
-    /// - Returns: The account id, or nil.
-    /// - Throws: ``UploadError`` of the request.
-    public func accountIdentity() async throws(UploadError) -> String? {
-        switch self {
-        case .spicychat(let client):
-            let user = try await client.currentUser()
-            return user["id"]?.stringValue ?? user["id"]?.numberValue?.literal
-        case .chattr, .nextchat:
-            return nil
-        }
-    }
-
-    /// A cheap authenticated read that proves the provider is reachable and accepts the credential.
-    public func preflight() async throws(UploadError) {
-        switch self {
-        case .spicychat(let client): _ = try await client.currentUser()
-        case .chattr(let client): _ = try await client.listCharacters()
-        case .nextchat(let client): _ = try await client.listCharacters(limit: 1)
-        }
-    }
-}
-
 /// Options of a bulk upload.
 public struct UploadOptions: Sendable {
     /// The platform.
@@ -110,7 +68,7 @@ public struct UploadOutcome: Sendable, Hashable {
         case updated
         /// Nothing to do: uploaded before with the same content.
         case unchanged
-        /// Not uploaded on purpose (exists, or changed without `--update-existing`).
+        /// Not uploaded on purpose (exists, or changed while updates are off).
         case skipped
         /// Would be uploaded (dry run).
         case planned
@@ -132,6 +90,8 @@ public struct UploadOutcome: Sendable, Hashable {
     public var message: String?
     /// The number of loss-report entries of the conversion.
     public var losses: Int
+    /// The run setting that would have uploaded it (for a skipped or failed input), when one would.
+    public var remedy: UploadRemedy? = nil
 }
 
 /// A progress event.
@@ -156,13 +116,39 @@ public struct UploadSummary: Sendable {
     /// How many inputs ended with `status`.
     public func count(_ status: UploadOutcome.Status) -> Int { outcomes.filter { $0.status == status }.count }
 
-    /// 0 when everything was uploaded (or planned, or already done); 1 when some input failed or was invalid;
-    /// 3 when the provider was unreachable or refused the credentials.
-    public var exitCode: Int32 {
-        if let stopReason, stopReason.isFatalForRun || stopReason == .transport || stopReason == .timeout { return 3 }
-        if stopReason != nil || !notAttempted.isEmpty { return 1 }
-        return outcomes.contains { $0.status == .failed || $0.status == .invalid } ? 1 : 0
+    /// How the run went, as one value the caller maps to its own status (the CLI's exit code).
+    public var verdict: UploadVerdict {
+        if let stopReason, stopReason.isFatalForRun || stopReason == .transport || stopReason == .timeout {
+            return .providerUnavailable
+        }
+        if stopReason != nil || !notAttempted.isEmpty { return .someFailed }
+        return outcomes.contains { $0.status == .failed || $0.status == .invalid } ? .someFailed : .succeeded
     }
+
+    /// The summary table: a `status count` header, one row per status that occurred, `not-attempted` when some
+    /// were, and the `total`.
+    public var table: [String] {
+        func row(_ label: String, _ count: Int) -> String {
+            label.padding(toLength: 13, withPad: " ", startingAt: 0) + String(count)
+        }
+        var lines = ["status       count"]
+        for status in UploadOutcome.Status.allCases where count(status) > 0 {
+            lines.append(row(status.rawValue, count(status)))
+        }
+        if !notAttempted.isEmpty { lines.append(row("not-attempted", notAttempted.count)) }
+        lines.append(row("total", outcomes.count + notAttempted.count))
+        return lines
+    }
+}
+
+/// How a bulk upload went.
+public enum UploadVerdict: Sendable, Hashable {
+    /// Everything was uploaded, planned or already done.
+    case succeeded
+    /// Some input failed, was invalid or was not attempted.
+    case someFailed
+    /// The platform was unreachable or refused the credentials.
+    case providerUnavailable
 }
 
 /// The bulk upload engine.
@@ -174,7 +160,7 @@ public struct UploadSummary: Sendable {
 ///    run (`c.json c.json`, `./x` and `/abs/x`, a symlink) is processed once, the repeats reported as skipped.
 /// 4. The state file decides: `done` with the same content hash is skipped, and so is an item whose content hash
 ///    another `done` record carries (the same card under another path).
-/// 5. Before any create, the platform is searched for objects of the same name (``UploadClient`` lookups). One whose
+/// 5. Before any create, the platform is searched for objects of the same name (``PlatformUploader/find(name:kind:)``). One whose
 ///    fields equal the converted payload, and that no other state record claims, is adopted as done (this is the
 ///    "marker": no platform offers a field we control, so the content itself is compared). Another object of the
 ///    same name blocks the create unless ``UploadOptions/allowDuplicateNames``. Items of one name are processed one
@@ -184,13 +170,14 @@ public struct UploadSummary: Sendable {
 /// 7. Uploads run in a task group bounded by `concurrency`, optionally paced by `ratePerSecond`. A fatal error
 ///    (credentials refused) or a rate limit beyond the retry cap stops the batch cleanly.
 public struct UploadEngine: Sendable {
-    /// The client (nil for a dry run without network).
-    public let client: UploadClient?
+    /// The platform's uploader (nil for a dry run without network).
+    public let client: (any PlatformUploader)?
     /// The options.
     public let options: UploadOptions
     /// The state file.
     public let state: UploadStateFile?
-    /// Loads one input.
+    /// Loads one input; an ``UploadInputError`` names why it cannot be uploaded (another error is reported by its
+    /// description).
     public let loader: @Sendable (String) throws -> UploadInput
     /// The logger.
     public let logger: UploadLogger
@@ -200,7 +187,7 @@ public struct UploadEngine: Sendable {
 
     /// Creates an engine.
     public init(
-        client: UploadClient?, options: UploadOptions, state: UploadStateFile?,
+        client: (any PlatformUploader)?, options: UploadOptions, state: UploadStateFile?,
         logger: UploadLogger = .silent, progress: @escaping @Sendable (UploadProgress) -> Void = { _ in },
         loader: @escaping @Sendable (String) throws -> UploadInput
     ) {
@@ -308,33 +295,38 @@ public struct UploadEngine: Sendable {
             }
             prepared = try UploadPreparer(options: options).prepare(path: path, input: input)
         } catch {
-            var message = String(describing: error)
-            for prefix in ["\(path): error: ", "\(path): "] where message.hasPrefix(prefix) {
-                message.removeFirst(prefix.count)
-            }
+            let message = (error as? UploadInputError)?.reason ?? String(describing: error)
             logger.log(.info, "\(path): invalid: \(message)")
             return UploadOutcome(path: path, name: "", status: .invalid, remoteId: nil, message: message, losses: 0)
         }
         if options.dryRun {
             let existing = await state?.record(for: prepared.key)
-            let note: String
             if existing?.state == .done, existing?.contentHash == prepared.contentHash {
                 return outcome(prepared, .unchanged, existing?.remoteId, "already uploaded")
-            } else if existing == nil, options.provider != .chattr,
-                let twin = await state?.doneRecord(
-                    contentHash: prepared.contentHash, kind: options.kind.recordKind, excluding: prepared.key)
-            {
-                return outcome(prepared, .unchanged, twin.remoteId, "already uploaded as \(twin.key)")
-            } else if options.provider == .chattr {
-                note = "would update Chattr character \"\(prepared.chattrId ?? "")\""
-            } else if existing?.state == .done {
-                note =
-                    options.updateExisting
-                    ? "would update \(existing?.remoteId ?? "")" : "changed; would skip without --update-existing"
-            } else {
-                note = "would create"
             }
-            return outcome(prepared, .planned, existing?.remoteId, note)
+            switch options.provider.upload.mode {
+            case .updateOnly:
+                return outcome(
+                    prepared, .planned, existing?.remoteId,
+                    "would update \(options.provider) character \"\(prepared.chattrId ?? "")\"")
+            case .createOrUpdate:
+                if existing == nil,
+                    let twin = await state?.doneRecord(
+                        contentHash: prepared.contentHash, kind: options.kind.recordKind, excluding: prepared.key)
+                {
+                    return outcome(prepared, .unchanged, twin.remoteId, "already uploaded as \(twin.key)")
+                }
+                if existing?.state == .done {
+                    if options.updateExisting {
+                        let note = "would update \(existing?.remoteId ?? "")"
+                        return outcome(prepared, .planned, existing?.remoteId, note)
+                    }
+                    return outcome(
+                        prepared, .planned, existing?.remoteId, "changed; would skip while updates are off",
+                        remedy: .updateExisting)
+                }
+                return outcome(prepared, .planned, existing?.remoteId, "would create")
+            }
         }
         do {
             let result = try await uploadOnePerName(prepared)
@@ -346,15 +338,17 @@ public struct UploadEngine: Sendable {
             }
             try? await state?.append(record(prepared, .failed, error: error.description))
             logger.log(.warning, "\(path): failed: \(error)")
-            return outcome(prepared, .failed, nil, error.description)
+            return outcome(prepared, .failed, nil, error.description, remedy: error.remedy)
         }
     }
 
-    private func outcome(_ item: UploadPreparedItem, _ status: UploadOutcome.Status, _ id: String?, _ message: String?)
-        -> UploadOutcome
-    {
+    private func outcome(
+        _ item: UploadPreparedItem, _ status: UploadOutcome.Status, _ id: String?, _ message: String?,
+        remedy: UploadRemedy? = nil
+    ) -> UploadOutcome {
         UploadOutcome(
-            path: item.path, name: item.name, status: status, remoteId: id, message: message, losses: item.losses)
+            path: item.path, name: item.name, status: status, remoteId: id, message: message, losses: item.losses,
+            remedy: remedy)
     }
 
     private func record(
@@ -368,9 +362,12 @@ public struct UploadEngine: Sendable {
     }
 
     /// Uploads with the item's name held, so the lookup before a create sees what an earlier item of the same name
-    /// created (Chattr, which has no create, needs no gate).
+    /// created (an update-only platform creates nothing and needs no gate).
     private func uploadOnePerName(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
-        if options.provider == .chattr { return try await upload(item) }
+        switch options.provider.upload.mode {
+        case .updateOnly: return try await upload(item)
+        case .createOrUpdate: break
+        }
         let name = item.name.lowercased()
         await names.acquire(name)
         let result: Result<UploadOutcome, UploadError>
@@ -386,24 +383,29 @@ public struct UploadEngine: Sendable {
     private func upload(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
         guard let client else { throw UploadError.configuration("no client") }
         let existing = await state?.record(for: item.key)
-        if case .chattr(let chattr) = client {
+        switch options.provider.upload.mode {
+        case .updateOnly:
             if existing?.state == .done, existing?.contentHash == item.contentHash {
                 return outcome(item, .unchanged, existing?.remoteId, "already uploaded")
             }
             let id = item.chattrId ?? ChattrCharacter.slug(for: item.name)
-            let updated = try await chattr.updateCharacter(id: id, fields: item.payload)
-            let remoteId = updated["id"]?.stringValue ?? id
-            try await state?.append(record(item, .done, remoteId: remoteId))
-            return outcome(item, .updated, remoteId, nil)
+            return try await update(item, remoteId: id, client: client)
+        case .createOrUpdate:
+            return try await createOrUpdate(item, existing: existing, client: client)
         }
+    }
+
+    private func createOrUpdate(
+        _ item: UploadPreparedItem, existing: UploadStateRecord?, client: any PlatformUploader
+    ) async throws(UploadError) -> UploadOutcome {
         if let existing, existing.state == .done {
             if existing.contentHash == item.contentHash {
                 return outcome(item, .unchanged, existing.remoteId, "already uploaded")
             }
             guard options.updateExisting, let remoteId = existing.remoteId else {
                 return outcome(
-                    item, .skipped, existing.remoteId,
-                    "changed since it was uploaded; pass --update-existing to update it")
+                    item, .skipped, existing.remoteId, "changed since it was uploaded; updates are off",
+                    remedy: .updateExisting)
             }
             return try await update(item, remoteId: remoteId, client: client)
         }
@@ -419,7 +421,7 @@ public struct UploadEngine: Sendable {
         // another record are never adopted.
         let interrupted = existing?.state == .intent
         let claimed = await state?.claimedRemoteIds(excluding: item.key, kind: kind) ?? []
-        let sameName = try await findRemote(item, client: client)
+        let sameName = try await client.find(name: item.name, kind: options.kind)
         let unclaimed = sameName.filter { !claimed.contains($0.id) }
         if let match = unclaimed.first(where: { UploadContentMatch.matches(item.payload, remote: $0.fields) }) {
             try await state?.append(record(item, .done, remoteId: match.id, version: match.version))
@@ -433,101 +435,35 @@ public struct UploadEngine: Sendable {
             return try await update(item, remoteId: target.id, client: client)
         }
         if let other = sameName.first, !options.allowDuplicateNames {
-            let whose = claimed.contains(other.id) ? "belongs to another input" : "has other content"
+            let isClaimed = claimed.contains(other.id)
+            let whose = isClaimed ? "belongs to another input" : "has other content"
             throw UploadError.conflict(
-                "\(options.provider) already has a \(kind) named \"\(item.name)\" (\(other.id)) that \(whose); not creating a second one (pass --allow-duplicate-names to create it anyway\(claimed.contains(other.id) ? "" : ", or --update-existing to update it"))",
-                status: nil)
+                "\(options.provider) already has a \(kind) named \"\(item.name)\" (\(other.id)) that \(whose); not creating a second one",
+                status: nil
+            ).with(remedy: isClaimed ? .allowDuplicateNames : .allowDuplicateNamesOrUpdateExisting)
         }
-        let created = try await create(item, client: client, exclude: claimed)
+        let state = self.state
+        let intent = record(item, .intent)
+        let created = try await client.create(
+            item, kind: options.kind, excluding: claimed,
+            willSend: { () async throws(UploadError) in try await state?.append(intent) })
         try await state?.append(record(item, .done, remoteId: created.id, version: created.version))
         return outcome(
             item, .created, created.id,
             interrupted ? "re-created after an interrupted run (read-back found nothing)" : nil)
     }
 
-    private struct Remote {
-        var id: String
-        var version: Int?
-        var fields: JSONObject
-    }
-
-    /// Every remote object of the item's name (case-insensitive for Spicychat personas, as the wrapper matches).
-    private func findRemote(_ item: UploadPreparedItem, client: UploadClient) async throws(UploadError) -> [Remote] {
-        switch (client, options.kind) {
-        case (.spicychat(let spicy), .personas):
-            return try await spicy.listPersonas().filter { $0.name.caseInsensitiveCompare(item.name) == .orderedSame }
-                .map { Remote(id: $0.id, fields: $0.fields) }
-        case (.spicychat(let spicy), .characters):
-            return try await spicy.listOwnCharacters().filter { $0["name"]?.stringValue == item.name }.compactMap {
-                object in object["id"]?.stringValue.map { Remote(id: $0, fields: object) }
-            }
-        case (.nextchat(let next), _):
-            return try await next.findCharacters(name: item.name).compactMap { object in
-                object["id"]?.stringValue.map {
-                    Remote(id: $0, version: object["version"]?.numberValue?.intValue, fields: object)
-                }
-            }
-        case (.chattr, _):
-            return []
-        }
-    }
-
-    private func avatarKey(_ item: UploadPreparedItem, _ spicy: SpicychatClient) async throws(UploadError) -> String? {
-        guard let avatar = item.avatar else { return nil }
-        return try await spicy.uploadAvatar(avatar.bytes, mimeType: avatar.mimeType)
-    }
-
-    private func create(_ item: UploadPreparedItem, client: UploadClient, exclude: Set<String>)
-        async throws(UploadError)
-        -> Remote
+    private func update(_ item: UploadPreparedItem, remoteId: String, client: any PlatformUploader)
+        async throws(UploadError) -> UploadOutcome
     {
-        switch (client, options.kind) {
-        case (.spicychat(let spicy), .personas):
-            let key = try await avatarKey(item, spicy)
-            try await state?.append(record(item, .intent))
-            let persona = try await spicy.createPersona(
-                name: item.name, highlights: item.payload["highlights"]?.stringValue ?? "", avatarKey: key,
-                isDefault: item.payload["is_default"]?.boolValue ?? false, readBackExcluding: exclude)
-            return Remote(id: persona.id, fields: persona.fields)
-        case (.spicychat(let spicy), .characters):
-            var fields = item.payload
-            if let key = try await avatarKey(item, spicy) { fields["avatar_url"] = .string(key) }
-            try await state?.append(record(item, .intent))
-            let created = try await spicy.createCharacter(fields, readBackExcluding: exclude)
-            return Remote(id: created["id"]?.stringValue ?? "", fields: created)
-        case (.nextchat(let next), _):
-            try await state?.append(record(item, .intent))
-            let created = try await next.createCharacter(item.payload, readBackExcluding: exclude)
-            return Remote(
-                id: created["id"]?.stringValue ?? "", version: created["version"]?.numberValue?.intValue,
-                fields: created)
-        case (.chattr, _):
-            throw UploadError.unsupported("Chattr cannot create characters")
+        switch try await client.update(item, kind: options.kind, remoteId: remoteId) {
+        case .updated(let id, let version):
+            try await state?.append(record(item, .done, remoteId: id, version: version))
+            return outcome(item, .updated, id, nil)
+        case .leftUnchanged(let reason):
+            try await state?.append(record(item, .done, remoteId: remoteId))
+            return outcome(item, .skipped, remoteId, reason)
         }
-    }
-
-    private func update(_ item: UploadPreparedItem, remoteId: String, client: UploadClient) async throws(UploadError)
-        -> UploadOutcome
-    {
-        switch (client, options.kind) {
-        case (.spicychat, .personas):
-            try await state?.append(record(item, .done, remoteId: remoteId))
-            return outcome(
-                item, .skipped, remoteId, "exists on Spicychat; persona update is unverified, left unchanged")
-        case (.spicychat(let spicy), .characters):
-            var fields = item.payload
-            if let key = try await avatarKey(item, spicy) { fields["avatar_url"] = .string(key) }
-            _ = try await spicy.updateCharacter(id: remoteId, fields: fields)
-            try await state?.append(record(item, .done, remoteId: remoteId))
-        case (.nextchat(let next), _):
-            let updated = try await next.updateCharacter(id: remoteId, fields: item.payload, version: nil)
-            try await state?.append(
-                record(item, .done, remoteId: remoteId, version: updated["version"]?.numberValue?.intValue))
-        case (.chattr(let chattr), _):
-            _ = try await chattr.updateCharacter(id: remoteId, fields: item.payload)
-            try await state?.append(record(item, .done, remoteId: remoteId))
-        }
-        return outcome(item, .updated, remoteId, nil)
     }
 }
 

@@ -44,13 +44,17 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether a ``transport`` error is a refused connection (nothing listens at the address): retried only a few
     /// times, quickly (see ``UploadRetryPolicy/connectionRefusedAttempts``).
     public let isConnectionRefused: Bool
+    /// The run setting that would have avoided the error, when one would; the caller names it in its own terms
+    /// (the CLI as a flag), so no library message names a flag.
+    public let remedy: UploadRemedy?
 
     private init(
         _ code: Code, status: Int? = nil, platformCode: String? = nil, message: String = "",
         fieldErrors: [FieldError] = [], retryAfter: Duration? = nil, request: String? = nil,
-        isConnectionRefused: Bool = false
+        isConnectionRefused: Bool = false, remedy: UploadRemedy? = nil
     ) {
         self.isConnectionRefused = isConnectionRefused
+        self.remedy = remedy
         self.code = code
         self.status = status
         self.platformCode = platformCode
@@ -196,14 +200,21 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     public func with(request: String) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
-            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused)
+            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused, remedy: remedy)
     }
 
     /// Returns a copy with another message, keeping everything else.
     public func with(message: String) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
-            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused)
+            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused, remedy: remedy)
+    }
+
+    /// Returns a copy that names the run setting that would have avoided the error.
+    public func with(remedy: UploadRemedy?) -> UploadError {
+        UploadError(
+            code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
+            retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused, remedy: remedy)
     }
 
     /// `error: <kind> (HTTP 404, CHARACTER_NOT_FOUND) at GET /api/characters/x: message; field: problem`.
@@ -224,4 +235,20 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return String(format: "%.3gs", seconds)
     }
+}
+
+/// A setting of an upload run that would have let an input or the run go through.
+///
+/// The library reports it as a value; the CLI turns it into a hint naming its flag.
+public enum UploadRemedy: String, Sendable, Hashable, CaseIterable {
+    /// Allow plain HTTP to a host that is not loopback (``UploadConnection/allowInsecureHTTP``).
+    case allowInsecureHTTP
+    /// Wait for the run holding the state file (``UploadStateFile/open(url:waitForLock:onWait:)``).
+    case waitForLock
+    /// Update objects that already exist (``UploadOptions/updateExisting``).
+    case updateExisting
+    /// Create an object although another of the same name exists (``UploadOptions/allowDuplicateNames``).
+    case allowDuplicateNames
+    /// Either of ``allowDuplicateNames`` or ``updateExisting``.
+    case allowDuplicateNamesOrUpdateExisting
 }

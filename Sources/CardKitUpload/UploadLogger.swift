@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 
 /// How much the upload layer reports.
 public enum UploadLogLevel: Int, Sendable, Comparable, CaseIterable {
@@ -17,7 +18,8 @@ public enum UploadLogLevel: Int, Sendable, Comparable, CaseIterable {
     public static func < (lhs: UploadLogLevel, rhs: UploadLogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// A log sink that never lets a credential through.
+/// The upload layer's logging: a swift-log `Logger` (``swiftLogger``) over a ``RedactingLogHandler``, plus the list
+/// of secrets that handler scrubs.
 ///
 /// Messages are built from request labels (method and path, no query, no headers), statuses and decisions, and
 /// every message is additionally scrubbed of the registered secrets before it reaches the sink.
@@ -31,6 +33,19 @@ public struct UploadLogger: Sendable {
     private let sink: @Sendable (UploadLogLevel, String) -> Void
     private var secrets: [String]
     private let shared = UploadSharedSecrets()
+
+    /// A swift-log logger that writes through this logger's sink, scrubbed of every secret registered with
+    /// ``redactInAllCopies(_:)`` (and of this copy's ``redact(_:)`` secrets at the time it is made); give it to
+    /// async-http-client or any other swift-log user.
+    public var swiftLogger: Logger {
+        let copy = self
+        let sink = self.sink
+        return Logger(label: "cardkit.upload") { _ in
+            RedactingLogHandler(
+                logLevel: copy.level.swiftLogLevel, scrub: { copy.scrub($0) },
+                output: { level, line in sink(UploadLogLevel(level), line) })
+        }
+    }
 
     /// Creates a logger.
     /// - Parameters:
@@ -65,7 +80,7 @@ public struct UploadLogger: Sendable {
     /// Writes a message at `level` when enabled.
     public func log(_ level: UploadLogLevel, _ message: @autoclosure () -> String) {
         guard enabled(level) else { return }
-        sink(level, scrub(message()))
+        swiftLogger.log(level: level.swiftLogLevel, "\(message())")
     }
 
     /// Replaces every registered secret in `text` by `<redacted>`, and every prefix of 8 characters or more of a

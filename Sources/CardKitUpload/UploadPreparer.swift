@@ -1,4 +1,3 @@
-import CardKitDigest
 public import CardKitJSON
 import CardModel
 import CardPlatforms
@@ -58,8 +57,9 @@ public struct UploadPreparer: Sendable {
 
     /// Converts and checks one input.
     /// - Throws: ``UploadInputError`` when the input cannot be uploaded to the platform.
-    public func prepare(path: String, input: UploadInput) throws -> UploadPreparedItem {
-        let platform = Self.platform(options.provider)
+    public func prepare(path: String, input: UploadInput) throws(UploadInputError) -> UploadPreparedItem {
+        let upload = options.provider.upload
+        let platform = options.provider.platform
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var payload: JSONObject
         var avatar: UploadAvatar?
@@ -74,7 +74,10 @@ public struct UploadPreparer: Sendable {
             losses = conversion.report.entries.count
             if let imageBytes { avatar = Self.avatar(imageBytes) }
             avatarReference = conversion.avatar
-            if options.provider == .chattr {
+            switch upload.mode {
+            case .createOrUpdate: break
+            case .updateOnly:
+                // The input names the object to update (Chattr): an id map entry, the card's own, or a slug.
                 chattrId =
                     options.idMap[path] ?? options.idMap[URL(fileURLWithPath: path).standardizedFileURL.path]
                     ?? card.extensions["chattr"]?["id"]?.stringValue
@@ -93,9 +96,9 @@ public struct UploadPreparer: Sendable {
             losses = conversion.report.entries.count
             avatarReference = conversion.avatar ?? persona.avatar
         case (.card, .personas):
-            throw fail(path, "is a character card, not a persona (use `cardkit upload characters`)")
+            throw fail(path, "is a character card, not a persona (upload it as a character)")
         case (.persona, .characters):
-            throw fail(path, "is a persona, not a character card (use `cardkit upload personas`)")
+            throw fail(path, "is a persona, not a character card (upload it as a persona)")
         case (.notApplicable(let reason), _):
             throw fail(path, reason)
         }
@@ -117,53 +120,38 @@ public struct UploadPreparer: Sendable {
             }
         }
         _ = payload.removeValue(forKey: "avatar")
-        switch options.provider {
-        case .nextchat:
-            if let avatar {
-                payload["avatar"] = .string(
-                    "data:\(avatar.mimeType);base64,\(Data(avatar.bytes).base64EncodedString())")
-            } else if let reference = avatarReference, reference.hasPrefix("http") {
-                payload["avatar"] = .string(reference)
-            }
-        case .chattr:
-            if let reference = avatarReference, reference.hasPrefix("http") {
-                payload["avatar_url"] = .string(reference)
-            }
-        case .spicychat:
-            break  // uploaded through save-image; the key is added when sending
-        }
         let name = payload["name"]?.stringValue ?? ""
         guard !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw fail(path, "the name is empty")
         }
-        if options.provider == .spicychat, options.kind == .characters, (payload["tags"]?.arrayValue?.count ?? 0) < 2 {
-            throw fail(
-                path, "Spicychat needs at least 2 tags (the card has \(payload["tags"]?.arrayValue?.count ?? 0))")
-        }
+        if let reason = upload.finish(&payload, avatar, avatarReference, options.kind) { throw fail(path, reason) }
         var hashed = JSONWriter.bytes(.object(payload), sortKeys: true)
-        if let avatar { hashed += Array(Digest.md5Hex(avatar.bytes).utf8) }
+        if let avatar { hashed += Array(UploadDigest.md5Hex(avatar.bytes).utf8) }
         return UploadPreparedItem(
             path: path, key: UploadStateFile.canonicalPath(path), name: name, payload: payload, avatar: avatar,
             chattrId: chattrId,
-            contentHash: "sha256:" + Digest.sha256Hex(hashed), losses: losses)
+            contentHash: "sha256:" + UploadDigest.sha256Hex(hashed), losses: losses)
     }
 
     private func fail(_ path: String, _ reason: String) -> UploadInputError {
         UploadInputError(path: path, reason: reason)
     }
 
-    /// The schema in `schemas/platforms/` that the converted object must pass before anything is sent.
-    var payloadSchema: CardSchemaName {
-        switch (options.provider, options.kind) {
-        case (.spicychat, .personas): .spicychatPersona
-        case (.spicychat, .characters): .spicychatCharacter
-        case (.chattr, _): .chattrCharacter
-        case (.nextchat, _): .nextchatCreateCharacterRequest
-        }
+    /// The name of the schema in `schemas/platforms/` that the converted object must pass before anything is sent
+    /// (the platform descriptor names it); nil when the platform does not take the kind.
+    public var payloadSchemaName: String? { payloadSchema?.rawValue }
+
+    /// The schema as a ``CardSchemaName``.
+    var payloadSchema: CardSchemaName? {
+        let name = options.provider.platform.descriptor.schema(for: options.kind.objectKind)
+        return name.flatMap(CardSchemaName.init(rawValue:))
     }
 
     /// Validates the converted object against its platform schema; an invalid one is never sent.
-    private func checkSchema(_ payload: JSONObject, path: String) throws {
+    private func checkSchema(_ payload: JSONObject, path: String) throws(UploadInputError) {
+        guard let payloadSchema else {
+            throw fail(path, "\(options.provider) has no schema for \(options.kind.rawValue)")
+        }
         let report: CardValidationReport
         do {
             report = try CardValidator.validate(.object(payload), schema: .named(payloadSchema))
@@ -176,14 +164,6 @@ public struct UploadPreparer: Sendable {
                 path,
                 "the converted object fails the \(payloadSchema) schema: \(first.instanceLocation.displayString): \(first.message)\(more)"
             )
-        }
-    }
-
-    static func platform(_ provider: UploadProvider) -> Platform {
-        switch provider {
-        case .spicychat: .spicychat
-        case .chattr: .chattr
-        case .nextchat: .nextchat
         }
     }
 

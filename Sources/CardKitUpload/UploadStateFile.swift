@@ -1,4 +1,3 @@
-import CardKitDigest
 public import CardKitJSON
 public import Foundation
 
@@ -19,7 +18,7 @@ public struct UploadStateRecord: Sendable, Hashable {
         case done
         /// Failed; `error` says why.
         case failed
-        /// Deliberately not uploaded (for example unchanged, or existing without `--update-existing`).
+        /// Deliberately not uploaded (for example unchanged, or existing while updates are off).
         case skipped
     }
 
@@ -127,8 +126,8 @@ public actor UploadStateFile {
             close(descriptor)
             if code == EWOULDBLOCK {
                 throw UploadError.locked(
-                    "\(url.path): the state file is in use by another cardkit upload; wait for it to finish, or pass --wait"
-                )
+                    "\(url.path): the state file is in use by another cardkit upload; wait for it to finish"
+                ).with(remedy: .waitForLock)
             }
             throw UploadError.configuration("\(url.path): cannot lock the state file (errno \(code))")
         }
@@ -268,7 +267,7 @@ public actor UploadStateFile {
             root = URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".local/state")
         }
         root = root.appendingPathComponent("cardkit/uploads", isDirectory: true)
-        let digest = Digest.sha256Hex(Array((normalizedBase(baseURL) + "\n" + account).utf8))
+        let digest = UploadDigest.sha256Hex(Array((normalizedBase(baseURL) + "\n" + account).utf8))
         return root.appendingPathComponent("\(provider)-\(digest.prefix(16)).jsonl")
     }
 
@@ -277,7 +276,7 @@ public actor UploadStateFile {
     /// - Parameter credential: The token or key.
     /// - Returns: The label.
     public static func accountDigest(ofCredential credential: String) -> String {
-        "credential-sha256:" + Digest.sha256Hex(Array(credential.utf8))
+        "credential-sha256:" + UploadDigest.sha256Hex(Array(credential.utf8))
     }
 
     static func normalizedBase(_ url: URL) -> String {

@@ -26,6 +26,9 @@ public struct LossEntry: Sendable, Hashable, CustomStringConvertible {
     public var reason: String
     /// The output field the value went to, when it went anywhere (`persona`, `definition`, …).
     public var target: String?
+    /// The conversion option that would have kept the value, when one would; a caller names it in its own terms
+    /// (the CLI as a flag).
+    public var option: PlatformConversionOption? = nil
 
     /// Creates an entry.
     /// - Parameters:
@@ -43,12 +46,13 @@ public struct LossEntry: Sendable, Hashable, CustomStringConvertible {
     /// `dropped /data/character_book: …`.
     public var description: String { "\(kind.rawValue) \(pointer.displayString): \(reason)" }
 
-    /// The entry as JSON: `{kind, pointer, reason, target?}`.
+    /// The entry as JSON: `{kind, pointer, reason, target?, option?}`.
     public var jsonValue: JSONValue {
         var object: JSONObject = [
             "kind": .string(kind.rawValue), "pointer": .string(pointer.description), "reason": .string(reason),
         ]
         if let target { object["target"] = .string(target) }
+        if let option { object["option"] = .string(option.rawValue) }
         return .object(object)
     }
 }
@@ -105,8 +109,13 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    mutating func append(_ kind: LossEntry.Kind, _ pointer: JSONPointer, _ reason: String, target: String? = nil) {
-        entries.append(LossEntry(kind, pointer: pointer, reason: reason, target: target))
+    mutating func append(
+        _ kind: LossEntry.Kind, _ pointer: JSONPointer, _ reason: String, target: String? = nil,
+        option: PlatformConversionOption? = nil
+    ) {
+        var entry = LossEntry(kind, pointer: pointer, reason: reason, target: target)
+        entry.option = option
+        entries.append(entry)
     }
 }
 

@@ -23,6 +23,12 @@ public struct PlatformConversionOptions: Sendable, Hashable {
     public init() {}
 }
 
+/// A choice of ``PlatformConversionOptions`` that a loss report can point to as the way to keep a value.
+public enum PlatformConversionOption: String, Sendable, Hashable, CaseIterable {
+    /// ``PlatformConversionOptions/inlineSystemPrompt``.
+    case inlineSystemPrompt
+}
+
 /// The result of converting a card or persona for a platform.
 public struct PlatformConversion: Sendable {
     /// The platform object, in the platform's documented key order.

@@ -56,7 +56,7 @@ extension PlatformConverter {
                 title = ""
             }
         } else if has(card.creatorNotes) {
-            context.add(.dropped, "creator_notes", "Character.AI has no creator notes; --title replaces them")
+            context.add(.dropped, "creator_notes", "Character.AI has no creator notes; the given title replaces them")
         }
 
         let clippedDescription = TextComposer.clip(card.description, to: CharacterAILimits.descriptionMax)
@@ -131,4 +131,44 @@ extension PlatformConverter {
         }
         return result
     }
+}
+
+extension PlatformConverter {
+    /// Persona → Character.AI persona (`providers.md` §5).
+    static func characterAIPersona(_ persona: Persona, options: PlatformConversionOptions, report: inout LossReport)
+        -> JSONValue
+    {
+        var name = persona.name
+        let clipped = TextComposer.clip(name, to: CharacterAILimits.name.upperBound)
+        if clipped.cut {
+            name = clipped.text
+            report.append(
+                .truncated, JSONPointer(tokens: ["name"]),
+                "Character.AI persona names hold at most 20 characters; cut to \"\(name)\"", target: "name")
+        } else if TextComposer.length(name) < CharacterAILimits.name.lowerBound {
+            report.append(
+                .limit, JSONPointer(tokens: ["name"]),
+                "Character.AI persona names need at least 3 characters; \"\(name)\" will be rejected",
+                target: "name")
+        }
+        let definition = TextComposer.clip(persona.description, to: CharacterAILimits.personaDefinitionMax)
+        if definition.cut {
+            report.append(
+                .truncated, JSONPointer(tokens: ["description"]),
+                "Character.AI persona definitions hold at most 750 characters; \(TextComposer.length(persona.description) - 750) characters cut",
+                target: "definition")
+        }
+        let identifier = options.characterAIIdentifier ?? StableIdentifier.make(for: persona.json)
+        return CharacterAIPersona(
+            name: name, definition: definition.text, identifier: identifier, isDefault: persona.isDefault
+        ).jsonValue
+    }
+}
+
+extension PlatformDescriptor {
+    /// Character.AI: characters and personas (`providers.md` §5); convert only (no upload client, no import).
+    static let characterAI = PlatformDescriptor(
+        platform: .characterai, displayName: "Character.AI", characterSchema: "characterai-character",
+        convertCharacter: { PlatformConverter.characterAICharacter(&$0).jsonValue },
+        persona: (schema: "characterai-persona", convert: PlatformConverter.characterAIPersona))
 }

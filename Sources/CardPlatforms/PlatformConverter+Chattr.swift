@@ -78,3 +78,11 @@ extension PlatformConverter {
         character.additional = restored.additional
     }
 }
+
+extension PlatformDescriptor {
+    /// Chattr: characters only (`providers.md` §3); imports `CharacterDetail` objects.
+    static let chattr = PlatformDescriptor(
+        platform: .chattr, displayName: "Chattr", characterSchema: "chattr-character",
+        convertCharacter: { PlatformConverter.chattrCharacter(&$0).jsonValue },
+        importCharacter: { json throws(PlatformError) in try PlatformImporter.importChattr(json) })
+}

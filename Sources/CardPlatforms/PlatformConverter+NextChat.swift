@@ -78,3 +78,11 @@ extension PlatformConverter {
         return request
     }
 }
+
+extension PlatformDescriptor {
+    /// NextChat: characters only (`providers.md` §4); imports `CreateCharacterRequest` and `Character` objects.
+    static let nextchat = PlatformDescriptor(
+        platform: .nextchat, displayName: "NextChat", characterSchema: "nextchat-create-character-request",
+        convertCharacter: { PlatformConverter.nextChatRequest(&$0).jsonValue },
+        importCharacter: { json throws(PlatformError) in try PlatformImporter.importNextChat(json) })
+}

@@ -29,11 +29,12 @@ extension PlatformConverter {
             )
         } else {
             context.drop(
-                "system_prompt", "Spicychat has no system prompt field (--inline-system-prompt appends it to `persona`)"
-            )
+                "system_prompt", "Spicychat has no system prompt field (inlining appends it to `persona`)",
+                option: .inlineSystemPrompt)
             context.drop(
                 "post_history_instructions",
-                "Spicychat has no post-history instructions (--inline-system-prompt appends them to `persona`)")
+                "Spicychat has no post-history instructions (inlining appends them to `persona`)",
+                option: .inlineSystemPrompt)
         }
 
         context.handle("creator_notes")
@@ -75,4 +76,28 @@ extension PlatformConverter {
             scenario: card.scenario, dialogue: card.messageExamples, tags: tags,
             visibility: context.options.spicychatVisibility, avatar: context.avatar)
     }
+}
+
+extension PlatformConverter {
+    /// Persona → Spicychat persona (`providers.md` §2.7).
+    static func spicychatPersona(_ persona: Persona, options: PlatformConversionOptions, report: inout LossReport)
+        -> JSONValue
+    {
+        if persona.name.trimmingWhitespace().isEmpty {
+            report.append(
+                .limit, JSONPointer(tokens: ["name"]), "Spicychat requires a persona name; it is empty",
+                target: "name")
+        }
+        return SpicychatPersona(
+            name: persona.name, highlights: persona.description, avatar: options.avatar, isDefault: persona.isDefault
+        ).jsonValue
+    }
+}
+
+extension PlatformDescriptor {
+    /// Spicychat: characters and personas (`providers.md` §2); no import (its API returns no full definition).
+    static let spicychat = PlatformDescriptor(
+        platform: .spicychat, displayName: "Spicychat", characterSchema: "spicychat-character",
+        convertCharacter: { PlatformConverter.spicychatCharacter(&$0).jsonValue },
+        persona: (schema: "spicychat-persona", convert: PlatformConverter.spicychatPersona))
 }

@@ -35,13 +35,7 @@ public enum PlatformConverter {
         -> PlatformConversion
     {
         var context = CardLossContext(original: card, platform: platform, options: options)
-        let output: JSONValue
-        switch platform {
-        case .spicychat: output = spicychatCharacter(&context).jsonValue
-        case .chattr: output = chattrCharacter(&context).jsonValue
-        case .nextchat: output = nextChatRequest(&context).jsonValue
-        case .characterai: output = characterAICharacter(&context).jsonValue
-        }
+        let output = platform.descriptor.convertCharacter(&context)
         context.reportRemaining()
         return PlatformConversion(output: output, report: context.report, avatar: context.avatar)
     }
@@ -61,50 +55,13 @@ public enum PlatformConverter {
     public static func convert(_ persona: Persona, to platform: Platform, options: PlatformConversionOptions)
         throws(PlatformError) -> PlatformConversion
     {
-        guard platform.supportsPersonas else { throw .personasNotSupported(platform) }
+        guard let convertPersona = platform.descriptor.convertPersona else { throw .personasNotSupported(platform) }
         var report = LossReport(platform: platform)
-        let avatar = options.avatar ?? persona.avatar
-        let output: JSONValue
-        switch platform {
-        case .spicychat:
-            if persona.name.trimmingWhitespace().isEmpty {
-                report.append(
-                    .limit, JSONPointer(tokens: ["name"]), "Spicychat requires a persona name; it is empty",
-                    target: "name")
-            }
-            output =
-                SpicychatPersona(
-                    name: persona.name, highlights: persona.description, avatar: avatar, isDefault: persona.isDefault
-                ).jsonValue
-        default:
-            var name = persona.name
-            let clipped = TextComposer.clip(name, to: CharacterAILimits.name.upperBound)
-            if clipped.cut {
-                name = clipped.text
-                report.append(
-                    .truncated, JSONPointer(tokens: ["name"]),
-                    "Character.AI persona names hold at most 20 characters; cut to \"\(name)\"", target: "name")
-            } else if TextComposer.length(name) < CharacterAILimits.name.lowerBound {
-                report.append(
-                    .limit, JSONPointer(tokens: ["name"]),
-                    "Character.AI persona names need at least 3 characters; \"\(name)\" will be rejected",
-                    target: "name")
-            }
-            let definition = TextComposer.clip(persona.description, to: CharacterAILimits.personaDefinitionMax)
-            if definition.cut {
-                report.append(
-                    .truncated, JSONPointer(tokens: ["description"]),
-                    "Character.AI persona definitions hold at most 750 characters; \(TextComposer.length(persona.description) - 750) characters cut",
-                    target: "definition")
-            }
-            let identifier = options.characterAIIdentifier ?? StableIdentifier.make(for: persona.json)
-            output =
-                CharacterAIPersona(
-                    name: name, definition: definition.text, identifier: identifier, isDefault: persona.isDefault
-                ).jsonValue
-        }
+        var personaOptions = options
+        personaOptions.avatar = options.avatar ?? persona.avatar
+        let output = convertPersona(persona, personaOptions, &report)
         reportPersonaRemainder(persona, into: &report)
-        return PlatformConversion(output: output, report: report, avatar: avatar)
+        return PlatformConversion(output: output, report: report, avatar: personaOptions.avatar)
     }
 
     /// Reports the persona fields neither persona platform holds.
@@ -234,8 +191,11 @@ struct CardLossContext {
     /// Whether a field has a non-empty value.
     func has(_ field: String) -> Bool { !(card.fields[field]?.isEmptyValue ?? true) }
 
-    mutating func add(_ kind: LossEntry.Kind, _ field: String, _ reason: String, target: String? = nil) {
-        report.append(kind, pointer(field), reason, target: target)
+    mutating func add(
+        _ kind: LossEntry.Kind, _ field: String, _ reason: String, target: String? = nil,
+        option: PlatformConversionOption? = nil
+    ) {
+        report.append(kind, pointer(field), reason, target: target, option: option)
     }
 
     /// Reports an empty name, which every platform rejects (Character.AI's 3-character minimum is checked
@@ -253,9 +213,9 @@ struct CardLossContext {
     }
 
     /// Reports a field as dropped when it is non-empty, and marks it handled.
-    mutating func drop(_ field: String, _ reason: String) {
+    mutating func drop(_ field: String, _ reason: String, option: PlatformConversionOption? = nil) {
         handle(field)
-        if has(field) { add(.dropped, field, reason) }
+        if has(field) { add(.dropped, field, reason, option: option) }
     }
 
     /// Reports every field, extension, asset and root key the mapping did not deal with.

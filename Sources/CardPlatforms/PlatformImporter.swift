@@ -15,11 +15,8 @@ public enum PlatformImporter {
     /// - Throws: ``PlatformError`` (`importNotSupported` for Spicychat and Character.AI, `invalidObject` for a
     ///   malformed object).
     public static func importCharacter(_ json: JSONValue, from platform: Platform) throws(PlatformError) -> Card {
-        switch platform {
-        case .nextchat: return try importNextChat(json)
-        case .chattr: return try importChattr(json)
-        case .spicychat, .characterai: throw .importNotSupported(platform)
-        }
+        guard let importCharacter = platform.descriptor.importCharacter else { throw .importNotSupported(platform) }
+        return try importCharacter(json)
     }
 
     // MARK: - NextChat

@@ -96,7 +96,7 @@ public enum CardSchemaName: String, Sendable, Hashable, CaseIterable, CustomStri
         case .spicychatCharacter, .spicychatPersona, .chattrCharacter, .nextchatCharacter,
             .nextchatCreateCharacterRequest, .characterAICharacter, .characterAIPersona:
             "\(rawValue).json"
-        default: nil
+        case .v1, .v2, .v3, .bookV2, .bookEntryV2, .bookV3, .bookEntryV3, .lorebookV3, .worldInfo, .persona: nil
         }
     }
 }

@@ -102,6 +102,7 @@ struct ConvertCommand: AsyncParsableCommand {
                 try write(result, for: item, usedNames: &usedNames, inputs: runInputs)
                 converted += 1
                 report(result.diagnostics, for: item.path)
+                if verbose { hints(result.lossReport, for: item.path).forEach { Console.error($0) } }
                 anyLoss = anyLoss || result.isLossy
                 if let itemReport = result.reportJSON {
                     var record: JSONObject = ["path": .string(item.path)]
@@ -220,6 +221,17 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if !noBackup { try AtomicFile.backUp(destination) }
         try AtomicFile.write(result.output.bytes, to: destination)
+    }
+
+    /// One note per conversion option that would have kept a lost value, naming this command's flag.
+    private func hints(_ report: LossReport?, for path: String) -> [String] {
+        var seen: Set<PlatformConversionOption> = []
+        return (report?.entries ?? []).compactMap(\.option).filter { seen.insert($0).inserted }.map { option in
+            switch option {
+            case .inlineSystemPrompt:
+                "\(path): note: --inline-system-prompt appends the system prompt and post-history instructions to `persona`"
+            }
+        }
     }
 
     /// Prints an input's diagnostics: all of them with --verbose, else a one-line summary when there are warnings.

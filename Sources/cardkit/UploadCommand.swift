@@ -21,12 +21,14 @@ import OrderedCollections
     struct UploadCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "upload",
-            abstract: "Upload characters or personas to Spicychat, Chattr or NextChat, resumably.",
+            abstract:
+                "Upload characters or personas to \(UploadCommand.list(UploadProvider.allCases.map(\.description))), resumably.",
             discussion: """
                 Each input is converted and checked before anything is sent. Every outcome is appended to the state \
                 file (JSON lines, synced per record), so a re-run after Ctrl-C, kill -9 or a network loss skips what \
-                is done and creates no duplicates. Credentials come from CARDKIT_SPICYCHAT_TOKEN, \
-                CARDKIT_CHATTR_API_KEY or CARDKIT_NEXTCHAT_TOKEN, else ~/.config/cardkit/credentials.json (mode 0600).
+                is done and creates no duplicates. Credentials come from \
+                \(UploadCommand.list(UploadProvider.allCases.map(\.environmentVariable))), else \
+                ~/.config/cardkit/credentials.json (mode 0600).
                 Spicychat access tokens expire: with a refresh token (CARDKIT_SPICYCHAT_REFRESH_TOKEN and \
                 CARDKIT_SPICYCHAT_CLIENT_ID, or "spicychat_refresh_token" and "spicychat_client_id" in the credentials \
                 file) a new one is fetched from --auth-url when none is given, before it expires, and once after a 401; \
@@ -48,7 +50,7 @@ import OrderedCollections
         @Argument(help: "Card or persona files, or directories (walked recursively).")
         var paths: [String] = []
 
-        @Option(help: "spicychat, chattr or nextchat.")
+        @Option(help: ArgumentHelp("The platform: \(UploadProvider.allCases.map(\.rawValue).joined(separator: ", "))."))
         var provider: String
 
         @Option(help: "The API base URL (each platform has a default).")
@@ -112,16 +114,19 @@ import OrderedCollections
         static let rateRange: ClosedRange<Double> = 0.001...10_000
 
         func validate() throws {
-            guard UploadKind(rawValue: kind) != nil else {
+            guard let uploadKind = UploadKind(rawValue: kind) else {
                 throw ValidationError("Upload 'characters' or 'personas', not '\(kind)'.")
             }
             guard let platform = UploadProvider(rawValue: provider) else {
-                throw ValidationError("--provider must be spicychat, chattr or nextchat.")
+                throw ValidationError("--provider must be \(Self.list(UploadProvider.allCases.map(\.rawValue))).")
             }
             if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
-            if kind == "personas", platform != .spicychat {
+            if !platform.upload.kinds.contains(uploadKind) {
+                let able = UploadProvider.allCases.filter { $0.upload.kinds.contains(uploadKind) }.map(\.description)
+                let verb = able.count == 1 ? "does" : "do"
                 throw ValidationError(
-                    "\(platform) does not support personas (target does not support personas); only Spicychat does.")
+                    "\(platform) does not support \(kind) (target does not support \(kind)); only \(able.joined(separator: " and ")) \(verb)."
+                )
             }
             guard (1...256).contains(concurrency) else {
                 throw ValidationError("--concurrency must be between 1 and 256.")
@@ -142,8 +147,9 @@ import OrderedCollections
                 throw ValidationError("--base-url \(baseURL) is not an absolute URL.")
             }
             if let authURL {
-                guard platform == .spicychat else {
-                    throw ValidationError("--auth-url applies only to --provider spicychat.")
+                guard platform.upload.refreshesTokens else {
+                    let refreshing = UploadProvider.allCases.filter(\.upload.refreshesTokens).map(\.rawValue)
+                    throw ValidationError("--auth-url applies only to --provider \(Self.list(refreshing)).")
                 }
                 if URL(string: authURL)?.host == nil {
                     throw ValidationError("--auth-url \(authURL) is not an absolute URL.")
@@ -175,43 +181,41 @@ import OrderedCollections
             // One logger for the client, the token provider and the engine: a token learned at run time (a refreshed
             // access token, a rotated refresh token) is scrubbed from all of them.
             let logger = Self.logger(level: level, secrets: [])
-            var client: UploadClient?
+            let settings = self.settings(platform)
+            var client: (any PlatformUploader)?
             if !dryRun {
-                switch connect(platform, logger: logger) {
-                case .success(let made):
-                    client = made
-                case .failure(let error):
-                    Console.error("cardkit: error: \(logger.scrub(error.message))")
-                    let code = error.isFatalForRun ? Self.providerExitCode : ExitStatus.usage
-                    throw ExitCode(code)
+                do throws(UploadError) {
+                    let transport = AsyncHTTPClientTransport(logger: logger.swiftLogger)
+                    client = try UploadSetup.connect(settings, transport: transport, logger: logger)
+                } catch {
+                    Console.error("cardkit: error: \(logger.scrub(Self.withHint(error.message, error.remedy)))")
+                    throw ExitCode(error.isFatalForRun ? Self.providerExitCode : ExitStatus.usage)
                 }
             }
             let stateURL: URL
             if let state {
                 stateURL = URL(fileURLWithPath: state)
             } else {
-                switch await defaultStateURL(platform, client: client) {
-                case .success(let url): stateURL = url
-                case .failure(let error):
-                    let reason = UploadEngine.preflightFailure(error, provider: platform)
-                    Console.error("cardkit: error: \(logger.scrub(reason.description))")
+                do throws(UploadError) {
+                    stateURL = try await UploadSetup.defaultStateURL(settings, uploader: client)
+                } catch {
+                    Console.error("cardkit: error: \(logger.scrub(error.description))")
                     throw ExitCode(Self.providerExitCode)
                 }
             }
             let statePath = stateURL.path
             let stateFile: UploadStateFile
-            do {
-                try FileManager.default.createDirectory(
-                    at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-                stateFile = try await UploadStateFile.open(
-                    url: stateURL, waitForLock: wait,
+            do throws(UploadError) {
+                stateFile = try await UploadSetup.openState(
+                    stateURL, wait: wait,
                     onWait: {
                         Console.error("cardkit: note: \(statePath) is in use by another run; waiting for it (--wait)")
                     })
-            } catch let error as UploadError where error == .locked {
-                Console.error("cardkit: error: \(error.message)")
-                throw ExitCode(Self.stateLockedExitCode)
             } catch {
+                if error == .locked {
+                    Console.error("cardkit: error: \(Self.withHint(error.message, error.remedy))")
+                    throw ExitCode(Self.stateLockedExitCode)
+                }
                 Console.error("cardkit: error: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
@@ -227,101 +231,59 @@ import OrderedCollections
                 client: client, options: options, state: stateFile, logger: logger,
                 progress: { progressBar.update($0) },
                 loader: { path in
-                    try Self.load(path, kind: uploadKind, walked: walked.contains(path), options: loadOptions)
+                    try UploadInput.load(path, kind: uploadKind, walked: walked.contains(path), options: loadOptions)
                 })
             let summary = await engine.run(paths: allPaths)
             progressBar.finish()
             Self.printSummary(summary, logger: logger, statePath: statePath)
-            var code = summary.exitCode
+            var code = Self.exitCode(summary.verdict)
             if code == 0, !missing.isEmpty { code = ExitStatus.invalidInput }
             if code != 0 { throw ExitCode(code) }
         }
 
-        /// The default state file: per provider, base URL and account (Spicychat's user id, else a digest of the
-        /// credential, never the credential itself).
-        private func defaultStateURL(_ platform: UploadProvider, client: UploadClient?) async -> Result<
-            URL, UploadError
-        > {
-            let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
-            var account: String?
-            if let client {
-                do {
-                    account = try await client.accountIdentity().map { "user:\($0)" }
-                } catch {
-                    return .failure(error)
-                }
-            }
-            if account == nil {
-                let file = credentials.map { URL(fileURLWithPath: $0) }
-                let secret =
-                    (try? UploadCredentials.resolveIfPresent(for: platform, file: file))
-                    ?? (try? UploadCredentials.refresh(for: platform, file: file))?.map(\.clientID)
-                account = secret.map(UploadStateFile.accountDigest(ofCredential:)) ?? "anonymous"
-            }
-            return .success(
-                UploadStateFile.defaultURL(provider: platform.rawValue, baseURL: base, account: account ?? "anonymous"))
+        /// `a`, `a or b`, `a, b or c`.
+        static func list(_ names: [String]) -> String {
+            names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
         }
 
-        /// Resolves the credentials and builds the client.
-        ///
-        /// Spicychat with a refresh token needs no access token: the
-        /// first request fetches one.
-        private func connect(_ platform: UploadProvider, logger: UploadLogger) -> Result<UploadClient, UploadError> {
-            do {
-                let file = credentials.map { URL(fileURLWithPath: $0) }
-                let refresh = platform == .spicychat ? try UploadCredentials.refresh(for: platform, file: file) : nil
-                let token: String?
-                if refresh == nil {
-                    token = try UploadCredentials.resolve(for: platform, file: file)
-                } else {
-                    token = try UploadCredentials.resolveIfPresent(for: platform, file: file)
-                }
-                logger.redactInAllCopies([token, refresh?.refreshToken].compactMap { $0 })
-                return .success(try makeClient(platform, token: token, refresh: refresh, logger: logger))
-            } catch {
-                return .failure(error)
+        /// The library settings of this command's options.
+        private func settings(_ platform: UploadProvider) -> UploadSettings {
+            var settings = UploadSettings(provider: platform)
+            settings.baseURL = baseURL.flatMap(URL.init(string:))
+            settings.credentialsFile = credentials.map { URL(fileURLWithPath: $0) }
+            settings.authURL = authURL.flatMap(URL.init(string:))
+            settings.allowInsecureHTTP = allowInsecureHttp
+            settings.policy.maxAttempts = maxAttempts
+            settings.policy.overallDeadline = .milliseconds(Int64((deadline * 1000).rounded()))
+            settings.policy.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
+            return settings
+        }
+
+        /// 0 when everything was uploaded (or planned, or already done); 1 when some input failed or was invalid;
+        /// 3 when the provider was unreachable or refused the credentials.
+        static func exitCode(_ verdict: UploadVerdict) -> Int32 {
+            switch verdict {
+            case .succeeded: 0
+            case .someFailed: ExitStatus.invalidInput
+            case .providerUnavailable: providerExitCode
             }
         }
 
-        private func makeClient(
-            _ platform: UploadProvider, token: String?, refresh: UploadRefreshCredentials?, logger: UploadLogger
-        ) throws(UploadError) -> UploadClient {
-            var policy = UploadRetryPolicy()
-            policy.maxAttempts = maxAttempts
-            policy.overallDeadline = .milliseconds(Int64((deadline * 1000).rounded()))
-            policy.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
-            let base = baseURL.flatMap(URL.init(string:)) ?? platform.defaultBaseURL
-            let transport = AsyncHTTPClientTransport()
-            if platform == .spicychat, let refresh {
-                let tokens = try OAuthRefreshTokenProvider(
-                    authURL: authURL.flatMap(URL.init(string:)) ?? OAuthRefreshTokenProvider.spicychatAuthURL,
-                    clientID: refresh.clientID, refreshToken: refresh.refreshToken, accessToken: token,
-                    transport: transport,
-                    policy: policy, logger: logger, allowInsecureHTTP: allowInsecureHttp,
-                    onRotation: { rotated in try refresh.save(rotated: rotated) })
-                return .spicychat(
-                    try SpicychatClient(
-                        baseURL: base, tokenProvider: tokens, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
+        /// The flag that would have avoided a failure or a skip, in the words of this command.
+        static func hint(_ remedy: UploadRemedy) -> String {
+            switch remedy {
+            case .allowInsecureHTTP: " or pass --allow-insecure-http"
+            case .waitForLock: ", or pass --wait"
+            case .updateExisting: "; pass --update-existing to update it"
+            case .allowDuplicateNames: " (pass --allow-duplicate-names to create it anyway)"
+            case .allowDuplicateNamesOrUpdateExisting:
+                " (pass --allow-duplicate-names to create it anyway, or --update-existing to update it)"
             }
-            guard let token else { throw UploadError.credentials("no \(platform) credential") }
-            switch platform {
-            case .spicychat:
-                return .spicychat(
-                    try SpicychatClient(
-                        baseURL: base, token: token, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
-            case .chattr:
-                return .chattr(
-                    try ChattrClient(
-                        baseURL: base, apiKey: token, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
-            case .nextchat:
-                return .nextchat(
-                    try NextChatClient(
-                        baseURL: base, token: token, transport: transport, policy: policy, logger: logger,
-                        allowInsecureHTTP: allowInsecureHttp))
-            }
+        }
+
+        /// A library message with the command's hint for its remedy, if any.
+        static func withHint(_ message: String, _ remedy: UploadRemedy?) -> String {
+            message + (remedy.map(hint) ?? "")
         }
 
         static func logger(level: UploadLogLevel, secrets: [String]) -> UploadLogger {
@@ -330,69 +292,32 @@ import OrderedCollections
             }
         }
 
-        /// Loads one input: a persona file, or a card in any container.
-        static func load(_ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions) throws -> UploadInput
-        {
-            let data = try CardInput(path: path).read()
-            if PersonaReader.isPersona(bytes: data) {
-                if kind == .characters, walked { return .notApplicable("a persona, not a character card") }
-                return .persona(try PersonaReader.read([UInt8](data)).persona)
-            }
-            if kind == .personas, walked { return .notApplicable("a character card, not a persona") }
-            let loaded = try CardFileLoader.load(data: data, path: path, options: options)
-            if loaded.hasErrors {
-                let errors = loaded.diagnostics.filter { $0.severity == .error }.map(\.description)
-                throw UploadInputError(path: path, reason: errors.joined(separator: "; "))
-            }
-            return .card(loaded.card, imageBytes: loaded.container == .png ? [UInt8](loaded.fileBytes) : nil)
-        }
-
         static func readIDMap(_ path: String) throws -> [String: String] {
-            guard let data = FileManager.default.contents(atPath: path),
-                let object = try? JSONParser.parse([UInt8](data)).value.objectValue
-            else {
+            guard let data = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("--id-map \(path): not a readable JSON object of path → id")
             }
-            var map: [String: String] = [:]
-            for (key, value) in object {
-                guard let id = value.stringValue else {
-                    throw ValidationError("--id-map \(path): /\(key) is not a string")
-                }
-                map[key] = id
-                map[URL(fileURLWithPath: key).standardizedFileURL.path] = id
+            do throws(UploadInputError) {
+                return try UploadOptions.idMap(json: [UInt8](data))
+            } catch {
+                throw ValidationError("--id-map \(path): \(error.reason)")
             }
-            return map
         }
 
         static func printSummary(_ summary: UploadSummary, logger: UploadLogger, statePath: String) {
             let failures = summary.outcomes.filter { $0.status == .failed || $0.status == .invalid }
             for outcome in failures {
-                Console.error("\(outcome.path): error: \(logger.scrub(outcome.message ?? outcome.status.rawValue))")
+                let message = withHint(outcome.message ?? outcome.status.rawValue, outcome.remedy)
+                Console.error("\(outcome.path): error: \(logger.scrub(message))")
             }
             if let reason = summary.stopReason {
-                Console.error("cardkit: error: stopped: \(logger.scrub(reason.description))")
+                Console.error("cardkit: error: stopped: \(logger.scrub(withHint(reason.description, reason.remedy)))")
             }
             if !summary.notAttempted.isEmpty {
                 Console.error(
                     "cardkit: \(summary.notAttempted.count) input(s) not attempted; re-run to resume (state: \(statePath))"
                 )
             }
-            var lines = ["status       count"]
-            for status in UploadOutcome.Status.allCases {
-                let count = summary.count(status)
-                if count > 0 {
-                    lines.append(status.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + String(count))
-                }
-            }
-            if !summary.notAttempted.isEmpty {
-                lines.append(
-                    "not-attempted".padding(toLength: 13, withPad: " ", startingAt: 0)
-                        + String(summary.notAttempted.count))
-            }
-            lines.append(
-                "total".padding(toLength: 13, withPad: " ", startingAt: 0)
-                    + String(summary.outcomes.count + summary.notAttempted.count))
-            for line in lines { Console.output(line) }
+            for line in summary.table { Console.output(line) }
         }
     }
 
@@ -419,7 +344,7 @@ import OrderedCollections
                 if let message = event.outcome.message, event.outcome.status != .failed,
                     event.outcome.status != .invalid
                 {
-                    line += ": \(message)"
+                    line += ": \(UploadCommand.withHint(message, event.outcome.remedy))"
                 }
                 Console.error(line)
                 return

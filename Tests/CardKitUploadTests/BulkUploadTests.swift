@@ -48,7 +48,7 @@ enum UploadFixtures {
 
 @Suite struct BulkUploadTests {
     private func engine(
-        _ client: UploadClient, kind: UploadKind, state: UploadStateFile, concurrency: Int = 16
+        _ client: any PlatformUploader, kind: UploadKind, state: UploadStateFile, concurrency: Int = 16
     ) -> UploadEngine {
         var options = UploadOptions(provider: client.provider, kind: kind)
         options.concurrency = concurrency
@@ -68,8 +68,8 @@ enum UploadFixtures {
             let cards = try UploadFixtures.writeCards(500, in: directory)
             let personaState = try UploadStateFile(url: directory.appendingPathComponent("personas.jsonl"))
             let cardState = try UploadStateFile(url: directory.appendingPathComponent("cards.jsonl"))
-            let spicy = UploadClient.spicychat(try UploadTestSupport.spicy(fake, policy: faultPolicy))
-            let next = UploadClient.nextchat(try UploadTestSupport.next(fake, policy: faultPolicy))
+            let spicy = (try UploadTestSupport.spicy(fake, policy: faultPolicy))
+            let next = (try UploadTestSupport.next(fake, policy: faultPolicy))
 
             async let personaRun = engine(spicy, kind: .personas, state: personaState).run(paths: personas)
             async let cardRun = engine(next, kind: .characters, state: cardState).run(paths: cards)
@@ -77,8 +77,8 @@ enum UploadFixtures {
 
             #expect(personaSummary.count(.created) == 500)
             #expect(cardSummary.count(.created) == 500)
-            #expect(personaSummary.exitCode == 0)
-            #expect(cardSummary.exitCode == 0)
+            #expect(personaSummary.verdict == .succeeded)
+            #expect(cardSummary.verdict == .succeeded)
             let state = await fake.state()
             #expect(state.count("spicychat", "personas") == 500)
             #expect(state.count("nextchat", "characters") == 500)
@@ -122,7 +122,7 @@ enum UploadFixtures {
 
             let reopened = try UploadStateFile(url: stateURL)
             #expect(reopened.ignoredLines == 1)
-            let summary = await engine(.nextchat(client), kind: .characters, state: reopened, concurrency: 2).run(
+            let summary = await engine(client, kind: .characters, state: reopened, concurrency: 2).run(
                 paths: cards)
             #expect(summary.count(.created) == 3)
             #expect(summary.outcomes[0].message == "found after an interrupted run; not created again")
@@ -137,7 +137,7 @@ enum UploadFixtures {
             let directory = try UploadTestSupport.temporaryDirectory()
             let cards = try UploadFixtures.writeCards(2, in: directory)
             let state = try UploadStateFile(url: directory.appendingPathComponent("state.jsonl"))
-            let client = UploadClient.nextchat(try UploadTestSupport.next(fake))
+            let client = (try UploadTestSupport.next(fake))
             _ = await engine(client, kind: .characters, state: state).run(paths: cards)
             _ = try UploadFixtures.writeCards(2, in: directory, prefix: "Card")  // same content
             var text = try String(contentsOfFile: cards[1], encoding: .utf8)
@@ -166,7 +166,7 @@ enum UploadFixtures {
             options.idMap = [cards[1]: "mapped"]
             let state = try UploadStateFile(url: directory.appendingPathComponent("state.jsonl"))
             let summary = await UploadEngine(
-                client: .chattr(try UploadTestSupport.chattr(fake)), options: options, state: state,
+                client: try UploadTestSupport.chattr(fake), options: options, state: state,
                 loader: UploadFixtures.load
             ).run(paths: cards)
             #expect(summary.outcomes.map(\.status) == [.updated, .updated, .failed])
@@ -174,7 +174,7 @@ enum UploadFixtures {
             #expect(
                 summary.outcomes[2].message?.contains("no such character on Chattr (Chattr cannot create characters)")
                     == true)
-            #expect(summary.exitCode == 1)
+            #expect(summary.verdict == .someFailed)
         }
     }
 
@@ -183,9 +183,9 @@ enum UploadFixtures {
             let directory = try UploadTestSupport.temporaryDirectory()
             let cards = try UploadFixtures.writeCards(2, in: directory)
             let state = try UploadStateFile(url: directory.appendingPathComponent("state.jsonl"))
-            let client = UploadClient.nextchat(try UploadTestSupport.next(fake, token: "not-the-token"))
+            let client = (try UploadTestSupport.next(fake, token: "not-the-token"))
             let summary = await engine(client, kind: .characters, state: state).run(paths: cards)
-            #expect(summary.exitCode == 3)
+            #expect(summary.verdict == .providerUnavailable)
             #expect(summary.notAttempted == cards)
             #expect(summary.stopReason == .authentication)
         }
@@ -201,10 +201,10 @@ enum UploadFixtures {
         let directory = try UploadTestSupport.temporaryDirectory()
         let cards = try UploadFixtures.writeCards(1, in: directory)
         let summary = await engine(
-            .nextchat(client), kind: .characters,
+            client, kind: .characters,
             state: try UploadStateFile(url: directory.appendingPathComponent("s.jsonl"))
         ).run(paths: cards)
-        #expect(summary.exitCode == 3)
+        #expect(summary.verdict == .providerUnavailable)
         #expect(summary.stopReason == .transport)
     }
 
@@ -220,7 +220,7 @@ enum UploadFixtures {
             let summary = await UploadEngine(client: nil, options: options, state: nil, loader: UploadFixtures.load)
                 .run(paths: paths)
             #expect(summary.outcomes.map(\.status) == [.planned, .planned, .invalid])
-            #expect(summary.exitCode == 1)
+            #expect(summary.verdict == .someFailed)
             #expect(await fake.state()["stats"]?["requests"]?.numberValue?.intValue == 0)
         }
     }

@@ -55,7 +55,7 @@ enum TokenRefreshSupport {
         var options = UploadOptions(provider: .spicychat, kind: .personas)
         options.concurrency = concurrency
         return UploadEngine(
-            client: .spicychat(client), options: options, state: state, logger: logger, loader: UploadFixtures.load)
+            client: client, options: options, state: state, logger: logger, loader: UploadFixtures.load)
     }
 }
 
@@ -181,7 +181,7 @@ final class ManualClock: @unchecked Sendable {
 
             let summary = await TokenRefreshSupport.engine(client, state: state, concurrency: 8).run(paths: personas)
 
-            #expect(summary.exitCode == 0)
+            #expect(summary.verdict == .succeeded)
             #expect(summary.count(.created) == 40)
             #expect(summary.notAttempted.isEmpty)
             let snapshot = await fake.state()
@@ -240,7 +240,7 @@ final class ManualClock: @unchecked Sendable {
             )
             .run(paths: personas)
 
-            #expect(stopped.exitCode == 3)
+            #expect(stopped.verdict == .providerUnavailable)
             #expect(stopped.stopReason == .authentication)
             #expect(stopped.stopReason?.message.contains("refused the refresh token") == true)
             // The ten creates sent before the expiry, less those (at most three at concurrency 4) still on their way
@@ -259,7 +259,7 @@ final class ManualClock: @unchecked Sendable {
             let resumed = await TokenRefreshSupport.engine(
                 try TokenRefreshSupport.client(fake, good), state: try UploadStateFile(url: statePath), concurrency: 4
             ).run(paths: personas)
-            #expect(resumed.exitCode == 0)
+            #expect(resumed.verdict == .succeeded)
             #expect(resumed.count(.created) == 30 - created)
             #expect(resumed.count(.unchanged) == created)
             snapshot = await fake.state()
@@ -384,7 +384,7 @@ final class ManualClock: @unchecked Sendable {
             let summary = await TokenRefreshSupport.engine(client, state: state, concurrency: 4, logger: logger).run(
                 paths: personas)
 
-            #expect(summary.exitCode == 0)
+            #expect(summary.verdict == .succeeded)
             #expect(await fake.state().auth("tokenGrants") == 2)
             let lines = log.all
             #expect(lines.contains { $0.contains("POST /oauth2/token -> 200") })
@@ -428,7 +428,7 @@ final class ManualClock: @unchecked Sendable {
             let summary = await TokenRefreshSupport.engine(
                 client, state: try UploadStateFile(url: directory.appendingPathComponent("s.jsonl")), concurrency: 2
             ).run(paths: personas)
-            #expect(summary.exitCode == 3)
+            #expect(summary.verdict == .providerUnavailable)
             #expect(summary.stopReason == .authentication)
             #expect(summary.notAttempted == personas)
         }

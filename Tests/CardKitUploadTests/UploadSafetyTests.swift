@@ -3,6 +3,7 @@ import CardKitTestSupport
 import CardKitUpload
 import FakeProviderServer
 import Foundation
+import Logging
 import Testing
 
 #if canImport(Glibc)
@@ -13,7 +14,7 @@ import Testing
 /// outcome that the bug report contradicted.
 @Suite struct UploadSafetyTests {
     private func engine(
-        _ client: UploadClient, state: UploadStateFile?, allowDuplicateNames: Bool = false, concurrency: Int = 4
+        _ client: any PlatformUploader, state: UploadStateFile?, allowDuplicateNames: Bool = false, concurrency: Int = 4
     ) -> UploadEngine {
         var options = UploadOptions(provider: client.provider, kind: .characters)
         options.concurrency = concurrency
@@ -41,7 +42,7 @@ import Testing
         try await UploadTestSupport.withFake { fake in
             let directory = try UploadTestSupport.temporaryDirectory()
             let cards = try UploadFixtures.writeCards(5, in: directory)
-            let client = UploadClient.nextchat(try UploadTestSupport.next(fake))
+            let client = (try UploadTestSupport.next(fake))
             let first = await engine(
                 client, state: try UploadStateFile(url: directory.appendingPathComponent("one.jsonl"))
             ).run(paths: cards)
@@ -52,7 +53,7 @@ import Testing
             #expect(second.outcomes.map(\.status) == Array(repeating: .unchanged, count: 5))
             #expect(second.outcomes.map(\.remoteId) == first.outcomes.map(\.remoteId))
             #expect(second.outcomes[0].message == "already on NextChat with the same content; not created again")
-            #expect(second.exitCode == 0)
+            #expect(second.verdict == .succeeded)
             let state = await fake.state()
             #expect(state.count("nextchat", "characters") == 5)
             #expect(state["stats"]?["duplicates"]?.arrayValue == [])
@@ -66,20 +67,23 @@ import Testing
             let b = directory.appendingPathComponent("b.json")
             try writeCard(name: "Twin", description: "the first twin", to: a)
             try writeCard(name: "Twin", description: "the second twin", to: b)
-            let client = UploadClient.nextchat(try UploadTestSupport.next(fake))
+            let client = (try UploadTestSupport.next(fake))
             let state = try UploadStateFile(url: directory.appendingPathComponent("s.jsonl"))
             let refused = await engine(client, state: state, concurrency: 1).run(paths: [a.path, b.path])
             #expect(refused.outcomes.map(\.status) == [.created, .failed])
             let message = try #require(refused.outcomes[1].message)
             #expect(message.contains("NextChat already has a character named \"Twin\""))
-            #expect(message.contains("pass --allow-duplicate-names"))
-            #expect(refused.exitCode == 1)
+            #expect(message.hasSuffix("not creating a second one"))
+            #expect(!message.contains("--"), "the library names no CLI flag")
+            #expect(message.contains("belongs to another input"))
+            #expect(refused.outcomes[1].remedy == .allowDuplicateNames)
+            #expect(refused.verdict == .someFailed)
             #expect(await fake.state().count("nextchat", "characters") == 1)
 
             let allowed = await engine(client, state: state, allowDuplicateNames: true).run(paths: [a.path, b.path])
             #expect(allowed.outcomes.map(\.status) == [.unchanged, .created])
             #expect(allowed.outcomes[0].remoteId != allowed.outcomes[1].remoteId)
-            #expect(allowed.exitCode == 0)
+            #expect(allowed.verdict == .succeeded)
             #expect(await fake.state().count("nextchat", "characters") == 2)
         }
     }
@@ -94,7 +98,7 @@ import Testing
             try writeCard(name: "Twin", description: "twin A", to: a)
             try writeCard(name: "Twin", description: "twin B", to: b)
             let stateURL = directory.appendingPathComponent("s.jsonl")
-            let client = UploadClient.nextchat(try UploadTestSupport.next(fake))
+            let client = (try UploadTestSupport.next(fake))
             // A was uploaded; the run crashed after writing B's intent, before sending B.
             let first = await engine(client, state: try UploadStateFile(url: stateURL)).run(paths: [a.path])
             let remoteA = try #require(first.outcomes.first?.remoteId)
@@ -111,7 +115,7 @@ import Testing
             #expect(resumed.outcomes.map(\.status) == [.unchanged, .failed])
             #expect(resumed.outcomes[1].remoteId == nil)
             #expect(resumed.outcomes[1].message?.contains("belongs to another input") == true)
-            #expect(resumed.exitCode == 1)
+            #expect(resumed.verdict == .someFailed)
             #expect(await fake.state().count("nextchat", "characters") == 1)
 
             let allowed = await engine(client, state: try UploadStateFile(url: stateURL), allowDuplicateNames: true)
@@ -136,12 +140,12 @@ import Testing
             let paths = [
                 card.path, card.path, sub.path + "/./c.json", directory.path + "/sub/../sub/c.json", link.path,
             ]
-            let client = UploadClient.nextchat(try UploadTestSupport.next(fake))
+            let client = (try UploadTestSupport.next(fake))
             let stateURL = directory.appendingPathComponent("s.jsonl")
             let summary = await engine(client, state: try UploadStateFile(url: stateURL)).run(paths: paths)
             #expect(summary.outcomes.map(\.status) == [.created, .skipped, .skipped, .skipped, .skipped])
             #expect(summary.outcomes[1].message == "the same file as \(card.path), named twice; processed once")
-            #expect(summary.exitCode == 0)
+            #expect(summary.verdict == .succeeded)
             #expect(await fake.state().count("nextchat", "characters") == 1)
             // Resumed under another spelling, the record is found by its canonical key.
             let again = await engine(client, state: try UploadStateFile(url: stateURL)).run(paths: [link.path])
@@ -161,9 +165,8 @@ import Testing
         #expect(throws: UploadError.locked) { _ = try UploadStateFile(url: url) }
         let error = try #require(throws: UploadError.self) { _ = try UploadStateFile(url: url) }
         #expect(
-            error.message
-                == "\(url.path): the state file is in use by another cardkit upload; wait for it to finish, or pass --wait"
-        )
+            error.message == "\(url.path): the state file is in use by another cardkit upload; wait for it to finish")
+        #expect(error.remedy == .waitForLock)
         let waited = Task { () async throws(UploadError) -> Int in
             let file = try await UploadStateFile.open(url: url, waitForLock: true, pollInterval: .milliseconds(5))
             return await file.allRecords().count
@@ -223,7 +226,7 @@ import Testing
         let cards = try UploadFixtures.writeCards(1, in: directory)
         let stateURL = directory.appendingPathComponent("s.jsonl")
         let summary = await UploadEngine(
-            client: .nextchat(client), options: UploadOptions(provider: .nextchat, kind: .characters),
+            client: client, options: UploadOptions(provider: .nextchat, kind: .characters),
             state: try UploadStateFile(url: stateURL), logger: logger, loader: UploadFixtures.load
         ).run(paths: cards)
         #expect(summary.outcomes.map(\.status) == [.failed])
@@ -239,7 +242,7 @@ import Testing
         try await UploadTestSupport.withFake { fake in
             let directory = try UploadTestSupport.temporaryDirectory()
             let personas = try UploadFixtures.writePersonas(3, in: directory, withAvatar: true)
-            let client = UploadClient.spicychat(try UploadTestSupport.spicy(fake))
+            let client = (try UploadTestSupport.spicy(fake))
             func run(_ file: String) async throws -> UploadSummary {
                 try await UploadEngine(
                     client: client, options: UploadOptions(provider: .spicychat, kind: .personas),
@@ -453,5 +456,34 @@ final class LoopbackHTTPServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
         }
         return (socketFD, Int(UInt16(bigEndian: address.sin_port)))
+    }
+}
+
+/// Upload logging goes through swift-log; the redacting handler scrubs messages and metadata alike.
+@Suite struct RedactingLogHandlerTests {
+    @Test func theSwiftLogLoggerScrubsMessagesAndMetadataOfRuntimeSecrets() {
+        let lines = LockedLines()
+        let logger = UploadLogger(level: .trace, secrets: ["fixed-secret-1"]) { _, line in lines.add(line) }
+        let swiftLogger = logger.swiftLogger
+        logger.redactInAllCopies(["refreshed-token-42"])
+        swiftLogger.debug(
+            "Authorization: Bearer fixed-secret-1",
+            metadata: ["header": "Bearer refreshed-token-42", "nested": ["list": ["refreshed-token-42"]]])
+        logger.log(.info, "token refreshed-token-42 and a cut one refreshe")
+        let text = lines.all.joined(separator: "\n")
+        #expect(lines.all.count == 2)
+        #expect(!text.contains("fixed-secret-1") && !text.contains("refreshed-token-42"), "\(text)")
+        #expect(!text.contains("refreshe"), "a prefix of 8 characters is scrubbed too: \(text)")
+        #expect(text.contains("<redacted>"))
+    }
+
+    @Test func levelsFollowTheUploadLogger() {
+        let lines = LockedLines()
+        let logger = UploadLogger(level: .warning) { level, line in lines.add("\(level) \(line)") }
+        logger.swiftLogger.debug("hidden")
+        logger.swiftLogger.warning("shown")
+        logger.log(.info, "hidden too")
+        logger.log(.error, "shown too")
+        #expect(lines.all == ["warning shown", "error shown too"])
     }
 }

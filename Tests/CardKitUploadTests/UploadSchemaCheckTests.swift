@@ -1,5 +1,8 @@
+import CardKitJSON
 import CardKitUpload
 import CardModel
+import CardPlatforms
+import Foundation
 import Testing
 
 /// Every converted object passes its platform schema before anything is sent.
@@ -10,10 +13,10 @@ import Testing
         card.firstMessage = "Hi."
         card.tags = ["only"]
         let preparer = UploadPreparer(options: UploadOptions(provider: .spicychat, kind: .characters))
-        do {
+        do throws(UploadInputError) {
             _ = try preparer.prepare(path: "solo.json", input: .card(card, imageBytes: nil))
             Issue.record("expected the schema check to refuse the card")
-        } catch let error as UploadInputError {
+        } catch {
             #expect(error.reason.hasPrefix("the converted object fails the spicychat-character schema: /tags"))
         }
     }
@@ -28,5 +31,79 @@ import Testing
                 .prepare(path: "valid.json", input: .card(card, imageBytes: nil))
             #expect(prepared.name == "Valid")
         }
+    }
+}
+
+/// Each upload platform is one unit: its descriptor names itself, its platform and schemas that exist.
+@Suite struct UploadPlatformDescriptorTests {
+    @Test func everyProviderHasAConsistentUploadDescriptor() throws {
+        for provider in UploadProvider.allCases {
+            #expect(provider.upload.provider == provider)
+            #expect(UploadProvider(platform: provider.platform) == provider)
+            #expect(provider.description == provider.platform.displayName)
+            #expect(!provider.upload.kinds.isEmpty)
+            for kind in provider.upload.kinds {
+                let options = UploadOptions(provider: provider, kind: kind)
+                #expect(UploadPreparer(options: options).payloadSchemaName != nil, "\(provider) \(kind)")
+            }
+        }
+        #expect(UploadProvider(platform: .characterai) == nil)
+        #expect(UploadProvider.spicychat.upload.kinds == [.characters, .personas])
+        #expect(UploadProvider.chattr.upload.kinds == [.characters])
+        #expect(UploadProvider.chattr.upload.mode == .updateOnly)
+        #expect(UploadProvider.nextchat.upload.mode == .createOrUpdate)
+    }
+
+    @Test func aConnectedClientIsThePlatformsUploader() throws {
+        let connection = UploadConnection(
+            baseURL: URL(string: "http://127.0.0.1:9")!, token: "token-value", transport: UploadTestSupport.transport)
+        for provider in UploadProvider.allCases {
+            #expect(try provider.upload.uploader(connection).provider == provider)
+        }
+        var anonymous = connection
+        anonymous.token = nil
+        #expect(throws: UploadError.credentials) { _ = try UploadProvider.nextchat.upload.uploader(anonymous) }
+    }
+
+    @Test func libraryMessagesNameNoFlagAndCarryTheRemedy() throws {
+        let error = try #require(throws: UploadError.self) {
+            try UploadURLPolicy.check(URL(string: "http://example.com")!, allowInsecureHTTP: false)
+        }
+        #expect(error == .insecureURL)
+        #expect(error.remedy == .allowInsecureHTTP)
+        #expect(!error.message.contains("--"))
+    }
+}
+
+/// Input loading and the id map are library calls; the CLI only names the files.
+@Suite struct UploadInputLoadingTests {
+    @Test func aWalkedFileOfTheOtherKindIsSkippedAndANamedOneIsLoaded() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ck-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let persona = directory.appendingPathComponent("p.json")
+        try Data(JSONWriter.bytes(Persona(name: "Reader", description: "{{user}} reads.").json)).write(to: persona)
+        guard case .notApplicable = try UploadInput.load(persona.path, kind: .characters, walked: true) else {
+            Issue.record("a walked persona is not a character input")
+            return
+        }
+        guard case .persona(let loaded) = try UploadInput.load(persona.path, kind: .characters, walked: false) else {
+            Issue.record("a named persona is loaded, for the preparer to refuse")
+            return
+        }
+        #expect(loaded.name == "Reader")
+        let error = try #require(throws: UploadInputError.self) {
+            _ = try UploadInput.load(
+                directory.appendingPathComponent("missing.json").path, kind: .characters, walked: false)
+        }
+        #expect(!error.reason.hasPrefix(directory.path), "the reason does not repeat the path: \(error.reason)")
+    }
+
+    @Test func theIdMapKeysEachPathAsWrittenAndStandardized() throws {
+        let map = try UploadOptions.idMap(json: Array(#"{"cards/./a.json": "char-a"}"#.utf8))
+        #expect(map["cards/./a.json"] == "char-a")
+        #expect(map[URL(fileURLWithPath: "cards/./a.json").standardizedFileURL.path] == "char-a")
+        #expect(throws: UploadInputError.self) { _ = try UploadOptions.idMap(json: Array(#"{"a": 1}"#.utf8)) }
+        #expect(throws: UploadInputError.self) { _ = try UploadOptions.idMap(json: Array("[]".utf8)) }
     }
 }
