@@ -112,7 +112,6 @@ if includeUpload {
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // The fakes' MD5 (Spicychat's save-image hash); async-http-client already brings it into the graph.
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ])
     package.products.append(contentsOf: [
         .library(name: "CardKitUpload", targets: ["CardKitUpload"]),
@@ -120,8 +119,6 @@ if includeUpload {
     ])
     let uploadTargets: [Target] = [
         // Library
-        // SHA-256/MD5 for the fakes; CardKitUpload uses swift-crypto (already in the graph through AsyncHTTPClient).
-        .target(name: "CardKitDigest"),
         .target(
             name: "CardKitUpload",
             dependencies: [
@@ -158,7 +155,7 @@ if includeUpload {
         .testTarget(
             name: "CardKitUploadTests",
             dependencies: [
-                "CardKitUpload", "CardKitDigest", "FakeProviderServer", "CardKitJSON", "CardModel", "CardPlatforms",
+                "CardKitUpload", "FakeProviderServer", "CardKitJSON", "CardModel", "CardPlatforms",
                 "CardKitTestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),

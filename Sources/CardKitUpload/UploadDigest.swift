@@ -1,12 +1,12 @@
 import Crypto
 
 /// The hex digests the upload side needs, from swift-crypto.
-enum UploadDigest {
+package enum UploadDigest {
     /// Lower-case hex SHA-256.
-    static func sha256Hex(_ bytes: some Collection<UInt8>) -> String { hex(SHA256.hash(data: Array(bytes))) }
+    package static func sha256Hex(_ bytes: some Collection<UInt8>) -> String { hex(SHA256.hash(data: Array(bytes))) }
 
     /// Lower-case hex MD5 (Spicychat's `save-image` names an image by it; not used for security).
-    static func md5Hex(_ bytes: some Collection<UInt8>) -> String { hex(Insecure.MD5.hash(data: Array(bytes))) }
+    package static func md5Hex(_ bytes: some Collection<UInt8>) -> String { hex(Insecure.MD5.hash(data: Array(bytes))) }
 
     private static func hex(_ digest: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)

@@ -1,4 +1,3 @@
-import CardKitDigest
 import CardKitJSON
 import CardKitUpload
 import FakeProviderServer
@@ -10,7 +9,7 @@ import Testing
         try await UploadTestSupport.withFake { fake in
             let client = try UploadTestSupport.spicy(fake)
             let key = try await client.uploadAvatar(UploadTestSupport.pngBytes, mimeType: "image/png")
-            #expect(key == "avatars/\(Digest.md5Hex(UploadTestSupport.pngBytes)).png")
+            #expect(key == "avatars/\(UploadDigest.md5Hex(UploadTestSupport.pngBytes)).png")
             let persona = try await client.createPersona(name: "Alice", highlights: "An elf", avatarKey: key)
             #expect(persona.name == "Alice")
             #expect(persona.avatarURL == key)
@@ -341,10 +340,10 @@ import Testing
     }
 
     @Test func digestsMatchKnownVectors() {
-        #expect(Digest.md5Hex(Array("abc".utf8)) == "900150983cd24fb0d6963f7d28e17f72")
+        #expect(UploadDigest.md5Hex(Array("abc".utf8)) == "900150983cd24fb0d6963f7d28e17f72")
         #expect(
-            Digest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(Digest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            UploadDigest.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(UploadDigest.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test func loggerScrubsSecrets() {
