@@ -2,11 +2,12 @@
 import Foundation
 import PackageDescription
 
-/// Developers who do not touch uploads may set CARDKIT_SKIP_UPLOAD=1 to leave the NIO-based targets out of a local build.
+/// Set CARDKIT_SKIP_UPLOAD=1 to leave the NIO-based targets out of a local build.
 ///
-/// SwiftNIO triples a clean build on two cores; CI and users always build everything. A package trait (tools 6.1)
-/// cannot replace this switch: a trait can drop a dependency edge (`condition: .when(traits:)`), but not a target,
-/// so the upload targets, the fakes and their tests would still be built, each source file wrapped in `#if`.
+/// For developers who do not touch uploads (SwiftNIO triples a clean build on two cores); CI and users always build
+/// everything. A package trait (tools 6.1) cannot replace this switch: a trait can drop a dependency edge
+/// (`condition: .when(traits:)`), but not a target, so the upload targets, the fakes and their tests would still be
+/// built, each source file wrapped in `#if`.
 let includeUpload = ProcessInfo.processInfo.environment["CARDKIT_SKIP_UPLOAD"] == nil
 
 /// Files that use `OrderedDictionary` members (through `JSONObject.members`) import OrderedCollections themselves.
@@ -38,6 +39,8 @@ let package = Package(
             dependencies: ["CLibPNG"],
             linkerSettings: [.linkedLibrary("z")]
         ),
+        // CRC-32 (carry-less-multiply folding, zlib's crc32 as the fallback): PNG chunks and CharX entries.
+        .target(name: "CCRC32", linkerSettings: [.linkedLibrary("z")]),
 
         // Library
         .target(
@@ -47,7 +50,7 @@ let package = Package(
         .target(name: "JSONSchema", dependencies: ["CardKitJSON", orderedCollections]),
         .target(name: "CardKitFiles"),
         .target(name: "CardModel", dependencies: ["CardKitJSON", orderedCollections]),
-        .target(name: "CardPNG", dependencies: ["CardModel", "CCardPNG"]),
+        .target(name: "CardPNG", dependencies: ["CardModel", "CCardPNG", "CCRC32"]),
         .target(
             name: "CardFormats",
             dependencies: ["CardKitFiles", "CardModel", "CardPNG", "ZIPFoundation", "Yams", orderedCollections]

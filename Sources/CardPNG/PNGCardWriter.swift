@@ -1,4 +1,3 @@
-internal import CCardPNG
 public import CardModel
 public import Foundation
 
@@ -110,7 +109,7 @@ public enum PNGCardWriter {
         out += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
         out += Array(type.utf8)
         out += data
-        let crc = out.withUnsafeBytes { raw in ccard_png_crc32(0, raw.baseAddress! + 4, data.count + 4) }
+        let crc = out.withUnsafeBytes { raw in CRC32Checksum.compute(UnsafeRawBufferPointer(rebasing: raw[4...])) }
         out += [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
         return out
     }

@@ -1,4 +1,3 @@
-internal import CCardPNG
 import CardModel
 
 /// The four-byte type of a chunk, as a big-endian integer (`IHDR` = 0x49484452).
@@ -92,8 +91,7 @@ enum PNGChunkWalker {
     }
 
     static func crc(_ bytes: UnsafeRawBufferPointer, from start: Int, count: Int) -> UInt32 {
-        guard let base = bytes.baseAddress else { return 0 }
-        return ccard_png_crc32(0, base + start, count)
+        CRC32Checksum.compute(UnsafeRawBufferPointer(rebasing: bytes[start..<start + count]))
     }
 
     /// Walks every chunk up to IEND, calling `visit` for each, and returns the IHDR fields.
@@ -227,17 +225,5 @@ enum PNGChunkWalker {
         }
         // `header` is set: the loop only continues past index 0 after IHDR was read.
         return header ?? PNGImageHeader(width: 0, height: 0, bitDepth: 0, colorType: 0, interlaced: false)
-    }
-}
-
-// MARK: - CRC engines (exposed to tests)
-
-extension PNGChunkWalker {
-    /// The best CRC engine on this CPU: 0 zlib, 1 PCLMULQDQ, 2 AVX-512 VPCLMULQDQ.
-    static var crcEngine: Int { Int(ccard_png_crc32_accelerated()) }
-
-    /// The CRC-32 of `bytes` through an engine (0 zlib, 1 PCLMULQDQ, 2 VPCLMULQDQ; capped at the best available).
-    static func crc32(_ bytes: [UInt8], engine: Int) -> UInt32 {
-        bytes.withUnsafeBytes { raw in ccard_png_crc32_with(Int32(engine), 0, raw.baseAddress, raw.count) }
     }
 }

@@ -1,7 +1,7 @@
 #ifndef CCARDPNG_H
 #define CCARDPNG_H
 /*
- * The libpng/zlib shim used by CardPNG.
+ * The libpng/zlib shim used by CardPNG (CRC-32 lives in CCRC32).
  *
  * Every libpng call runs in shim.c inside a function that owns its own setjmp; no longjmp ever crosses into
  * Swift. Functions return a ccard_png_status and write a NUL-terminated message into a caller-provided buffer.
@@ -65,19 +65,6 @@ typedef struct ccard_png_read_report {
 
 /* The libpng version linked, as PNG_LIBPNG_VER (for example 10639). */
 int ccard_png_version_number(void);
-
-/* CRC-32 as zlib's crc32 computes it, continued from crc (start with 0); carry-less-multiply accelerated on
- * x86-64 CPUs that have it. */
-uint32_t ccard_png_crc32(uint32_t crc, const void *_Nullable bytes, size_t length);
-
-/* zlib's own crc32 (the reference the accelerated path is tested against). */
-uint32_t ccard_png_crc32_zlib(uint32_t crc, const void *_Nullable bytes, size_t length);
-
-/* The best CRC engine on this CPU: 0 zlib, 1 128-bit PCLMULQDQ folding, 2 AVX-512 VPCLMULQDQ folding. */
-int ccard_png_crc32_accelerated(void);
-
-/* CRC-32 through a given engine (capped at the best available): for tests and benchmarks. */
-uint32_t ccard_png_crc32_with(int engine, uint32_t crc, const void *_Nullable bytes, size_t length);
 
 /*
  * Inflates a zlib stream (zTXt / compressed iTXt) into out, which holds out_capacity bytes.
