@@ -7,7 +7,7 @@ public import Foundation
 /// fields on a known id); a 404 means the character does not exist and cannot be made from here.
 public struct ChattrClient: Sendable {
     /// The request machinery.
-    public let endpoint: UploadEndpoint
+    package let endpoint: UploadEndpoint
 
     /// The message of a 404 on update.
     public static let noSuchCharacter = "no such character on Chattr (Chattr cannot create characters)"

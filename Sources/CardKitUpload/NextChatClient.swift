@@ -17,7 +17,7 @@ public struct NextChatCharacterPage: Sendable {
 /// NextChat has no personas.
 public struct NextChatClient: Sendable {
     /// The request machinery.
-    public let endpoint: UploadEndpoint
+    package let endpoint: UploadEndpoint
 
     /// Creates a client with a fixed JWT; a 401 fails the request.
     /// - Parameters:

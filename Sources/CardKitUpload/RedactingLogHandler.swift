@@ -1,17 +1,17 @@
-public import Logging
+package import Logging
 
 /// A swift-log `LogHandler` that never lets a credential through: it scrubs every message and every metadata value
 /// with the secrets of an ``UploadLogger`` before the wrapped output sees them.
 ///
 /// ``UploadLogger/swiftLogger`` is a `Logger` over this handler; hand it to async-http-client (or any swift-log user)
 /// so that their log lines are scrubbed too.
-public struct RedactingLogHandler: LogHandler {
+package struct RedactingLogHandler: LogHandler {
     /// The highest level written.
-    public var logLevel: Logger.Level
+    package var logLevel: Logger.Level
     /// The handler's metadata (scrubbed when written, like the message).
-    public var metadata: Logger.Metadata = [:]
+    package var metadata: Logger.Metadata = [:]
     /// The metadata provider.
-    public var metadataProvider: Logger.MetadataProvider?
+    package var metadataProvider: Logger.MetadataProvider?
     private let scrub: @Sendable (String) -> String
     private let output: @Sendable (Logger.Level, String) -> Void
 
@@ -20,7 +20,7 @@ public struct RedactingLogHandler: LogHandler {
     ///   - logLevel: The highest level written.
     ///   - scrub: Removes every secret from a text (``UploadLogger/scrub(_:)``).
     ///   - output: Receives each scrubbed line: the message, then ` key=value` for each metadata entry.
-    public init(
+    package init(
         logLevel: Logger.Level, scrub: @escaping @Sendable (String) -> String,
         output: @escaping @Sendable (Logger.Level, String) -> Void
     ) {
@@ -30,13 +30,13 @@ public struct RedactingLogHandler: LogHandler {
     }
 
     /// The value of one metadata key.
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
     /// Writes the event, scrubbed.
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
@@ -50,7 +50,7 @@ public struct RedactingLogHandler: LogHandler {
 
 extension UploadLogLevel {
     /// The swift-log level of the same verbosity.
-    public var swiftLogLevel: Logger.Level {
+    package var swiftLogLevel: Logger.Level {
         switch self {
         case .error: .error
         case .warning: .warning
@@ -62,7 +62,7 @@ extension UploadLogLevel {
 
     /// The upload level of a swift-log level (`notice` is `info`; `critical` is `error`).
     /// - Parameter level: A swift-log level.
-    public init(_ level: Logger.Level) {
+    package init(_ level: Logger.Level) {
         switch level {
         case .trace: self = .trace
         case .debug: self = .debug

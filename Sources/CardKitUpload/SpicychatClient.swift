@@ -33,7 +33,7 @@ public struct SpicychatRemotePersona: Sendable, Hashable {
 /// Headers: `x-app-id: spicychat`, one `x-guest-userid` per client, `Authorization: Bearer <token>`.
 public struct SpicychatClient: Sendable {
     /// The request machinery (base URL, credential, retries).
-    public let endpoint: UploadEndpoint
+    package let endpoint: UploadEndpoint
     /// The transport used for the presigned S3 PUT: it carries no Spicychat header (S3 refuses a second
     /// authentication mechanism).
     private let uploadTransport: any UploadTransport

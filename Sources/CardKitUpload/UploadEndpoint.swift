@@ -15,24 +15,24 @@ public import Foundation
 ///
 /// With a ``tokenProvider``, the `Authorization` header is taken from it for every attempt, and a 401 is answered
 /// by one token refresh and one new attempt of the same request (see ``send(_:idempotent:)``).
-public struct UploadEndpoint: Sendable {
+package struct UploadEndpoint: Sendable {
     /// The platform, which selects the error decoder.
-    public let provider: UploadProvider
+    package let provider: UploadProvider
     /// The base URL every path is resolved against.
-    public let baseURL: URL
+    package let baseURL: URL
     /// The transport.
-    public let transport: any UploadTransport
+    package let transport: any UploadTransport
     /// The retry policy.
-    public var policy: UploadRetryPolicy
+    package var policy: UploadRetryPolicy
     /// The logger (already scrubbing the credential).
-    public var logger: UploadLogger
+    package var logger: UploadLogger
     /// Supplies the credential per attempt and refreshes it after a 401; nil when the credential is a fixed header.
-    public let tokenProvider: (any UploadTokenProvider)?
+    package let tokenProvider: (any UploadTokenProvider)?
     /// The scheme put before the provider's token in `Authorization` (default `Bearer`).
-    public let authorizationScheme: String
+    package let authorizationScheme: String
     /// Whether plain HTTP to hosts that are not loopback was allowed; URLs the platform hands out (a presigned
     /// upload URL) are checked under the same rule.
-    public let allowsInsecureHTTP: Bool
+    package let allowsInsecureHTTP: Bool
     private let headers: [(name: String, value: String)]
 
     /// Creates an endpoint.
@@ -46,7 +46,7 @@ public struct UploadEndpoint: Sendable {
     ///   - logger: The logger.
     ///   - allowInsecureHTTP: Accept plain HTTP to any host.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
+    package init(
         provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
         transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
         allowInsecureHTTP: Bool = false
@@ -82,7 +82,7 @@ public struct UploadEndpoint: Sendable {
     ///   - logger: The logger.
     ///   - allowInsecureHTTP: Accept plain HTTP to any host.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
+    package init(
         provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)],
         tokenProvider: any UploadTokenProvider, authorizationScheme: String = "Bearer", transport: any UploadTransport,
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
@@ -103,7 +103,7 @@ public struct UploadEndpoint: Sendable {
     // MARK: - Building
 
     /// Resolves `path` (starting with `/`) and the query against the base URL.
-    public func url(_ path: String, query: [(String, String)] = []) throws(UploadError) -> URL {
+    package func url(_ path: String, query: [(String, String)] = []) throws(UploadError) -> URL {
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         guard var components = URLComponents(string: base + path) else {
@@ -115,7 +115,7 @@ public struct UploadEndpoint: Sendable {
     }
 
     /// Builds a request with the endpoint's headers and an optional JSON body.
-    public func request(
+    package func request(
         _ method: UploadHTTPMethod, _ path: String, query: [(String, String)] = [], json: JSONValue? = nil
     ) throws(UploadError) -> UploadRequest {
         var request = UploadRequest(method: method, url: try url(path, query: query), headers: headers)
@@ -139,7 +139,7 @@ public struct UploadEndpoint: Sendable {
     /// without retries, and counts as one of the policy's attempts.
     /// - Throws: ``UploadError``, already decoded for the platform; ``UploadError/authentication`` when the token
     ///   cannot be had or refreshed.
-    public func send(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> UploadResponse {
+    package func send(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> UploadResponse {
         let retriesFreely = idempotent ?? request.method.isIdempotent
         let clock = ContinuousClock()
         let start = clock.now
@@ -243,13 +243,13 @@ public struct UploadEndpoint: Sendable {
     }
 
     /// Sends a request and parses the body as JSON (nil for an empty body).
-    public func sendJSON(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> JSONValue? {
+    package func sendJSON(_ request: UploadRequest, idempotent: Bool? = nil) async throws(UploadError) -> JSONValue? {
         let response = try await send(request, idempotent: idempotent)
         return try UploadEndpoint.parseBody(response, label: request.logLabel)
     }
 
     /// Parses a response body as JSON; nil when empty.
-    public static func parseBody(_ response: UploadResponse, label: String) throws(UploadError) -> JSONValue? {
+    package static func parseBody(_ response: UploadResponse, label: String) throws(UploadError) -> JSONValue? {
         if response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
         do {
             return try JSONParser.parse(response.body).value
@@ -260,7 +260,7 @@ public struct UploadEndpoint: Sendable {
     }
 
     /// Percent-escapes one path segment.
-    public static func escape(_ segment: String) -> String {
+    package static func escape(_ segment: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#")
         return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
@@ -273,7 +273,7 @@ public struct UploadEndpoint: Sendable {
     }
 
     /// Whether the outcome of a non-idempotent request is unknown (it may or may not have been applied).
-    public static func isAmbiguous(_ error: UploadError) -> Bool {
+    package static func isAmbiguous(_ error: UploadError) -> Bool {
         error == .transport || error == .timeout || (error == .server && (error.status ?? 500) >= 500)
             || (error == .invalidResponse && (error.status.map { (200..<300).contains($0) } ?? false))
     }
@@ -290,7 +290,7 @@ public struct UploadEndpoint: Sendable {
     /// - Returns: The created (or found) object.
     /// - Throws: ``UploadError``: the create's error when it is not ambiguous (the platform refused it) or when the
     ///   attempts or the deadline run out, else the read-back's error.
-    public func createWithReadBack<T: Sendable>(
+    package func createWithReadBack<T: Sendable>(
         _ label: String,
         attempt: () async throws(UploadError) -> T,
         readBack: () async throws(UploadError) -> T?
@@ -375,11 +375,11 @@ public enum UploadProvider: String, Sendable, Hashable, CaseIterable, CustomStri
 }
 
 /// Refuses plain HTTP to hosts other than loopback.
-public enum UploadURLPolicy {
+package enum UploadURLPolicy {
     /// Checks a base URL.
     /// - Throws: ``UploadError/insecureURL`` for `http://` to a non-loopback host without `allowInsecureHTTP`;
     ///   ``UploadError/configuration`` for another scheme or a missing host.
-    public static func check(_ url: URL, allowInsecureHTTP: Bool) throws(UploadError) {
+    package static func check(_ url: URL, allowInsecureHTTP: Bool) throws(UploadError) {
         guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw UploadError.configuration("\(url.absoluteString): not an absolute http(s) URL")
         }
@@ -402,7 +402,7 @@ public enum UploadURLPolicy {
     /// `localhost` is looked up.
     /// - Parameter host: The URL's host (brackets around an IPv6 literal are accepted).
     /// - Returns: Whether plain HTTP to it stays on this machine.
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if let literal = isLoopbackAddress(host) { return literal }
         guard host == "localhost" else { return false }

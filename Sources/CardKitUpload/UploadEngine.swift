@@ -539,13 +539,13 @@ actor UploadNameGate {
 /// platform returns must be equal (numbers by value; objects key by key, recursively, over the payload's keys).
 /// Fields the platform does not return (a Spicychat avatar key is assigned by the server) are not compared; the
 /// name must always be present and equal.
-public enum UploadContentMatch {
+package enum UploadContentMatch {
     /// Whether `remote` carries the same content as `payload`.
     /// - Parameters:
     ///   - payload: The converted object that would be sent.
     ///   - remote: The object as the platform returned it (list or search result).
     /// - Returns: Whether every payload field the remote object has is equal, the name included.
-    public static func matches(_ payload: JSONObject, remote: JSONObject) -> Bool {
+    package static func matches(_ payload: JSONObject, remote: JSONObject) -> Bool {
         guard let name = payload["name"], let remoteName = remote["name"], same(name, remoteName) else {
             return false
         }

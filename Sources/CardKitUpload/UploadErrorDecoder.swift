@@ -1,5 +1,5 @@
 import CardKitJSON
-public import Foundation
+package import Foundation
 
 /// Maps each platform's error answers into ``UploadError`` (providers.md §7.2 "Error decoders").
 ///
@@ -11,9 +11,9 @@ public import Foundation
 ///
 /// The kind comes from the platform code when there is one, else from the status. The retry delay comes from the
 /// `Retry-After` header, else from a body hint (`retry_after_seconds`, `retryAfter`, `error.details.retryAfter`).
-public enum UploadErrorDecoder {
+package enum UploadErrorDecoder {
     /// The longest message kept from a body.
-    public static let maxMessageLength = 500
+    package static let maxMessageLength = 500
 
     /// Decodes a non-2xx response.
     /// - Parameters:
@@ -23,7 +23,7 @@ public enum UploadErrorDecoder {
     ///   - scrub: Removes credentials from the message; applied before the message is cut to
     ///     ``maxMessageLength`` characters, so a cut never leaves the start of a secret behind.
     /// - Returns: The error.
-    public static func decode(
+    package static func decode(
         _ response: UploadResponse, provider: UploadProvider, now: Date, scrub: (String) -> String = { $0 }
     ) -> UploadError {
         let status = response.status

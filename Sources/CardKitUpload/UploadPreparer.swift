@@ -48,16 +48,16 @@ public struct UploadInputError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Converts inputs to platform bodies and checks them before anything is sent.
-public struct UploadPreparer: Sendable {
+package struct UploadPreparer: Sendable {
     /// The options.
-    public var options: UploadOptions
+    package var options: UploadOptions
 
     /// Creates a preparer.
-    public init(options: UploadOptions) { self.options = options }
+    package init(options: UploadOptions) { self.options = options }
 
     /// Converts and checks one input.
     /// - Throws: ``UploadInputError`` when the input cannot be uploaded to the platform.
-    public func prepare(path: String, input: UploadInput) throws(UploadInputError) -> UploadPreparedItem {
+    package func prepare(path: String, input: UploadInput) throws(UploadInputError) -> UploadPreparedItem {
         let upload = options.provider.upload
         let platform = options.provider.platform
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -139,7 +139,7 @@ public struct UploadPreparer: Sendable {
 
     /// The name of the schema in `schemas/platforms/` that the converted object must pass before anything is sent
     /// (the platform descriptor names it); nil when the platform does not take the kind.
-    public var payloadSchemaName: String? { payloadSchema?.rawValue }
+    package var payloadSchemaName: String? { payloadSchema?.rawValue }
 
     /// The schema as a ``CardSchemaName``.
     var payloadSchema: CardSchemaName? {

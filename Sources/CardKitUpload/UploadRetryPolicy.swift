@@ -126,7 +126,7 @@ public struct UploadRetryPolicy: Sendable {
 }
 
 /// Parses `Retry-After` values.
-public enum RetryAfter {
+package enum RetryAfter {
     /// Parses a `Retry-After` header: delta-seconds or an HTTP-date (IMF-fixdate, RFC 850 or asctime).
     ///
     /// A date in the past means zero.
@@ -134,7 +134,7 @@ public enum RetryAfter {
     ///   - value: The header value.
     ///   - now: The current time.
     /// - Returns: The delay, or nil when the value is neither form.
-    public static func parse(_ value: String, now: Date) -> Duration? {
+    package static func parse(_ value: String, now: Date) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0, seconds < 1e9 {
             return .milliseconds(Int64(seconds * 1000))
@@ -153,7 +153,7 @@ public enum RetryAfter {
     }
 
     /// Formats a date as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-    public static func httpDate(_ date: Date) -> String {
+    package static func httpDate(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

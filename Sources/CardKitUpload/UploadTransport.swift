@@ -85,14 +85,14 @@ public protocol UploadTransport: Sendable {
 }
 
 /// A transport built from a closure, for tests.
-public struct ClosureUploadTransport: UploadTransport {
+package struct ClosureUploadTransport: UploadTransport {
     private let handler: @Sendable (UploadRequest) async throws(UploadError) -> UploadResponse
     /// Creates a transport that answers every request with `handler`.
-    public init(_ handler: @escaping @Sendable (UploadRequest) async throws(UploadError) -> UploadResponse) {
+    package init(_ handler: @escaping @Sendable (UploadRequest) async throws(UploadError) -> UploadResponse) {
         self.handler = handler
     }
     /// Calls the handler.
-    public func send(_ request: UploadRequest, timeout: Duration) async throws(UploadError) -> UploadResponse {
+    package func send(_ request: UploadRequest, timeout: Duration) async throws(UploadError) -> UploadResponse {
         try await handler(request)
     }
 }

@@ -1,28 +1,28 @@
-public import CardKitJSON
+package import CardKitJSON
 import OrderedCollections
 
 /// Character.AI's client-side length limits (PyCharacterAI checks; not server-confirmed, `providers.md` §5.2–5.3).
-public enum CharacterAILimits {
+package enum CharacterAILimits {
     /// Character and persona names: 3–20 characters.
-    public static let name = 3...20
+    package static let name = 3...20
     /// Greetings: 3–4096 characters.
-    public static let greeting = 3...4096
+    package static let greeting = 3...4096
     /// Titles, when set: 3–50 characters.
-    public static let title = 3...50
+    package static let title = 3...50
     /// Descriptions: at most 500 characters.
-    public static let descriptionMax = 500
+    package static let descriptionMax = 500
     /// Character definitions: at most 32000 characters.
-    public static let definitionMax = 32000
+    package static let definitionMax = 32000
     /// Persona definitions: at most 750 characters.
-    public static let personaDefinitionMax = 750
+    package static let personaDefinitionMax = 750
     /// The values `visibility` may take.
-    public static let visibilities = ["UNLISTED", "PUBLIC", "PRIVATE"]
+    package static let visibilities = ["UNLISTED", "PUBLIC", "PRIVATE"]
 }
 
 /// A Character.AI character create body (`POST …/chat/character/create/`, `providers.md` §5.2).
 ///
 /// ``avatarRelPath`` stays empty until the upload engine has uploaded the image (§5.4).
-public struct CharacterAICharacter: Sendable, Hashable {
+package struct CharacterAICharacter: Sendable, Hashable {
     static let keys = [
         "avatar_rel_path", "base_img_prompt", "categories", "copyable", "default_voice_id", "definition",
         "description", "greeting", "identifier", "img_gen_enabled", "name", "strip_img_prompt_from_msg", "title",
@@ -30,30 +30,30 @@ public struct CharacterAICharacter: Sendable, Hashable {
     ]
 
     /// The uploaded avatar's relative path (empty before upload).
-    public var avatarRelPath: String
+    package var avatarRelPath: String
     /// Categories (semantics unknown; CardKit sends none).
-    public var categories: [JSONValue]
+    package var categories: [JSONValue]
     /// Whether others may copy the character.
-    public var copyable: Bool
+    package var copyable: Bool
     /// The definition (≤ 32000).
-    public var definition: String
+    package var definition: String
     /// The short description (≤ 500).
-    public var description: String
+    package var description: String
     /// The greeting (3–4096).
-    public var greeting: String
+    package var greeting: String
     /// `id:<uuid>`: CardKit's correlation id.
-    public var identifier: String
+    package var identifier: String
     /// The name (3–20).
-    public var name: String
+    package var name: String
     /// The tagline (3–50 when set).
-    public var title: String
+    package var title: String
     /// `PRIVATE`, `UNLISTED` or `PUBLIC`.
-    public var visibility: String
+    package var visibility: String
     /// Keys the typed fields do not cover (the image-generation and voice keys when they are not defaults).
-    public var additional: JSONObject
+    package var additional: JSONObject
 
     /// Creates a character body.
-    public init(
+    package init(
         name: String, greeting: String, title: String = "", description: String = "", definition: String = "",
         identifier: String, visibility: String = "PRIVATE", copyable: Bool = false, avatarRelPath: String = "",
         categories: [JSONValue] = [], additional: JSONObject = JSONObject()
@@ -73,7 +73,7 @@ public struct CharacterAICharacter: Sendable, Hashable {
 
     /// Reads a create body or a character object from the API.
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         let reader = try JSONFieldReader(json, platform: .characterai, what: "a Character.AI character")
         let namePrimary = try reader.string("name")
         let nameFallback = try reader.string("participant__name")
@@ -100,7 +100,7 @@ public struct CharacterAICharacter: Sendable, Hashable {
     }
 
     /// The body as JSON, in the order PyCharacterAI sends it.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object: JSONObject = [
             "avatar_rel_path": .string(avatarRelPath), "base_img_prompt": "", "categories": .array(categories),
             "copyable": .bool(copyable), "default_voice_id": "", "definition": .string(definition),
@@ -114,25 +114,25 @@ public struct CharacterAICharacter: Sendable, Hashable {
 }
 
 /// A Character.AI persona create body (`POST plus/chat/persona/create/`, `providers.md` §5.3).
-public struct CharacterAIPersona: Sendable, Hashable {
+package struct CharacterAIPersona: Sendable, Hashable {
     /// The fixed description PyCharacterAI sends.
-    public static let fixedDescription = "This is my persona."
+    package static let fixedDescription = "This is my persona."
     /// The fixed greeting PyCharacterAI sends.
-    public static let fixedGreeting = "Hello! This is my persona"
+    package static let fixedGreeting = "Hello! This is my persona"
 
     /// The name (3–20); also sent as `title`.
-    public var name: String
+    package var name: String
     /// The persona text (≤ 750).
-    public var definition: String
+    package var definition: String
     /// `id:<uuid>`.
-    public var identifier: String
+    package var identifier: String
     /// The uploaded avatar's relative path (empty before upload).
-    public var avatarRelPath: String
+    package var avatarRelPath: String
     /// Whether the persona becomes the default (sent through `update_settings`, not in this body).
-    public var isDefault: Bool
+    package var isDefault: Bool
 
     /// Creates a persona body.
-    public init(
+    package init(
         name: String, definition: String, identifier: String, avatarRelPath: String = "", isDefault: Bool = false
     ) {
         self.name = name
@@ -144,7 +144,7 @@ public struct CharacterAIPersona: Sendable, Hashable {
 
     /// Reads a persona body or a persona object from the API.
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         let reader = try JSONFieldReader(json, platform: .characterai, what: "a Character.AI persona")
         let namePrimary = try reader.string("name")
         let nameFallback = try reader.string("participant__name")
@@ -158,7 +158,7 @@ public struct CharacterAIPersona: Sendable, Hashable {
     }
 
     /// The create body as JSON (PyCharacterAI's keys and defaults; `title` repeats the name).
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         [
             "name": .string(name), "title": .string(name), "definition": .string(definition),
             "description": .string(Self.fixedDescription), "greeting": .string(Self.fixedGreeting),

@@ -1,26 +1,26 @@
-public import CardKitJSON
+package import CardKitJSON
 
 /// A Chattr character (`CharacterDetail` of the Chattr API document, `providers.md` §3.2), without the
 /// server's `statistics`.
-public struct ChattrCharacter: Sendable, Hashable {
+package struct ChattrCharacter: Sendable, Hashable {
     /// `configuration`: the model settings and the system prompt.
-    public struct Configuration: Sendable, Hashable {
+    package struct Configuration: Sendable, Hashable {
         /// The default temperature CardKit sends (the document gives none) [PROP].
-        public static let defaultTemperature = JSONNumber(uncheckedLiteral: "0.7")
+        package static let defaultTemperature = JSONNumber(uncheckedLiteral: "0.7")
         /// The default maximum reply length CardKit sends (the document gives none) [PROP].
-        public static let defaultMaxTokens = 1024
+        package static let defaultMaxTokens = 1024
 
         /// Sampling temperature.
-        public var temperature: JSONNumber
+        package var temperature: JSONNumber
         /// Maximum tokens per reply.
-        public var maxTokens: JSONNumber
+        package var maxTokens: JSONNumber
         /// The system prompt.
-        public var systemPrompt: String
+        package var systemPrompt: String
         /// Keys the typed fields do not cover.
-        public var additional: JSONObject
+        package var additional: JSONObject
 
         /// Creates a configuration.
-        public init(
+        package init(
             temperature: JSONNumber = Self.defaultTemperature,
             maxTokens: JSONNumber = JSONNumber(Self.defaultMaxTokens),
             systemPrompt: String = "", additional: JSONObject = JSONObject()
@@ -32,7 +32,7 @@ public struct ChattrCharacter: Sendable, Hashable {
         }
 
         /// `{temperature, max_tokens, system_prompt}`.
-        public var jsonValue: JSONValue {
+        package var jsonValue: JSONValue {
             var object: JSONObject = [
                 "temperature": .number(temperature), "max_tokens": .number(maxTokens),
                 "system_prompt": .string(systemPrompt),
@@ -47,26 +47,26 @@ public struct ChattrCharacter: Sendable, Hashable {
     ]
 
     /// The slug id (`PUT /api/v1/characters/{id}`), when known.
-    public var id: String?
+    package var id: String?
     /// The character's name.
-    public var name: String
+    package var name: String
     /// The description.
-    public var description: String
+    package var description: String
     /// The personality, free text.
-    public var personality: String
+    package var personality: String
     /// An avatar URL (Chattr has no upload endpoint).
-    public var avatarURL: String?
+    package var avatarURL: String?
     /// The voice model, `default` unless set.
-    public var voiceModel: String
+    package var voiceModel: String
     /// `text`, `voice`, `video`.
-    public var capabilities: [String]
+    package var capabilities: [String]
     /// Model settings and the system prompt.
-    public var configuration: Configuration
+    package var configuration: Configuration
     /// Keys the typed fields do not cover (for example `video_model`, `statistics`).
-    public var additional: JSONObject
+    package var additional: JSONObject
 
     /// Creates a character.
-    public init(
+    package init(
         id: String? = nil, name: String, description: String = "", personality: String = "", avatarURL: String? = nil,
         voiceModel: String = "default", capabilities: [String] = ["text"], configuration: Configuration = .init(),
         additional: JSONObject = JSONObject()
@@ -84,7 +84,7 @@ public struct ChattrCharacter: Sendable, Hashable {
 
     /// Reads a `CharacterSummary`, `CharacterDetail` or PUT body.
     /// - Throws: ``PlatformError`` with code `invalidObject` when a field has the wrong type.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         let reader = try JSONFieldReader(json, platform: .chattr, what: "a Chattr character")
         id = try reader.string("id")
         name = try reader.requiredString("name")
@@ -107,7 +107,7 @@ public struct ChattrCharacter: Sendable, Hashable {
     }
 
     /// The character as JSON, in the document's order (`id` and `avatar_url` only when set).
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object = JSONObject()
         if let id { object["id"] = .string(id) }
         object["name"] = .string(name)
@@ -123,7 +123,7 @@ public struct ChattrCharacter: Sendable, Hashable {
 
     /// The slug CardKit uses as the character id: lowercase ASCII letters and digits, `-` between words
     /// (`"Seraphina the Guardian"` → `seraphina-the-guardian`); `character` when nothing is left.
-    public static func slug(for name: String) -> String {
+    package static func slug(for name: String) -> String {
         var result = ""
         var pendingDash = false
         for scalar in name.unicodeScalars {

@@ -1,9 +1,9 @@
-public import CardKitJSON
+package import CardKitJSON
 import OrderedCollections
 
 /// NextChat's `PersonalityProfile` (the "SillyTavern integration" API document, `providers.md` §4.2):
 /// the card fields, including the character book and alternate greetings.
-public struct NextChatPersonalityProfile: Sendable, Hashable {
+package struct NextChatPersonalityProfile: Sendable, Hashable {
     static let keys = [
         "name", "description", "personality", "scenario", "firstMes", "mesExample", "creatorcomment", "avatar", "chat",
         "viewScreen", "systemPrompt", "postHistoryInstructions", "alternateGreetings", "characterBook", "groupOnly",
@@ -11,42 +11,42 @@ public struct NextChatPersonalityProfile: Sendable, Hashable {
     ]
 
     /// The character's name.
-    public var name: String
+    package var name: String
     /// The description.
-    public var description: String
+    package var description: String
     /// The personality summary.
-    public var personality: String
+    package var personality: String
     /// The scenario.
-    public var scenario: String
+    package var scenario: String
     /// The first message.
-    public var firstMes: String
+    package var firstMes: String
     /// Example dialogue.
-    public var mesExample: String
+    package var mesExample: String
     /// Creator notes.
-    public var creatorcomment: String?
+    package var creatorcomment: String?
     /// An avatar reference.
-    public var avatar: String?
+    package var avatar: String?
     /// A chat reference (undefined by the document; kept as text).
-    public var chat: String?
+    package var chat: String?
     /// A view-screen setting (undefined by the document; kept as text).
-    public var viewScreen: String?
+    package var viewScreen: String?
     /// The system prompt.
-    public var systemPrompt: String?
+    package var systemPrompt: String?
     /// Post-history instructions.
-    public var postHistoryInstructions: String?
+    package var postHistoryInstructions: String?
     /// Alternate greetings.
-    public var alternateGreetings: [String]?
+    package var alternateGreetings: [String]?
     /// The character book, as the V2/V3 book object.
-    public var characterBook: JSONObject?
+    package var characterBook: JSONObject?
     /// Group-only flag (not the V3 `group_only_greetings`).
-    public var groupOnly: Bool?
+    package var groupOnly: Bool?
     /// Activation groups.
-    public var activationGroups: [String]?
+    package var activationGroups: [String]?
     /// Keys the typed fields do not cover.
-    public var additional: JSONObject
+    package var additional: JSONObject
 
     /// Creates a profile.
-    public init(
+    package init(
         name: String, description: String = "", personality: String = "", scenario: String = "", firstMes: String = "",
         mesExample: String = "", creatorcomment: String? = nil, avatar: String? = nil, chat: String? = nil,
         viewScreen: String? = nil, systemPrompt: String? = nil, postHistoryInstructions: String? = nil,
@@ -77,7 +77,8 @@ public struct NextChatPersonalityProfile: Sendable, Hashable {
     ///   - json: The `personality` object.
     ///   - pointer: Where it is, for error messages.
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public init(json: JSONValue, at pointer: JSONPointer = JSONPointer(tokens: ["personality"])) throws(PlatformError) {
+    package init(json: JSONValue, at pointer: JSONPointer = JSONPointer(tokens: ["personality"])) throws(PlatformError)
+    {
         let reader = try JSONFieldReader(json, platform: .nextchat, at: pointer, what: "a PersonalityProfile")
         name = try reader.string("name") ?? ""
         description = try reader.string("description") ?? ""
@@ -99,7 +100,7 @@ public struct NextChatPersonalityProfile: Sendable, Hashable {
     }
 
     /// The profile as JSON, in the document's key order; optional keys only when set.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object: JSONObject = [
             "name": .string(name), "description": .string(description), "personality": .string(personality),
             "scenario": .string(scenario), "firstMes": .string(firstMes), "mesExample": .string(mesExample),
@@ -120,28 +121,28 @@ public struct NextChatPersonalityProfile: Sendable, Hashable {
 }
 
 /// NextChat's `CreateCharacterRequest` (`POST /api/characters`): what a card converts to.
-public struct NextChatCreateRequest: Sendable, Hashable {
+package struct NextChatCreateRequest: Sendable, Hashable {
     static let keys = ["name", "description", "personality", "avatar", "voice", "isPublic", "tags"]
 
     /// The character's name.
-    public var name: String
+    package var name: String
     /// The description.
-    public var description: String
+    package var description: String
     /// The profile with every card field.
-    public var personality: NextChatPersonalityProfile
+    package var personality: NextChatPersonalityProfile
     /// The avatar: a `data:` URL or a URL.
-    public var avatar: String?
+    package var avatar: String?
     /// `VoiceSettings` (undefined by the document; passed through).
-    public var voice: JSONValue?
+    package var voice: JSONValue?
     /// Whether the character is public (`false` unless set).
-    public var isPublic: Bool?
+    package var isPublic: Bool?
     /// Tags.
-    public var tags: [String]?
+    package var tags: [String]?
     /// Keys the typed fields do not cover.
-    public var additional: JSONObject
+    package var additional: JSONObject
 
     /// Creates a request.
-    public init(
+    package init(
         name: String, description: String = "", personality: NextChatPersonalityProfile, avatar: String? = nil,
         voice: JSONValue? = nil, isPublic: Bool? = false, tags: [String]? = [], additional: JSONObject = JSONObject()
     ) {
@@ -157,7 +158,7 @@ public struct NextChatCreateRequest: Sendable, Hashable {
 
     /// Reads a request (or a `Character`, whose extra keys land in ``additional``).
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         let reader = try JSONFieldReader(json, platform: .nextchat, what: "a NextChat character")
         name = try reader.requiredString("name")
         description = try reader.string("description") ?? ""
@@ -174,7 +175,7 @@ public struct NextChatCreateRequest: Sendable, Hashable {
     }
 
     /// The request as JSON, in the document's key order; optional keys only when set.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object: JSONObject = [
             "name": .string(name), "description": .string(description), "personality": personality.jsonValue,
         ]
@@ -188,29 +189,29 @@ public struct NextChatCreateRequest: Sendable, Hashable {
 }
 
 /// NextChat's `Character` as the server returns it: a create request plus server-assigned fields.
-public struct NextChatCharacter: Sendable, Hashable {
+package struct NextChatCharacter: Sendable, Hashable {
     /// Keys the server assigns; a create request does not carry them.
-    public static let serverAssignedKeys = [
+    package static let serverAssignedKeys = [
         "id", "createdAt", "updatedAt", "isActive", "usageCount", "creatorId", "groupId", "version", "created",
         "uploadUrls", "statistics", "permissions", "relatedCharacters",
     ]
 
     /// The server's id (a UUID).
-    public var id: String?
+    package var id: String?
     /// The request fields (name, description, profile, avatar, voice, isPublic, tags).
-    public var request: NextChatCreateRequest
+    package var request: NextChatCreateRequest
     /// The top-level `firstMes` (a copy of the profile's).
-    public var firstMes: String?
+    package var firstMes: String?
     /// The top-level `mesExample` (a copy of the profile's).
-    public var mesExample: String?
+    package var mesExample: String?
     /// The undefined `Scenario` object, passed through.
-    public var scenario: JSONValue?
+    package var scenario: JSONValue?
     /// The server-assigned values other than `id` (`createdAt`, `usageCount`, …), in order.
-    public var server: JSONObject
+    package var server: JSONObject
 
     /// Reads a `Character` (or a `CharacterResponse`/`CharacterDetailResponse`).
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         var request = try NextChatCreateRequest(json: json)
         let reader = JSONFieldReader(object: request.additional, platform: .nextchat, at: JSONPointer())
         id = try reader.string("id")
@@ -230,7 +231,7 @@ public struct NextChatCharacter: Sendable, Hashable {
 
     /// The character as JSON in the `Character` type's order: `id`, `name`, `description`, server dates,
     /// `personality`, `scenario`, `firstMes`, `mesExample`, `avatar`, `voice`, `tags`, `isPublic`, then the rest.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object = JSONObject()
         if let id { object["id"] = .string(id) }
         object["name"] = .string(request.name)

@@ -1,41 +1,41 @@
-public import CardKitJSON
+package import CardKitJSON
 
 /// A Spicychat character, in the field names of Spicychat's read and PATCH shapes (`providers.md` §2.5).
 ///
 /// The create body is [UNVERIFIED]; this is the read shape's subset that a card can fill. ``avatar`` is the
 /// image to upload (a relative path, `data:` URL or `http(s)` URL): the upload engine sends it through
 /// `save-image` and the S3 PUT, then sends the returned key as `avatar_url`.
-public struct SpicychatCharacter: Sendable, Hashable {
+package struct SpicychatCharacter: Sendable, Hashable {
     /// The values `visibility` may take.
-    public static let visibilities: [String] = ["private", "permanently_private", "hidden", "public"]
+    package static let visibilities: [String] = ["private", "permanently_private", "hidden", "public"]
     /// Spicychat asks for at least this many tags ("Select at least 2 tags").
-    public static let minimumTagCount = 2
+    package static let minimumTagCount = 2
     /// The documented key order.
     static let keys = ["name", "title", "greeting", "persona", "scenario", "dialogue", "tags", "visibility", "avatar"]
 
     /// The character's name.
-    public var name: String
+    package var name: String
     /// A short tagline.
-    public var title: String
+    package var title: String
     /// The single greeting.
-    public var greeting: String
+    package var greeting: String
     /// The single definition field.
-    public var persona: String
+    package var persona: String
     /// The scenario.
-    public var scenario: String
+    package var scenario: String
     /// Example dialogue.
-    public var dialogue: String
+    package var dialogue: String
     /// Tags (at least two).
-    public var tags: [String]
+    package var tags: [String]
     /// `private`, `permanently_private`, `hidden` or `public`.
-    public var visibility: String
+    package var visibility: String
     /// The avatar to upload, when known.
-    public var avatar: String?
+    package var avatar: String?
     /// Keys the typed fields do not cover, kept in order after them.
-    public var additional: JSONObject
+    package var additional: JSONObject
 
     /// Creates a character.
-    public init(
+    package init(
         name: String, title: String = "", greeting: String = "", persona: String = "", scenario: String = "",
         dialogue: String = "", tags: [String] = [], visibility: String = "private", avatar: String? = nil,
         additional: JSONObject = JSONObject()
@@ -54,7 +54,7 @@ public struct SpicychatCharacter: Sendable, Hashable {
 
     /// Reads a character object (also Spicychat's read shape, whose `persona` and `dialogue` may be lists of turns).
     /// - Throws: ``PlatformError`` with code `invalidObject` when a field has the wrong type.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         let reader = try JSONFieldReader(json, platform: .spicychat, what: "a Spicychat character")
         name = try reader.requiredString("name")
         title = try reader.string("title") ?? ""
@@ -71,7 +71,7 @@ public struct SpicychatCharacter: Sendable, Hashable {
     }
 
     /// The character as JSON, in the documented key order (`avatar` only when set).
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object: JSONObject = [
             "name": .string(name), "title": .string(title), "greeting": .string(greeting), "persona": .string(persona),
             "scenario": .string(scenario), "dialogue": .string(dialogue), "tags": .array(tags.map { .string($0) }),
@@ -86,20 +86,20 @@ public struct SpicychatCharacter: Sendable, Hashable {
 /// A Spicychat persona, as `POST /personas` takes it (`providers.md` §2.4, §2.10).
 ///
 /// ``avatar`` is the image to upload; the upload engine replaces it with the storage key in `avatar_url`.
-public struct SpicychatPersona: Sendable, Hashable {
+package struct SpicychatPersona: Sendable, Hashable {
     static let keys = ["name", "highlights", "avatar", "is_default"]
 
     /// The persona's name.
-    public var name: String
+    package var name: String
     /// The persona's description.
-    public var highlights: String
+    package var highlights: String
     /// The avatar to upload, when known.
-    public var avatar: String?
+    package var avatar: String?
     /// Whether this is the user's default persona.
-    public var isDefault: Bool
+    package var isDefault: Bool
 
     /// Creates a persona.
-    public init(name: String, highlights: String = "", avatar: String? = nil, isDefault: Bool = false) {
+    package init(name: String, highlights: String = "", avatar: String? = nil, isDefault: Bool = false) {
         self.name = name
         self.highlights = highlights
         self.avatar = avatar
@@ -108,7 +108,7 @@ public struct SpicychatPersona: Sendable, Hashable {
 
     /// Reads a persona object (also Spicychat's list shape, with `avatar_url`).
     /// - Throws: ``PlatformError`` with code `invalidObject` when a field has the wrong type.
-    public init(json: JSONValue) throws(PlatformError) {
+    package init(json: JSONValue) throws(PlatformError) {
         let reader = try JSONFieldReader(json, platform: .spicychat, what: "a Spicychat persona")
         name = try reader.requiredString("name")
         highlights = try reader.string("highlights") ?? ""
@@ -119,7 +119,7 @@ public struct SpicychatPersona: Sendable, Hashable {
     }
 
     /// The persona as JSON: `{name, highlights, avatar?, is_default}`.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         var object: JSONObject = ["name": .string(name), "highlights": .string(highlights)]
         if let avatar { object["avatar"] = .string(avatar) }
         object["is_default"] = .bool(isDefault)

@@ -25,13 +25,13 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
 /// The scan is iterative (no recursion, whatever the nesting), reads the text once, allocates only the current
 /// path, and stops at the first byte that is not JSON, returning what it found so far. A duplicated key
 /// resolves to its last occurrence, as the parser's "last wins" does.
-public enum JSONSourceLocator {
+package enum JSONSourceLocator {
     /// The start positions of the values at `pointers`.
     /// - Parameters:
     ///   - bytes: The UTF-8 JSON text.
     ///   - pointers: The pointers to locate.
     /// - Returns: A position for each pointer that was found.
-    public static func positions(in bytes: [UInt8], of pointers: Set<JSONPointer>) -> [JSONPointer: SourcePosition] {
+    package static func positions(in bytes: [UInt8], of pointers: Set<JSONPointer>) -> [JSONPointer: SourcePosition] {
         guard !pointers.isEmpty else { return [:] }
         var scanner = Scanner(bytes: bytes, wanted: Set(pointers.map(\.tokens)))
         scanner.run()
