@@ -7,7 +7,25 @@ import OrderedCollections
 /// runs it to build the output. Existing keys keep their order; missing required keys are appended
 /// in spec order; unknown keys are kept untouched.
 struct CardNormalizer {
-    private(set) var diagnostics: [Diagnostic] = []
+    /// The most diagnostics of one code listed one by one; the rest are counted in one `more-diagnostics` note.
+    ///
+    /// A book of 100,000 entries that all lack the same fields would otherwise make 500,000 diagnostics (and
+    /// their messages) on every read and conversion.
+    static let maxDiagnosticsPerCode = 100
+
+    private var listed: [Diagnostic] = []
+    private var counts: [Diagnostic.Code: Int] = [:]
+
+    /// Every repair reported, at most ``maxDiagnosticsPerCode`` of each code, then one note per code that had more.
+    var diagnostics: [Diagnostic] {
+        let more = counts.filter { $0.value > Self.maxDiagnosticsPerCode }.sorted { $0.key.rawValue < $1.key.rawValue }
+        return listed
+            + more.map { code, count in
+                Diagnostic(
+                    .note, code: .moreDiagnostics,
+                    "\(count - Self.maxDiagnosticsPerCode) more `\(code)` diagnostics are not listed")
+            }
+    }
 
     // MARK: - Card fields
 
@@ -283,8 +301,12 @@ struct CardNormalizer {
     }
 
     mutating func report(
-        _ severity: Diagnostic.Severity, _ code: Diagnostic.Code, _ pointer: JSONPointer, _ message: String
+        _ severity: Diagnostic.Severity, _ code: Diagnostic.Code, _ pointer: JSONPointer,
+        _ message: @autoclosure () -> String
     ) {
-        diagnostics.append(Diagnostic(severity, code: code, pointer: pointer, message))
+        let count = counts[code, default: 0] + 1
+        counts[code] = count
+        guard count <= Self.maxDiagnosticsPerCode else { return }
+        listed.append(Diagnostic(severity, code: code, pointer: pointer, message()))
     }
 }

@@ -34,6 +34,9 @@ extension Diagnostic.Code {
     public static let emptyName = Self(rawValue: "empty-name")
     /// A field a conversion could not keep (`lost-field`).
     public static let lostField = Self(rawValue: "lost-field")
+    /// More repairs of one code than are listed one by one; the message gives the code and the count
+    /// (`more-diagnostics`).
+    public static let moreDiagnostics = Self(rawValue: "more-diagnostics")
 }
 
 // MARK: - JSON parsing

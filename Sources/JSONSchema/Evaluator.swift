@@ -325,11 +325,15 @@ final class Evaluator {
         case .invalid where !collect: return false
         case .invalidWithErrors(let stored):
             if collect {
+                // Only as many as still fit: rebasing errors that would be dropped made a 22-level `allOf` bomb
+                // rebuild a thousand long paths at every level (a fuzz finding, 14 s under ASan).
+                let room = max(0, program.maxErrors - errors.count)
+                if stored.count > room { droppedErrors = true }
                 let prefix = keywordPath
-                for violation in stored {
+                for violation in stored.prefix(room) {
                     var rebased = violation
                     rebased.keywordLocation.tokens = prefix + violation.keywordLocation.tokens
-                    record(rebased)
+                    errors.append(rebased)
                 }
             }
             return false
