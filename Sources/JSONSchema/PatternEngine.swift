@@ -12,7 +12,7 @@
 ///
 /// The meanings are those ``ECMARegex`` gives its translation to Swift `Regex` (`\d`, `\w`, `\s`, `.`, `$`,
 /// `\b` as ECMA-262 defines them, on scalars). Both initializers return `nil` for what neither mode implements, and
-/// the caller keeps using Swift `Regex`: `\p{…}`, modifier groups, `{` that is not a quantifier, quantified
+/// the caller keeps using Swift `Regex`: `\p{…}`, modifier groups, quantified
 /// assertions and counted repetitions above ``maxRepetition``.
 struct PatternEngine: Sendable {
     /// The most NFA states a pattern may compile to, counted repetitions expanded.
@@ -333,6 +333,37 @@ struct PatternEngine: Sendable {
             return items.count == 1 ? items[0] : .sequence(items)
         }
 
+        /// Whether `{n}`, `{n,}` or `{n,m}` starts at `position` (on the `{`).
+        var isBracedQuantifier: Bool {
+            var i = position + 1
+            func digits() -> Int {
+                let from = i
+                while i < scalars.count, ("0"..."9").contains(scalars[i]) { i += 1 }
+                return i - from
+            }
+            guard digits() > 0 else { return false }
+            if i < scalars.count, scalars[i] == "," {
+                i += 1
+                _ = digits()
+            }
+            return i < scalars.count && scalars[i] == "}"
+        }
+
+        /// `{n}`, `{n,}` or `{n,m}` at `position` (on the `{`), consumed; throws for a count above
+        /// ``PatternEngine/maxRepetition``.
+        mutating func bracedQuantifier() throws(Unsupported) -> (Int, Int?) {
+            position += 1
+            let minimum = try number()
+            var maximum: Int? = minimum
+            if peek == "," {
+                position += 1
+                maximum = peek == "}" ? nil : try number()
+            }
+            guard peek == "}" else { throw Unsupported() }
+            position += 1
+            return (minimum, maximum)
+        }
+
         mutating func quantified(_ atom: Node) throws(Unsupported) -> Node {
             guard let c = peek else { return atom }
             var minimum = 0
@@ -346,15 +377,10 @@ struct PatternEngine: Sendable {
                 position += 1
                 maximum = 1
             case "{":
-                position += 1
-                minimum = try number()
-                maximum = minimum
-                if peek == "," {
-                    position += 1
-                    maximum = peek == "}" ? nil : try number()
-                }
-                guard peek == "}" else { throw Unsupported() }
-                position += 1
+                // A `{` that does not start `{n}`, `{n,}` or `{n,m}` is a literal `{` (ECMA-262 Annex B), which
+                // the next atom reads.
+                guard isBracedQuantifier else { return atom }
+                (minimum, maximum) = try bracedQuantifier()
                 if let maximum, maximum < minimum { throw Unsupported() }
             default:
                 return atom
@@ -419,7 +445,9 @@ struct PatternEngine: Sendable {
             case "^": return .assertion(.begin)
             case "$": return .assertion(.end)
             case "\\": return try escape()
-            case "*", "+", "?", "{", "}": throw Unsupported()
+            case "*", "+", "?": throw Unsupported()
+            // Braces that are not a quantifier are literals (ECMA-262 Annex B): `a}`, `x{y`. Leaving them to Swift
+            // `Regex` let `^(?=a)(a+)+}…$` backtrack without a bound (a fuzz finding).
             default: return .set(.single(c.value))
             }
         }

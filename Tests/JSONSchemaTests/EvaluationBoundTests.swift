@@ -190,6 +190,26 @@ import Testing
         #expect(try #require(PatternEngine(backtracking: #"\b(?!foo\b)\w+"#)).search("12") == true)
     }
 
+    /// Braces that are not a quantifier are literals, in both modes.
+    ///
+    /// A fuzz finding: a `}` (or a `{` that is no quantifier) sent the pattern to Swift `Regex`, which backtracks
+    /// without a bound: `^(?=a)(a+)+}…$` ran for minutes.
+    @Test func bracesThatAreNotAQuantifierAreLiteralsInBothModes() throws {
+        for pattern in ["^a}$", "^x{y$", "^a{,2}$", "^(?=a)a}$"] {
+            #expect(try ECMARegex(pattern).isBounded, "\(pattern)")
+        }
+        #expect(try #require(PatternEngine("^a}$")).search("a}") == true)
+        #expect(try #require(PatternEngine("^x{y$")).search("x{y") == true)
+        #expect(try #require(PatternEngine("^a{,2}$")).search("a{,2}") == true)
+        #expect(try #require(PatternEngine("^a{,2}$")).search("aa") == false)
+        #expect(try #require(PatternEngine("^a{2}$")).search("aa") == true)
+        #expect(try #require(PatternEngine(backtracking: "^(?=a)a}$")).search("a}") == true)
+        let pattern = "^(?=a)(a+)+}}}}$"
+        let engine = try #require(PatternEngine(backtracking: pattern))
+        #expect(timed { engine.search(String(repeating: "a", count: 30) + "!") } == nil)
+        #expect(engine.search("aaa}}}}") == true)
+    }
+
     @Test func patternsLeftToSwiftRegexStillMatch() throws {
         for pattern in [#"^\p{Lu}$"#, "^a{2000}$"] {
             #expect(try !ECMARegex(pattern).isBounded, "\(pattern)")
