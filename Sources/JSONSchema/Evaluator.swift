@@ -108,11 +108,20 @@ final class Evaluator {
         case invalidWithErrors([SchemaViolation])
     }
 
-    init(program: Program, collect: Bool) {
+    /// The most subschema evaluations of this evaluator (at most ``Program/maxEvaluationSteps``).
+    private let stepLimit: Int
+    /// Whether any pass of this evaluator ran out of ``stepLimit``.
+    private(set) var ranOutOfSteps = false
+
+    /// Whether `$ref` results can be memoized for this program (it has references and no `$dynamicRef`).
+    static func canMemoize(_ program: Program) -> Bool { program.hasReferences && !program.usesDynamicScope }
+
+    init(program: Program, collect: Bool, memoize: Bool = true, stepLimit: Int? = nil) {
         self.program = program
         self.nodes = UnsafePointer(program.storage.baseAddress!)
         self.collect = collect
-        self.memoizes = program.hasReferences && !program.usesDynamicScope
+        self.memoizes = memoize && Self.canMemoize(program)
+        self.stepLimit = min(stepLimit ?? program.maxEvaluationSteps, program.maxEvaluationSteps)
     }
 
     func run(_ instance: JSONValue) -> Bool {
@@ -188,7 +197,8 @@ final class Evaluator {
         }
         if budgetViolation != nil { return false }
         steps += 1
-        if steps > program.maxEvaluationSteps {
+        if steps > stepLimit {
+            ranOutOfSteps = true
             budgetViolation = SchemaViolation(
                 instanceLocation: JSONPointer(tokens: instancePath.map(\.text)),
                 keywordLocation: JSONPointer(tokens: keywordPath), absoluteKeywordLocation: node.pointee.location,
