@@ -106,7 +106,7 @@ package struct UploadPreparer: Sendable {
         if avatar == nil, let reference = avatarReference {
             if reference.hasPrefix("data:") {
                 avatar = Self.decodeDataURL(reference)
-            } else if !reference.hasPrefix("http://"), !reference.hasPrefix("https://") {
+            } else if !ImageReference.isWebURL(reference) {
                 let url =
                     reference.hasPrefix("/")
                     ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference)

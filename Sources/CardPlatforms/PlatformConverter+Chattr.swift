@@ -33,7 +33,7 @@ extension PlatformConverter {
 
         var avatarURL: String? = nil
         if let avatar = context.avatar {
-            if CardLossContext.isWebURL(avatar) {
+            if ImageReference.isWebURL(avatar) {
                 avatarURL = avatar
             } else {
                 if let (index, uri) = context.mainIconURI(), uri == avatar {

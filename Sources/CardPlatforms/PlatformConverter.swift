@@ -145,13 +145,11 @@ struct CardLossContext {
         self.options = options
         self.report = LossReport(platform: platform)
         self.avatar = options.avatar
-        if avatar == nil, let (index, uri) = mainIconURI(), uri.hasPrefix("data:") || Self.isWebURL(uri) {
+        if avatar == nil, let (index, uri) = mainIconURI(), uri.hasPrefix("data:") || ImageReference.isWebURL(uri) {
             avatar = uri
             usedAssets.insert(index)
         }
     }
-
-    static func isWebURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
 
     /// The index and URI of the main icon asset, when the card lists one.
     func mainIconURI() -> (Int, String)? {
@@ -298,4 +296,18 @@ enum CardFieldDefaultsBridge {
         }
         return value.arrayValue?.compactMap(text)
     }
+}
+
+/// Where an avatar or asset reference points: an `http(s)` URL, a `data:` URL or a file path.
+package enum ImageReference {
+    /// Whether an image reference is an `http(s)` URL.
+    /// - Parameter text: An avatar or asset reference.
+    /// - Returns: `true` for `http://…` and `https://…`.
+    package static func isWebURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
+
+    /// Whether an image reference is a file path (relative to the file that names it) rather than a `data:` or
+    /// `http(s)` URL.
+    /// - Parameter text: An avatar or asset reference.
+    /// - Returns: `true` for a path.
+    package static func isLocalPath(_ text: String) -> Bool { !text.hasPrefix("data:") && !isWebURL(text) }
 }

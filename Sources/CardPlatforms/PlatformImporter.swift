@@ -103,7 +103,7 @@ public enum PlatformImporter {
 
         var stash = JSONObject()
         for (key, value) in root where !["name", "description", "personality", "configuration"].contains(key) {
-            if key == "avatar_url", let uri = value.stringValue, CardLossContext.isWebURL(uri),
+            if key == "avatar_url", let uri = value.stringValue, ImageReference.isWebURL(uri),
                 let asset = iconAsset(for: uri)
             {
                 card[field: "assets"] = .array([.object(asset.object)])
@@ -133,7 +133,7 @@ public enum PlatformImporter {
             let ext = mime.split(separator: "/").last.map { String($0).lowercased() } ?? "png"
             return CardAsset(type: "icon", uri: uri, name: "main", ext: ext == "jpeg" ? "jpg" : ext)
         }
-        guard CardLossContext.isWebURL(uri) else { return nil }
+        guard ImageReference.isWebURL(uri) else { return nil }
         let path = uri.split(separator: "?").first.map(String.init) ?? uri
         let last = path.split(separator: "/").last ?? ""
         let ext = last.contains(".") ? String(last.split(separator: ".").last ?? "png").lowercased() : "png"

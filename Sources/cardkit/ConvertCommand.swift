@@ -77,6 +77,21 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         var runInputs = RunInputs(inputs)
         if let image { runInputs.add(image) }
+        // The image is read once for the whole batch.
+        var options = ConversionOptions()
+        options.load = input.loadOptions
+        options.jsonStyle = pretty ? .pretty : .compact
+        options.withV1Fields = withV1Fields
+        options.platform = platformFlags.options
+        options.includeCompanionFiles = outDir != nil
+        if let image {
+            do {
+                options.image = try CardInput(path: image).read()
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+        }
         if inPlace {
             // Temporary files a killed in-place run left beside its inputs (never those of a running writer).
             Set(inputs.map { $0.url.deletingLastPathComponent().path }).forEach {
@@ -98,7 +113,7 @@ struct ConvertCommand: AsyncParsableCommand {
         var converted = 0
         for item in inputs {
             do {
-                let result = try convert(item)
+                let result = try CardConverter.convert(item, to: to, options: options)
                 try write(result, for: item, usedNames: &usedNames, inputs: runInputs)
                 converted += 1
                 report(result.diagnostics, for: item.path)
@@ -141,20 +156,6 @@ struct ConvertCommand: AsyncParsableCommand {
             )
         }
         if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
-    }
-
-    // MARK: - One input
-
-    /// Converts one input; throws a ``CardFileError`` naming it on failure.
-    func convert(_ item: CardInput) throws(CardFileError) -> ConversionResult {
-        var options = ConversionOptions()
-        options.load = input.loadOptions
-        options.jsonStyle = pretty ? .pretty : .compact
-        options.withV1Fields = withV1Fields
-        options.platform = platformFlags.options
-        options.includeCompanionFiles = outDir != nil
-        if let image { options.image = try CardInput(path: image).read() }
-        return try CardConverter.convert(item, to: to, options: options)
     }
 
     // MARK: - Output

@@ -47,7 +47,7 @@ struct CrashSafeWriteTests {
         var leftoversSeen = 0
         for round in 0..<Self.rounds {
             let delay = Double.random(in: 0.05...0.95, using: &generator) * duration
-            let process = try startConvert(inputs: inputs, out: out)
+            let process = try Self.startConvert(inputs: inputs, out: out)
             usleep(useconds_t(delay * 1_000_000))
             let wasRunning = process.isRunning
             kill(process.processIdentifier, SIGKILL)
@@ -205,7 +205,7 @@ struct CrashSafeWriteTests {
         }
     }
 
-    private func startConvert(inputs: URL, out: URL) throws -> Process {
+    static func startConvert(inputs: URL, out: URL) throws -> Process {
         let process = Process()
         process.executableURL = BoundedCLI.executable
         process.arguments = ["convert", inputs.path, "--to", "v3", "--out-dir", out.path]

@@ -463,15 +463,7 @@ enum WriteFixture {
             try CrashSafeWriteTests.card(index).write(to: inputs.appendingPathComponent(name))
         }
         let out = root.appendingPathComponent("out")
-        func start() throws -> Process {
-            let process = Process()
-            process.executableURL = BoundedCLI.executable
-            process.arguments = ["convert", inputs.path, "--to", "v3", "--out-dir", out.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        func start() throws -> Process { try CrashSafeWriteTests.startConvert(inputs: inputs, out: out) }
         let first = try start()
         // The second run starts once the first is writing into the folder.
         let deadline = Date().addingTimeInterval(20)

@@ -1,3 +1,4 @@
+import CardPlatforms
 import Foundation
 
 extension ConversionInput {
@@ -25,7 +26,7 @@ extension ConversionInput {
         }
         var platformOptions = options.platform
         var companions: [ConversionFile] = []
-        if let avatar = read.persona.avatar, PersonaAvatar.isLocalPath(avatar), !isStandardInput {
+        if let avatar = read.persona.avatar, ImageReference.isLocalPath(avatar), !isStandardInput {
             let source = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(avatar)
             if options.includeCompanionFiles, let bytes = try? Data(contentsOf: source) {
                 let name = (avatar as NSString).lastPathComponent
@@ -57,16 +58,5 @@ extension ConversionInput {
         return ConversionResult(
             target: .platform(conversion.report.platform), output: ConversionFile(bytes: jsonBytes(conversion.output)),
             diagnostics: diagnostics + losses, lossReport: conversion.report, inputKind: kind)
-    }
-}
-
-/// Where a persona's avatar lives.
-public enum PersonaAvatar {
-    /// Whether an avatar reference is a file path (relative to the persona file) rather than a `data:` or
-    /// `http(s)` URL.
-    /// - Parameter avatar: The persona's `avatar` value.
-    /// - Returns: `true` for a path, `false` for a URL.
-    public static func isLocalPath(_ avatar: String) -> Bool {
-        !avatar.hasPrefix("data:") && !avatar.hasPrefix("http://") && !avatar.hasPrefix("https://")
     }
 }
