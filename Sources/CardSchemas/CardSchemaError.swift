@@ -9,6 +9,8 @@ public enum CardSchemaError: Error, Sendable, Hashable, CustomStringConvertible 
     case unknownSchema(String)
     /// Thrown when a schema file is not valid JSON or does not compile; `source` names the file or `$id`.
     case invalidSchema(source: String, JSONSchemaError)
+    /// Thrown when a schema file exists but cannot be read.
+    case unreadableSchemaFile(String)
 
     /// The error as one line, naming the schema or file concerned.
     public var description: String {
@@ -19,6 +21,8 @@ public enum CardSchemaError: Error, Sendable, Hashable, CustomStringConvertible 
             "unknown schema '\(name)' (known: \(CardSchemaName.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .invalidSchema(let source, let error):
             "\(source): invalid schema: \(error)"
+        case .unreadableSchemaFile(let path):
+            "\(path): cannot read the schema"
         }
     }
 }

@@ -77,7 +77,6 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         var runInputs = RunInputs(inputs)
         if let image { runInputs.add(image) }
-        // The image is read once for the whole batch.
         var options = ConversionOptions()
         options.load = input.loadOptions
         options.jsonStyle = pretty ? .pretty : .compact
@@ -86,67 +85,51 @@ struct ConvertCommand: AsyncParsableCommand {
         options.includeCompanionFiles = outDir != nil
         if let image {
             do {
+                // The image is read once for the whole batch.
                 options.image = try CardInput(path: image).read()
             } catch {
                 Console.error(error.description)
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }
-        if inPlace {
-            // Temporary files a killed in-place run left beside its inputs (never those of a running writer).
-            Set(inputs.map { $0.url.deletingLastPathComponent().path }).forEach {
-                AtomicFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: $0))
-            }
-        }
-        if let outDir {
-            do {
-                try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
-            } catch {
-                Console.error("\(outDir): error: cannot create the output directory")
-                throw ExitCode(ExitStatus.invalidInput)
-            }
-            AtomicFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: outDir))
+        var writer = OutputWriter(destination: destination, inputs: runInputs)
+        do {
+            try writer.prepare(for: inputs)
+        } catch {
+            Console.error(Console.describe(error))
+            throw ExitCode(ExitStatus.invalidInput)
         }
         var reports: [JSONValue] = []
         var anyLoss = false
-        var usedNames: Set<String> = []
         var converted = 0
         for item in inputs {
             do {
                 let result = try CardConverter.convert(item, to: to, options: options)
-                try write(result, for: item, usedNames: &usedNames, inputs: runInputs)
+                if case .standardOutput(let bytes) = try writer.write(result, for: item) { Console.outputBytes(bytes) }
                 converted += 1
                 report(result.diagnostics, for: item.path)
                 if verbose { hints(result.lossReport, for: item.path).forEach { Console.error($0) } }
                 anyLoss = anyLoss || result.isLossy
                 if let itemReport = result.reportJSON {
-                    var record: JSONObject = ["path": .string(item.path)]
-                    record["report"] = itemReport
-                    reports.append(.object(record))
+                    reports.append(.object(["path": .string(item.path), "report": itemReport]))
                 }
             } catch let error as CardFileError {
                 failures += 1
                 Console.error(error.description)
                 if verbose { error.diagnostics.forEach { Console.error($0.line(for: item.path)) } }
-            } catch let error as AtomicFile.WriteError {
+            } catch let error as OutputError {
                 failures += 1
-                Console.error(error.description)
+                Console.error(Console.describe(error))
             } catch {
                 failures += 1
                 Console.error("\(item.path): error: \(error)")
             }
         }
         if let report {
-            let document = JSONValue.array(reports)
             do {
-                try runInputs.refuse(report)
-                try AtomicFile.write(
-                    JSONWriter.bytes(document, style: .pretty) + [0x0A], to: URL(fileURLWithPath: report))
-            } catch let error as CardFileError {
-                Console.error(error.description)
-                failures += 1
+                try writer.write(JSONWriter.bytes(.array(reports), style: .pretty) + [0x0A], to: report)
             } catch {
-                Console.error("\(error)")
+                Console.error(Console.describe(error))
                 failures += 1
             }
         }
@@ -158,70 +141,12 @@ struct ConvertCommand: AsyncParsableCommand {
         if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
     }
 
-    // MARK: - Output
-
-    private func write(
-        _ result: ConversionResult, for item: CardInput, usedNames: inout Set<String>, inputs: RunInputs
-    ) throws {
-        if inPlace {
-            try replaceInPlace(result, item)
-        } else if let outDir {
-            let directory = URL(fileURLWithPath: outDir)
-            var stem = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
-            if item.isStandardInput { stem = "stdin" }
-            let suffix = to.fileSuffix
-            var name = stem + suffix
-            // The input's own name: converting in place needs --in-place. Another input's name, or a name an
-            // earlier output took, is numbered instead.
-            let own = item.isStandardInput ? nil : AtomicFile.FileID(path: item.path)
-            if let own, AtomicFile.FileID(path: directory.appendingPathComponent(name).path) == own {
-                try inputs.refuse(directory.appendingPathComponent(name).path)
-            }
-            var counter = 2
-            while usedNames.contains(name) || inputs.input(at: directory.appendingPathComponent(name).path) != nil {
-                name = "\(stem)-\(counter)\(suffix)"
-                counter += 1
-            }
-            usedNames.insert(name)
-            let destination = directory.appendingPathComponent(name)
-            try AtomicFile.write(result.output.bytes, to: destination)
-            for companion in result.companions {
-                let path = directory.appendingPathComponent(companion.name ?? name)
-                try inputs.refuse(path.path)
-                try AtomicFile.write(companion.bytes, to: path)
-            }
-        } else if let output, output != "-" {
-            try inputs.refuse(output)
-            try AtomicFile.write(result.output.bytes, to: URL(fileURLWithPath: output))
-        } else {
-            Console.outputBytes(result.output.bytes)
-        }
-    }
-
-    /// Replaces the input with its conversion, keeping the original as `NAME.bak` (unless --no-backup).
-    ///
-    /// The backup is `NAME.bak.1`, `NAME.bak.2`… when that exists; the new bytes are written atomically over
-    /// `NAME` with its mode and owner, so a crash leaves either the old or the new file. A link is kept: its target
-    /// is replaced.
-    private func replaceInPlace(_ result: ConversionResult, _ item: CardInput) throws {
-        let destination = item.url
-        let inputExtension = destination.pathExtension.lowercased()
-        let outputExtension = result.target.fileExtension
-        let sameKind = inputExtension == outputExtension || (outputExtension == "png" && inputExtension == "apng")
-        guard sameKind else {
-            throw CardFileError(
-                path: item.path, kind: .unreadable,
-                reason:
-                    "--in-place would write \(outputExtension.uppercased()) into a .\(inputExtension) file; use --out-dir"
-            )
-        }
-        var info = stat()
-        guard stat(item.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            throw CardFileError(
-                path: item.path, kind: .unreadable, reason: "--in-place replaces regular files only; use -o")
-        }
-        if !noBackup { try AtomicFile.backUp(destination) }
-        try AtomicFile.write(result.output.bytes, to: destination)
+    /// Where this run's outputs go.
+    private var destination: OutputDestination {
+        if inPlace { return .inPlace(backup: !noBackup) }
+        if let outDir { return .directory(outDir) }
+        if let output { return .file(output) }
+        return .standardOutput
     }
 
     /// One note per conversion option that would have kept a lost value, naming this command's flag.

@@ -56,9 +56,8 @@ struct EmbedCommand: AsyncParsableCommand {
         loadOptions.read.strict = strict
         if lenient { loadOptions.png.crcPolicy = .warn }
 
-        var info = stat()
-        if inPlace, stat(image, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-            Console.error("\(image): error: --in-place replaces regular files only; use -o")
+        if inPlace, !OutputWriter.isRegularFile(image) {
+            Console.error(Console.describe(OutputError(path: image, kind: .notARegularFile)))
             throw ExitCode(ExitStatus.invalidInput)
         }
         var options = EmbedOptions()
@@ -77,16 +76,18 @@ struct EmbedCommand: AsyncParsableCommand {
         }
 
         let destination = inPlace ? image : (output ?? "-")
-        if destination == "-" {
-            Console.outputBytes(embedded.png)
-        } else {
-            do {
-                if !inPlace { try RunInputs([CardInput(path: card), CardInput(path: image)]).refuse(destination) }
-                try AtomicFile.write(embedded.png, to: URL(fileURLWithPath: destination))
-            } catch {
-                Console.error("\(error)")
-                throw ExitCode(ExitStatus.invalidInput)
+        // In place, IMAGE is the output; otherwise neither input may be.
+        let inputs = inPlace ? RunInputs([]) : RunInputs([CardInput(path: card), CardInput(path: image)])
+        let writer = OutputWriter(destination: .file(destination), inputs: inputs)
+        do {
+            if destination == "-" {
+                Console.outputBytes(embedded.png)
+            } else {
+                try writer.write(embedded.png, to: destination)
             }
+        } catch {
+            Console.error(Console.describe(error))
+            throw ExitCode(ExitStatus.invalidInput)
         }
 
         let diagnostics =

@@ -31,29 +31,39 @@ struct ExtractCommand: AsyncParsableCommand {
         let (inputs, missing) = input.collect()
         var failures = missing.count
         missing.forEach { Console.error($0.description) }
-        let runInputs = RunInputs(inputs)
-        if let outDir {
-            try? FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        var writer = OutputWriter(
+            destination: outDir.map { .directory($0) } ?? .standardOutput, inputs: RunInputs(inputs))
+        do {
+            try writer.prepare(for: inputs)
+        } catch {
+            Console.error(Console.describe(error))
+            throw ExitCode(ExitStatus.invalidInput)
         }
         for item in inputs {
             do {
-                if let outDir, try extractArchive(item, to: URL(fileURLWithPath: outDir)) { continue }
-                let loaded = try CardFileLoader.load(item, options: input.loadOptions)
-                if let outDir {
-                    let name = (item.relativePath as NSString).deletingPathExtension.replacingOccurrences(
-                        of: "/", with: "_")
-                    let destination = URL(fileURLWithPath: outDir).appendingPathComponent(name + ".json")
-                    try runInputs.refuse(destination.path)
-                    try AtomicFile.write(loaded.storedJSON, to: destination)
-                } else {
-                    Console.outputBytes(loaded.storedJSON)
+                switch try CardExtractor.extract(item, options: input.loadOptions, unpackingArchives: outDir != nil) {
+                case .storedJSON(let json):
+                    let written = try writer.write(json, for: item, fileExtension: "json", suffix: ".json")
+                    if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
+                case .archive(let document):
+                    guard let folder = try writer.folder(for: item) else { continue }
+                    let written: [URL]
+                    do {
+                        written = try document.unpack(to: folder)
+                    } catch {
+                        throw CardFileError(path: item.path, kind: .invalidContainer, reason: error.description)
+                    }
+                    for diagnostic in document.allDiagnostics where diagnostic.severity >= .warning {
+                        Console.error("\(item.path): \(diagnostic)")
+                    }
+                    Console.error("\(item.path): unpacked \(written.count) files into \(folder.path)")
                 }
             } catch let error as CardFileError {
                 failures += 1
                 Console.error(error.description)
-            } catch let error as AtomicFile.WriteError {
+            } catch let error as OutputError {
                 failures += 1
-                Console.error(error.description)
+                Console.error(Console.describe(error))
             } catch {
                 failures += 1
                 Console.error("\(item.path): error: \(error)")

@@ -36,14 +36,14 @@ struct SchemaCommand: AsyncParsableCommand {
 
         func validate() throws {
             if instances.isEmpty { throw ValidationError("Give at least one JSON file.") }
-            if case .auto = try SchemaChoice(argument: schema) {
+            if case .auto = try CardSchemaSelection.parse(schema) {
                 throw ValidationError(
                     "--schema must name a schema file or a shipped schema; use `cardkit validate` for auto.")
             }
         }
 
         func run() async throws {
-            let choice = try SchemaChoice(argument: schema)
+            let selection = try CardSchemaSelection.parse(schema)
             let printer = ValidationPrinter(style: format)
             let (inputs, missing, warnings) = CardInputCollector.collectReportingLoops(instances)
             warnings.forEach { Console.error($0) }
@@ -55,7 +55,7 @@ struct SchemaCommand: AsyncParsableCommand {
                 do {
                     let data = try item.read()
                     record = CardValidator.record(
-                        jsonBytes: [UInt8](data), file: item.path, schema: choice.selection,
+                        jsonBytes: [UInt8](data), file: item.path, schema: selection,
                         profile: strict ? .strict : .lenient)
                 } catch {
                     record = ValidationRecord(file: item.path, failure: error.reason)

@@ -35,11 +35,11 @@ struct ValidateCommand: AsyncParsableCommand {
     var image = false
 
     func validate() throws {
-        _ = try SchemaChoice(argument: schema)
+        _ = try CardSchemaSelection.parse(schema)
     }
 
     func run() async throws {
-        let choice = try SchemaChoice(argument: schema)
+        let selection = try CardSchemaSelection.parse(schema)
         let printer = ValidationPrinter(style: format)
         let (inputs, missing) = input.collect()
         for failure in missing {
@@ -50,7 +50,7 @@ struct ValidateCommand: AsyncParsableCommand {
         for item in inputs {
             printer.emit(
                 DocumentValidator.record(
-                    for: item, selection: choice.selection, profile: input.strict ? .strict : .lenient,
+                    for: item, selection: selection, profile: input.strict ? .strict : .lenient,
                     options: options, decodeImage: image))
         }
         try printer.finish()

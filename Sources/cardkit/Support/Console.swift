@@ -1,3 +1,4 @@
+import CardKit
 import Foundation
 
 /// The process exit statuses `cardkit` promises.
@@ -25,5 +26,15 @@ enum Console {
     /// Writes raw bytes to standard output.
     static func outputBytes(_ bytes: [UInt8]) {
         FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    /// An output error in the words of the command line: the in-place errors name the flags that would do instead.
+    static func describe(_ error: OutputError) -> String {
+        switch error.kind {
+        case .changesKind(let input, let output):
+            "\(error.path): error: --in-place would write \(output.uppercased()) into a .\(input) file; use --out-dir"
+        case .notARegularFile: "\(error.path): error: --in-place replaces regular files only; use -o"
+        case .replacesInput, .cannotCreateDirectory, .cannotWrite: error.description
+        }
     }
 }

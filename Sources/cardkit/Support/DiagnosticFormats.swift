@@ -44,47 +44,16 @@ final class ValidationPrinter {
     }
 }
 
-/// How `--schema` was given: `auto`, a shipped schema's name, or a schema file.
-enum SchemaChoice {
-    case auto
-    case named(CardSchemaName)
-    case file(path: String, schema: CompiledSchema)
-
-    /// Resolves `--schema`: `auto`, then a shipped name (`v2`, `book-v3`, `spicychat-character`…), then a file.
-    /// - Throws: `ValidationError` (exit 2) when it is none of these or the file's schema does not compile.
-    init(argument: String) throws {
-        if argument == "auto" {
-            self = .auto
-            return
-        }
-        if let name = CardSchemaName(name: argument), !FileManager.default.fileExists(atPath: argument) {
-            self = .named(name)
-            return
-        }
-        guard FileManager.default.fileExists(atPath: argument) else {
+extension CardSchemaSelection {
+    /// Resolves `--schema`, as a usage error (exit 2) when it names nothing or its file does not compile.
+    static func parse(_ argument: String) throws -> CardSchemaSelection {
+        do throws(CardSchemaError) {
+            return try CardSchemaSelection(argument: argument)
+        } catch .unknownSchema {
             let names = CardSchemaName.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--schema '\(argument)' is neither 'auto', a schema name (\(names)) nor a file.")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: argument))
-        } catch {
-            throw ValidationError("\(argument): cannot read the schema: \(error.localizedDescription)")
-        }
-        do throws(CardSchemaError) {
-            let schema = try CardSchemaCatalog.shared.compile(schemaBytes: [UInt8](data), source: argument)
-            self = .file(path: argument, schema: schema)
         } catch {
             throw ValidationError(error.description)
-        }
-    }
-
-    /// The library's selection for this choice.
-    var selection: CardSchemaSelection {
-        switch self {
-        case .auto: .auto
-        case .named(let name): .named(name)
-        case .file(let path, let schema): .compiled(schema, label: path)
         }
     }
 }
