@@ -1,7 +1,7 @@
 public import CardKitJSON
 public import CardModel
 public import CardPlatforms
-import Foundation
+public import Foundation
 import OrderedCollections
 
 /// What is being uploaded.
@@ -112,6 +112,10 @@ public struct UploadSummary: Sendable {
     public var notAttempted: [String]
     /// Why the run stopped early, if it did.
     public var stopReason: UploadError?
+    /// The state file the run used (set by ``UploadRun``).
+    public var stateFile: URL? = nil
+    /// Named paths that do not exist, left out of the run (set by ``UploadRun``).
+    public var missing: [String] = []
 
     /// How many inputs ended with `status`.
     public func count(_ status: UploadOutcome.Status) -> Int { outcomes.filter { $0.status == status }.count }
@@ -121,7 +125,7 @@ public struct UploadSummary: Sendable {
         if let stopReason, stopReason.isFatalForRun || stopReason == .transport || stopReason == .timeout {
             return .providerUnavailable
         }
-        if stopReason != nil || !notAttempted.isEmpty { return .someFailed }
+        if stopReason != nil || !notAttempted.isEmpty || !missing.isEmpty { return .someFailed }
         return outcomes.contains { $0.status == .failed || $0.status == .invalid } ? .someFailed : .succeeded
     }
 

@@ -16,6 +16,10 @@ public struct UploadSettings: Sendable {
     public var policy: UploadRetryPolicy = UploadRetryPolicy()
     /// The environment the credentials are read from.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// The state file; nil for ``UploadSetup/defaultStateURL(_:uploader:)``.
+    public var stateFile: URL?
+    /// Wait for another run that holds the state file's lock, instead of failing with ``UploadError/locked``.
+    public var waitForLock: Bool = false
 
     /// Creates settings with the platform's defaults.
     /// - Parameter provider: The platform.
