@@ -1,6 +1,6 @@
-public import CardKitJSON
+package import CardKitJSON
 public import CardPlatforms
-public import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +17,7 @@ public import Foundation
 /// by one token refresh and one new attempt of the same request (see ``send(_:idempotent:)``).
 package struct UploadEndpoint: Sendable {
     /// The platform, which selects the error decoder.
-    package let provider: UploadProvider
+    package let provider: UploadPlatform
     /// The base URL every path is resolved against.
     package let baseURL: URL
     /// The transport.
@@ -47,7 +47,7 @@ package struct UploadEndpoint: Sendable {
     ///   - allowInsecureHTTP: Accept plain HTTP to any host.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
-        provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
+        provider: UploadPlatform, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
         transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
@@ -83,7 +83,7 @@ package struct UploadEndpoint: Sendable {
     ///   - allowInsecureHTTP: Accept plain HTTP to any host.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
-        provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)],
+        provider: UploadPlatform, baseURL: URL, headers: [(name: String, value: String)],
         tokenProvider: any UploadTokenProvider, authorizationScheme: String = "Bearer", transport: any UploadTransport,
         policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
@@ -328,50 +328,19 @@ package struct UploadEndpoint: Sendable {
     }
 }
 
-/// The platforms that have an upload client: the ``Platform``s whose API CardKit talks to.
-public enum UploadProvider: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Spicychat (unofficial endpoints).
-    case spicychat
-    /// Chattr (documented API; update only).
-    case chattr
-    /// NextChat (SillyTavern integration API).
-    case nextchat
-
-    /// The upload side of the platform; the one place a new upload client is wired in.
+extension Platform {
+    /// The upload side of the platform; nil when CardKit has no upload client for it (Character.AI).
     ///
-    /// The switch is exhaustive on purpose: a new case does not compile until it has an ``UploadPlatform``.
-    public var upload: UploadPlatform {
+    /// The one place a new upload client is wired in. The switch is exhaustive on purpose: a new ``Platform`` does
+    /// not compile until it has an answer here.
+    public var upload: UploadPlatform? {
         switch self {
         case .spicychat: .spicychat
         case .chattr: .chattr
         case .nextchat: .nextchat
+        case .characterai: nil
         }
     }
-
-    /// The platform (names, conversion, schemas).
-    public var platform: Platform {
-        switch self {
-        case .spicychat: .spicychat
-        case .chattr: .chattr
-        case .nextchat: .nextchat
-        }
-    }
-
-    /// The upload provider of `platform`; nil when CardKit has no upload client for it (Character.AI).
-    /// - Parameter platform: A platform.
-    public init?(platform: Platform) {
-        guard let provider = Self.allCases.first(where: { $0.platform == platform }) else { return nil }
-        self = provider
-    }
-
-    /// The display name.
-    public var description: String { platform.displayName }
-
-    /// The environment variable holding the credential.
-    public var environmentVariable: String { upload.environmentVariable }
-
-    /// The production base URL (configurable everywhere).
-    public var defaultBaseURL: URL { upload.defaultBaseURL }
 }
 
 /// Refuses plain HTTP to hosts other than loopback.

@@ -1,4 +1,4 @@
-public import CardKit
+package import CardKit
 import CardKitJSON
 public import Foundation
 import OrderedCollections
@@ -16,7 +16,7 @@ extension UploadInput {
     ///   - options: How cards are read.
     /// - Returns: The input.
     /// - Throws: ``UploadInputError`` with the reason alone (the engine names the path).
-    public static func load(
+    package static func load(
         _ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions = CardLoadOptions()
     ) throws(UploadInputError) -> UploadInput {
         let data: Data

@@ -37,7 +37,7 @@ public struct UploadLogger: Sendable {
     /// A swift-log logger that writes through this logger's sink, scrubbed of every secret registered with
     /// ``redactInAllCopies(_:)`` (and of this copy's ``redact(_:)`` secrets at the time it is made); give it to
     /// async-http-client or any other swift-log user.
-    public var swiftLogger: Logger {
+    package var swiftLogger: Logger {
         let copy = self
         let sink = self.sink
         return Logger(label: "cardkit.upload") { _ in
@@ -66,19 +66,19 @@ public struct UploadLogger: Sendable {
 
     /// Adds secrets to scrub in this copy of the logger.
     /// - Parameter more: Strings that must never be written; those shorter than 4 characters are ignored.
-    public mutating func redact(_ more: [String]) { secrets += more.filter { $0.count >= 4 } }
+    package mutating func redact(_ more: [String]) { secrets += more.filter { $0.count >= 4 } }
 
     /// Adds secrets to scrub in this logger and in every copy of it, made before or after.
     ///
     /// Used for credentials that appear at run time: a fetched or refreshed access token, a rotated refresh token.
     /// - Parameter more: Strings that must never be written; those shorter than 4 characters are ignored.
-    public func redactInAllCopies(_ more: [String]) { shared.add(more.filter { $0.count >= 4 }) }
+    package func redactInAllCopies(_ more: [String]) { shared.add(more.filter { $0.count >= 4 }) }
 
     /// Whether `level` would be written.
-    public func enabled(_ level: UploadLogLevel) -> Bool { level <= self.level }
+    package func enabled(_ level: UploadLogLevel) -> Bool { level <= self.level }
 
     /// Writes a message at `level` when enabled.
-    public func log(_ level: UploadLogLevel, _ message: @autoclosure () -> String) {
+    package func log(_ level: UploadLogLevel, _ message: @autoclosure () -> String) {
         guard enabled(level) else { return }
         swiftLogger.log(level: level.swiftLogLevel, "\(message())")
     }
@@ -97,7 +97,7 @@ public struct UploadLogger: Sendable {
     }
 
     /// The shortest prefix of a secret that is scrubbed on its own.
-    public static let minimumPrefix = 8
+    package static let minimumPrefix = 8
 
     /// Replaces each run of `text` that equals a prefix of `secret` of at least ``minimumPrefix`` characters.
     static func scrubPrefixes(of secret: String, in text: String) -> String {

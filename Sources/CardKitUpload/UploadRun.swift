@@ -1,4 +1,4 @@
-public import CardKit
+package import CardKit
 public import Foundation
 
 /// What a run reports while it goes, before and besides its ``UploadSummary``.
@@ -48,7 +48,7 @@ public struct UploadRun: Sendable {
     /// What the run uploads and how.
     public var options: UploadOptions
     /// How cards are read.
-    public var loadOptions: CardLoadOptions = CardLoadOptions()
+    package var loadOptions: CardLoadOptions = CardLoadOptions()
     /// The transport; nil for the shared async-http-client transport, logging through the run's logger.
     package var transport: (any UploadTransport)?
 
@@ -139,7 +139,7 @@ public struct UploadRun: Sendable {
 /// A setting or option out of its accepted range; the message names the setting in words, never a flag.
 public enum UploadSettingsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The platform does not accept this kind; the other platforms with an upload client that do.
-    case unsupportedKind(UploadKind, provider: UploadProvider, supportedBy: [UploadProvider])
+    case unsupportedKind(UploadKind, provider: UploadPlatform, supportedBy: [UploadPlatform])
     /// ``UploadOptions/concurrency`` outside ``UploadOptions/concurrencyRange``.
     case concurrency(Int)
     /// ``UploadOptions/ratePerSecond`` outside ``UploadOptions/rateRange`` (or not finite).
@@ -153,7 +153,7 @@ public enum UploadSettingsError: Error, Sendable, Hashable, CustomStringConverti
     /// The base URL has no host.
     case baseURLNotAbsolute(String)
     /// An auth URL was given for a platform that does not refresh tokens; the platforms that do.
-    case authURLNotApplicable(refreshing: [UploadProvider])
+    case authURLNotApplicable(refreshing: [UploadPlatform])
     /// The auth URL has no host.
     case authURLNotAbsolute(String)
 
@@ -186,8 +186,8 @@ extension UploadOptions {
     /// Checks the kind against the platform and the numbers against their ranges.
     /// - Throws: ``UploadSettingsError``.
     public func check() throws(UploadSettingsError) {
-        if !provider.upload.kinds.contains(kind) {
-            let able = UploadProvider.allCases.filter { $0.upload.kinds.contains(kind) }
+        if !provider.kinds.contains(kind) {
+            let able = UploadPlatform.all.filter { $0.kinds.contains(kind) }
             throw .unsupportedKind(kind, provider: provider, supportedBy: able)
         }
         guard Self.concurrencyRange.contains(concurrency) else { throw .concurrency(concurrency) }
@@ -226,8 +226,8 @@ extension UploadSettings {
     public func check() throws(UploadSettingsError) {
         if let baseURL, baseURL.host == nil { throw .baseURLNotAbsolute(baseURL.absoluteString) }
         if let authURL {
-            guard provider.upload.refreshesTokens else {
-                throw .authURLNotApplicable(refreshing: UploadProvider.allCases.filter(\.upload.refreshesTokens))
+            guard provider.refreshesTokens else {
+                throw .authURLNotApplicable(refreshing: UploadPlatform.all.filter(\.refreshesTokens))
             }
             if authURL.host == nil { throw .authURLNotAbsolute(authURL.absoluteString) }
         }

@@ -15,7 +15,7 @@
             case .baseURLNotAbsolute: "--base-url \(baseURL ?? "") is not an absolute URL."
             case .authURLNotAbsolute: "--auth-url \(authURL ?? "") is not an absolute URL."
             case .authURLNotApplicable(let refreshing):
-                "--auth-url applies only to --provider \(Self.list(refreshing.map(\.rawValue)))."
+                "--auth-url applies only to --provider \(Self.list(refreshing.map(\.name)))."
             }
         }
 

@@ -20,12 +20,12 @@
         static let configuration = CommandConfiguration(
             commandName: "upload",
             abstract:
-                "Upload characters or personas to \(UploadCommand.list(UploadProvider.allCases.map(\.description))), resumably.",
+                "Upload characters or personas to \(UploadCommand.list(UploadPlatform.all.map(\.description))), resumably.",
             discussion: """
                 Each input is converted and checked before anything is sent. Every outcome is appended to the state \
                 file (JSON lines, synced per record), so a re-run after Ctrl-C, kill -9 or a network loss skips what \
                 is done and creates no duplicates. Credentials come from \
-                \(UploadCommand.list(UploadProvider.allCases.map(\.environmentVariable))), else \
+                \(UploadCommand.list(UploadPlatform.all.map(\.environmentVariable))), else \
                 ~/.config/cardkit/credentials.json (mode 0600).
                 Spicychat access tokens expire: with a refresh token (CARDKIT_SPICYCHAT_REFRESH_TOKEN and \
                 CARDKIT_SPICYCHAT_CLIENT_ID, or "spicychat_refresh_token" and "spicychat_client_id" in the credentials \
@@ -44,7 +44,7 @@
 
         @Argument(help: "What to upload: characters or personas.") var kind: String
         @Argument(help: "Card or persona files, or directories (walked recursively).") var paths: [String] = []
-        @Option(help: ArgumentHelp("The platform: \(UploadProvider.allCases.map(\.rawValue).joined(separator: ", "))."))
+        @Option(help: ArgumentHelp("The platform: \(UploadPlatform.all.map(\.name).joined(separator: ", "))."))
         var provider: String
         @Option(help: "The API base URL (each platform has a default).") var baseURL: String?
         @Option(help: "Uploads in flight at once.") var concurrency: Int = 4
@@ -83,8 +83,8 @@
             guard let uploadKind = UploadKind(rawValue: kind) else {
                 throw ValidationError("Upload 'characters' or 'personas', not '\(kind)'.")
             }
-            guard let platform = UploadProvider(rawValue: provider) else {
-                throw ValidationError("--provider must be \(Self.list(UploadProvider.allCases.map(\.rawValue))).")
+            guard let platform = UploadPlatform(name: provider) else {
+                throw ValidationError("--provider must be \(Self.list(UploadPlatform.all.map(\.name))).")
             }
             if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
             var run = UploadRun(

@@ -33,7 +33,7 @@ final class UploadRunRecorder: @unchecked Sendable {
 @Suite struct UploadRunTests {
     /// A run of `kind` to `provider` on the fake, with the token in its environment and no credentials file.
     static func run(
-        _ fake: RunningFakeProviders, provider: UploadProvider = .nextchat, kind: UploadKind = .characters,
+        _ fake: RunningFakeProviders, provider: UploadPlatform = .nextchat, kind: UploadKind = .characters,
         token: String = UploadTestSupport.nextToken, state: URL?, directory: URL
     ) -> UploadRun {
         var settings = UploadSettings(provider: provider)
