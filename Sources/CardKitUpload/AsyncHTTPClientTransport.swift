@@ -25,7 +25,7 @@ package struct AsyncHTTPClientTransport: UploadTransport {
     package var maxResponseBytes: Int
     /// Where async-http-client logs each request; nil for nowhere.
     ///
-    /// Give ``UploadLogger/swiftLogger``, so that its lines are scrubbed of credentials.
+    /// Give ``Logger/swiftLogger``, so that its lines are scrubbed of credentials.
     package var logger: Logger?
 
     /// The process-wide client of the API calls.
@@ -43,7 +43,7 @@ package struct AsyncHTTPClientTransport: UploadTransport {
     /// - Parameters:
     ///   - client: The HTTP client.
     ///   - maxResponseBytes: The largest response body accepted.
-    ///   - logger: Where async-http-client logs (``UploadLogger/swiftLogger``); nil for nowhere.
+    ///   - logger: Where async-http-client logs (``Logger/swiftLogger``); nil for nowhere.
     package init(
         client: HTTPClient = AsyncHTTPClientTransport.apiClient, maxResponseBytes: Int = 16 << 20,
         logger: Logger? = nil

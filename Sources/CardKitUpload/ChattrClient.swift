@@ -1,6 +1,7 @@
 package import CardKitJSON
 import CardPlatforms
 package import Foundation
+package import Logging
 
 /// A thin client of Chattr's documented REST API (providers.md §3): list, get and update characters.
 ///
@@ -24,7 +25,7 @@ package struct ChattrClient: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         baseURL: URL = UploadPlatform.chattr.defaultBaseURL, apiKey: String, transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try self.init(
             baseURL: baseURL, tokenProvider: StaticTokenProvider(apiKey), transport: transport, policy: policy,
@@ -43,7 +44,7 @@ package struct ChattrClient: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         baseURL: URL = UploadPlatform.chattr.defaultBaseURL, tokenProvider: any UploadTokenProvider,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         endpoint = try UploadEndpoint(

@@ -1,6 +1,7 @@
 package import CardKitJSON
 import CardPlatforms
 package import Foundation
+package import Logging
 
 /// A page of `GET /api/characters`.
 package struct NextChatCharacterPage: Sendable {
@@ -32,7 +33,7 @@ package struct NextChatClient: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         baseURL: URL = UploadPlatform.nextchat.defaultBaseURL, token: String, transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try self.init(
             baseURL: baseURL, tokenProvider: StaticTokenProvider(token), transport: transport, policy: policy,
@@ -51,7 +52,7 @@ package struct NextChatClient: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         baseURL: URL = UploadPlatform.nextchat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         endpoint = try UploadEndpoint(

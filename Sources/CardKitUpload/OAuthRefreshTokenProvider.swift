@@ -1,5 +1,6 @@
 import CardKitJSON
 package import Foundation
+package import Logging
 
 /// An access token kept fresh with the OAuth 2 refresh-token grant, as Spicychat's Kinde host serves it
 /// (providers.md §2.3, "Refresh (RIPart)" and the [PROP] token provider).
@@ -16,7 +17,7 @@ package import Foundation
 ///    ``UploadError/authentication`` without asking again.
 ///
 /// Every token it learns is scrubbed from the logs of its logger and of all copies of that logger (see
-/// ``UploadLogger/redactInAllCopies(_:)``); the endpoint scrubs the access tokens it receives as well.
+/// ``Logger/redactInAllCopies(_:)``); the endpoint scrubs the access tokens it receives as well.
 package actor OAuthRefreshTokenProvider: UploadTokenProvider {
     /// Receives a rotated refresh token, to save it.
     package typealias RotationHandler = @Sendable (_ refreshToken: String) throws -> Void
@@ -31,7 +32,7 @@ package actor OAuthRefreshTokenProvider: UploadTokenProvider {
     package nonisolated let expiryMargin: Duration
 
     private let endpoint: UploadEndpoint
-    private let logger: UploadLogger
+    private let logger: Logger
     private let onRotation: RotationHandler?
     private let now: @Sendable () -> ContinuousClock.Instant
     private var refreshToken: String
@@ -67,7 +68,7 @@ package actor OAuthRefreshTokenProvider: UploadTokenProvider {
     package init(
         authURL: URL = OAuthRefreshTokenProvider.spicychatAuthURL, clientID: String, refreshToken: String,
         accessToken: String? = nil, transport: any UploadTransport, policy: UploadRetryPolicy = .init(),
-        logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false, expiryMargin: Duration = .seconds(60),
+        logger: Logger = .silent, allowInsecureHTTP: Bool = false, expiryMargin: Duration = .seconds(60),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         onRotation: RotationHandler? = nil
     ) throws(UploadError) {

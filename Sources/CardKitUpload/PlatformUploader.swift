@@ -1,6 +1,7 @@
 package import CardKitJSON
 public import CardPlatforms
 public import Foundation
+package import Logging
 
 /// An object found on (or created on) a platform.
 package struct UploadRemoteObject: Sendable {
@@ -90,14 +91,14 @@ package struct UploadConnection: Sendable {
     /// The retry policy.
     package var policy: UploadRetryPolicy
     /// The logger.
-    package var logger: UploadLogger
+    package var logger: Logger
     /// Accept plain HTTP to hosts that are not loopback.
     package var allowInsecureHTTP: Bool
 
     /// Creates a connection description.
     package init(
         baseURL: URL, token: String?, refresh: UploadRefreshCredentials? = nil, authURL: URL? = nil,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) {
         self.baseURL = baseURL

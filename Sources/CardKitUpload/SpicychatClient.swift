@@ -1,6 +1,7 @@
 package import CardKitJSON
 import CardPlatforms
 package import Foundation
+package import Logging
 
 /// A persona as Spicychat lists it: `{id, name, avatar_url?, highlights?}` (providers.md §2.4).
 package struct SpicychatRemotePersona: Sendable, Hashable {
@@ -51,7 +52,7 @@ package struct SpicychatClient: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         baseURL: URL = UploadPlatform.spicychat.defaultBaseURL, token: String, transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false,
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false,
         guestUserID: String = UUID().uuidString.lowercased()
     ) throws(UploadError) {
         try self.init(
@@ -74,7 +75,7 @@ package struct SpicychatClient: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         baseURL: URL = UploadPlatform.spicychat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false, guestUserID: String = UUID().uuidString.lowercased()
     ) throws(UploadError) {
         endpoint = try UploadEndpoint(

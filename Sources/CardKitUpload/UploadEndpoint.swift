@@ -1,6 +1,7 @@
 package import CardKitJSON
 public import CardPlatforms
 package import Foundation
+package import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -25,7 +26,7 @@ package struct UploadEndpoint: Sendable {
     /// The retry policy.
     package var policy: UploadRetryPolicy
     /// The logger (already scrubbing the credential).
-    package var logger: UploadLogger
+    package var logger: Logger
     /// Supplies the credential per attempt and refreshes it after a 401; nil when the credential is a fixed header.
     package let tokenProvider: (any UploadTokenProvider)?
     /// The scheme put before the provider's token in `Authorization` (default `Bearer`).
@@ -48,7 +49,7 @@ package struct UploadEndpoint: Sendable {
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
         provider: UploadPlatform, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
@@ -60,7 +61,7 @@ package struct UploadEndpoint: Sendable {
         self.policy = policy
         self.tokenProvider = nil
         self.authorizationScheme = "Bearer"
-        var logger = logger
+        let logger = logger.redacting()
         if let secret { logger.redact([secret]) }
         self.logger = logger
     }
@@ -85,7 +86,7 @@ package struct UploadEndpoint: Sendable {
     package init(
         provider: UploadPlatform, baseURL: URL, headers: [(name: String, value: String)],
         tokenProvider: any UploadTokenProvider, authorizationScheme: String = "Bearer", transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
         self.allowsInsecureHTTP = allowInsecureHTTP
@@ -96,6 +97,7 @@ package struct UploadEndpoint: Sendable {
         self.policy = policy
         self.tokenProvider = tokenProvider
         self.authorizationScheme = authorizationScheme
+        let logger = logger.redacting()
         if let fixed = tokenProvider as? StaticTokenProvider { logger.redactInAllCopies([fixed.token]) }
         self.logger = logger
     }

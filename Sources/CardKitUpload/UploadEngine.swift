@@ -2,6 +2,7 @@ package import CardKitJSON
 package import CardModel
 public import CardPlatforms
 public import Foundation
+package import Logging
 import OrderedCollections
 
 /// What is being uploaded.
@@ -184,7 +185,7 @@ package struct UploadEngine: Sendable {
     /// description).
     package let loader: @Sendable (String) throws -> UploadInput
     /// The logger.
-    package let logger: UploadLogger
+    package let logger: Logger
     /// Receives one event per finished input.
     package let progress: @Sendable (UploadProgress) -> Void
     private let names = UploadNameGate()
@@ -192,7 +193,7 @@ package struct UploadEngine: Sendable {
     /// Creates an engine.
     package init(
         client: (any PlatformUploader)?, options: UploadOptions, state: UploadStateFile?,
-        logger: UploadLogger = .silent, progress: @escaping @Sendable (UploadProgress) -> Void = { _ in },
+        logger: Logger = .silent, progress: @escaping @Sendable (UploadProgress) -> Void = { _ in },
         loader: @escaping @Sendable (String) throws -> UploadInput
     ) {
         self.client = client

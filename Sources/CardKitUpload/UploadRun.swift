@@ -1,5 +1,6 @@
 package import CardKit
 public import Foundation
+public import Logging
 
 /// What a run reports while it goes, before and besides its ``UploadSummary``.
 public enum UploadEvent: Sendable {
@@ -74,16 +75,17 @@ public struct UploadRun: Sendable {
     /// being uploaded. Each outcome is appended to the state file, so running again resumes.
     /// - Parameters:
     ///   - paths: Files and folders (walked recursively); `-` is not read.
-    ///   - logger: The logger of the client, the token provider and the engine; every credential, also one learned
-    ///     while running, is scrubbed from it and its copies.
+    ///   - logger: The logger of the client, the token provider, async-http-client and the engine (nil for none);
+    ///     its handler is wrapped in one that scrubs every credential, also one learned while running.
     ///   - events: Receives missing inputs, lock waits, warnings and progress.
     /// - Returns: The summary, with the state file used and the missing inputs.
     /// - Throws: ``UploadRunFailure`` when the run cannot start: no credential or an unusable URL (`connect`), the
     ///   platform unreachable or refusing the credential while naming the state file (`account`), the state file
     ///   locked by another run or unusable (`stateFile`).
     public func run(
-        paths: [String], logger: UploadLogger = .silent, events: @escaping @Sendable (UploadEvent) -> Void = { _ in }
+        paths: [String], logger: Logger? = nil, events: @escaping @Sendable (UploadEvent) -> Void = { _ in }
     ) async throws(UploadRunFailure) -> UploadSummary {
+        let logger = (logger ?? .silent).redacting()
         let (inputs, missing) = CardInputCollector.collect(paths)
         for path in missing { events(.missingInput(path)) }
         let walked = Set(inputs.filter { $0.root != nil }.map(\.path))
@@ -92,7 +94,7 @@ public struct UploadRun: Sendable {
         var client: (any PlatformUploader)?
         if !options.dryRun {
             do throws(UploadError) {
-                let transport = self.transport ?? AsyncHTTPClientTransport(logger: logger.swiftLogger)
+                let transport = self.transport ?? AsyncHTTPClientTransport(logger: logger)
                 client = try UploadSetup.connect(settings, transport: transport, logger: logger)
             } catch {
                 throw UploadRunFailure(stage: .connect, error: error)

@@ -1,4 +1,5 @@
 public import Foundation
+package import Logging
 
 /// Where and how a run connects, as a caller chose it; every choice has the platform's default.
 public struct UploadSettings: Sendable {
@@ -43,7 +44,7 @@ package enum UploadSetup {
     /// - Throws: ``UploadError/credentials`` when no credential is found; ``UploadError/insecureURL`` or
     ///   ``UploadError/configuration`` for an unusable URL.
     package static func connect(
-        _ settings: UploadSettings, transport: any UploadTransport, logger: UploadLogger
+        _ settings: UploadSettings, transport: any UploadTransport, logger: Logger
     ) throws(UploadError) -> any PlatformUploader {
         let upload = settings.provider
         let file = settings.credentialsFile

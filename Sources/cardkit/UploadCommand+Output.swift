@@ -1,6 +1,7 @@
 #if canImport(CardKitUpload)
     import CardKitUpload
     import Foundation
+    import Logging
 
     extension UploadCommand {
         /// A failed check, in the words of this command.
@@ -50,7 +51,7 @@
                 }()
         }
 
-        static func printSummary(_ summary: UploadSummary, logger: UploadLogger) {
+        static func printSummary(_ summary: UploadSummary, logger: Logger) {
             for outcome in summary.outcomes where outcome.status == .failed || outcome.status == .invalid {
                 let message = withHint(outcome.message ?? outcome.status.rawValue, outcome.remedy)
                 Console.error("\(outcome.path): error: \(logger.scrub(message))")

@@ -1,10 +1,8 @@
 #if canImport(CardKitUpload)
     import ArgumentParser
-    import CardKit
-    import CardKitJSON
     import CardKitUpload
-    import CardModel
     import Foundation
+    import Logging
 
     #if canImport(Glibc)
         import Glibc
@@ -120,9 +118,9 @@
                     throw ValidationError("--id-map \(idMap): \(error.reason)")
                 }
             }
-            let level: UploadLogLevel = [.warning, .info, .debug, .trace][min(verbose, 3)]
-            let logger = UploadLogger(level: level) { level, line in
-                Console.error("cardkit: \(level == .error ? "error" : level == .warning ? "warning" : "note"): \(line)")
+            let level: Logger.Level = [.warning, .info, .debug, .trace][min(verbose, 3)]
+            let logger = Logger.upload(level: level) { level, line in
+                Console.error("cardkit: \(level >= .error ? "error" : level == .warning ? "warning" : "note"): \(line)")
             }
             let progress = UploadProgressPrinter(isTerminal: isatty(2) == 1)
             let summary: UploadSummary

@@ -2,6 +2,7 @@ import CardKitJSON
 import CardKitTestSupport
 import FakeProviderServer
 import Foundation
+import Logging
 import Testing
 
 @testable import CardKitUpload
@@ -16,8 +17,8 @@ final class UploadRunRecorder: @unchecked Sendable {
     var events: [UploadEvent] { lock.withLock { storedEvents } }
     var text: String { lines.joined(separator: "\n") }
 
-    func logger(_ level: UploadLogLevel) -> UploadLogger {
-        UploadLogger(level: level) { [self] _, line in lock.withLock { storedLines.append(line) } }
+    func logger(_ level: Logger.Level) -> Logger {
+        Logger.upload(level: level) { [self] _, line in lock.withLock { storedLines.append(line) } }
     }
 
     func record(_ event: UploadEvent) {
