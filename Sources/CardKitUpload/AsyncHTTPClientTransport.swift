@@ -1,6 +1,6 @@
-public import AsyncHTTPClient
+package import AsyncHTTPClient
 import Foundation
-public import Logging
+package import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -19,19 +19,19 @@ import NIOHTTP1
 /// error), so a body is never re-sent to, and the plain-HTTP rule never skipped for, a host the caller did not
 /// check. It does not retry a failed connection establishment either: a refused connection fails at once, and the
 /// retry policy decides (a few quick tries, see ``UploadRetryPolicy/connectionRefusedAttempts``).
-public struct AsyncHTTPClientTransport: UploadTransport {
+package struct AsyncHTTPClientTransport: UploadTransport {
     private let client: HTTPClient
     /// The largest response body accepted, in bytes (default 16 MiB).
-    public var maxResponseBytes: Int
+    package var maxResponseBytes: Int
     /// Where async-http-client logs each request; nil for nowhere.
     ///
-    /// Give ``UploadLogger/swiftLogger``, so that its lines are scrubbed of credentials.
-    public var logger: Logger?
+    /// Give ``Logger/swiftLogger``, so that its lines are scrubbed of credentials.
+    package var logger: Logger?
 
     /// The process-wide client of the API calls.
     ///
     /// No redirects, no connection-establishment retries, a 10 s connect timeout. It lives as long as the process, so it is never shut down.
-    public static let apiClient: HTTPClient = {
+    package static let apiClient: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.redirectConfiguration = .disallow
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -43,8 +43,8 @@ public struct AsyncHTTPClientTransport: UploadTransport {
     /// - Parameters:
     ///   - client: The HTTP client.
     ///   - maxResponseBytes: The largest response body accepted.
-    ///   - logger: Where async-http-client logs (``UploadLogger/swiftLogger``); nil for nowhere.
-    public init(
+    ///   - logger: Where async-http-client logs (``Logger/swiftLogger``); nil for nowhere.
+    package init(
         client: HTTPClient = AsyncHTTPClientTransport.apiClient, maxResponseBytes: Int = 16 << 20,
         logger: Logger? = nil
     ) {
@@ -54,7 +54,7 @@ public struct AsyncHTTPClientTransport: UploadTransport {
     }
 
     /// Sends the request and collects the body.
-    public func send(_ request: UploadRequest, timeout: Duration) async throws(UploadError) -> UploadResponse {
+    package func send(_ request: UploadRequest, timeout: Duration) async throws(UploadError) -> UploadResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }

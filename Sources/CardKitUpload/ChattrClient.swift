@@ -1,16 +1,18 @@
-public import CardKitJSON
-public import Foundation
+package import CardKitJSON
+import CardPlatforms
+package import Foundation
+package import Logging
 
 /// A thin client of Chattr's documented REST API (providers.md §3): list, get and update characters.
 ///
 /// Chattr has no create and no persona endpoint, so an upload updates an existing character (`PUT` is an upsert of
 /// fields on a known id); a 404 means the character does not exist and cannot be made from here.
-public struct ChattrClient: Sendable {
+package struct ChattrClient: Sendable {
     /// The request machinery.
     package let endpoint: UploadEndpoint
 
     /// The message of a 404 on update.
-    public static let noSuchCharacter = "no such character on Chattr (Chattr cannot create characters)"
+    package static let noSuchCharacter = "no such character on Chattr (Chattr cannot create characters)"
 
     /// Creates a client with a fixed API key; a 401 fails the request.
     /// - Parameters:
@@ -21,9 +23,9 @@ public struct ChattrClient: Sendable {
     ///   - logger: The logger.
     ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
-        baseURL: URL = UploadProvider.chattr.defaultBaseURL, apiKey: String, transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+    package init(
+        baseURL: URL = UploadPlatform.chattr.defaultBaseURL, apiKey: String, transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try self.init(
             baseURL: baseURL, tokenProvider: StaticTokenProvider(apiKey), transport: transport, policy: policy,
@@ -40,9 +42,9 @@ public struct ChattrClient: Sendable {
     ///   - logger: The logger.
     ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
-        baseURL: URL = UploadProvider.chattr.defaultBaseURL, tokenProvider: any UploadTokenProvider,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+    package init(
+        baseURL: URL = UploadPlatform.chattr.defaultBaseURL, tokenProvider: any UploadTokenProvider,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         endpoint = try UploadEndpoint(
@@ -52,7 +54,7 @@ public struct ChattrClient: Sendable {
     }
 
     /// `GET /api/v1/characters`: `{"characters": [CharacterSummary]}`.
-    public func listCharacters() async throws(UploadError) -> [JSONObject] {
+    package func listCharacters() async throws(UploadError) -> [JSONObject] {
         let body = try await endpoint.sendJSON(try endpoint.request(.get, "/api/v1/characters"))
         guard let array = body?["characters"]?.arrayValue else {
             throw UploadError.invalidResponse("GET /api/v1/characters: expected {\"characters\": [...]}")
@@ -61,7 +63,7 @@ public struct ChattrClient: Sendable {
     }
 
     /// `GET /api/v1/characters/{id}`: the `CharacterDetail`.
-    public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
+    package func getCharacter(id: String) async throws(UploadError) -> JSONObject {
         let body = try await endpoint.sendJSON(
             try endpoint.request(.get, "/api/v1/characters/\(UploadEndpoint.escape(id))"))
         guard let object = body?.objectValue else {
@@ -74,7 +76,7 @@ public struct ChattrClient: Sendable {
     ///
     /// Any 2xx is success; when the answer has no body the character is read back with GET.
     /// - Throws: ``UploadError/notFound`` with ``noSuchCharacter`` when the id does not exist.
-    public func updateCharacter(id: String, fields: JSONObject) async throws(UploadError) -> JSONObject {
+    package func updateCharacter(id: String, fields: JSONObject) async throws(UploadError) -> JSONObject {
         var body = fields
         _ = body.removeValue(forKey: "id")
         let request = try endpoint.request(.put, "/api/v1/characters/\(UploadEndpoint.escape(id))", json: .object(body))
@@ -95,8 +97,8 @@ public struct ChattrClient: Sendable {
 extension UploadPlatform {
     /// Chattr: characters only, update only (its documented API has no create); an `http(s)` avatar is sent as
     /// `avatar_url`.
-    static let chattr = UploadPlatform(
-        provider: .chattr, environmentVariable: "CARDKIT_CHATTR_API_KEY",
+    package static let chattr: UploadPlatform = UploadPlatform(
+        platform: Platform.chattr, environmentVariable: "CARDKIT_CHATTR_API_KEY",
         defaultBaseURL: URL(string: "http://localhost:8000")!, mode: .updateOnly,
         finish: { payload, _, reference, _ in
             if let reference, reference.hasPrefix("http") { payload["avatar_url"] = .string(reference) }
@@ -112,19 +114,19 @@ extension UploadPlatform {
 
 extension ChattrClient: PlatformUploader {
     /// Chattr.
-    public var provider: UploadProvider { .chattr }
+    package var provider: UploadPlatform { .chattr }
 
     /// `GET /api/v1/characters`.
-    public func preflight() async throws(UploadError) { _ = try await listCharacters() }
+    package func preflight() async throws(UploadError) { _ = try await listCharacters() }
 
     /// Nil: the API has no account read.
-    public func accountIdentity() async throws(UploadError) -> String? { nil }
+    package func accountIdentity() async throws(UploadError) -> String? { nil }
 
     /// Nothing: inputs name their character id (``UploadMode/updateOnly``).
-    public func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] { [] }
+    package func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] { [] }
 
     /// Always ``UploadError/unsupported``: Chattr cannot create characters.
-    public func create(
+    package func create(
         _ item: UploadPreparedItem, kind: UploadKind, excluding: Set<String>,
         willSend: @Sendable () async throws(UploadError) -> Void
     ) async throws(UploadError) -> UploadRemoteObject {
@@ -132,7 +134,7 @@ extension ChattrClient: PlatformUploader {
     }
 
     /// `PUT /api/v1/characters/{id}`.
-    public func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
+    package func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
         -> UploadUpdateResult
     {
         let updated = try await updateCharacter(id: remoteId, fields: item.payload)

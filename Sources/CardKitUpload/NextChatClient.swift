@@ -1,21 +1,23 @@
-public import CardKitJSON
-public import Foundation
+package import CardKitJSON
+import CardPlatforms
+package import Foundation
+package import Logging
 
 /// A page of `GET /api/characters`.
-public struct NextChatCharacterPage: Sendable {
+package struct NextChatCharacterPage: Sendable {
     /// The characters of this page.
-    public var characters: [JSONObject]
+    package var characters: [JSONObject]
     /// How many match in all.
-    public var total: Int
+    package var total: Int
     /// Whether more pages follow.
-    public var hasMore: Bool
+    package var hasMore: Bool
 }
 
 /// A thin client of the NextChat "SillyTavern integration" API (providers.md §4.2, §4.3): list, get, create, update
 /// (optimistic `version`), delete and import characters.
 ///
 /// NextChat has no personas.
-public struct NextChatClient: Sendable {
+package struct NextChatClient: Sendable {
     /// The request machinery.
     package let endpoint: UploadEndpoint
 
@@ -29,9 +31,9 @@ public struct NextChatClient: Sendable {
     ///   - logger: The logger.
     ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
-        baseURL: URL = UploadProvider.nextchat.defaultBaseURL, token: String, transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+    package init(
+        baseURL: URL = UploadPlatform.nextchat.defaultBaseURL, token: String, transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try self.init(
             baseURL: baseURL, tokenProvider: StaticTokenProvider(token), transport: transport, policy: policy,
@@ -48,9 +50,9 @@ public struct NextChatClient: Sendable {
     ///   - logger: The logger.
     ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
-        baseURL: URL = UploadProvider.nextchat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+    package init(
+        baseURL: URL = UploadPlatform.nextchat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         endpoint = try UploadEndpoint(
@@ -60,7 +62,7 @@ public struct NextChatClient: Sendable {
     }
 
     /// `GET /api/characters?limit&offset&search`.
-    public func listCharacters(search: String? = nil, limit: Int = 50, offset: Int = 0) async throws(UploadError)
+    package func listCharacters(search: String? = nil, limit: Int = 50, offset: Int = 0) async throws(UploadError)
         -> NextChatCharacterPage
     {
         var query = [("limit", String(limit)), ("offset", String(offset))]
@@ -75,7 +77,7 @@ public struct NextChatClient: Sendable {
     }
 
     /// Finds a character by exact name (through `search`, all pages, bounded to 10,000 results).
-    public func findCharacter(name: String) async throws(UploadError) -> JSONObject? {
+    package func findCharacter(name: String) async throws(UploadError) -> JSONObject? {
         try await findCharacters(name: name).first
     }
 
@@ -83,7 +85,7 @@ public struct NextChatClient: Sendable {
     /// - Parameter name: The name.
     /// - Returns: The characters, in the order the API lists them.
     /// - Throws: ``UploadError`` of the list request.
-    public func findCharacters(name: String) async throws(UploadError) -> [JSONObject] {
+    package func findCharacters(name: String) async throws(UploadError) -> [JSONObject] {
         var offset = 0
         var found: [JSONObject] = []
         while offset < 10_000 {
@@ -96,7 +98,7 @@ public struct NextChatClient: Sendable {
     }
 
     /// `GET /api/characters/{id}`.
-    public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
+    package func getCharacter(id: String) async throws(UploadError) -> JSONObject {
         let body = try await endpoint.sendJSON(
             try endpoint.request(.get, "/api/characters/\(UploadEndpoint.escape(id))"))
         guard let object = body?.objectValue else {
@@ -115,7 +117,7 @@ public struct NextChatClient: Sendable {
     ///   - excluded: Ids the read-back must not adopt (claimed by other inputs).
     /// - Returns: The created character, with its `id`.
     /// - Throws: ``UploadError`` (see ``UploadEndpoint/createWithReadBack(_:attempt:readBack:)``).
-    public func createCharacter(_ request: JSONObject, readBackExcluding excluded: Set<String> = [])
+    package func createCharacter(_ request: JSONObject, readBackExcluding excluded: Set<String> = [])
         async throws(UploadError) -> JSONObject
     {
         let name = request["name"]?.stringValue ?? ""
@@ -147,7 +149,8 @@ public struct NextChatClient: Sendable {
     /// - Returns: The updated character.
     /// - Throws: ``UploadError``: the request's error, or the conflict when the retry with the current version is
     ///   refused again.
-    public func updateCharacter(id: String, fields: JSONObject, version: Int?) async throws(UploadError) -> JSONObject {
+    package func updateCharacter(id: String, fields: JSONObject, version: Int?) async throws(UploadError) -> JSONObject
+    {
         var base = version
         if base == nil { base = try await getCharacter(id: id)["version"]?.numberValue?.intValue ?? 1 }
         do {
@@ -169,7 +172,7 @@ public struct NextChatClient: Sendable {
     }
 
     /// `DELETE /api/characters/{id}`.
-    public func deleteCharacter(id: String) async throws(UploadError) {
+    package func deleteCharacter(id: String) async throws(UploadError) {
         _ = try await endpoint.send(try endpoint.request(.delete, "/api/characters/\(UploadEndpoint.escape(id))"))
     }
 
@@ -177,7 +180,7 @@ public struct NextChatClient: Sendable {
     /// schema).
     ///
     /// Read back by the card's name after an ambiguous failure.
-    public func importCard(_ card: JSONValue) async throws(UploadError) -> JSONObject {
+    package func importCard(_ card: JSONValue) async throws(UploadError) -> JSONObject {
         let name = card["data"]?["name"]?.stringValue ?? card["name"]?.stringValue ?? ""
         let post = try endpoint.request(.post, "/api/characters/import", json: card)
         return try await endpoint.createWithReadBack(
@@ -197,8 +200,8 @@ public struct NextChatClient: Sendable {
 
 extension UploadPlatform {
     /// NextChat: characters only; the avatar travels inside the request as a `data:` or `http(s)` URL.
-    static let nextchat = UploadPlatform(
-        provider: .nextchat, environmentVariable: "CARDKIT_NEXTCHAT_TOKEN",
+    package static let nextchat: UploadPlatform = UploadPlatform(
+        platform: Platform.nextchat, environmentVariable: "CARDKIT_NEXTCHAT_TOKEN",
         defaultBaseURL: URL(string: "https://localhost:3000")!,
         finish: { payload, avatar, reference, _ in
             if let avatar {
@@ -219,16 +222,16 @@ extension UploadPlatform {
 
 extension NextChatClient: PlatformUploader {
     /// NextChat.
-    public var provider: UploadProvider { .nextchat }
+    package var provider: UploadPlatform { .nextchat }
 
     /// `GET /api/characters?limit=1`.
-    public func preflight() async throws(UploadError) { _ = try await listCharacters(limit: 1) }
+    package func preflight() async throws(UploadError) { _ = try await listCharacters(limit: 1) }
 
     /// Nil: the API has no account read.
-    public func accountIdentity() async throws(UploadError) -> String? { nil }
+    package func accountIdentity() async throws(UploadError) -> String? { nil }
 
     /// Every character of that name, with its version.
-    public func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] {
+    package func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] {
         try await findCharacters(name: name).compactMap { object in
             object["id"]?.stringValue.map {
                 UploadRemoteObject(id: $0, version: object["version"]?.numberValue?.intValue, fields: object)
@@ -237,7 +240,7 @@ extension NextChatClient: PlatformUploader {
     }
 
     /// `POST /api/characters` with a read-back after an ambiguous failure.
-    public func create(
+    package func create(
         _ item: UploadPreparedItem, kind: UploadKind, excluding: Set<String>,
         willSend: @Sendable () async throws(UploadError) -> Void
     ) async throws(UploadError) -> UploadRemoteObject {
@@ -248,7 +251,7 @@ extension NextChatClient: PlatformUploader {
     }
 
     /// `PATCH /api/characters/{id}`.
-    public func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
+    package func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
         -> UploadUpdateResult
     {
         let updated = try await updateCharacter(id: remoteId, fields: item.payload, version: nil)

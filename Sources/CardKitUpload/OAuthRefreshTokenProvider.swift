@@ -1,5 +1,6 @@
 import CardKitJSON
-public import Foundation
+package import Foundation
+package import Logging
 
 /// An access token kept fresh with the OAuth 2 refresh-token grant, as Spicychat's Kinde host serves it
 /// (providers.md §2.3, "Refresh (RIPart)" and the [PROP] token provider).
@@ -16,22 +17,22 @@ public import Foundation
 ///    ``UploadError/authentication`` without asking again.
 ///
 /// Every token it learns is scrubbed from the logs of its logger and of all copies of that logger (see
-/// ``UploadLogger/redactInAllCopies(_:)``); the endpoint scrubs the access tokens it receives as well.
-public actor OAuthRefreshTokenProvider: UploadTokenProvider {
+/// ``Logger/redactInAllCopies(_:)``); the endpoint scrubs the access tokens it receives as well.
+package actor OAuthRefreshTokenProvider: UploadTokenProvider {
     /// Receives a rotated refresh token, to save it.
-    public typealias RotationHandler = @Sendable (_ refreshToken: String) throws -> Void
+    package typealias RotationHandler = @Sendable (_ refreshToken: String) throws -> Void
 
     /// The auth host, such as `https://auth.spicychat.ai`; the grant goes to `{authURL}/oauth2/token`.
-    public nonisolated let authURL: URL
+    package nonisolated let authURL: URL
     /// The OAuth client id sent with each grant.
-    public nonisolated let clientID: String
+    package nonisolated let clientID: String
     /// How long before its `expires_in` an access token stops being used (default 60 s).
     ///
     /// When the lifetime is shorter than twice the margin, half the lifetime is used instead.
-    public nonisolated let expiryMargin: Duration
+    package nonisolated let expiryMargin: Duration
 
     private let endpoint: UploadEndpoint
-    private let logger: UploadLogger
+    private let logger: Logger
     private let onRotation: RotationHandler?
     private let now: @Sendable () -> ContinuousClock.Instant
     private var refreshToken: String
@@ -42,10 +43,10 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     private var grants = 0
 
     /// The default Spicychat auth host (Kinde; providers.md §2.1, newer column).
-    public static let spicychatAuthURL = URL(string: "https://auth.spicychat.ai")!
+    package static let spicychatAuthURL = URL(string: "https://auth.spicychat.ai")!
 
     /// The path of the token endpoint under the auth host.
-    public static let tokenPath = "/oauth2/token"
+    package static let tokenPath = "/oauth2/token"
 
     /// Creates a provider.
     /// - Parameters:
@@ -64,10 +65,10 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     ///   - onRotation: Receives each new refresh token the auth host issues; a failure is logged, not thrown.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration`` for an unusable `authURL`, and
     ///   ``UploadError/credentials`` for an empty refresh token or client id.
-    public init(
+    package init(
         authURL: URL = OAuthRefreshTokenProvider.spicychatAuthURL, clientID: String, refreshToken: String,
         accessToken: String? = nil, transport: any UploadTransport, policy: UploadRetryPolicy = .init(),
-        logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false, expiryMargin: Duration = .seconds(60),
+        logger: Logger = .silent, allowInsecureHTTP: Bool = false, expiryMargin: Duration = .seconds(60),
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         onRotation: RotationHandler? = nil
     ) throws(UploadError) {
@@ -93,7 +94,7 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     /// - Returns: The access token.
     /// - Throws: ``UploadError/authentication`` when the grant was refused; the grant's own error (transport,
     ///   timeout, server) when it could not be made.
-    public func currentToken() async throws(UploadError) -> String {
+    package func currentToken() async throws(UploadError) -> String {
         if let refusal { throw refusal }
         if let accessToken, !isExpired { return accessToken }
         if accessToken != nil { logger.log(.debug, "access token expires within the margin; refreshing it") }
@@ -104,7 +105,7 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     /// - Parameter rejected: The token a 401 answered.
     /// - Returns: The new access token (never nil: this provider can refresh).
     /// - Throws: As ``currentToken()``.
-    public func refreshedToken(after rejected: String) async throws(UploadError) -> String? {
+    package func refreshedToken(after rejected: String) async throws(UploadError) -> String? {
         if let refusal { throw refusal }
         if let accessToken, accessToken != rejected, !isExpired { return accessToken }
         return try await refresh()
@@ -113,10 +114,10 @@ public actor OAuthRefreshTokenProvider: UploadTokenProvider {
     // MARK: - Introspection
 
     /// How many grants this provider has sent.
-    public var grantCount: Int { grants }
+    package var grantCount: Int { grants }
 
     /// The refresh token the next grant will send (the latest rotated one).
-    public var currentRefreshToken: String { refreshToken }
+    package var currentRefreshToken: String { refreshToken }
 
     // MARK: - Grant
 

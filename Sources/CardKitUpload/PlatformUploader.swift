@@ -1,18 +1,19 @@
-public import CardKitJSON
+package import CardKitJSON
 public import CardPlatforms
 public import Foundation
+package import Logging
 
 /// An object found on (or created on) a platform.
-public struct UploadRemoteObject: Sendable {
+package struct UploadRemoteObject: Sendable {
     /// The platform's id.
-    public var id: String
+    package var id: String
     /// The platform's version counter, when it has one (NextChat).
-    public var version: Int?
+    package var version: Int?
     /// The object's fields as the platform returned them.
-    public var fields: JSONObject
+    package var fields: JSONObject
 
     /// Creates a remote object.
-    public init(id: String, version: Int? = nil, fields: JSONObject) {
+    package init(id: String, version: Int? = nil, fields: JSONObject) {
         self.id = id
         self.version = version
         self.fields = fields
@@ -20,7 +21,7 @@ public struct UploadRemoteObject: Sendable {
 }
 
 /// What an update did.
-public enum UploadUpdateResult: Sendable, Hashable {
+package enum UploadUpdateResult: Sendable, Hashable {
     /// The remote object now holds the payload.
     case updated(remoteId: String, version: Int?)
     /// The remote object exists and was deliberately left as it is (the reason says why).
@@ -39,9 +40,9 @@ public enum UploadMode: Sendable, Hashable {
 ///
 /// Each platform client conforms (``SpicychatClient``, ``ChattrClient``, ``NextChatClient``); the engine never asks
 /// which platform it talks to.
-public protocol PlatformUploader: Sendable {
+package protocol PlatformUploader: Sendable {
     /// The platform.
-    var provider: UploadProvider { get }
+    var provider: UploadPlatform { get }
 
     /// A cheap authenticated read that proves the platform is reachable and accepts the credential.
     /// - Throws: ``UploadError`` of the request.
@@ -76,28 +77,28 @@ public protocol PlatformUploader: Sendable {
 }
 
 /// What a platform client needs to connect: where, with which credential, and how to send.
-public struct UploadConnection: Sendable {
+package struct UploadConnection: Sendable {
     /// The API base URL.
-    public var baseURL: URL
+    package var baseURL: URL
     /// The access token or API key; nil when a refresh token will fetch one.
-    public var token: String?
+    package var token: String?
     /// A refresh-token configuration, for the platforms that have one.
-    public var refresh: UploadRefreshCredentials?
+    package var refresh: UploadRefreshCredentials?
     /// The OAuth host for the refresh-token grant; nil for the platform's default.
-    public var authURL: URL?
+    package var authURL: URL?
     /// The transport.
-    public var transport: any UploadTransport
+    package var transport: any UploadTransport
     /// The retry policy.
-    public var policy: UploadRetryPolicy
+    package var policy: UploadRetryPolicy
     /// The logger.
-    public var logger: UploadLogger
+    package var logger: Logger
     /// Accept plain HTTP to hosts that are not loopback.
-    public var allowInsecureHTTP: Bool
+    package var allowInsecureHTTP: Bool
 
     /// Creates a connection description.
-    public init(
+    package init(
         baseURL: URL, token: String?, refresh: UploadRefreshCredentials? = nil, authURL: URL? = nil,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) {
         self.baseURL = baseURL
@@ -111,7 +112,7 @@ public struct UploadConnection: Sendable {
     }
 
     /// The token, or ``UploadError/credentials`` naming the platform when there is none.
-    func requireToken(_ provider: UploadProvider) throws(UploadError) -> String {
+    func requireToken(_ provider: UploadPlatform) throws(UploadError) -> String {
         guard let token else { throw UploadError.credentials("no \(provider) credential") }
         return token
     }
@@ -121,7 +122,7 @@ public struct UploadConnection: Sendable {
 ///
 /// The card side (names, conversion, schemas) is the platform's ``PlatformDescriptor``; this adds only what needs
 /// the HTTP client. Each platform's value sits beside its client (``SpicychatClient``, …).
-public struct UploadPlatform: Sendable {
+public struct UploadPlatform: Sendable, Hashable, CustomStringConvertible {
     /// Finishes a converted payload for sending.
     ///
     /// Puts the avatar where the platform reads it and checks the rules no schema states; returns the reason the
@@ -131,8 +132,8 @@ public struct UploadPlatform: Sendable {
             _ payload: inout JSONObject, _ avatar: UploadAvatar?, _ reference: String?, _ kind: UploadKind
         ) -> String?
 
-    /// The platform.
-    public let provider: UploadProvider
+    /// The platform (names, conversion, schemas).
+    public let platform: Platform
     /// The environment variable holding the credential.
     public let environmentVariable: String
     /// The production base URL (configurable everywhere).
@@ -145,11 +146,11 @@ public struct UploadPlatform: Sendable {
     let connect: @Sendable (UploadConnection) throws(UploadError) -> any PlatformUploader
 
     init(
-        provider: UploadProvider, environmentVariable: String, defaultBaseURL: URL, mode: UploadMode = .createOrUpdate,
+        platform: Platform, environmentVariable: String, defaultBaseURL: URL, mode: UploadMode = .createOrUpdate,
         refreshesTokens: Bool = false, finish: @escaping Finish,
         connect: @escaping @Sendable (UploadConnection) throws(UploadError) -> any PlatformUploader
     ) {
-        self.provider = provider
+        self.platform = platform
         self.environmentVariable = environmentVariable
         self.defaultBaseURL = defaultBaseURL
         self.mode = mode
@@ -159,7 +160,29 @@ public struct UploadPlatform: Sendable {
     }
 
     /// The card side of the platform.
-    public var descriptor: PlatformDescriptor { provider.platform.descriptor }
+    package var descriptor: PlatformDescriptor { platform.descriptor }
+
+    /// Every platform with an upload client, in ``Platform`` order.
+    public static var all: [UploadPlatform] { Platform.allCases.compactMap(\.upload) }
+
+    /// The upload side of the platform named `name` (``Platform``'s raw value); nil when there is none.
+    /// - Parameter name: A platform name, as the command line spells it.
+    public init?(name: String) {
+        guard let upload = Platform(rawValue: name)?.upload else { return nil }
+        self = upload
+    }
+
+    /// The platform's name (``Platform``'s raw value), as file names and the credentials file spell it.
+    public var name: String { platform.rawValue }
+
+    /// The display name.
+    public var description: String { platform.displayName }
+
+    /// Whether both are the upload side of one platform.
+    public static func == (lhs: UploadPlatform, rhs: UploadPlatform) -> Bool { lhs.platform == rhs.platform }
+
+    /// Hashes the platform.
+    public func hash(into hasher: inout Hasher) { hasher.combine(platform) }
 
     /// What the platform accepts, as upload kinds.
     public var kinds: [UploadKind] {
@@ -170,14 +193,14 @@ public struct UploadPlatform: Sendable {
     /// - Parameter connection: Where and how.
     /// - Returns: The platform's uploader.
     /// - Throws: ``UploadError/insecureURL``, ``UploadError/configuration`` or ``UploadError/credentials``.
-    public func uploader(_ connection: UploadConnection) throws(UploadError) -> any PlatformUploader {
+    package func uploader(_ connection: UploadConnection) throws(UploadError) -> any PlatformUploader {
         try connect(connection)
     }
 }
 
 extension UploadKind {
     /// The platform-side kind.
-    public var objectKind: PlatformObjectKind {
+    package var objectKind: PlatformObjectKind {
         switch self {
         case .characters: .character
         case .personas: .persona

@@ -1,18 +1,20 @@
-public import CardKitJSON
-public import Foundation
+package import CardKitJSON
+import CardPlatforms
+package import Foundation
+package import Logging
 
 /// A persona as Spicychat lists it: `{id, name, avatar_url?, highlights?}` (providers.md §2.4).
-public struct SpicychatRemotePersona: Sendable, Hashable {
+package struct SpicychatRemotePersona: Sendable, Hashable {
     /// The persona id.
-    public var id: String
+    package var id: String
     /// The name.
-    public var name: String
+    package var name: String
     /// The storage key of the avatar.
-    public var avatarURL: String
+    package var avatarURL: String
     /// The description.
-    public var highlights: String
+    package var highlights: String
     /// The object as listed.
-    public var fields: JSONObject
+    package var fields: JSONObject
 
     init?(_ value: JSONValue) {
         guard let object = value.objectValue, let id = object["id"]?.stringValue ?? object["id"]?.numberValue?.literal
@@ -31,7 +33,7 @@ public struct SpicychatRemotePersona: Sendable, Hashable {
 /// published: the base URL is configurable and the character create is isolated in ``createCharacter(_:)``.
 ///
 /// Headers: `x-app-id: spicychat`, one `x-guest-userid` per client, `Authorization: Bearer <token>`.
-public struct SpicychatClient: Sendable {
+package struct SpicychatClient: Sendable {
     /// The request machinery (base URL, credential, retries).
     package let endpoint: UploadEndpoint
     /// The transport used for the presigned S3 PUT: it carries no Spicychat header (S3 refuses a second
@@ -48,9 +50,9 @@ public struct SpicychatClient: Sendable {
     ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
     ///   - guestUserID: The `x-guest-userid` value (a UUID by default).
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
-        baseURL: URL = UploadProvider.spicychat.defaultBaseURL, token: String, transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false,
+    package init(
+        baseURL: URL = UploadPlatform.spicychat.defaultBaseURL, token: String, transport: any UploadTransport,
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false,
         guestUserID: String = UUID().uuidString.lowercased()
     ) throws(UploadError) {
         try self.init(
@@ -71,9 +73,9 @@ public struct SpicychatClient: Sendable {
     ///   - allowInsecureHTTP: Accept plain HTTP to non-loopback hosts.
     ///   - guestUserID: The `x-guest-userid` value (a UUID by default).
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
-    public init(
-        baseURL: URL = UploadProvider.spicychat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+    package init(
+        baseURL: URL = UploadPlatform.spicychat.defaultBaseURL, tokenProvider: any UploadTokenProvider,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false, guestUserID: String = UUID().uuidString.lowercased()
     ) throws(UploadError) {
         endpoint = try UploadEndpoint(
@@ -90,7 +92,7 @@ public struct SpicychatClient: Sendable {
     // MARK: - Account
 
     /// `GET /v2/users`: the account, used as a credentials check.
-    public func currentUser() async throws(UploadError) -> JSONObject {
+    package func currentUser() async throws(UploadError) -> JSONObject {
         let body = try await endpoint.sendJSON(try endpoint.request(.get, "/v2/users"))
         guard let user = body?["user"]?.objectValue else {
             throw UploadError.invalidResponse("GET /v2/users: expected {\"user\": {...}}")
@@ -101,7 +103,7 @@ public struct SpicychatClient: Sendable {
     // MARK: - Personas
 
     /// `GET /personas`: every persona of the account.
-    public func listPersonas() async throws(UploadError) -> [SpicychatRemotePersona] {
+    package func listPersonas() async throws(UploadError) -> [SpicychatRemotePersona] {
         let body = try await endpoint.sendJSON(try endpoint.request(.get, "/personas"))
         guard let array = body?.arrayValue else {
             throw UploadError.invalidResponse("GET /personas: expected a JSON array")
@@ -117,7 +119,7 @@ public struct SpicychatClient: Sendable {
     /// - Returns: The storage key, to send as `avatar_url`.
     /// - Throws: ``UploadError``: `invalidResponse` for a type that is not an image or an unexpected answer, else
     ///   the error of either request.
-    public func uploadAvatar(_ bytes: [UInt8], mimeType: String) async throws(UploadError) -> String {
+    package func uploadAvatar(_ bytes: [UInt8], mimeType: String) async throws(UploadError) -> String {
         guard mimeType.hasPrefix("image/") else {
             throw UploadError.validation("avatar type \(mimeType) is not an image", status: nil)
         }
@@ -153,7 +155,7 @@ public struct SpicychatClient: Sendable {
     ///   - excluded: Persona ids the read-back must not adopt (claimed by other inputs).
     /// - Returns: The created (or found) persona.
     /// - Throws: ``UploadError``.
-    public func createPersona(
+    package func createPersona(
         name: String, highlights: String, avatarKey: String?, isDefault: Bool = false,
         readBackExcluding excluded: Set<String> = []
     ) async throws(UploadError) -> SpicychatRemotePersona {
@@ -179,7 +181,7 @@ public struct SpicychatClient: Sendable {
     }
 
     /// Finds a persona by name (case-insensitive, as the wrapper matches) and, when given, avatar key.
-    public func findPersona(name: String, avatarKey: String?) async throws(UploadError) -> SpicychatRemotePersona? {
+    package func findPersona(name: String, avatarKey: String?) async throws(UploadError) -> SpicychatRemotePersona? {
         try await listPersonas().first { persona in
             persona.name.caseInsensitiveCompare(name) == .orderedSame
                 && (avatarKey.map { $0.isEmpty || persona.avatarURL == $0 } ?? true)
@@ -187,14 +189,14 @@ public struct SpicychatClient: Sendable {
     }
 
     /// `DELETE /personas/{id}`; any 2xx is success.
-    public func deletePersona(id: String) async throws(UploadError) {
+    package func deletePersona(id: String) async throws(UploadError) {
         _ = try await endpoint.send(try endpoint.request(.delete, "/personas/\(UploadEndpoint.escape(id))"))
     }
 
     // MARK: - Characters
 
     /// `GET /v2/characters/{id}`.
-    public func getCharacter(id: String) async throws(UploadError) -> JSONObject {
+    package func getCharacter(id: String) async throws(UploadError) -> JSONObject {
         let body = try await endpoint.sendJSON(
             try endpoint.request(.get, "/v2/characters/\(UploadEndpoint.escape(id))"))
         guard let object = body?.objectValue else {
@@ -206,14 +208,14 @@ public struct SpicychatClient: Sendable {
     /// `PATCH /v2/characters/{id}?switch=T1` with a partial object.
     ///
     /// The PATCH sets fields to given values, so repeating it is harmless; it is retried like an idempotent request.
-    public func updateCharacter(id: String, fields: JSONObject) async throws(UploadError) -> JSONObject {
+    package func updateCharacter(id: String, fields: JSONObject) async throws(UploadError) -> JSONObject {
         let request = try endpoint.request(
             .patch, "/v2/characters/\(UploadEndpoint.escape(id))", query: [("switch", "T1")], json: .object(fields))
         return try await endpoint.sendJSON(request, idempotent: true)?.objectValue ?? [:]
     }
 
     /// `GET /v2/users/characters?switch=T1`: the account's own characters.
-    public func listOwnCharacters() async throws(UploadError) -> [JSONObject] {
+    package func listOwnCharacters() async throws(UploadError) -> [JSONObject] {
         let body = try await endpoint.sendJSON(
             try endpoint.request(.get, "/v2/users/characters", query: [("switch", "T1")]))
         guard let array = body?.arrayValue else {
@@ -229,7 +231,7 @@ public struct SpicychatClient: Sendable {
     /// **[UNVERIFIED]** (providers.md §2.5): no known code creates a Spicychat
     /// character; `POST /v2/characters` with the read-shape field names is inferred from the web bundle's generic
     /// `createResource`. Change only this constant and ``createCharacter(_:)`` once a real capture exists.
-    public static let unverifiedCreatePath = "/v2/characters"
+    package static let unverifiedCreatePath = "/v2/characters"
 
     /// Creates a character through the **unverified** endpoint, with read-back over the own characters after an
     /// ambiguous failure: only a character of the same content (``UploadContentMatch``) whose id is not in
@@ -239,7 +241,7 @@ public struct SpicychatClient: Sendable {
     ///   - excluded: Ids the read-back must not adopt (claimed by other inputs).
     /// - Returns: The created (or found) character.
     /// - Throws: ``UploadError``.
-    public func createCharacter(_ fields: JSONObject, readBackExcluding excluded: Set<String> = [])
+    package func createCharacter(_ fields: JSONObject, readBackExcluding excluded: Set<String> = [])
         async throws(UploadError) -> JSONObject
     {
         let name = fields["name"]?.stringValue ?? ""
@@ -262,7 +264,7 @@ public struct SpicychatClient: Sendable {
     }
 
     /// Finds one of the account's characters by exact name.
-    public func findOwnCharacter(name: String) async throws(UploadError) -> JSONObject? {
+    package func findOwnCharacter(name: String) async throws(UploadError) -> JSONObject? {
         try await listOwnCharacters().first { $0["name"]?.stringValue == name }
     }
 }
@@ -271,8 +273,8 @@ public struct SpicychatClient: Sendable {
 
 extension UploadPlatform {
     /// Spicychat: characters and personas; avatars go through `save-image`; access tokens can be refreshed.
-    static let spicychat = UploadPlatform(
-        provider: .spicychat, environmentVariable: "CARDKIT_SPICYCHAT_TOKEN",
+    package static let spicychat: UploadPlatform = UploadPlatform(
+        platform: Platform.spicychat, environmentVariable: "CARDKIT_SPICYCHAT_TOKEN",
         defaultBaseURL: URL(string: "https://prod.nd-api.com")!, refreshesTokens: true,
         finish: { payload, _, _, kind in
             // The avatar is uploaded through save-image; its key is added when sending.
@@ -302,19 +304,19 @@ extension UploadPlatform {
 
 extension SpicychatClient: PlatformUploader {
     /// Spicychat.
-    public var provider: UploadProvider { .spicychat }
+    package var provider: UploadPlatform { .spicychat }
 
     /// `GET /v2/users`.
-    public func preflight() async throws(UploadError) { _ = try await currentUser() }
+    package func preflight() async throws(UploadError) { _ = try await currentUser() }
 
     /// The user id of `GET /v2/users`.
-    public func accountIdentity() async throws(UploadError) -> String? {
+    package func accountIdentity() async throws(UploadError) -> String? {
         let user = try await currentUser()
         return user["id"]?.stringValue ?? user["id"]?.numberValue?.literal
     }
 
     /// Personas by name, case-insensitively (as the wrapper matches); own characters by exact name.
-    public func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] {
+    package func find(name: String, kind: UploadKind) async throws(UploadError) -> [UploadRemoteObject] {
         switch kind {
         case .personas:
             return try await listPersonas().filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
@@ -327,7 +329,7 @@ extension SpicychatClient: PlatformUploader {
     }
 
     /// Uploads the avatar, then creates the persona or character with a read-back after an ambiguous failure.
-    public func create(
+    package func create(
         _ item: UploadPreparedItem, kind: UploadKind, excluding: Set<String>,
         willSend: @Sendable () async throws(UploadError) -> Void
     ) async throws(UploadError) -> UploadRemoteObject {
@@ -349,7 +351,7 @@ extension SpicychatClient: PlatformUploader {
     }
 
     /// Updates a character (with a new avatar); personas are left as they are (their update is unverified).
-    public func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
+    package func update(_ item: UploadPreparedItem, kind: UploadKind, remoteId: String) async throws(UploadError)
         -> UploadUpdateResult
     {
         switch kind {

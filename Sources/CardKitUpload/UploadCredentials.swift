@@ -40,7 +40,7 @@ public enum UploadCredentials {
     /// - Returns: The token.
     /// - Throws: ``UploadError/credentials`` when none is found or the file is unsafe or malformed.
     public static func resolve(
-        for provider: UploadProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+        for provider: UploadPlatform, environment: [String: String] = ProcessInfo.processInfo.environment,
         file: URL? = nil
     ) throws(UploadError) -> String {
         if let value = environment[provider.environmentVariable]?.trimmingCharacters(in: .whitespacesAndNewlines),
@@ -51,13 +51,13 @@ public enum UploadCredentials {
         let url = file ?? defaultFileURL(environment: environment)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw UploadError.credentials(
-                "no \(provider) credential: set \(provider.environmentVariable) or add \"\(provider.rawValue)\" to \(url.path)"
+                "no \(provider) credential: set \(provider.environmentVariable) or add \"\(provider.name)\" to \(url.path)"
             )
         }
         let tokens = try read(url)
-        guard let token = tokens[provider.rawValue], !token.isEmpty else {
+        guard let token = tokens[provider.name], !token.isEmpty else {
             throw UploadError.credentials(
-                "\(url.path): no \"\(provider.rawValue)\" entry; set \(provider.environmentVariable) or add one")
+                "\(url.path): no \"\(provider.name)\" entry; set \(provider.environmentVariable) or add one")
         }
         return token
     }
@@ -70,13 +70,13 @@ public enum UploadCredentials {
     /// - Returns: The token, or nil when neither the environment nor the file holds one.
     /// - Throws: ``UploadError/credentials`` when the file is unsafe or malformed.
     public static func resolveIfPresent(
-        for provider: UploadProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+        for provider: UploadPlatform, environment: [String: String] = ProcessInfo.processInfo.environment,
         file: URL? = nil
     ) throws(UploadError) -> String? {
         if let value = nonEmpty(environment[provider.environmentVariable]) { return value }
         let url = file ?? defaultFileURL(environment: environment)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return nonEmpty(try read(url)[provider.rawValue])
+        return nonEmpty(try read(url)[provider.name])
     }
 
     // MARK: - Refresh-token grant
@@ -84,26 +84,26 @@ public enum UploadCredentials {
     /// The environment variable holding the refresh token of `provider` (`CARDKIT_SPICYCHAT_REFRESH_TOKEN`).
     /// - Parameter provider: The platform.
     /// - Returns: The variable's name.
-    public static func refreshTokenVariable(for provider: UploadProvider) -> String {
-        "CARDKIT_\(provider.rawValue.uppercased())_REFRESH_TOKEN"
+    package static func refreshTokenVariable(for provider: UploadPlatform) -> String {
+        "CARDKIT_\(provider.name.uppercased())_REFRESH_TOKEN"
     }
 
     /// The environment variable holding the OAuth client id of `provider` (`CARDKIT_SPICYCHAT_CLIENT_ID`).
     /// - Parameter provider: The platform.
     /// - Returns: The variable's name.
-    public static func clientIDVariable(for provider: UploadProvider) -> String {
-        "CARDKIT_\(provider.rawValue.uppercased())_CLIENT_ID"
+    package static func clientIDVariable(for provider: UploadPlatform) -> String {
+        "CARDKIT_\(provider.name.uppercased())_CLIENT_ID"
     }
 
     /// The credentials-file key of the refresh token of `provider` (`spicychat_refresh_token`).
     /// - Parameter provider: The platform.
     /// - Returns: The key.
-    public static func refreshTokenKey(for provider: UploadProvider) -> String { "\(provider.rawValue)_refresh_token" }
+    package static func refreshTokenKey(for provider: UploadPlatform) -> String { "\(provider.name)_refresh_token" }
 
     /// The credentials-file key of the OAuth client id of `provider` (`spicychat_client_id`).
     /// - Parameter provider: The platform.
     /// - Returns: The key.
-    public static func clientIDKey(for provider: UploadProvider) -> String { "\(provider.rawValue)_client_id" }
+    package static func clientIDKey(for provider: UploadPlatform) -> String { "\(provider.name)_client_id" }
 
     /// Resolves the refresh-token configuration of `provider`: each value from its environment variable first, else
     /// from the credentials file.
@@ -114,8 +114,8 @@ public enum UploadCredentials {
     /// - Returns: The configuration, or nil when no refresh token is configured.
     /// - Throws: ``UploadError/credentials`` when a refresh token has no client id, or the file is unsafe or
     ///   malformed.
-    public static func refresh(
-        for provider: UploadProvider, environment: [String: String] = ProcessInfo.processInfo.environment,
+    package static func refresh(
+        for provider: UploadPlatform, environment: [String: String] = ProcessInfo.processInfo.environment,
         file: URL? = nil
     ) throws(UploadError) -> UploadRefreshCredentials? {
         let url = file ?? defaultFileURL(environment: environment)
@@ -144,7 +144,7 @@ public enum UploadCredentials {
     ///   - changes: Key → new value.
     ///   - url: The credentials file.
     /// - Throws: ``UploadError/credentials`` when the file is unsafe, malformed or cannot be written.
-    public static func update(_ changes: [String: String], in url: URL) throws(UploadError) {
+    package static func update(_ changes: [String: String], in url: URL) throws(UploadError) {
         var entries: [String: String] = [:]
         if FileManager.default.fileExists(atPath: url.path) { entries = try read(url) }
         for (key, value) in changes { entries[key] = value }
@@ -161,7 +161,7 @@ public enum UploadCredentials {
     /// Reads a credentials file after checking its permissions.
     /// - Throws: ``UploadError/credentials`` when it is readable by group or others, too large, or not an object of
     ///   strings.
-    public static func read(_ url: URL) throws(UploadError) -> [String: String] {
+    package static func read(_ url: URL) throws(UploadError) -> [String: String] {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
             throw UploadError.credentials("\(url.path): cannot read credentials file (errno \(errno))")
@@ -193,7 +193,7 @@ public enum UploadCredentials {
     ///   - tokens: Platform name → token.
     ///   - url: The destination.
     /// - Throws: ``UploadError/credentials`` when it cannot be written.
-    public static func write(_ tokens: [String: String], to url: URL) throws(UploadError) {
+    package static func write(_ tokens: [String: String], to url: URL) throws(UploadError) {
         let directory = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(
@@ -218,16 +218,16 @@ public enum UploadCredentials {
 }
 
 /// A refresh-token configuration: what an ``OAuthRefreshTokenProvider`` needs, and where a rotated token goes.
-public struct UploadRefreshCredentials: Sendable, Equatable {
+package struct UploadRefreshCredentials: Sendable, Equatable {
     /// The platform.
-    public var provider: UploadProvider
+    package var provider: UploadPlatform
     /// The refresh token.
-    public var refreshToken: String
+    package var refreshToken: String
     /// The OAuth client id.
-    public var clientID: String
+    package var clientID: String
     /// The credentials file the refresh token was read from, where a rotated one is saved; nil when it came from
     /// the environment (which cannot be written back).
-    public var file: URL?
+    package var file: URL?
 
     /// Creates a configuration.
     /// - Parameters:
@@ -235,7 +235,7 @@ public struct UploadRefreshCredentials: Sendable, Equatable {
     ///   - refreshToken: The refresh token.
     ///   - clientID: The OAuth client id.
     ///   - file: The credentials file to save a rotated refresh token into, if any.
-    public init(provider: UploadProvider, refreshToken: String, clientID: String, file: URL?) {
+    package init(provider: UploadPlatform, refreshToken: String, clientID: String, file: URL?) {
         self.provider = provider
         self.refreshToken = refreshToken
         self.clientID = clientID
@@ -245,7 +245,7 @@ public struct UploadRefreshCredentials: Sendable, Equatable {
     /// Saves a rotated refresh token into ``file`` (mode 0600, atomically, other entries kept).
     /// - Parameter rotated: The new refresh token.
     /// - Throws: ``UploadError/credentials`` when there is no file or it cannot be written.
-    public func save(rotated: String) throws(UploadError) {
+    package func save(rotated: String) throws(UploadError) {
         guard let file else {
             throw UploadError.credentials(
                 "the refresh token came from \(UploadCredentials.refreshTokenVariable(for: provider)), which cannot be updated; store it in the credentials file instead"

@@ -1,6 +1,7 @@
-public import CardKitJSON
+package import CardKitJSON
 public import CardPlatforms
-public import Foundation
+package import Foundation
+package import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +18,7 @@ public import Foundation
 /// by one token refresh and one new attempt of the same request (see ``send(_:idempotent:)``).
 package struct UploadEndpoint: Sendable {
     /// The platform, which selects the error decoder.
-    package let provider: UploadProvider
+    package let provider: UploadPlatform
     /// The base URL every path is resolved against.
     package let baseURL: URL
     /// The transport.
@@ -25,7 +26,7 @@ package struct UploadEndpoint: Sendable {
     /// The retry policy.
     package var policy: UploadRetryPolicy
     /// The logger (already scrubbing the credential).
-    package var logger: UploadLogger
+    package var logger: Logger
     /// Supplies the credential per attempt and refreshes it after a 401; nil when the credential is a fixed header.
     package let tokenProvider: (any UploadTokenProvider)?
     /// The scheme put before the provider's token in `Authorization` (default `Bearer`).
@@ -47,8 +48,8 @@ package struct UploadEndpoint: Sendable {
     ///   - allowInsecureHTTP: Accept plain HTTP to any host.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
-        provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
-        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent,
+        provider: UploadPlatform, baseURL: URL, headers: [(name: String, value: String)], secret: String?,
+        transport: any UploadTransport, policy: UploadRetryPolicy = .init(), logger: Logger = .silent,
         allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
@@ -60,7 +61,7 @@ package struct UploadEndpoint: Sendable {
         self.policy = policy
         self.tokenProvider = nil
         self.authorizationScheme = "Bearer"
-        var logger = logger
+        let logger = logger.redacting()
         if let secret { logger.redact([secret]) }
         self.logger = logger
     }
@@ -83,9 +84,9 @@ package struct UploadEndpoint: Sendable {
     ///   - allowInsecureHTTP: Accept plain HTTP to any host.
     /// - Throws: ``UploadError/insecureURL`` or ``UploadError/configuration``.
     package init(
-        provider: UploadProvider, baseURL: URL, headers: [(name: String, value: String)],
+        provider: UploadPlatform, baseURL: URL, headers: [(name: String, value: String)],
         tokenProvider: any UploadTokenProvider, authorizationScheme: String = "Bearer", transport: any UploadTransport,
-        policy: UploadRetryPolicy = .init(), logger: UploadLogger = .silent, allowInsecureHTTP: Bool = false
+        policy: UploadRetryPolicy = .init(), logger: Logger = .silent, allowInsecureHTTP: Bool = false
     ) throws(UploadError) {
         try UploadURLPolicy.check(baseURL, allowInsecureHTTP: allowInsecureHTTP)
         self.allowsInsecureHTTP = allowInsecureHTTP
@@ -96,6 +97,7 @@ package struct UploadEndpoint: Sendable {
         self.policy = policy
         self.tokenProvider = tokenProvider
         self.authorizationScheme = authorizationScheme
+        let logger = logger.redacting()
         if let fixed = tokenProvider as? StaticTokenProvider { logger.redactInAllCopies([fixed.token]) }
         self.logger = logger
     }
@@ -328,50 +330,19 @@ package struct UploadEndpoint: Sendable {
     }
 }
 
-/// The platforms that have an upload client: the ``Platform``s whose API CardKit talks to.
-public enum UploadProvider: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
-    /// Spicychat (unofficial endpoints).
-    case spicychat
-    /// Chattr (documented API; update only).
-    case chattr
-    /// NextChat (SillyTavern integration API).
-    case nextchat
-
-    /// The upload side of the platform; the one place a new upload client is wired in.
+extension Platform {
+    /// The upload side of the platform; nil when CardKit has no upload client for it (Character.AI).
     ///
-    /// The switch is exhaustive on purpose: a new case does not compile until it has an ``UploadPlatform``.
-    public var upload: UploadPlatform {
+    /// The one place a new upload client is wired in. The switch is exhaustive on purpose: a new ``Platform`` does
+    /// not compile until it has an answer here.
+    public var upload: UploadPlatform? {
         switch self {
         case .spicychat: .spicychat
         case .chattr: .chattr
         case .nextchat: .nextchat
+        case .characterai: nil
         }
     }
-
-    /// The platform (names, conversion, schemas).
-    public var platform: Platform {
-        switch self {
-        case .spicychat: .spicychat
-        case .chattr: .chattr
-        case .nextchat: .nextchat
-        }
-    }
-
-    /// The upload provider of `platform`; nil when CardKit has no upload client for it (Character.AI).
-    /// - Parameter platform: A platform.
-    public init?(platform: Platform) {
-        guard let provider = Self.allCases.first(where: { $0.platform == platform }) else { return nil }
-        self = provider
-    }
-
-    /// The display name.
-    public var description: String { platform.displayName }
-
-    /// The environment variable holding the credential.
-    public var environmentVariable: String { upload.environmentVariable }
-
-    /// The production base URL (configurable everywhere).
-    public var defaultBaseURL: URL { upload.defaultBaseURL }
 }
 
 /// Refuses plain HTTP to hosts other than loopback.

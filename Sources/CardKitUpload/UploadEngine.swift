@@ -1,7 +1,8 @@
-public import CardKitJSON
-public import CardModel
+package import CardKitJSON
+package import CardModel
 public import CardPlatforms
-import Foundation
+public import Foundation
+package import Logging
 import OrderedCollections
 
 /// What is being uploaded.
@@ -15,7 +16,7 @@ public enum UploadKind: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One input as loaded by the caller (the CLI loads any container through `CardKit`).
-public enum UploadInput: Sendable {
+package enum UploadInput: Sendable {
     /// A card; `imageBytes` holds the PNG file the card came from, used as the avatar.
     case card(Card, imageBytes: [UInt8]?)
     /// A persona file.
@@ -27,7 +28,7 @@ public enum UploadInput: Sendable {
 /// Options of a bulk upload.
 public struct UploadOptions: Sendable {
     /// The platform.
-    public var provider: UploadProvider
+    public var provider: UploadPlatform
     /// Characters or personas.
     public var kind: UploadKind
     /// Uploads in flight at once (default 4).
@@ -49,10 +50,10 @@ public struct UploadOptions: Sendable {
     /// Conversion choices.
     public var conversion: PlatformConversionOptions = PlatformConversionOptions()
     /// The largest avatar read, in bytes.
-    public var maxAvatarBytes: Int = 16 << 20
+    package var maxAvatarBytes: Int = 16 << 20
 
     /// Creates options.
-    public init(provider: UploadProvider, kind: UploadKind) {
+    public init(provider: UploadPlatform, kind: UploadKind) {
         self.provider = provider
         self.kind = kind
     }
@@ -112,6 +113,10 @@ public struct UploadSummary: Sendable {
     public var notAttempted: [String]
     /// Why the run stopped early, if it did.
     public var stopReason: UploadError?
+    /// The state file the run used (set by ``UploadRun``).
+    public var stateFile: URL? = nil
+    /// Named paths that do not exist, left out of the run (set by ``UploadRun``).
+    public var missing: [String] = []
 
     /// How many inputs ended with `status`.
     public func count(_ status: UploadOutcome.Status) -> Int { outcomes.filter { $0.status == status }.count }
@@ -121,7 +126,7 @@ public struct UploadSummary: Sendable {
         if let stopReason, stopReason.isFatalForRun || stopReason == .transport || stopReason == .timeout {
             return .providerUnavailable
         }
-        if stopReason != nil || !notAttempted.isEmpty { return .someFailed }
+        if stopReason != nil || !notAttempted.isEmpty || !missing.isEmpty { return .someFailed }
         return outcomes.contains { $0.status == .failed || $0.status == .invalid } ? .someFailed : .succeeded
     }
 
@@ -169,26 +174,26 @@ public enum UploadVerdict: Sendable, Hashable {
 ///    An `intent` left by a crash is reconciled by the same lookup.
 /// 7. Uploads run in a task group bounded by `concurrency`, optionally paced by `ratePerSecond`. A fatal error
 ///    (credentials refused) or a rate limit beyond the retry cap stops the batch cleanly.
-public struct UploadEngine: Sendable {
+package struct UploadEngine: Sendable {
     /// The platform's uploader (nil for a dry run without network).
-    public let client: (any PlatformUploader)?
+    package let client: (any PlatformUploader)?
     /// The options.
-    public let options: UploadOptions
+    package let options: UploadOptions
     /// The state file.
-    public let state: UploadStateFile?
+    package let state: UploadStateFile?
     /// Loads one input; an ``UploadInputError`` names why it cannot be uploaded (another error is reported by its
     /// description).
-    public let loader: @Sendable (String) throws -> UploadInput
+    package let loader: @Sendable (String) throws -> UploadInput
     /// The logger.
-    public let logger: UploadLogger
+    package let logger: Logger
     /// Receives one event per finished input.
-    public let progress: @Sendable (UploadProgress) -> Void
+    package let progress: @Sendable (UploadProgress) -> Void
     private let names = UploadNameGate()
 
     /// Creates an engine.
-    public init(
+    package init(
         client: (any PlatformUploader)?, options: UploadOptions, state: UploadStateFile?,
-        logger: UploadLogger = .silent, progress: @escaping @Sendable (UploadProgress) -> Void = { _ in },
+        logger: Logger = .silent, progress: @escaping @Sendable (UploadProgress) -> Void = { _ in },
         loader: @escaping @Sendable (String) throws -> UploadInput
     ) {
         self.client = client
@@ -200,7 +205,7 @@ public struct UploadEngine: Sendable {
     }
 
     /// Uploads every path.
-    public func run(paths: [String]) async -> UploadSummary {
+    package func run(paths: [String]) async -> UploadSummary {
         if !options.dryRun {
             guard let client else {
                 return UploadSummary(outcomes: [], notAttempted: paths, stopReason: .configuration("no client"))
@@ -273,7 +278,7 @@ public struct UploadEngine: Sendable {
     ///   - provider: The platform.
     /// - Returns: `transport`/`timeout` (unreachable) or `authentication` (refused) with a message naming the
     ///   platform, else `configuration`.
-    public static func preflightFailure(_ error: UploadError, provider: UploadProvider) -> UploadError {
+    package static func preflightFailure(_ error: UploadError, provider: UploadPlatform) -> UploadError {
         if error == .transport || error == .timeout {
             return error.with(message: "\(provider) is unreachable: \(error.message)")
         } else if error == .authentication || error == .forbidden {
@@ -304,7 +309,7 @@ public struct UploadEngine: Sendable {
             if existing?.state == .done, existing?.contentHash == prepared.contentHash {
                 return outcome(prepared, .unchanged, existing?.remoteId, "already uploaded")
             }
-            switch options.provider.upload.mode {
+            switch options.provider.mode {
             case .updateOnly:
                 return outcome(
                     prepared, .planned, existing?.remoteId,
@@ -357,14 +362,14 @@ public struct UploadEngine: Sendable {
     ) -> UploadStateRecord {
         UploadStateRecord(
             key: item.key, contentHash: item.contentHash, kind: options.kind.recordKind,
-            provider: options.provider.rawValue, state: state, name: item.name, remoteId: remoteId,
+            provider: options.provider.name, state: state, name: item.name, remoteId: remoteId,
             remoteVersion: version, error: error.map(logger.scrub))
     }
 
     /// Uploads with the item's name held, so the lookup before a create sees what an earlier item of the same name
     /// created (an update-only platform creates nothing and needs no gate).
     private func uploadOnePerName(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
-        switch options.provider.upload.mode {
+        switch options.provider.mode {
         case .updateOnly: return try await upload(item)
         case .createOrUpdate: break
         }
@@ -383,7 +388,7 @@ public struct UploadEngine: Sendable {
     private func upload(_ item: UploadPreparedItem) async throws(UploadError) -> UploadOutcome {
         guard let client else { throw UploadError.configuration("no client") }
         let existing = await state?.record(for: item.key)
-        switch options.provider.upload.mode {
+        switch options.provider.mode {
         case .updateOnly:
             if existing?.state == .done, existing?.contentHash == item.contentHash {
                 return outcome(item, .unchanged, existing?.remoteId, "already uploaded")

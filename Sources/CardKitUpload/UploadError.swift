@@ -38,12 +38,12 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Field-level details of a validation error.
     public let fieldErrors: [FieldError]
     /// How long the server asked the client to wait (`Retry-After` header or a body hint).
-    public let retryAfter: Duration?
+    package let retryAfter: Duration?
     /// The request the error concerns, as `METHOD /path` (no query string, no headers).
-    public let request: String?
+    package let request: String?
     /// Whether a ``transport`` error is a refused connection (nothing listens at the address): retried only a few
     /// times, quickly (see ``UploadRetryPolicy/connectionRefusedAttempts``).
-    public let isConnectionRefused: Bool
+    package let isConnectionRefused: Bool
     /// The run setting that would have avoided the error, when one would; the caller names it in its own terms
     /// (the CLI as a flag), so no library message names a flag.
     public let remedy: UploadRemedy?
@@ -105,35 +105,35 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     // MARK: - Factories
 
     /// An authentication error with the platform's message.
-    public static func authentication(_ message: String, status: Int? = 401, platformCode: String? = nil) -> Self {
+    package static func authentication(_ message: String, status: Int? = 401, platformCode: String? = nil) -> Self {
         UploadError(.authentication, status: status, platformCode: platformCode, message: message)
     }
     /// A forbidden error with the platform's message.
-    public static func forbidden(_ message: String, status: Int? = 403, platformCode: String? = nil) -> Self {
+    package static func forbidden(_ message: String, status: Int? = 403, platformCode: String? = nil) -> Self {
         UploadError(.forbidden, status: status, platformCode: platformCode, message: message)
     }
     /// A not-found error with a message naming what is missing.
-    public static func notFound(_ message: String, status: Int? = 404, platformCode: String? = nil) -> Self {
+    package static func notFound(_ message: String, status: Int? = 404, platformCode: String? = nil) -> Self {
         UploadError(.notFound, status: status, platformCode: platformCode, message: message)
     }
     /// A validation error with field details.
-    public static func validation(
+    package static func validation(
         _ message: String, fieldErrors: [FieldError] = [], status: Int? = 400, platformCode: String? = nil
     ) -> Self {
         UploadError(.validation, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors)
     }
     /// A conflict (stale version) error.
-    public static func conflict(_ message: String, status: Int? = 409, platformCode: String? = nil) -> Self {
+    package static func conflict(_ message: String, status: Int? = 409, platformCode: String? = nil) -> Self {
         UploadError(.conflict, status: status, platformCode: platformCode, message: message)
     }
     /// A rate-limit error carrying the delay the server asked for.
-    public static func rateLimited(
+    package static func rateLimited(
         _ message: String, retryAfter: Duration?, status: Int? = 429, platformCode: String? = nil
     ) -> Self {
         UploadError(.rateLimited, status: status, platformCode: platformCode, message: message, retryAfter: retryAfter)
     }
     /// A server error with its real status (not folded into 500).
-    public static func server(
+    package static func server(
         _ message: String, status: Int?, platformCode: String? = nil, retryAfter: Duration? = nil
     ) -> Self {
         UploadError(.server, status: status, platformCode: platformCode, message: message, retryAfter: retryAfter)
@@ -143,27 +143,27 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     ///   - message: What failed.
     ///   - connectionRefused: Whether the connection was refused (nothing listens at the address).
     /// - Returns: The error.
-    public static func transport(_ message: String, connectionRefused: Bool = false) -> Self {
+    package static func transport(_ message: String, connectionRefused: Bool = false) -> Self {
         UploadError(.transport, message: message, isConnectionRefused: connectionRefused)
     }
     /// A timeout, either of one request or of the overall retry deadline.
-    public static func timeout(_ message: String) -> Self { UploadError(.timeout, message: message) }
+    package static func timeout(_ message: String) -> Self { UploadError(.timeout, message: message) }
     /// An answer that could not be understood.
-    public static func invalidResponse(_ message: String, status: Int? = nil) -> Self {
+    package static func invalidResponse(_ message: String, status: Int? = nil) -> Self {
         UploadError(.invalidResponse, status: status, message: message)
     }
     /// An operation the platform does not offer.
-    public static func unsupported(_ message: String) -> Self { UploadError(.unsupported, message: message) }
+    package static func unsupported(_ message: String) -> Self { UploadError(.unsupported, message: message) }
     /// A refused plain-HTTP URL.
-    public static func insecureURL(_ message: String) -> Self { UploadError(.insecureURL, message: message) }
+    package static func insecureURL(_ message: String) -> Self { UploadError(.insecureURL, message: message) }
     /// A credentials problem.
-    public static func credentials(_ message: String) -> Self { UploadError(.credentials, message: message) }
+    package static func credentials(_ message: String) -> Self { UploadError(.credentials, message: message) }
     /// A configuration problem.
-    public static func configuration(_ message: String) -> Self { UploadError(.configuration, message: message) }
+    package static func configuration(_ message: String) -> Self { UploadError(.configuration, message: message) }
     /// A cancellation.
-    public static func cancelled(_ message: String) -> Self { UploadError(.cancelled, message: message) }
+    package static func cancelled(_ message: String) -> Self { UploadError(.cancelled, message: message) }
     /// A state file held by another run.
-    public static func locked(_ message: String) -> Self { UploadError(.locked, message: message) }
+    package static func locked(_ message: String) -> Self { UploadError(.locked, message: message) }
 
     // MARK: - Properties
 
@@ -179,7 +179,7 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether a retry may succeed: 408/425/429/5xx, transport errors and timeouts.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch code {
         case .rateLimited, .transport, .timeout: return true
         case .server: return status.map(UploadRetryPolicy.defaultRetryableStatuses.contains) ?? true
@@ -197,21 +197,21 @@ public struct UploadError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Returns a copy that names the request it concerns.
-    public func with(request: String) -> UploadError {
+    package func with(request: String) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
             retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused, remedy: remedy)
     }
 
     /// Returns a copy with another message, keeping everything else.
-    public func with(message: String) -> UploadError {
+    package func with(message: String) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
             retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused, remedy: remedy)
     }
 
     /// Returns a copy that names the run setting that would have avoided the error.
-    public func with(remedy: UploadRemedy?) -> UploadError {
+    package func with(remedy: UploadRemedy?) -> UploadError {
         UploadError(
             code, status: status, platformCode: platformCode, message: message, fieldErrors: fieldErrors,
             retryAfter: retryAfter, request: request, isConnectionRefused: isConnectionRefused, remedy: remedy)

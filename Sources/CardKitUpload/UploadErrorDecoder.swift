@@ -1,4 +1,5 @@
 import CardKitJSON
+import CardPlatforms
 package import Foundation
 
 /// Maps each platform's error answers into ``UploadError`` (providers.md §7.2 "Error decoders").
@@ -24,7 +25,7 @@ package enum UploadErrorDecoder {
     ///     ``maxMessageLength`` characters, so a cut never leaves the start of a secret behind.
     /// - Returns: The error.
     package static func decode(
-        _ response: UploadResponse, provider: UploadProvider, now: Date, scrub: (String) -> String = { $0 }
+        _ response: UploadResponse, provider: UploadPlatform, now: Date, scrub: (String) -> String = { $0 }
     ) -> UploadError {
         let status = response.status
         let json: JSONValue? =
@@ -35,7 +36,7 @@ package enum UploadErrorDecoder {
         var hint: Duration?
 
         if let object = json?.objectValue {
-            switch provider {
+            switch provider.platform {
             case .nextchat:
                 if let envelope = object["error"]?.objectValue {
                     code = envelope["code"]?.stringValue
@@ -59,6 +60,8 @@ package enum UploadErrorDecoder {
                 if let error = object["error"]?.stringValue, error.hasPrefix("SC-") { code = error }
                 if let text = object["code"]?.stringValue { code = text }
                 if let details = object["details"] { fields = fieldErrors(details) }
+            case .characterai:
+                break  // No upload client: the generic hints below apply.
             }
             // Generic hints (ChatRoutes style), whatever the platform.
             if message == nil { message = object["message"]?.stringValue ?? object["error"]?.stringValue }

@@ -1,6 +1,6 @@
-public import CardKit
+package import CardKit
 import CardKitJSON
-import Foundation
+public import Foundation
 import OrderedCollections
 
 extension UploadInput {
@@ -16,7 +16,7 @@ extension UploadInput {
     ///   - options: How cards are read.
     /// - Returns: The input.
     /// - Throws: ``UploadInputError`` with the reason alone (the engine names the path).
-    public static func load(
+    package static func load(
         _ path: String, kind: UploadKind, walked: Bool, options: CardLoadOptions = CardLoadOptions()
     ) throws(UploadInputError) -> UploadInput {
         let data: Data
@@ -49,6 +49,22 @@ extension UploadInput {
 }
 
 extension UploadOptions {
+    /// Reads an id map file: a JSON object of input path → Chattr character id.
+    /// - Parameter url: The file.
+    /// - Returns: The map for ``idMap``.
+    /// - Throws: ``UploadInputError`` (its `path` is the file's) when the file cannot be read or is not an object of
+    ///   strings.
+    public static func idMap(contentsOf url: URL) throws(UploadInputError) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw UploadInputError(path: url.path, reason: "not a readable JSON object of path → id")
+        }
+        do throws(UploadInputError) {
+            return try idMap(json: [UInt8](data))
+        } catch {
+            throw UploadInputError(path: url.path, reason: error.reason)
+        }
+    }
+
     /// Reads an id map: a JSON object of input path → Chattr character id.
     ///
     /// Each path is entered as written and as a standardized absolute path, so either spelling finds its id.

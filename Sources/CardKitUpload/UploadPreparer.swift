@@ -1,35 +1,35 @@
-public import CardKitJSON
+package import CardKitJSON
 import CardModel
 import CardPlatforms
 import CardSchemas
 import Foundation
 
 /// An image to upload as an avatar.
-public struct UploadAvatar: Sendable, Hashable {
+package struct UploadAvatar: Sendable, Hashable {
     /// The bytes.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
     /// The type sniffed from the bytes (`image/png`, `image/jpeg`, `image/webp`, `image/gif`).
-    public var mimeType: String
+    package var mimeType: String
 }
 
 /// An input converted and checked, ready to send.
-public struct UploadPreparedItem: Sendable {
+package struct UploadPreparedItem: Sendable {
     /// The input path.
-    public var path: String
+    package var path: String
     /// The state-file key: the canonical path (``UploadStateFile/canonicalPath(_:)``).
-    public var key: String
+    package var key: String
     /// The name (used for read-back).
-    public var name: String
+    package var name: String
     /// The platform body.
-    public var payload: JSONObject
+    package var payload: JSONObject
     /// The avatar to upload, if any.
-    public var avatar: UploadAvatar?
+    package var avatar: UploadAvatar?
     /// The Chattr id to update.
-    public var chattrId: String?
+    package var chattrId: String?
     /// `sha256:<hex>` of the payload and avatar.
-    public var contentHash: String
+    package var contentHash: String
     /// The number of loss-report entries.
-    public var losses: Int
+    package var losses: Int
 }
 
 /// Why an input cannot be uploaded (nothing is sent for it).
@@ -39,7 +39,7 @@ public struct UploadInputError: Error, Sendable, CustomStringConvertible {
     /// The reason.
     public var reason: String
     /// Creates an input error.
-    public init(path: String, reason: String) {
+    package init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
@@ -58,7 +58,7 @@ package struct UploadPreparer: Sendable {
     /// Converts and checks one input.
     /// - Throws: ``UploadInputError`` when the input cannot be uploaded to the platform.
     package func prepare(path: String, input: UploadInput) throws(UploadInputError) -> UploadPreparedItem {
-        let upload = options.provider.upload
+        let upload = options.provider
         let platform = options.provider.platform
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         var payload: JSONObject

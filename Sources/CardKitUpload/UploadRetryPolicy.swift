@@ -15,7 +15,7 @@ public import Foundation
 /// `sleep`, `random` and `now` are injected so tests run instantly and deterministically.
 public struct UploadRetryPolicy: Sendable {
     /// The statuses retried by default.
-    public static let defaultRetryableStatuses: Set<Int> = [408, 425, 429, 500, 502, 503, 504]
+    package static let defaultRetryableStatuses: Set<Int> = [408, 425, 429, 500, 502, 503, 504]
 
     /// Total tries per request, the first included (default 4).
     public var maxAttempts: Int = 4
@@ -29,23 +29,23 @@ public struct UploadRetryPolicy: Sendable {
     public var requestTimeout: Duration = .seconds(30)
     /// Total tries of a request whose connection is refused, the first included (default 3; never more than
     /// `maxAttempts`).
-    public var connectionRefusedAttempts: Int = 3
+    package var connectionRefusedAttempts: Int = 3
     /// The wait after the first refused connection, doubled after each further one (default 100 ms).
-    public var connectionRefusedDelay: Duration = .milliseconds(100)
+    package var connectionRefusedDelay: Duration = .milliseconds(100)
     /// The statuses that are retried.
-    public var retryableStatuses: Set<Int> = UploadRetryPolicy.defaultRetryableStatuses
+    package var retryableStatuses: Set<Int> = UploadRetryPolicy.defaultRetryableStatuses
     /// Sleeps for the given time (default `Task.sleep`).
-    public var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    package var sleep: @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     /// Returns a uniformly random fraction in `0...1` (default the system generator).
-    public var random: @Sendable () -> Double = { Double.random(in: 0...1) }
+    package var random: @Sendable () -> Double = { Double.random(in: 0...1) }
     /// The wall clock, for HTTP-date `Retry-After` values.
-    public var now: @Sendable () -> Date = { Date() }
+    package var now: @Sendable () -> Date = { Date() }
 
     /// The default policy.
     public init() {}
 
     /// A policy that never retries.
-    public static var noRetries: UploadRetryPolicy {
+    package static var noRetries: UploadRetryPolicy {
         var policy = UploadRetryPolicy()
         policy.maxAttempts = 1
         return policy
@@ -54,7 +54,7 @@ public struct UploadRetryPolicy: Sendable {
     /// The full-jitter backoff before retry number `retry` (0 for the wait after the first failure).
     /// - Parameter retry: How many retries were already made.
     /// - Returns: A delay in `0...min(maxDelay, baseDelay × 2^retry)`.
-    public func backoff(retry: Int) -> Duration {
+    package func backoff(retry: Int) -> Duration {
         let base = UploadRetryPolicy.seconds(baseDelay)
         let cap = UploadRetryPolicy.seconds(maxDelay)
         let ceiling = min(cap, base * pow(2, Double(min(retry, 62))))
@@ -63,7 +63,7 @@ public struct UploadRetryPolicy: Sendable {
     }
 
     /// The decision after a failed attempt.
-    public enum Decision: Sendable, Equatable {
+    package enum Decision: Sendable, Equatable {
         /// Wait this long, then try again; the reason is logged.
         case retry(after: Duration, reason: String)
         /// Give up and throw this error.
@@ -76,7 +76,7 @@ public struct UploadRetryPolicy: Sendable {
     ///   - attempt: The number of attempts already made.
     ///   - elapsed: The time spent on this request so far.
     /// - Returns: Whether and when to retry.
-    public func decide(after error: UploadError, attempt: Int, elapsed: Duration) -> Decision {
+    package func decide(after error: UploadError, attempt: Int, elapsed: Duration) -> Decision {
         let retryable: Bool
         if let status = error.status, error == .server || error == .rateLimited {
             retryable = retryableStatuses.contains(status)

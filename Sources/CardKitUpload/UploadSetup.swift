@@ -1,9 +1,10 @@
 public import Foundation
+package import Logging
 
 /// Where and how a run connects, as a caller chose it; every choice has the platform's default.
 public struct UploadSettings: Sendable {
     /// The platform.
-    public var provider: UploadProvider
+    public var provider: UploadPlatform
     /// The API base URL; nil for the platform's default.
     public var baseURL: URL?
     /// The credentials file; nil for ``UploadCredentials/defaultFileURL(environment:)``.
@@ -16,17 +17,21 @@ public struct UploadSettings: Sendable {
     public var policy: UploadRetryPolicy = UploadRetryPolicy()
     /// The environment the credentials are read from.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// The state file; nil for ``UploadSetup/defaultStateURL(_:uploader:)``.
+    public var stateFile: URL?
+    /// Wait for another run that holds the state file's lock, instead of failing with ``UploadError/locked``.
+    public var waitForLock: Bool = false
 
     /// Creates settings with the platform's defaults.
     /// - Parameter provider: The platform.
-    public init(provider: UploadProvider) { self.provider = provider }
+    public init(provider: UploadPlatform) { self.provider = provider }
 
     /// The base URL in use: the chosen one, else the platform's default.
-    public var effectiveBaseURL: URL { baseURL ?? provider.defaultBaseURL }
+    package var effectiveBaseURL: URL { baseURL ?? provider.defaultBaseURL }
 }
 
 /// The steps before a bulk upload, as library calls: connect, choose the state file, open it.
-public enum UploadSetup {
+package enum UploadSetup {
     /// Resolves the credential and connects the platform's uploader.
     ///
     /// A platform that refreshes access tokens (Spicychat) needs no access token when a refresh token is
@@ -38,10 +43,10 @@ public enum UploadSetup {
     /// - Returns: The uploader.
     /// - Throws: ``UploadError/credentials`` when no credential is found; ``UploadError/insecureURL`` or
     ///   ``UploadError/configuration`` for an unusable URL.
-    public static func connect(
-        _ settings: UploadSettings, transport: any UploadTransport, logger: UploadLogger
+    package static func connect(
+        _ settings: UploadSettings, transport: any UploadTransport, logger: Logger
     ) throws(UploadError) -> any PlatformUploader {
-        let upload = settings.provider.upload
+        let upload = settings.provider
         let file = settings.credentialsFile
         let refresh =
             upload.refreshesTokens
@@ -72,7 +77,7 @@ public enum UploadSetup {
     ///   - uploader: The connected uploader; nil for a dry run.
     /// - Returns: The state file's URL under ``UploadStateFile/defaultURL(provider:baseURL:account:environment:)``.
     /// - Throws: The run-stopping ``UploadError`` of the account read (see ``UploadEngine/preflightFailure``).
-    public static func defaultStateURL(
+    package static func defaultStateURL(
         _ settings: UploadSettings, uploader: (any PlatformUploader)?
     ) async throws(UploadError) -> URL {
         var account: String?
@@ -94,7 +99,7 @@ public enum UploadSetup {
             account = secret.map(UploadStateFile.accountDigest(ofCredential:))
         }
         return UploadStateFile.defaultURL(
-            provider: settings.provider.rawValue, baseURL: settings.effectiveBaseURL, account: account ?? "anonymous",
+            provider: settings.provider.name, baseURL: settings.effectiveBaseURL, account: account ?? "anonymous",
             environment: settings.environment)
     }
 
@@ -106,7 +111,7 @@ public enum UploadSetup {
     /// - Returns: The open state file.
     /// - Throws: ``UploadError/locked`` (with ``UploadRemedy/waitForLock``) when another run holds it and `wait` is
     ///   false; ``UploadError/configuration`` when it cannot be created or read.
-    public static func openState(
+    package static func openState(
         _ url: URL, wait: Bool, onWait: @escaping @Sendable () -> Void = {}
     ) async throws(UploadError) -> UploadStateFile {
         do {

@@ -1,5 +1,5 @@
-public import CardKitJSON
-public import Foundation
+package import CardKitJSON
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -8,9 +8,9 @@ public import Foundation
 #endif
 
 /// One line of the state file.
-public struct UploadStateRecord: Sendable, Hashable {
+package struct UploadStateRecord: Sendable, Hashable {
     /// Where an item stands.
-    public enum State: String, Sendable, Hashable {
+    package enum State: String, Sendable, Hashable {
         /// A create is about to be sent (written, and synced, before the request leaves). On resume, the item is
         /// reconciled by reading back before anything else is sent.
         case intent
@@ -23,28 +23,28 @@ public struct UploadStateRecord: Sendable, Hashable {
     }
 
     /// The item's stable key: the canonical path of the input (symlinks resolved, absolute).
-    public var key: String
+    package var key: String
     /// `sha256:<hex>` of the converted payload.
-    public var contentHash: String
+    package var contentHash: String
     /// `character` or `persona`.
-    public var kind: String
+    package var kind: String
     /// The platform.
-    public var provider: String
+    package var provider: String
     /// The state.
-    public var state: State
+    package var state: State
     /// The item's name (used for read-back).
-    public var name: String
+    package var name: String
     /// The remote id, once known.
-    public var remoteId: String?
+    package var remoteId: String?
     /// The remote version (NextChat), once known.
-    public var remoteVersion: Int?
+    package var remoteVersion: Int?
     /// The last error, as text (never containing a credential).
-    public var error: String?
+    package var error: String?
     /// When the record was written (ISO 8601).
-    public var updatedAt: String
+    package var updatedAt: String
 
     /// Creates a record.
-    public init(
+    package init(
         key: String, contentHash: String, kind: String, provider: String, state: State, name: String,
         remoteId: String? = nil, remoteVersion: Int? = nil, error: String? = nil,
         updatedAt: String = UploadStateRecord.now()
@@ -62,10 +62,10 @@ public struct UploadStateRecord: Sendable, Hashable {
     }
 
     /// The current time in ISO 8601.
-    public static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    package static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     /// The record as a JSON object (keys in a fixed order).
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object: JSONObject = [
             "key": .string(key), "contentHash": .string(contentHash), "kind": .string(kind),
             "provider": .string(provider), "state": .string(state.rawValue), "name": .string(name),
@@ -78,7 +78,7 @@ public struct UploadStateRecord: Sendable, Hashable {
     }
 
     /// Reads a record from a JSON object; nil when a required key is missing.
-    public init?(json: JSONValue) {
+    package init?(json: JSONValue) {
         guard let object = json.objectValue, let key = object["key"]?.stringValue,
             let stateText = object["state"]?.stringValue, let state = State(rawValue: stateText)
         else { return nil }
@@ -100,13 +100,13 @@ public struct UploadStateRecord: Sendable, Hashable {
 /// runs can never use one state file at once: the second one's open fails with ``UploadError/locked``, or, through
 /// ``open(url:waitForLock:pollInterval:onWait:)``, waits until the first one is done. The records are read only
 /// once the lock is held.
-public actor UploadStateFile {
+package actor UploadStateFile {
     /// The file.
-    public nonisolated let url: URL
+    package nonisolated let url: URL
     private var records: [String: UploadStateRecord]
     private let fd: Int32
     /// Lines that could not be read on open (a torn last line after a crash, or damage).
-    public nonisolated let ignoredLines: Int
+    package nonisolated let ignoredLines: Int
 
     /// The longest line read.
     static let maxLineBytes = 1 << 20
@@ -115,7 +115,7 @@ public actor UploadStateFile {
     /// - Parameter url: The file.
     /// - Throws: ``UploadError/locked`` when another run holds the file; ``UploadError/configuration`` when it
     ///   cannot be opened.
-    public init(url: URL) throws(UploadError) {
+    package init(url: URL) throws(UploadError) {
         self.url = url
         let descriptor = Glibc.open(url.path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -161,7 +161,7 @@ public actor UploadStateFile {
     /// - Returns: The open, locked state file.
     /// - Throws: ``UploadError/locked`` (without `waitForLock`), ``UploadError/cancelled`` when the task is
     ///   cancelled while waiting, ``UploadError/configuration``.
-    public static func open(
+    package static func open(
         url: URL, waitForLock: Bool, pollInterval: Duration = .milliseconds(100),
         onWait: @Sendable () -> Void = {}
     ) async throws(UploadError) -> UploadStateFile {
@@ -184,10 +184,10 @@ public actor UploadStateFile {
     deinit { close(fd) }
 
     /// The last record of `key`.
-    public func record(for key: String) -> UploadStateRecord? { records[key] }
+    package func record(for key: String) -> UploadStateRecord? { records[key] }
 
     /// Every key's last record.
-    public func allRecords() -> [UploadStateRecord] { Array(records.values) }
+    package func allRecords() -> [UploadStateRecord] { Array(records.values) }
 
     /// A `done` record of another key with the same content hash and kind (the same item under another path: moved,
     /// copied, or named through another folder), if any.
@@ -196,7 +196,7 @@ public actor UploadStateFile {
     ///   - kind: `character` or `persona`.
     ///   - key: The item's own key, which is not returned.
     /// - Returns: The record, the one with the smallest key when several match.
-    public func doneRecord(contentHash: String, kind: String, excluding key: String) -> UploadStateRecord? {
+    package func doneRecord(contentHash: String, kind: String, excluding key: String) -> UploadStateRecord? {
         records.values.filter { $0.state == .done && $0.contentHash == contentHash && $0.kind == kind && $0.key != key }
             .min { $0.key < $1.key }
     }
@@ -207,13 +207,13 @@ public actor UploadStateFile {
     ///   - key: The key whose own claim is left out.
     ///   - kind: `character` or `persona`.
     /// - Returns: The claimed ids.
-    public func claimedRemoteIds(excluding key: String, kind: String) -> Set<String> {
+    package func claimedRemoteIds(excluding key: String, kind: String) -> Set<String> {
         Set(records.values.filter { $0.key != key && $0.kind == kind && $0.state == .done }.compactMap(\.remoteId))
     }
 
     /// Appends a record, then syncs the file.
     /// - Throws: ``UploadError/configuration`` when the write fails (the run must stop: resume would be unsafe).
-    public func append(_ record: UploadStateRecord) throws(UploadError) {
+    package func append(_ record: UploadStateRecord) throws(UploadError) {
         var line = JSONWriter.bytes(record.json)
         line.append(0x0A)
         let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
@@ -234,7 +234,7 @@ public actor UploadStateFile {
     /// absolute and standardized.
     /// - Parameter path: The path as typed.
     /// - Returns: The canonical path.
-    public static func canonicalPath(_ path: String) -> String {
+    package static func canonicalPath(_ path: String) -> String {
         if path == "-" { return path }
         if let resolved = realpath(path, nil) {
             defer { free(resolved) }
@@ -255,7 +255,7 @@ public actor UploadStateFile {
     ///   - account: Identifies the account (a user id, or a digest of the credential; never the credential).
     ///   - environment: The environment (default: the process's).
     /// - Returns: The file URL.
-    public static func defaultURL(
+    package static func defaultURL(
         provider: String, baseURL: URL, account: String,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> URL {
@@ -275,7 +275,7 @@ public actor UploadStateFile {
     /// on the account without holding the credential.
     /// - Parameter credential: The token or key.
     /// - Returns: The label.
-    public static func accountDigest(ofCredential credential: String) -> String {
+    package static func accountDigest(ofCredential credential: String) -> String {
         "credential-sha256:" + UploadDigest.sha256Hex(Array(credential.utf8))
     }
 

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// Implementations must be safe to call from many uploads at once, and should share one refresh among callers that
 /// were refused the same token. Every token they return is scrubbed from the endpoint's logs.
-public protocol UploadTokenProvider: Sendable {
+package protocol UploadTokenProvider: Sendable {
     /// The token to send now.
     ///
     /// May fetch one first: on first use when the provider holds no access token yet, or when the cached one is
@@ -30,23 +30,23 @@ public protocol UploadTokenProvider: Sendable {
 /// A fixed token that cannot be refreshed: a 401 fails the request, as it always did.
 ///
 /// The clients' `token:` and `apiKey:` initialisers wrap their argument in one.
-public struct StaticTokenProvider: UploadTokenProvider {
+package struct StaticTokenProvider: UploadTokenProvider {
     /// The token.
-    public let token: String
+    package let token: String
 
     /// Creates a provider of one fixed token.
     /// - Parameter token: The token, without its scheme.
-    public init(_ token: String) {
+    package init(_ token: String) {
         self.token = token
     }
 
     /// Returns ``token``.
     /// - Returns: ``token``.
-    public func currentToken() async throws(UploadError) -> String { token }
+    package func currentToken() async throws(UploadError) -> String { token }
 
     /// Returns nil: a fixed token cannot be refreshed.
     /// - Parameter rejected: The refused token (ignored).
     /// - Returns: nil.
     /// - Throws: Never; the signature is the protocol's.
-    public func refreshedToken(after rejected: String) async throws(UploadError) -> String? { nil }
+    package func refreshedToken(after rejected: String) async throws(UploadError) -> String? { nil }
 }

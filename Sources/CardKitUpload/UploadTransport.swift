@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 
 /// An HTTP method used by the upload clients.
-public enum UploadHTTPMethod: String, Sendable, Hashable {
+package enum UploadHTTPMethod: String, Sendable, Hashable {
     case get = "GET"
     case post = "POST"
     case put = "PUT"
@@ -9,7 +9,7 @@ public enum UploadHTTPMethod: String, Sendable, Hashable {
     case delete = "DELETE"
 
     /// Whether repeating the request has the same effect as sending it once (RFC 9110): GET, PUT and DELETE.
-    public var isIdempotent: Bool {
+    package var isIdempotent: Bool {
         switch self {
         case .get, .put, .delete: true
         case .post, .patch: false
@@ -18,21 +18,22 @@ public enum UploadHTTPMethod: String, Sendable, Hashable {
 }
 
 /// One HTTP request, built by a platform client and sent through an ``UploadTransport``.
-public struct UploadRequest: Sendable {
+package struct UploadRequest: Sendable {
     /// The method.
-    public var method: UploadHTTPMethod
+    package var method: UploadHTTPMethod
     /// The absolute URL.
-    public var url: URL
+    package var url: URL
     /// Header fields in order.
     ///
     /// Credentials live here and are never logged.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body, if any.
-    public var body: [UInt8]?
+    package var body: [UInt8]?
 
     /// Creates a request.
-    public init(method: UploadHTTPMethod, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil)
-    {
+    package init(
+        method: UploadHTTPMethod, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -41,32 +42,32 @@ public struct UploadRequest: Sendable {
 
     /// `METHOD /path` without the query string or any header: safe to log (signed URLs keep their signature in the
     /// query).
-    public var logLabel: String { "\(method.rawValue) \(url.path.isEmpty ? "/" : url.path)" }
+    package var logLabel: String { "\(method.rawValue) \(url.path.isEmpty ? "/" : url.path)" }
 }
 
 /// One HTTP response with its body fully read (bounded by the transport's limit).
-public struct UploadResponse: Sendable {
+package struct UploadResponse: Sendable {
     /// The status code.
-    public var status: Int
+    package var status: Int
     /// Header fields in order.
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
     /// The body bytes.
-    public var body: [UInt8]
+    package var body: [UInt8]
 
     /// Creates a response.
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    package init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// The first value of a header, matched case-insensitively.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
     /// Whether the status is 2xx.
-    public var isSuccess: Bool { (200..<300).contains(status) }
+    package var isSuccess: Bool { (200..<300).contains(status) }
 }
 
 /// Sends HTTP requests.
@@ -74,7 +75,7 @@ public struct UploadResponse: Sendable {
 /// The production implementation is ``AsyncHTTPClientTransport``; tests may pass a closure-based
 /// fake. Implementations throw only ``UploadError`` (`.transport` or `.timeout`) and return every HTTP status as a
 /// response: mapping statuses to errors is the client's job.
-public protocol UploadTransport: Sendable {
+package protocol UploadTransport: Sendable {
     /// Sends one request and reads its whole response body.
     /// - Parameters:
     ///   - request: The request.

@@ -2,6 +2,7 @@ import CardKitJSON
 import CardKitUpload
 import FakeProviderServer
 import Foundation
+import Logging
 import Testing
 
 @Suite struct SpicychatClientTests {
@@ -350,7 +351,7 @@ import Testing
     @Test func loggerScrubsSecrets() {
         final class Box: @unchecked Sendable { var lines: [String] = [] }
         let box = Box()
-        let logger = UploadLogger(level: .trace, secrets: ["s3cr3t-token"]) { _, line in box.lines.append(line) }
+        let logger = Logger.upload(level: .trace, secrets: ["s3cr3t-token"]) { _, line in box.lines.append(line) }
         logger.log(.debug, "Authorization: Bearer s3cr3t-token")
         #expect(box.lines == ["Authorization: Bearer <redacted>"])
     }

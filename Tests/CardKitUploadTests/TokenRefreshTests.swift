@@ -3,6 +3,7 @@ import CardKitTestSupport
 import CardKitUpload
 import FakeProviderServer
 import Foundation
+import Logging
 import Testing
 
 /// A fake with Spicychat's refresh grant configured, and helpers to read its auth counters.
@@ -29,7 +30,7 @@ enum TokenRefreshSupport {
         _ fake: RunningFakeProviders, refreshToken: String = refreshToken,
         accessToken: String? = UploadTestSupport.spicyToken,
         transport: any UploadTransport = UploadTestSupport.transport,
-        logger: UploadLogger = .silent, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        logger: Logger = .silent, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
         onRotation: OAuthRefreshTokenProvider.RotationHandler? = nil
     ) throws -> OAuthRefreshTokenProvider {
         try OAuthRefreshTokenProvider(
@@ -40,7 +41,7 @@ enum TokenRefreshSupport {
 
     static func client(
         _ fake: RunningFakeProviders, _ tokens: any UploadTokenProvider,
-        transport: any UploadTransport = UploadTestSupport.transport, logger: UploadLogger = .silent
+        transport: any UploadTransport = UploadTestSupport.transport, logger: Logger = .silent
     ) throws -> SpicychatClient {
         try SpicychatClient(
             baseURL: fake.baseURL, tokenProvider: tokens, transport: transport, policy: UploadTestSupport.fastPolicy,
@@ -48,7 +49,7 @@ enum TokenRefreshSupport {
     }
 
     static func engine(
-        _ client: SpicychatClient, state: UploadStateFile, concurrency: Int, logger: UploadLogger = .silent
+        _ client: SpicychatClient, state: UploadStateFile, concurrency: Int, logger: Logger = .silent
     )
         -> UploadEngine
     {
@@ -129,8 +130,8 @@ final class LogLines: @unchecked Sendable {
     private let lock = NSLock()
     private var lines: [String] = []
 
-    var logger: UploadLogger {
-        UploadLogger(level: .trace) { level, line in
+    var logger: Logger {
+        Logger.upload(level: .trace) { level, line in
             self.lock.lock()
             defer { self.lock.unlock() }
             self.lines.append("\(level): \(line)")

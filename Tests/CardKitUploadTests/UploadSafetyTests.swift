@@ -191,7 +191,7 @@ import Testing
             return UploadResponse(status: 400, body: JSONWriter.bytes(body))
         }
         let lines = LockedLines()
-        let logger = UploadLogger(level: .trace) { _, line in lines.add(line) }
+        let logger = Logger.upload(level: .trace) { _, line in lines.add(line) }
         let client = try NextChatClient(
             baseURL: try #require(URL(string: "https://nextchat.invalid")), token: token, transport: transport,
             policy: .noRetries, logger: logger)
@@ -199,7 +199,7 @@ import Testing
             _ = try await client.createCharacter(["name": "X", "description": "", "personality": [:]])
         }
         for text in [error.description] + lines.all {
-            #expect(!text.contains(String(token.prefix(UploadLogger.minimumPrefix))), "leaked in: \(text)")
+            #expect(!text.contains(String(token.prefix(UploadSecrets.minimumPrefix))), "leaked in: \(text)")
         }
         #expect(error.message.hasSuffix("got Bearer <redacted>"))
     }
@@ -218,7 +218,7 @@ import Testing
             return UploadResponse(status: 400, body: JSONWriter.bytes(body))
         }
         let lines = LockedLines()
-        let logger = UploadLogger(level: .trace) { _, line in lines.add(line) }
+        let logger = Logger.upload(level: .trace) { _, line in lines.add(line) }
         let client = try NextChatClient(
             baseURL: try #require(URL(string: "https://nextchat.invalid")), token: token, transport: transport,
             policy: .noRetries, logger: logger)
@@ -232,7 +232,7 @@ import Testing
         #expect(summary.outcomes.map(\.status) == [.failed])
         let state = try String(contentsOf: stateURL, encoding: .utf8)
         #expect(state.contains("\"state\":\"failed\""))
-        let head = String(token.prefix(UploadLogger.minimumPrefix))
+        let head = String(token.prefix(UploadSecrets.minimumPrefix))
         for text in [state, summary.outcomes[0].message ?? ""] + lines.all {
             #expect(!text.contains(head), "leaked in: \(text)")
         }
@@ -266,7 +266,7 @@ import Testing
         ("ECHOsec is 7 characters", "ECHOsec is 7 characters"),
     ])
     func everyPrefixOfEightOrMoreCharactersIsScrubbed(input: String, expected: String) {
-        let logger = UploadLogger(level: .trace, secrets: ["ECHOsecretvalue"]) { _, _ in }
+        let logger = Logger.upload(level: .trace, secrets: ["ECHOsecretvalue"]) { _, _ in }
         #expect(logger.scrub(input) == expected)
     }
 
@@ -463,8 +463,8 @@ final class LoopbackHTTPServer: @unchecked Sendable {
 @Suite struct RedactingLogHandlerTests {
     @Test func theSwiftLogLoggerScrubsMessagesAndMetadataOfRuntimeSecrets() {
         let lines = LockedLines()
-        let logger = UploadLogger(level: .trace, secrets: ["fixed-secret-1"]) { _, line in lines.add(line) }
-        let swiftLogger = logger.swiftLogger
+        let logger = Logger.upload(level: .trace, secrets: ["fixed-secret-1"]) { _, line in lines.add(line) }
+        let swiftLogger = logger
         logger.redactInAllCopies(["refreshed-token-42"])
         swiftLogger.debug(
             "Authorization: Bearer fixed-secret-1",
@@ -477,11 +477,11 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         #expect(text.contains("<redacted>"))
     }
 
-    @Test func levelsFollowTheUploadLogger() {
+    @Test func levelsFollowTheLoggerLevel() {
         let lines = LockedLines()
-        let logger = UploadLogger(level: .warning) { level, line in lines.add("\(level) \(line)") }
-        logger.swiftLogger.debug("hidden")
-        logger.swiftLogger.warning("shown")
+        let logger = Logger.upload(level: .warning) { level, line in lines.add("\(level) \(line)") }
+        logger.debug("hidden")
+        logger.warning("shown")
         logger.log(.info, "hidden too")
         logger.log(.error, "shown too")
         #expect(lines.all == ["warning shown", "error shown too"])

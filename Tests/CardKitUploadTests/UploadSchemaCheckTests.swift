@@ -26,7 +26,7 @@ import Testing
         card.description = "Described."
         card.firstMessage = "Hello."
         card.tags = ["one", "two"]
-        for provider in [UploadProvider.spicychat, .nextchat, .chattr] {
+        for provider in [UploadPlatform.spicychat, .nextchat, .chattr] {
             let prepared = try UploadPreparer(options: UploadOptions(provider: provider, kind: .characters))
                 .prepare(path: "valid.json", input: .card(card, imageBytes: nil))
             #expect(prepared.name == "Valid")
@@ -37,32 +37,32 @@ import Testing
 /// Each upload platform is one unit: its descriptor names itself, its platform and schemas that exist.
 @Suite struct UploadPlatformDescriptorTests {
     @Test func everyProviderHasAConsistentUploadDescriptor() throws {
-        for provider in UploadProvider.allCases {
-            #expect(provider.upload.provider == provider)
-            #expect(UploadProvider(platform: provider.platform) == provider)
+        for provider in UploadPlatform.all {
+            #expect(provider.platform.upload == provider)
+            #expect(provider.platform.upload == provider)
             #expect(provider.description == provider.platform.displayName)
-            #expect(!provider.upload.kinds.isEmpty)
-            for kind in provider.upload.kinds {
+            #expect(!provider.kinds.isEmpty)
+            for kind in provider.kinds {
                 let options = UploadOptions(provider: provider, kind: kind)
                 #expect(UploadPreparer(options: options).payloadSchemaName != nil, "\(provider) \(kind)")
             }
         }
-        #expect(UploadProvider(platform: .characterai) == nil)
-        #expect(UploadProvider.spicychat.upload.kinds == [.characters, .personas])
-        #expect(UploadProvider.chattr.upload.kinds == [.characters])
-        #expect(UploadProvider.chattr.upload.mode == .updateOnly)
-        #expect(UploadProvider.nextchat.upload.mode == .createOrUpdate)
+        #expect(Platform.characterai.upload == nil)
+        #expect(UploadPlatform.spicychat.kinds == [.characters, .personas])
+        #expect(UploadPlatform.chattr.kinds == [.characters])
+        #expect(UploadPlatform.chattr.mode == .updateOnly)
+        #expect(UploadPlatform.nextchat.mode == .createOrUpdate)
     }
 
     @Test func aConnectedClientIsThePlatformsUploader() throws {
         let connection = UploadConnection(
             baseURL: URL(string: "http://127.0.0.1:9")!, token: "token-value", transport: UploadTestSupport.transport)
-        for provider in UploadProvider.allCases {
-            #expect(try provider.upload.uploader(connection).provider == provider)
+        for provider in UploadPlatform.all {
+            #expect(try provider.uploader(connection).provider == provider)
         }
         var anonymous = connection
         anonymous.token = nil
-        #expect(throws: UploadError.credentials) { _ = try UploadProvider.nextchat.upload.uploader(anonymous) }
+        #expect(throws: UploadError.credentials) { _ = try UploadPlatform.nextchat.uploader(anonymous) }
     }
 
     @Test func libraryMessagesNameNoFlagAndCarryTheRemedy() throws {
