@@ -1,5 +1,5 @@
-import CardKit
-@_spi(Testing) import CardKitFiles
+@testable import CardKit
+@_spi(Testing) @testable import CardKitFiles
 import CardKitTestSupport
 import Foundation
 import Testing
