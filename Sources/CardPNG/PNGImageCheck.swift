@@ -113,7 +113,9 @@ extension PNGImageCheck {
     ///   - decodeImage: whether to inflate every row.
     /// - Returns: the header, text chunk names and warnings libpng produced.
     /// - Throws: ``PNGCardError/notPNG(looksLike:)`` or ``PNGCardError/libpng(message:)``.
-    package static func readWithLibPNG(_ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool)
+    package static func readWithLibPNG(
+        _ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool
+    )
         throws(PNGCardError) -> PNGLibPNGReport
     {
         let report = try LibPNG.read(png, decodeImage: decodeImage, options: options)

@@ -47,7 +47,8 @@ public struct PlatformError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Thrown when a platform object has the wrong shape.
-    package static func invalidObject(_ platform: Platform, at pointer: JSONPointer, _ reason: String) -> PlatformError {
+    package static func invalidObject(_ platform: Platform, at pointer: JSONPointer, _ reason: String) -> PlatformError
+    {
         PlatformError(code: .invalidObject, platform: platform, pointer: pointer, message: reason)
     }
 

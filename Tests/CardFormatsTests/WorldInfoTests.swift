@@ -133,7 +133,8 @@ import Testing
         let (book, diagnostics) = try LorebookFile.read(
             json: try parse(
                 #"{"spec":"lorebook_v3","data":{"name":"L","entries":[{"keys":["k"],"content":"c","enabled":true,"insertion_order":1,"use_regex":false,"extensions":{}}]}}"#
-            )).pair
+            )
+        ).pair
         #expect(book.name == "L")
         #expect(book.entries.map(\.keys) == [["k"]])
         #expect(diagnostics.map(\.code) == [.missingField])

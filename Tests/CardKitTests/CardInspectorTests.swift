@@ -8,8 +8,10 @@ private let samples = SharedFixtures.samplesDirectory
 /// `cardkit inspect` as a library call: the `inspect --json` record and the text.
 @Suite struct CardInspectorTests {
     @Test func everySampleGivesTheRecordTheCLIPrints() throws {
-        let inputs = SharedFixtures.sampleNames(extensions: ["json", "png", "apng", "charx", "yaml", "yml", "jpg", "jpeg"])
-            .map { CardInput(path: samples.appendingPathComponent($0).path) }
+        let inputs = SharedFixtures.sampleNames(extensions: [
+            "json", "png", "apng", "charx", "yaml", "yml", "jpg", "jpeg",
+        ])
+        .map { CardInput(path: samples.appendingPathComponent($0).path) }
         let records = inputs.map { CardInspector.inspect($0) }
         #expect(records.count == 5)
         #expect(records.map(\.isFailure) == [true, false, false, false, false])
