@@ -34,7 +34,7 @@ public struct ConversionFile: Sendable, Hashable {
     /// - Parameters:
     ///   - name: The companion file's name, or `nil` for the main output.
     ///   - bytes: The file's bytes.
-    package init(name: String? = nil, bytes: [UInt8]) {
+    public init(name: String? = nil, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
     }
