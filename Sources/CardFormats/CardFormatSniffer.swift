@@ -1,10 +1,10 @@
-public import CardKitJSON
+package import CardKitJSON
 import CardModel
-public import Foundation
+package import Foundation
 import ZIPFoundation
 
 /// A file shape recognised by ``CardFormatSniffer``.
-public enum DetectedFormat: Sendable, Hashable, CustomStringConvertible {
+package enum DetectedFormat: Sendable, Hashable, CustomStringConvertible {
     /// A CharX: a ZIP holding a `card.json`; `zipOffset` is 0 for a plain `.charx`, else the length of the data
     /// before it (a JPEG with a ZIP appended).
     case charx(zipOffset: Int)
@@ -26,7 +26,7 @@ public enum DetectedFormat: Sendable, Hashable, CustomStringConvertible {
     case unknown
 
     /// A short name for `inspect`, such as `charx`, `worldinfo`, `lorebook_v3` or `yaml`.
-    public var description: String {
+    package var description: String {
         switch self {
         case .charx(let offset): return offset == 0 ? "charx" : "charx (after \(offset) bytes)"
         case .otherZIP: return "zip"
@@ -46,14 +46,14 @@ public enum DetectedFormat: Sendable, Hashable, CustomStringConvertible {
 /// The checks are cheap: ZIPs are found by their signatures (at offset 0 or after a prefix) and listed
 /// without inflating anything; JSON is parsed once (bounded by the parser's limits); YAML is tried only for
 /// text that is not JSON.
-public enum CardFormatSniffer {
+package enum CardFormatSniffer {
     /// The largest text file tried as JSON or YAML (default 64 MiB); larger text is `.unknown`.
-    public static let maxTextBytes = 64 << 20
+    package static let maxTextBytes = 64 << 20
 
     /// Detects the shape of a file's bytes.
     /// - Parameter data: The file's bytes.
     /// - Returns: The shape, or ``DetectedFormat/unknown``.
-    public static func detect(data: Data) -> DetectedFormat {
+    package static func detect(data: Data) -> DetectedFormat {
         let signature = FileSignature.detect(data)
         if signature == .png || signature == .damagedPNG { return .unknown }  // PNG: the PNG reader's.
         if ZIPLocator.containsZIP(data), let located = ZIPLocator.locate(data) {
@@ -91,7 +91,7 @@ public enum CardFormatSniffer {
     /// Detects the shape of a parsed JSON document.
     /// - Parameter json: The document.
     /// - Returns: The shape, or ``DetectedFormat/unknown`` (a card, or something else).
-    public static func detect(json: JSONValue) -> DetectedFormat {
+    package static func detect(json: JSONValue) -> DetectedFormat {
         guard let root = json.objectValue else { return .unknown }
         if let spec = root["spec"] {
             return spec.stringValue == LorebookFile.spec ? .lorebookV3 : .unknown

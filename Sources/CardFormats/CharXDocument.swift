@@ -14,12 +14,12 @@ public struct CharXDocument: Sendable, Hashable {
     public var cardJSON: Data
     /// Where the ZIP starts in the input: 0 for a plain `.charx`, the prefix length for a ZIP appended to a
     /// JPEG (RisuAI's "charxJpeg") or another file.
-    public var zipOffset: Int
+    package var zipOffset: Int
     /// Everything noticed while reading the archive (the card's own diagnostics are in ``card``).
     public var diagnostics: [Diagnostic]
 
     /// Creates a document.
-    public init(
+    package init(
         card: CardReadResult, cardPath: String, cardJSON: Data, assets: [CharXAsset], zipOffset: Int,
         diagnostics: [Diagnostic]
     ) {
@@ -44,7 +44,7 @@ public struct CharXDocument: Sendable, Hashable {
     }
 
     /// The assets no card asset refers to (RisuAI's `module.risum`, `x_meta/`, stray images).
-    public var unreferencedFiles: [CharXAsset] { assets.filter { !$0.referenced } }
+    package var unreferencedFiles: [CharXAsset] { assets.filter { !$0.referenced } }
 
     /// The main icon: the `icon` asset named `main`, else the first icon (the newer SillyTavern rule).
     public var mainIcon: CharXAsset? {
@@ -104,7 +104,7 @@ public struct CharXAsset: Sendable, Hashable {
     public var resolution: Resolution
 
     /// Creates an asset record.
-    public init(descriptor: CardAsset?, index: Int?, path: String?, bytes: Data?, resolution: Resolution) {
+    package init(descriptor: CardAsset?, index: Int?, path: String?, bytes: Data?, resolution: Resolution) {
         self.descriptor = descriptor
         self.index = index
         self.path = path
@@ -113,13 +113,13 @@ public struct CharXAsset: Sendable, Hashable {
     }
 
     /// Whether a card asset refers to this file.
-    public var referenced: Bool { descriptor != nil }
+    package var referenced: Bool { descriptor != nil }
     /// The asset's URI.
-    public var uri: String? { descriptor?.uri }
+    package var uri: String? { descriptor?.uri }
     /// The asset's type (`icon`, `background`, `emotion`, `user_icon`, `x_…`).
-    public var type: String? { descriptor?.type }
+    package var type: String? { descriptor?.type }
     /// The asset's name.
-    public var name: String? { descriptor?.name }
+    package var name: String? { descriptor?.name }
     /// The asset's extension; for an unreferenced file, the lowercased extension of its path.
     public var ext: String? {
         if let descriptor { return descriptor.ext }

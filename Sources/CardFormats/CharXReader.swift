@@ -158,7 +158,7 @@ public enum CharXReader {
     ///   - options: Limits and card-reading options.
     /// - Returns: The document.
     /// - Throws: Foundation's error when the file cannot be read, else ``CharXError``.
-    public static func read(contentsOf url: URL, options: CharXReadOptions = .init()) throws -> CharXDocument {
+    package static func read(contentsOf url: URL, options: CharXReadOptions = .init()) throws -> CharXDocument {
         try read(data: Data(contentsOf: url, options: .mappedIfSafe), options: options)
     }
 

@@ -1,5 +1,5 @@
-public import CardKitJSON
-public import CardModel
+package import CardKitJSON
+package import CardModel
 import OrderedCollections
 
 /// Reads the older character shapes as V2 cards: text-generation-webui YAML, Pygmalion/Gradio JSON and
@@ -7,16 +7,16 @@ import OrderedCollections
 ///
 /// Each reader returns a V2 card plus diagnostics: a note for every field moved to a card field, a note for
 /// every source key kept under `data.extensions`, and `lost-field` warnings where something has no place.
-public enum LegacyCardReader {
+package enum LegacyCardReader {
     /// The `data.extensions` key holding text-generation-webui keys other than the four mapped ones.
-    public static let textGenerationWebUIKey = "text_generation_webui"
+    package static let textGenerationWebUIKey = "text_generation_webui"
     /// The `data.extensions` key holding Pygmalion keys other than the five mapped ones.
-    public static let pygmalionKey = "pygmalion"
+    package static let pygmalionKey = "pygmalion"
 
     // MARK: - text-generation-webui YAML
 
     /// The mapping from text-generation-webui keys to card fields.
-    public static let textGenerationWebUIFields: [(source: String, field: String)] = [
+    package static let textGenerationWebUIFields: [(source: String, field: String)] = [
         ("name", "name"), ("context", "description"), ("greeting", "first_mes"), ("example_dialogue", "mes_example"),
     ]
 
@@ -24,7 +24,7 @@ public enum LegacyCardReader {
     /// - Parameter bytes: UTF-8 YAML.
     /// - Returns: A V2 card; keys other than the four are kept under `data.extensions.text_generation_webui`.
     /// - Throws: ``CardFormatError``.
-    public static func readTextGenerationWebUI(_ bytes: some Collection<UInt8>) throws(CardFormatError)
+    package static func readTextGenerationWebUI(_ bytes: some Collection<UInt8>) throws(CardFormatError)
         -> CardReadResult
     {
         let value = try YAMLToJSON.convert(bytes)
@@ -53,7 +53,7 @@ public enum LegacyCardReader {
     // MARK: - Pygmalion / Gradio JSON
 
     /// The mapping from Pygmalion keys to card fields.
-    public static let pygmalionFields: [(source: String, field: String)] = [
+    package static let pygmalionFields: [(source: String, field: String)] = [
         ("char_name", "name"), ("char_persona", "description"), ("char_greeting", "first_mes"),
         ("world_scenario", "scenario"), ("example_dialogue", "mes_example"),
     ]
@@ -63,7 +63,7 @@ public enum LegacyCardReader {
     /// - Parameter json: The parsed document.
     /// - Returns: A V2 card; other keys are kept under `data.extensions.pygmalion`.
     /// - Throws: ``CardFormatError/notACharacter(pointer:reason:)``.
-    public static func readPygmalion(json: JSONValue) throws(CardFormatError) -> CardReadResult {
+    package static func readPygmalion(json: JSONValue) throws(CardFormatError) -> CardReadResult {
         guard let root = json.objectValue, root["char_name"] != nil else {
             throw .notACharacter(
                 pointer: JSONPointer(tokens: ["char_name"]), reason: "no `char_name` key (not Pygmalion JSON)")
@@ -77,7 +77,7 @@ public enum LegacyCardReader {
 
     /// Reads Pygmalion/Gradio character JSON from bytes.
     /// - Throws: ``CardFormatError``.
-    public static func readPygmalion(_ bytes: some Collection<UInt8>) throws(CardFormatError) -> CardReadResult {
+    package static func readPygmalion(_ bytes: some Collection<UInt8>) throws(CardFormatError) -> CardReadResult {
         try readPygmalion(json: parse(bytes))
     }
 
@@ -88,7 +88,7 @@ public enum LegacyCardReader {
     /// - Parameter json: The parsed document.
     /// - Returns: The card converted to V2; the extra keys stay at the root as the card model keeps them.
     /// - Throws: ``CardFormatError/notACharacter(pointer:reason:)`` when it is not a V1 card.
-    public static func readTavernAIFolder(json: JSONValue) throws(CardFormatError) -> CardReadResult {
+    package static func readTavernAIFolder(json: JSONValue) throws(CardFormatError) -> CardReadResult {
         let read: CardReadResult
         do {
             read = try CardReader.read(json: json)

@@ -4,14 +4,14 @@ public import CardModel
 /// Standalone lorebook files: V3's `{"spec": "lorebook_v3", "data": <Lorebook>}`, and a bare book object.
 public enum LorebookFile {
     /// The `spec` value of a standalone V3 lorebook.
-    public static let spec = "lorebook_v3"
+    package static let spec = "lorebook_v3"
 
     /// Reads a standalone lorebook: `lorebook_v3`, or a bare `{entries: [...]}` book (reported).
     /// - Parameter json: The parsed document.
     /// - Returns: The book and diagnostics (a missing `extensions`, entries that are not objects).
     /// - Throws: ``CardFormatError/notALorebook(pointer:reason:)``, or
     ///   ``CardFormatError/limitExceeded(pointer:reason:)`` past `CharacterBook.maxEntries` entries.
-    public static func read(json: JSONValue) throws(CardFormatError) -> (CharacterBook, [Diagnostic]) {
+    public static func read(json: JSONValue) throws(CardFormatError) -> BookReadResult {
         guard let root = json.objectValue else {
             throw .notALorebook(pointer: JSONPointer(), reason: "the document is \(json.typeName()), not an object")
         }
@@ -59,7 +59,7 @@ public enum LorebookFile {
                     .warning, code: .wrongType, pointer: base.appending("entries").appending(String(index)),
                     "entry is \(entry.typeName()), not an object; ignored"))
         }
-        return (CharacterBook(object: object), diagnostics)
+        return BookReadResult(book: CharacterBook(object: object), diagnostics: diagnostics)
     }
 
     /// Wraps a book as a standalone `lorebook_v3` document.
@@ -68,4 +68,15 @@ public enum LorebookFile {
     public static func json(for book: CharacterBook) -> JSONValue {
         .object(["spec": .string(spec), "data": .object(book.object)])
     }
+}
+
+/// A character book read from a lorebook or World Info file, and what reading it noticed.
+public struct BookReadResult: Sendable, Hashable {
+    /// The book.
+    public var book: CharacterBook
+    /// Repairs and warnings, with pointers into the source document.
+    public var diagnostics: [Diagnostic]
+
+    /// The book and diagnostics, for destructuring.
+    package var pair: (CharacterBook, [Diagnostic]) { (book, diagnostics) }
 }

@@ -17,7 +17,7 @@ import OrderedCollections
 /// World Info cannot hold (`use_regex`, `priority`, `name`, the book's `scan_depth`, `token_budget`, …).
 public enum WorldInfoConverter {
     /// The `extensions` key holding what World Info → book needs to come back exactly.
-    public static let stashKey = "cardkit_worldinfo"
+    package static let stashKey = "cardkit_worldinfo"
 
     // MARK: - World Info → book
 
@@ -29,7 +29,7 @@ public enum WorldInfoConverter {
     /// - Throws: ``CardFormatError/notWorldInfo(pointer:reason:)`` when `entries` is missing or not an object/array,
     ///   ``CardFormatError/limitExceeded(pointer:reason:)`` past `CharacterBook.maxEntries` entries.
     public static func book(fromWorldInfo worldInfo: JSONValue, name: String? = nil) throws(CardFormatError)
-        -> (CharacterBook, [Diagnostic])
+        -> BookReadResult
     {
         guard let root = worldInfo.objectValue else {
             throw .notWorldInfo(
@@ -96,7 +96,7 @@ public enum WorldInfoConverter {
         extensions[stashKey] = .object(stash)
         book["extensions"] = .object(extensions)
         book["entries"] = .array(entries)
-        return (CharacterBook(object: book), diagnostics)
+        return BookReadResult(book: CharacterBook(object: book), diagnostics: diagnostics)
     }
 
     /// Converts one World Info entry to a book entry (SillyTavern's mapping plus the exactness stash).
@@ -148,7 +148,7 @@ public enum WorldInfoConverter {
     /// Converts a character book to a World Info file.
     /// - Parameter book: The book.
     /// - Returns: The World Info file and what the conversion noticed (fields World Info cannot hold).
-    public static func worldInfo(fromBook book: CharacterBook) -> (JSONValue, [Diagnostic]) {
+    public static func worldInfo(fromBook book: CharacterBook) -> WorldInfoConversion {
         var diagnostics: [Diagnostic] = []
         let bookStash = book.extensions[stashKey]?.objectValue
         var entries = JSONObject()
@@ -198,7 +198,7 @@ public enum WorldInfoConverter {
             root["entries"] = .object(entries)
             root["originalData"] = .object(book.object)
         }
-        return (.object(root), diagnostics)
+        return WorldInfoConversion(worldInfo: .object(root), diagnostics: diagnostics)
     }
 
     /// Converts one book entry to a World Info entry and the key it is stored under.
@@ -386,4 +386,15 @@ public enum WorldInfoConverter {
         case .array, .object: return true
         }
     }
+}
+
+/// A World Info file made from a character book, and what the conversion noticed.
+public struct WorldInfoConversion: Sendable, Hashable {
+    /// The World Info document.
+    public var worldInfo: JSONValue
+    /// Fields World Info cannot hold, and other notes.
+    public var diagnostics: [Diagnostic]
+
+    /// The World Info document and diagnostics, for destructuring.
+    package var pair: (JSONValue, [Diagnostic]) { (worldInfo, diagnostics) }
 }

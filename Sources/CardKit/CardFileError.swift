@@ -34,7 +34,7 @@ public struct CardFileError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
 
     /// Creates an error.
-    public init(path: String, kind: Kind, reason: String, diagnostics: [Diagnostic] = []) {
+    package init(path: String, kind: Kind, reason: String, diagnostics: [Diagnostic] = []) {
         self.path = path
         self.kind = kind
         self.reason = reason
@@ -45,7 +45,7 @@ public struct CardFileError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): error: \(reason)" }
 
     /// Wraps a card reading error.
-    public init(path: String, cardError: CardError) {
+    package init(path: String, cardError: CardError) {
         switch cardError {
         case .invalidJSON(let error):
             self.init(path: path, kind: .invalidJSON, reason: "invalid JSON: \(error)")

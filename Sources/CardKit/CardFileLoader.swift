@@ -50,7 +50,7 @@ public struct LoadedCard: Sendable {
     /// For PNG cards, the chunk the card was read from.
     public var pngChunk: PNGChunkLocation?
     /// The file's bytes (kept for re-embedding into the same image).
-    public var fileBytes: Data
+    package var fileBytes: Data
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

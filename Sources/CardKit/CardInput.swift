@@ -41,7 +41,7 @@ public struct CardInput: Sendable, Hashable {
     /// stream until its end, failing once it passes `limit`; anything else (a folder, a socket, a block device)
     /// is refused with a message saying what it is.
     /// - Throws: ``CardFileError`` of kind `unreadable` or `tooLarge`.
-    public func read(limit: Int = CardFileLoader.defaultMaxFileSize) throws(CardFileError) -> Data {
+    package func read(limit: Int = CardFileLoader.defaultMaxFileSize) throws(CardFileError) -> Data {
         if isStandardInput { return try readStream(FileHandle.standardInput, limit: limit, what: "standard input") }
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -106,12 +106,12 @@ public struct CardInput: Sendable, Hashable {
 /// recursively in sorted order, skipping hidden entries and taking only files whose extension can
 /// hold a card (`json`, `png`, `apng`, `charx`, `yaml`, `yml`, `jpg`, `jpeg`), so a README beside the
 /// cards is not reported as a bad card; what those files are is still decided by their content.
-public enum CardInputCollector {
+package enum CardInputCollector {
     /// Extensions considered when walking a directory.
-    public static let cardExtensions: Set<String> = ["json", "png", "apng", "charx", "yaml", "yml", "jpg", "jpeg"]
+    package static let cardExtensions: Set<String> = ["json", "png", "apng", "charx", "yaml", "yml", "jpg", "jpeg"]
 
     /// The inputs for the given paths, and the paths that do not exist.
-    public static func collect(_ paths: [String]) -> (inputs: [CardInput], missing: [String]) {
+    package static func collect(_ paths: [String]) -> (inputs: [CardInput], missing: [String]) {
         let collection = collectReportingLoops(paths)
         return (collection.inputs, collection.missing)
     }
@@ -121,7 +121,7 @@ public enum CardInputCollector {
     ///
     /// Each real folder (by device and inode) is walked once, so `a -> .` neither loops nor repeats cards. In a
     /// walked folder only regular files (or links to them) are taken; FIFOs and devices are read only when named.
-    public static func collectReportingLoops(_ paths: [String]) -> (
+    package static func collectReportingLoops(_ paths: [String]) -> (
         inputs: [CardInput], missing: [String], warnings: [String]
     ) {
         var inputs: [CardInput] = []

@@ -5,18 +5,18 @@ import Foundation
 /// path (or link) names it.
 ///
 /// Character devices (a terminal, `/dev/null`) are not counted: reading and writing one in a run does no harm.
-public struct RunInputs: Sendable {
+package struct RunInputs: Sendable {
     private var paths: [AtomicFile.FileID: String] = [:]
 
     /// The identities of `inputs`; standard input counts when it is a file (`< card.json`).
     /// - Parameter inputs: The run's inputs.
-    public init(_ inputs: [CardInput]) {
+    package init(_ inputs: [CardInput]) {
         for input in inputs { add(input.path) }
     }
 
     /// Adds one more input (for example `embed`'s image).
     /// - Parameter path: The input's path; `-` for standard input.
-    public mutating func add(_ path: String) {
+    package mutating func add(_ path: String) {
         let id = path == "-" ? AtomicFile.FileID(descriptor: 0) : AtomicFile.FileID(path: path)
         // A character device (a terminal, /dev/null) can be read and written in one run without harm.
         guard let id, !isCharacterDevice(path) else { return }
@@ -26,7 +26,7 @@ public struct RunInputs: Sendable {
     /// The input that `destination` is (following links), if it is one.
     /// - Parameter destination: A path the run would write.
     /// - Returns: The input's path as the run named it, or `nil`.
-    public func input(at destination: String) -> String? {
+    package func input(at destination: String) -> String? {
         guard let id = AtomicFile.FileID(path: destination), !isCharacterDevice(destination) else { return nil }
         return paths[id]
     }
@@ -34,7 +34,7 @@ public struct RunInputs: Sendable {
     /// Throws when writing `destination` would replace an input of the run.
     /// - Parameter destination: A path the run would write.
     /// - Throws: ``CardFileError`` naming the output and the input.
-    public func refuse(_ destination: String) throws(CardFileError) {
+    package func refuse(_ destination: String) throws(CardFileError) {
         if let input = input(at: destination) {
             throw CardFileError(
                 path: destination, kind: .unreadable,

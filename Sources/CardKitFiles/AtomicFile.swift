@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -19,48 +19,48 @@ public import Foundation
 /// - anything else (a folder, a block device): refused.
 ///
 /// Only temporary files this process created are ever removed, see ``removeAbandonedTemporaries(in:)``.
-public enum AtomicFile {
+package enum AtomicFile {
     /// The prefix of temporary files; the whole name is this prefix and six random characters.
-    public static let temporaryPrefix = ".ck-"
+    package static let temporaryPrefix = ".ck-"
 
     /// How old an unlocked temporary file must be before ``removeAbandonedTemporaries(in:)`` removes it.
-    public static let abandonedAge: TimeInterval = 60
+    package static let abandonedAge: TimeInterval = 60
 
     /// The most symbolic links followed to find the file to write.
-    public static let maxSymbolicLinks = 40
+    package static let maxSymbolicLinks = 40
 
     /// Thrown when a file cannot be written; names the path.
-    public struct WriteError: Error, Sendable, CustomStringConvertible {
+    package struct WriteError: Error, Sendable, CustomStringConvertible {
         /// The destination path.
-        public var path: String
+        package var path: String
         /// What failed.
-        public var reason: String
+        package var reason: String
 
         /// Creates an error.
-        public init(path: String, reason: String) {
+        package init(path: String, reason: String) {
             self.path = path
             self.reason = reason
         }
 
         /// The error in the `path: error: reason` form the CLI prints.
-        public var description: String { "\(path): error: cannot write: \(reason)" }
+        package var description: String { "\(path): error: cannot write: \(reason)" }
     }
 
     /// What the destination may be.
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// Whether a character device, FIFO or socket is written through (else refused).
-        public var writeThroughStreams: Bool = true
+        package var writeThroughStreams: Bool = true
         /// Whether a symbolic link is followed to its target (else refused).
-        public var followSymbolicLinks: Bool = true
+        package var followSymbolicLinks: Bool = true
         /// The permission bits the written file gets, whatever it replaced (`0o600` for a secret); nil keeps the
         /// replaced file's, or gives a new file `0644` less the umask.
-        public var permissions: Int? = nil
+        package var permissions: Int? = nil
 
         /// Everything allowed: streams are written through, links followed.
-        public init() {}
+        package init() {}
 
         /// Regular files only: links, devices, FIFOs and sockets are refused (for unpacking archives).
-        public static var regularFilesOnly: Options {
+        package static var regularFilesOnly: Options {
             var options = Options()
             options.writeThroughStreams = false
             options.followSymbolicLinks = false
@@ -69,21 +69,21 @@ public enum AtomicFile {
     }
 
     /// A file's identity: its device and inode, the same for every path (and link) that reaches it.
-    public struct FileID: Sendable, Hashable {
+    package struct FileID: Sendable, Hashable {
         /// The device holding the file.
-        public var device: UInt64
+        package var device: UInt64
         /// The inode on that device.
-        public var inode: UInt64
+        package var inode: UInt64
 
         /// The identity of the file at `path`, following links; `nil` when there is none.
-        public init?(path: String) {
+        package init?(path: String) {
             var info = stat()
             guard stat(path, &info) == 0 else { return nil }
             self.init(info)
         }
 
         /// The identity of an open file; `nil` when `fstat` fails.
-        public init?(descriptor: Int32) {
+        package init?(descriptor: Int32) {
             var info = stat()
             guard fstat(descriptor, &info) == 0 else { return nil }
             self.init(info)
@@ -101,7 +101,7 @@ public enum AtomicFile {
     ///   - url: The destination.
     ///   - options: Which kinds of destination are accepted.
     /// - Throws: ``WriteError``.
-    public static func write(_ bytes: some ContiguousBytes, to url: URL, options: Options = Options())
+    package static func write(_ bytes: some ContiguousBytes, to url: URL, options: Options = Options())
         throws(WriteError)
     {
         let given = url.path
@@ -154,7 +154,7 @@ public enum AtomicFile {
     /// - Returns: The backup's URL.
     /// - Throws: ``WriteError`` when the file cannot be read or no backup name is free (after `NAME.bak.999`).
     @discardableResult
-    public static func backUp(_ url: URL) throws(WriteError) -> URL {
+    package static func backUp(_ url: URL) throws(WriteError) -> URL {
         var info = stat()
         guard stat(url.path, &info) == 0 else { throw WriteError(path: url.path, reason: lastError()) }
         let original: Data
@@ -175,7 +175,7 @@ public enum AtomicFile {
     /// - Parameter directory: The folder to clean.
     /// - Returns: How many files were removed.
     @discardableResult
-    public static func removeAbandonedTemporaries(in directory: URL) -> Int {
+    package static func removeAbandonedTemporaries(in directory: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         var removed = 0
         for name in names where name.hasPrefix(temporaryPrefix) && name.utf8.count == temporaryPrefix.utf8.count + 6 {
@@ -413,12 +413,12 @@ public enum AtomicFile {
 /// Simulated write failures, for tests of what a full disk leaves behind.
 @_spi(Testing) public enum AtomicFileFaults {
     /// A number of bytes that may still be written; once spent, writes fail with ENOSPC.
-    public final class ByteBudget: @unchecked Sendable {
+    package final class ByteBudget: @unchecked Sendable {
         private let lock = NSLock()
         private var remaining: Int
 
         /// A budget of `bytes`.
-        public init(bytes: Int) { remaining = bytes }
+        package init(bytes: Int) { remaining = bytes }
 
         /// Takes up to `count` bytes; returns how many were granted (0 when spent).
         func take(_ count: Int) -> Int {
@@ -431,5 +431,5 @@ public enum AtomicFile {
     }
 
     /// The budget in force for writes made in this task; `nil` (the default) writes normally.
-    @TaskLocal public static var byteBudget: ByteBudget?
+    @TaskLocal package static var byteBudget: ByteBudget?
 }

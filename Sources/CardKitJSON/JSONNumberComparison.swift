@@ -2,22 +2,22 @@
 ///
 /// Literals are reduced to a sign, a digit string without leading or trailing zeros, and a decimal
 /// exponent, so `1.0`, `1` and `1e0` compare equal and `12345678901234567890` keeps all its digits.
-public enum JSONNumberComparison {
+package enum JSONNumberComparison {
     /// A number literal in normalized decimal form: value = sign × 0.digits × 10^exponent.
-    public struct Decimal: Sendable, Equatable {
+    package struct Decimal: Sendable, Equatable {
         /// True for negative non-zero values.
-        public var negative: Bool
+        package var negative: Bool
         /// Significant digits, no leading or trailing zeros; empty for zero.
-        public var digits: [UInt8]
+        package var digits: [UInt8]
         /// The decimal exponent of the first digit (value = 0.d1d2… × 10^exponent).
-        public var exponent: Int
+        package var exponent: Int
 
         /// Whether the value is an integer.
-        public var isInteger: Bool { digits.isEmpty || exponent >= digits.count }
+        package var isInteger: Bool { digits.isEmpty || exponent >= digits.count }
     }
 
     /// Parses a JSON number literal into normalized decimal form; `nil` if it is not one.
-    public static func decimal(_ literal: String) -> Decimal? {
+    package static func decimal(_ literal: String) -> Decimal? {
         var bytes = Array(literal.utf8)[...]
         var negative = false
         if bytes.first == UInt8(ascii: "-") {
@@ -72,14 +72,14 @@ public enum JSONNumberComparison {
     }
 
     /// Whether two number literals denote the same value.
-    public static func equal(_ a: JSONNumber, _ b: JSONNumber) -> Bool {
+    package static func equal(_ a: JSONNumber, _ b: JSONNumber) -> Bool {
         if a.literal == b.literal { return true }
         guard let x = decimal(a.literal), let y = decimal(b.literal) else { return a.doubleValue == b.doubleValue }
         return x == y
     }
 
     /// Orders two number literals by value: negative when `a < b`, zero when equal, positive when `a > b`.
-    public static func compare(_ a: JSONNumber, _ b: JSONNumber) -> Int {
+    package static func compare(_ a: JSONNumber, _ b: JSONNumber) -> Int {
         guard let x = decimal(a.literal), let y = decimal(b.literal) else {
             let (p, q) = (a.doubleValue, b.doubleValue)
             return p < q ? -1 : (p > q ? 1 : 0)
@@ -88,7 +88,7 @@ public enum JSONNumberComparison {
     }
 
     /// Orders two normalized decimals by value.
-    public static func compare(_ x: Decimal, _ y: Decimal) -> Int {
+    package static func compare(_ x: Decimal, _ y: Decimal) -> Int {
         let xZero = x.digits.isEmpty
         let yZero = y.digits.isEmpty
         if xZero && yZero { return 0 }

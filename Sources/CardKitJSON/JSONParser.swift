@@ -53,7 +53,7 @@ public struct JSONWarning: Sendable, Hashable, CustomStringConvertible {
     public var count: Int
 
     /// Creates a warning.
-    public init(kind: Kind, pointer: JSONPointer, offset: Int, count: Int = 1) {
+    package init(kind: Kind, pointer: JSONPointer, offset: Int, count: Int = 1) {
         self.kind = kind
         self.pointer = pointer
         self.offset = offset

@@ -29,7 +29,7 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public let literal: String
 
     /// Creates a number from literal text that the caller guarantees is a valid JSON number.
-    public init(uncheckedLiteral literal: String) { self.literal = literal }
+    package init(uncheckedLiteral literal: String) { self.literal = literal }
 
     /// Creates a number from an integer.
     public init(_ value: Int) { self.literal = String(value) }
@@ -76,7 +76,7 @@ public struct RawJSONString: Sendable, Hashable {
     public let source: String
 
     /// Creates a raw string from its decoded value and escaped source.
-    public init(value: String, source: String) {
+    package init(value: String, source: String) {
         self.value = value
         self.source = source
     }
@@ -195,7 +195,7 @@ extension JSONValue {
 
     /// The JSON type name of the value, as JSON Schema spells it (`object`, `array`, `string`, `number`,
     /// `integer`, `boolean`, `null`); integers report `integer` only when `distinguishIntegers` is true.
-    public func typeName(distinguishIntegers: Bool = false) -> String {
+    package func typeName(distinguishIntegers: Bool = false) -> String {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"

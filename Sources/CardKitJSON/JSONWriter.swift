@@ -37,7 +37,7 @@ public enum JSONWriter {
     }
 
     /// Appends the JSON form of a string (with quotes) to `output`.
-    public static func appendQuoted(_ string: String, to output: inout [UInt8]) {
+    package static func appendQuoted(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var utf8 = string.utf8
         let handled: Void? = utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &output) }

@@ -54,7 +54,7 @@ public struct Card: Sendable, Hashable {
     public var json: JSONValue { .object(document) }
 
     /// The JSON pointer of the object holding the card fields (`/data` or the root).
-    public var fieldsPointer: JSONPointer { shape.hasDataObject ? JSONPointer(tokens: ["data"]) : JSONPointer() }
+    package var fieldsPointer: JSONPointer { shape.hasDataObject ? JSONPointer(tokens: ["data"]) : JSONPointer() }
 
     /// The object holding the card fields: `data` for V2/V3, the root for V1 and flat V2.
     public var fields: JSONObject {
@@ -81,13 +81,13 @@ public struct Card: Sendable, Hashable {
     // MARK: - Typed accessors
 
     /// Reads a string field leniently (numbers and Booleans as their text, anything else as `""`).
-    public func string(_ field: String) -> String { CardFieldDefaults.lenientString(fields[field]) ?? "" }
+    package func string(_ field: String) -> String { CardFieldDefaults.lenientString(fields[field]) ?? "" }
 
     /// Writes a string field.
-    public mutating func setString(_ field: String, _ value: String) { self[field: field] = .string(value) }
+    package mutating func setString(_ field: String, _ value: String) { self[field: field] = .string(value) }
 
     /// Reads a string-array field leniently (a lone string becomes one element; `""` becomes empty).
-    public func strings(_ field: String) -> [String] {
+    package func strings(_ field: String) -> [String] {
         CardFieldDefaults.lenientStrings(fields[field], splitOnCommas: field == "tags") ?? []
     }
 
@@ -213,7 +213,7 @@ public struct CardAsset: Sendable, Hashable {
     }
 
     /// The spec's default when `assets` is absent: the main icon at `ccdefault:`.
-    public static let defaultIcon = CardAsset(type: "icon", uri: "ccdefault:", name: "main", ext: "png")
+    package static let defaultIcon = CardAsset(type: "icon", uri: "ccdefault:", name: "main", ext: "png")
 
     /// `icon`, `background`, `user_icon`, `emotion`, or a custom `x_` type.
     public var type: String { object["type"]?.stringValue ?? "" }

@@ -11,7 +11,7 @@ public struct CardReadOptions: Sendable, Hashable {
     /// is read anyway and reported.
     public var expectedSpecs: Set<CardSpec>? = nil
     /// How to name the container in that report, for example "the `chara` chunk".
-    public var containerLabel: String? = nil
+    package var containerLabel: String? = nil
 
     /// Creates options with the defaults: lenient, 512 levels deep.
     public init() {}
@@ -28,7 +28,7 @@ public struct CardReadResult: Sendable, Hashable {
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Creates a result, for readers of other formats that build a card themselves.
-    public init(card: Card, diagnostics: [Diagnostic]) {
+    package init(card: Card, diagnostics: [Diagnostic]) {
         self.card = card
         self.diagnostics = diagnostics
     }
@@ -114,7 +114,7 @@ public enum CardReader {
     /// - Returns: The shape and a diagnostic explaining any non-standard layout.
     /// - Throws: ``CardError/notACard(pointer:reason:)`` for lorebooks, World Info, Pygmalion JSON and objects
     ///   with no card fields.
-    public static func classify(_ root: JSONObject) throws(CardError) -> (CardShape, [Diagnostic]) {
+    package static func classify(_ root: JSONObject) throws(CardError) -> (CardShape, [Diagnostic]) {
         let specPointer = JSONPointer(tokens: ["spec"])
         var diagnostics: [Diagnostic] = []
         if let specValue = root["spec"] {
@@ -198,7 +198,7 @@ public enum CardReader {
     }
 
     /// Checks a card against its spec and returns what a conversion would repair.
-    public static func check(_ card: Card) -> [Diagnostic] {
+    package static func check(_ card: Card) -> [Diagnostic] {
         var normalizer = CardNormalizer()
         let fieldsPointer = card.fieldsPointer
         _ = normalizer.normalizeFields(

@@ -64,36 +64,36 @@ public enum CardShape: String, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Field names of the specs, in the order the specs list them.
-public enum CardFields {
+package enum CardFields {
     /// The six V1 fields, which SillyTavern also repeats at the root of V2/V3 cards.
-    public static let v1: [String] = ["name", "description", "personality", "scenario", "first_mes", "mes_example"]
+    package static let v1: [String] = ["name", "description", "personality", "scenario", "first_mes", "mes_example"]
 
     /// The string fields of V2 `data`.
-    public static let v2Strings: [String] =
+    package static let v2Strings: [String] =
         v1 + ["creator_notes", "system_prompt", "post_history_instructions", "creator", "character_version"]
 
     /// Every V2 `data` field, in spec order.
-    public static let v2: [String] =
+    package static let v2: [String] =
         v1 + [
             "creator_notes", "system_prompt", "post_history_instructions", "alternate_greetings", "character_book",
             "tags", "creator", "character_version", "extensions",
         ]
 
     /// The fields V3 adds to V2 `data`, in spec order.
-    public static let v3Only: [String] = [
+    package static let v3Only: [String] = [
         "assets", "nickname", "creator_notes_multilingual", "source", "group_only_greetings", "creation_date",
         "modification_date",
     ]
 
     /// Names that exist only in V2 and later: their presence at the root without `spec` means flat V2.
-    public static let v2OnlyRootMarkers: [String] = [
+    package static let v2OnlyRootMarkers: [String] = [
         "system_prompt", "post_history_instructions", "alternate_greetings", "creator_notes", "character_version",
         "extensions",
     ]
 
     /// Fields whose value is an array of strings.
-    public static let stringArrays: Set<String> = ["alternate_greetings", "tags", "group_only_greetings", "source"]
+    package static let stringArrays: Set<String> = ["alternate_greetings", "tags", "group_only_greetings", "source"]
 
     /// The `data.extensions` key under which a V3 → V2 downgrade keeps the V3-only fields.
-    public static let v3StashKey = "cardkit_v3"
+    package static let v3StashKey = "cardkit_v3"
 }

@@ -12,13 +12,13 @@ public struct CharacterBook: Sendable, Hashable {
     ///
     /// The largest real lorebook known has about 5,000 entries; a million entries took 28 seconds and 1.4 GB to read
     /// and check, so a book past this limit is refused before any entry is looked at.
-    public static let maxEntries = 100_000
+    package static let maxEntries = 100_000
 
     /// Why a book's `entries` (an array, or an object keyed by id) is refused, or nil when it is within
     /// ``maxEntries``.
     /// - Parameter entries: The book's `entries` value.
     /// - Returns: A one-line reason naming the count and the limit.
-    public static func entriesLimitProblem(_ entries: JSONValue?) -> String? {
+    package static func entriesLimitProblem(_ entries: JSONValue?) -> String? {
         let count: Int
         switch entries {
         case .array(let array)?: count = array.count

@@ -65,7 +65,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A copy with the severity raised to `.error` when `strict` is set and it is a warning.
-    public func escalated(strict: Bool) -> Diagnostic {
+    package func escalated(strict: Bool) -> Diagnostic {
         guard strict, severity == .warning else { return self }
         var copy = self
         copy.severity = .error

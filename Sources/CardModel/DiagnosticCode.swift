@@ -1,4 +1,4 @@
-public import CardKitJSON
+package import CardKitJSON
 
 extension Diagnostic {
     /// The stable identifier of a ``Diagnostic``, such as ``wrongType`` (`wrong-type`) or ``pngBadCRC``
@@ -51,7 +51,7 @@ extension Diagnostic.Code {
 
     /// The code of a warning the JSON parser reports.
     /// - Parameter kind: The parser's warning kind.
-    public init(_ kind: JSONWarning.Kind) {
+    package init(_ kind: JSONWarning.Kind) {
         switch kind {
         case .byteOrderMark: self = .byteOrderMark
         case .duplicateKey: self = .duplicateKey

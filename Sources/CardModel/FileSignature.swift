@@ -2,7 +2,7 @@
 ///
 /// Deeper recognition (CharX against other ZIPs, World Info, lorebooks, YAML, older JSON shapes) builds on this in
 /// `CardFormatSniffer`; this type looks at no more than the first 67 bytes and never parses.
-public enum FileSignature: Sendable, Hashable, CustomStringConvertible {
+package enum FileSignature: Sendable, Hashable, CustomStringConvertible {
     /// The full 8-byte PNG signature.
     case png
     /// The first four bytes of a PNG signature with the rest altered (a damaged PNG).
@@ -29,12 +29,12 @@ public enum FileSignature: Sendable, Hashable, CustomStringConvertible {
     case other
 
     /// The bytes of the PNG signature.
-    public static let pngBytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    package static let pngBytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Reads the signature of the bytes.
     /// - Parameter bytes: The file's bytes (only the first 67 are looked at).
     /// - Returns: The signature, or ``other``.
-    public static func detect(_ bytes: some Collection<UInt8>) -> FileSignature {
+    package static func detect(_ bytes: some Collection<UInt8>) -> FileSignature {
         let head = Array(bytes.prefix(67))
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
             head.count >= offset + magic.count && Array(head[offset..<(offset + magic.count)]) == magic
@@ -57,7 +57,7 @@ public enum FileSignature: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether the signature is an image format other than PNG (which cards carry) or damaged PNG.
-    public var isNonPNGImage: Bool {
+    package var isNonPNGImage: Bool {
         switch self {
         case .jpeg, .webp, .gif, .bmp, .tiff, .isoMedia: true
         case .png, .damagedPNG, .zip, .executable, .json, .other: false
@@ -65,7 +65,7 @@ public enum FileSignature: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The image's MIME type, for the image formats avatars use (PNG, JPEG, WebP, GIF); `nil` otherwise.
-    public var avatarMIMEType: String? {
+    package var avatarMIMEType: String? {
         switch self {
         case .png: "image/png"
         case .jpeg: "image/jpeg"
@@ -76,7 +76,7 @@ public enum FileSignature: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The file extension of the image formats avatars use (`png`, `jpg`, `webp`, `gif`); `nil` otherwise.
-    public var avatarFileExtension: String? {
+    package var avatarFileExtension: String? {
         switch self {
         case .png: "png"
         case .jpeg: "jpg"
@@ -87,7 +87,7 @@ public enum FileSignature: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The format's name in messages such as "not a PNG: looks like JPEG".
-    public var description: String {
+    package var description: String {
         switch self {
         case .png: "PNG"
         case .damagedPNG: "a damaged PNG (its signature is altered)"

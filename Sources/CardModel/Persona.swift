@@ -30,11 +30,11 @@ public import CardKitJSON
 /// Like ``Card``, a persona keeps its whole document, so unknown keys survive a read and a write.
 public struct Persona: Sendable, Hashable {
     /// The value of `type` that marks a persona file.
-    public static let typeMarker = "cardkit_persona"
+    package static let typeMarker = "cardkit_persona"
     /// The format version this library writes.
-    public static let formatVersion = 1
+    package static let formatVersion = 1
     /// The `extensions` key for SillyTavern's persona data.
-    public static let sillyTavernKey = "sillytavern"
+    package static let sillyTavernKey = "sillytavern"
 
     /// The whole document, in key order.
     public var document: JSONObject

@@ -37,12 +37,12 @@ public enum PersonaError: Error, Sendable, Hashable, CustomStringConvertible {
 ///    no `..`).
 public enum PersonaReader {
     /// Whether a root object carries the persona marker.
-    public static func isPersona(_ root: JSONObject) -> Bool {
+    package static func isPersona(_ root: JSONObject) -> Bool {
         root["type"]?.stringValue == Persona.typeMarker
     }
 
     /// Whether JSON bytes look like a persona file (a cheap check for content sniffing: parses the document).
-    public static func isPersona(bytes: some Collection<UInt8>) -> Bool {
+    package static func isPersona(bytes: some Collection<UInt8>) -> Bool {
         guard let parsed = try? JSONParser.parse(bytes), case .object(let root) = parsed.value else { return false }
         return isPersona(root)
     }
@@ -147,7 +147,7 @@ public enum PersonaReader {
     ///
     /// `data:` and `http(s):` URLs are accepted; a path must be relative and must not contain `..`
     /// components or NUL characters.
-    public static func avatarProblem(_ avatar: String) -> String? {
+    package static func avatarProblem(_ avatar: String) -> String? {
         if avatar.hasPrefix("data:") {
             return avatar.contains(";base64,") ? nil : "an embedded avatar must be a base64 `data:` URL"
         }

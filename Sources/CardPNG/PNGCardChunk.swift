@@ -24,7 +24,7 @@ public struct PNGChunkLocation: Sendable, Hashable, CustomStringConvertible {
     public var afterImageData: Bool
 
     /// Creates a location.
-    public init(
+    package init(
         chunkType: PNGTextChunkType,
         keyword: String,
         chunkIndex: Int,
@@ -68,7 +68,7 @@ public struct PNGCardChunk: Sendable, Hashable {
     public var problem: PNGCardError?
 
     /// Creates a card chunk value.
-    public init(role: Role, location: PNGChunkLocation, json: [UInt8], problem: PNGCardError? = nil) {
+    package init(role: Role, location: PNGChunkLocation, json: [UInt8], problem: PNGCardError? = nil) {
         self.role = role
         self.location = location
         self.json = json
@@ -86,7 +86,7 @@ public struct PNGCardAsset: Sendable, Hashable {
     public var data: [UInt8]
 
     /// Creates an asset value.
-    public init(name: String, location: PNGChunkLocation, data: [UInt8]) {
+    package init(name: String, location: PNGChunkLocation, data: [UInt8]) {
         self.name = name
         self.location = location
         self.data = data

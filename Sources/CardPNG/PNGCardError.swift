@@ -44,7 +44,7 @@ public enum PNGCardError: Error, Sendable, Hashable, CustomStringConvertible {
     case cannotWrite(reason: String)
 
     /// How many text chunk keywords the ``noCard(textKeywords:)`` message lists: 20, then "and N more".
-    public static let listedKeywords = 20
+    package static let listedKeywords = 20
 
     /// The error as one line, naming the chunk and its byte offset where it can.
     public var description: String {

@@ -1,7 +1,7 @@
 internal import CCardPNG
 import CardKitJSON
 public import CardModel
-public import Foundation
+package import Foundation
 
 /// Everything a metadata read found in a PNG: the card chunks, assets, other text chunks and warnings.
 public struct PNGCardScan: Sendable, Hashable {
@@ -25,15 +25,15 @@ public struct PNGCardScan: Sendable, Hashable {
 }
 
 /// The result of reading a PNG card: the chosen JSON plus everything ``PNGCardScan`` holds.
-public struct PNGCardReadResult: Sendable, Hashable {
+package struct PNGCardReadResult: Sendable, Hashable {
     /// The chunk the card was read from.
-    public var selected: PNGCardChunk
+    package var selected: PNGCardChunk
     /// The full scan.
-    public var scan: PNGCardScan
+    package var scan: PNGCardScan
     /// The card's UTF-8 JSON bytes, exactly as embedded.
-    public var json: [UInt8] { selected.json }
+    package var json: [UInt8] { selected.json }
     /// The scan's warnings.
-    public var diagnostics: [Diagnostic] { scan.diagnostics }
+    package var diagnostics: [Diagnostic] { scan.diagnostics }
 }
 
 /// Reads character cards from PNG files without decoding the image.
@@ -48,7 +48,7 @@ public struct PNGCardReadResult: Sendable, Hashable {
 ///    disagreement are reported as warnings.
 ///
 /// For a check that also runs libpng and decodes the pixels, see ``PNGImageCheck``.
-public enum PNGCardReader {
+package enum PNGCardReader {
     /// Reads the card in a PNG held in memory.
     ///
     /// - Parameters:
@@ -56,7 +56,7 @@ public enum PNGCardReader {
     ///   - options: limits and the CRC policy.
     /// - Returns: the selected card chunk and the full scan.
     /// - Throws: ``PNGCardError``, including ``PNGCardError/noCard(textKeywords:)`` when there is no card chunk.
-    public static func read(_ png: some ContiguousBytes, options: PNGReadOptions = .init()) throws(PNGCardError)
+    package static func read(_ png: some ContiguousBytes, options: PNGReadOptions = .init()) throws(PNGCardError)
         -> PNGCardReadResult
     {
         let scan = try scan(png, options: options)
@@ -78,7 +78,7 @@ public enum PNGCardReader {
     ///   - options: limits and the CRC policy.
     /// - Returns: the selected card chunk and the full scan.
     /// - Throws: ``PNGCardError`` for the PNG, or Foundation's error when the file cannot be opened.
-    public static func read(contentsOf url: URL, options: PNGReadOptions = .init()) throws -> PNGCardReadResult {
+    package static func read(contentsOf url: URL, options: PNGReadOptions = .init()) throws -> PNGCardReadResult {
         let file = try MappedFile(url: url, maxSize: options.maxFileSize)
         return try read(file, options: options)
     }
@@ -91,7 +91,7 @@ public enum PNGCardReader {
     /// - Returns: every card, asset and text chunk found, with warnings; ``PNGCardScan/selected`` is nil when the
     ///   PNG holds no card.
     /// - Throws: ``PNGCardError`` for a malformed container, or when the selected chunk cannot be decoded.
-    public static func scan(_ png: some ContiguousBytes, options: PNGReadOptions = .init()) throws(PNGCardError)
+    package static func scan(_ png: some ContiguousBytes, options: PNGReadOptions = .init()) throws(PNGCardError)
         -> PNGCardScan
     {
         let result: Result<PNGCardScan, PNGCardError> = png.withUnsafeBytes { bytes in

@@ -1,23 +1,23 @@
 public import CardModel
-public import Foundation
+package import Foundation
 
 /// A text chunk to embed: a keyword and the bytes to base64-encode into it.
-public struct PNGCardPayload: Sendable, Hashable {
+package struct PNGCardPayload: Sendable, Hashable {
     /// The keyword, 1-79 Latin-1 characters (written as given; card keywords should be lowercase).
-    public var keyword: String
+    package var keyword: String
     /// The bytes embedded as base64 (for a card: its UTF-8 JSON).
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// Creates a payload.
-    public init(keyword: String, bytes: [UInt8]) {
+    package init(keyword: String, bytes: [UInt8]) {
         self.keyword = keyword
         self.bytes = bytes
     }
 
     /// A `chara` payload (V1 or V2 JSON).
-    public static func chara(_ json: [UInt8]) -> PNGCardPayload { PNGCardPayload(keyword: "chara", bytes: json) }
+    package static func chara(_ json: [UInt8]) -> PNGCardPayload { PNGCardPayload(keyword: "chara", bytes: json) }
     /// A `ccv3` payload (V3 JSON).
-    public static func ccv3(_ json: [UInt8]) -> PNGCardPayload { PNGCardPayload(keyword: "ccv3", bytes: json) }
+    package static func ccv3(_ json: [UInt8]) -> PNGCardPayload { PNGCardPayload(keyword: "ccv3", bytes: json) }
 }
 
 /// The result of an embed: the new PNG bytes and what was replaced.
@@ -57,7 +57,7 @@ public enum PNGCardWriter {
     /// - Returns: the new PNG and what was removed.
     /// - Throws: ``PNGCardError`` when the input is not a well-formed PNG, a keyword is invalid, or the output
     ///   fails the libpng check.
-    public static func embed(
+    package static func embed(
         _ payloads: [PNGCardPayload],
         into png: some ContiguousBytes,
         options: PNGWriteOptions = .init()
@@ -89,7 +89,7 @@ public enum PNGCardWriter {
     ///   - options: the input policy and whether to validate the output with libpng.
     /// - Returns: the new PNG and what was removed.
     /// - Throws: ``PNGCardError`` as ``embed(_:into:options:)`` does.
-    public static func embed(
+    package static func embed(
         v2JSON: [UInt8]?,
         v3JSON: [UInt8]?,
         into png: some ContiguousBytes,

@@ -63,7 +63,7 @@ public struct PNGImageHeader: Sendable, Hashable {
     public var interlaced: Bool
 
     /// Creates a header value.
-    public init(width: Int, height: Int, bitDepth: Int, colorType: Int, interlaced: Bool) {
+    package init(width: Int, height: Int, bitDepth: Int, colorType: Int, interlaced: Bool) {
         self.width = width
         self.height = height
         self.bitDepth = bitDepth

@@ -1,20 +1,20 @@
-public import CardModel
-public import Foundation
+package import CardModel
+package import Foundation
 
 /// The result of a full check of a PNG card (`validate --image`).
-public struct PNGImageCheckResult: Sendable, Hashable {
+package struct PNGImageCheckResult: Sendable, Hashable {
     /// The IHDR fields as libpng read them.
-    public var header: PNGImageHeader
+    package var header: PNGImageHeader
     /// The linked libpng version, for example `1.6.39`.
-    public var libpngVersion: String
+    package var libpngVersion: String
     /// Whether every row of the image was decoded.
-    public var decodedImage: Bool
+    package var decodedImage: Bool
     /// The byte-level scan of the same file (card chunks, assets, warnings).
-    public var scan: PNGCardScan
+    package var scan: PNGCardScan
     /// The scan's warnings, then libpng's warnings, then the text chunks libpng did not return (libpng drops
     /// chunks with a bad CRC, above its size limit or past its chunk cache; other libpng-based readers will not see
     /// them).
-    public var diagnostics: [Diagnostic]
+    package var diagnostics: [Diagnostic]
 }
 
 /// A full check of a PNG: the byte-level scan, then libpng over the same bytes, optionally decoding every row.
@@ -26,7 +26,7 @@ public struct PNGImageCheckResult: Sendable, Hashable {
 ///    time).
 /// 3. Every text chunk the scan found but libpng did not return is reported, so nothing libpng drops silently
 ///    goes unnoticed.
-public enum PNGImageCheck {
+package enum PNGImageCheck {
     /// Checks a PNG in memory.
     ///
     /// - Parameters:
@@ -37,7 +37,7 @@ public enum PNGImageCheck {
     ///   - maxPixels: the largest width × height decoded; default 2^28.
     /// - Returns: the header, the scan and every diagnostic.
     /// - Throws: ``PNGCardError`` from the scan, or ``PNGCardError/libpng(message:)`` when libpng rejects the file.
-    public static func check(
+    package static func check(
         _ png: some ContiguousBytes,
         options: PNGReadOptions = .init(),
         decodeImage: Bool = true,
@@ -94,13 +94,13 @@ public enum PNGImageCheck {
 }
 
 /// What libpng alone reports about a PNG (no byte-level scan): used to compare the engines.
-public struct PNGLibPNGReport: Sendable, Hashable {
+package struct PNGLibPNGReport: Sendable, Hashable {
     /// The IHDR fields.
-    public var header: PNGImageHeader
+    package var header: PNGImageHeader
     /// Every text chunk libpng returned, as `type keyword` (for example `tEXt chara`), in libpng's order.
-    public var textChunks: [String]
+    package var textChunks: [String]
     /// libpng's warnings, one per line.
-    public var warnings: [String]
+    package var warnings: [String]
 }
 
 extension PNGImageCheck {
@@ -113,7 +113,9 @@ extension PNGImageCheck {
     ///   - decodeImage: whether to inflate every row.
     /// - Returns: the header, text chunk names and warnings libpng produced.
     /// - Throws: ``PNGCardError/notPNG(looksLike:)`` or ``PNGCardError/libpng(message:)``.
-    public static func readWithLibPNG(_ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool)
+    package static func readWithLibPNG(
+        _ png: some ContiguousBytes, options: PNGReadOptions = .init(), decodeImage: Bool
+    )
         throws(PNGCardError) -> PNGLibPNGReport
     {
         let report = try LibPNG.read(png, decodeImage: decodeImage, options: options)

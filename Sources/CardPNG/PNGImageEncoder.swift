@@ -1,6 +1,6 @@
 /// Encodes pixels as a PNG through libpng (used for the default avatar; useful for tests and tools that need an
 /// image to embed a card into).
-public enum PNGImageEncoder {
+package enum PNGImageEncoder {
     /// Encodes 8-bit RGBA pixels as a non-interlaced PNG.
     ///
     /// - Parameters:
@@ -10,7 +10,7 @@ public enum PNGImageEncoder {
     ///   - compressionLevel: the zlib level, 0-9 (default 6).
     /// - Returns: the PNG's bytes.
     /// - Throws: ``PNGCardError/cannotWrite(reason:)`` for a size mismatch or a libpng failure.
-    public static func encodeRGBA(_ pixels: [UInt8], width: Int, height: Int, compressionLevel: Int = 6)
+    package static func encodeRGBA(_ pixels: [UInt8], width: Int, height: Int, compressionLevel: Int = 6)
         throws(PNGCardError) -> [UInt8]
     {
         guard (0...9).contains(compressionLevel) else {

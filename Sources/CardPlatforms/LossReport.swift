@@ -1,5 +1,5 @@
 public import CardKitJSON
-public import CardModel
+package import CardModel
 
 /// One thing a conversion could not carry over exactly.
 public struct LossEntry: Sendable, Hashable, CustomStringConvertible {
@@ -36,7 +36,7 @@ public struct LossEntry: Sendable, Hashable, CustomStringConvertible {
     ///   - pointer: The source location.
     ///   - reason: A one-line explanation.
     ///   - target: The output field, if any.
-    public init(_ kind: Kind, pointer: JSONPointer, reason: String, target: String? = nil) {
+    package init(_ kind: Kind, pointer: JSONPointer, reason: String, target: String? = nil) {
         self.kind = kind
         self.pointer = pointer
         self.reason = reason
@@ -65,7 +65,7 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
     public var entries: [LossEntry]
 
     /// Creates a report.
-    public init(platform: Platform, entries: [LossEntry] = []) {
+    package init(platform: Platform, entries: [LossEntry] = []) {
         self.platform = platform
         self.entries = entries
     }
@@ -101,7 +101,7 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The entries as warnings (code `lost-<kind>`), for commands that print diagnostics.
-    public var diagnostics: [Diagnostic] {
+    package var diagnostics: [Diagnostic] {
         entries.map {
             Diagnostic(
                 .warning, code: $0.kind.diagnosticCode, pointer: $0.pointer,
@@ -121,7 +121,7 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
 
 extension LossEntry.Kind {
     /// The code of the warning ``LossReport/diagnostics`` reports for an entry of this kind (`lost-<kind>`).
-    public var diagnosticCode: Diagnostic.Code {
+    package var diagnosticCode: Diagnostic.Code {
         switch self {
         case .dropped: .lostDropped
         case .merged: .lostMerged

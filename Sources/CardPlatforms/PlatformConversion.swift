@@ -40,7 +40,7 @@ public struct PlatformConversion: Sendable {
     public var avatar: String?
 
     /// Creates a conversion result.
-    public init(output: JSONValue, report: LossReport, avatar: String? = nil) {
+    package init(output: JSONValue, report: LossReport, avatar: String? = nil) {
         self.output = output
         self.report = report
         self.avatar = avatar

@@ -20,18 +20,11 @@ public enum PlatformConverter {
     /// - Parameters:
     ///   - card: The card, as read.
     ///   - platform: The target platform.
-    /// - Returns: The platform object and its loss report.
-    public static func convert(_ card: Card, to platform: Platform) -> PlatformConversion {
-        convert(card, to: platform, options: PlatformConversionOptions())
-    }
-
-    /// Converts a card of any spec for a platform, with options.
-    /// - Parameters:
-    ///   - card: The card, as read.
-    ///   - platform: The target platform.
     ///   - options: Avatar, visibility and other choices.
     /// - Returns: The platform object and its loss report.
-    public static func convert(_ card: Card, to platform: Platform, options: PlatformConversionOptions)
+    public static func convert(
+        _ card: Card, to platform: Platform, options: PlatformConversionOptions = PlatformConversionOptions()
+    )
         -> PlatformConversion
     {
         var context = CardLossContext(original: card, platform: platform, options: options)
@@ -44,15 +37,12 @@ public enum PlatformConverter {
     /// - Parameters:
     ///   - persona: The persona.
     ///   - platform: The target platform.
+    ///   - options: Avatar and other choices.
     /// - Returns: The platform persona and its loss report.
     /// - Throws: ``PlatformError/personasNotSupported(_:)`` for Chattr and NextChat, which have no personas.
-    public static func convert(_ persona: Persona, to platform: Platform) throws(PlatformError) -> PlatformConversion {
-        try convert(persona, to: platform, options: PlatformConversionOptions())
-    }
-
-    /// Converts a persona for a platform that has personas, with options.
-    /// - Throws: ``PlatformError/personasNotSupported(_:)`` for Chattr and NextChat.
-    public static func convert(_ persona: Persona, to platform: Platform, options: PlatformConversionOptions)
+    public static func convert(
+        _ persona: Persona, to platform: Platform, options: PlatformConversionOptions = PlatformConversionOptions()
+    )
         throws(PlatformError) -> PlatformConversion
     {
         guard let convertPersona = platform.descriptor.convertPersona else { throw .personasNotSupported(platform) }

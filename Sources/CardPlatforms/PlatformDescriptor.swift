@@ -31,9 +31,9 @@ public struct PlatformDescriptor: Sendable {
     /// What the platform accepts.
     public let accepts: Set<PlatformObjectKind>
     /// The name of the schema (in `schemas/platforms/`) every converted character must pass.
-    public let characterSchema: String
+    package let characterSchema: String
     /// The name of the schema every converted persona must pass; nil when the platform has no personas.
-    public let personaSchema: String?
+    package let personaSchema: String?
     let convertCharacter: CharacterConversion
     let convertPersona: PersonaConversion?
     let importCharacter: CharacterImport?
@@ -55,7 +55,7 @@ public struct PlatformDescriptor: Sendable {
     }
 
     /// The platform's name on the command line, in file names and in the HTTP API (the raw value).
-    public var name: String { platform.rawValue }
+    package var name: String { platform.rawValue }
 
     /// Whether characters can be imported from the platform's objects back into cards.
     public var importsCharacters: Bool { importCharacter != nil }

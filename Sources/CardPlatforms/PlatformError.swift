@@ -25,7 +25,7 @@ public struct PlatformError: Error, Sendable, Hashable, CustomStringConvertible 
     public var message: String
 
     /// Creates an error.
-    public init(code: Code, platform: Platform, pointer: JSONPointer? = nil, message: String) {
+    package init(code: Code, platform: Platform, pointer: JSONPointer? = nil, message: String) {
         self.code = code
         self.platform = platform
         self.pointer = pointer
@@ -33,21 +33,22 @@ public struct PlatformError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Thrown when a persona is converted for a platform that has none.
-    public static func personasNotSupported(_ platform: Platform) -> PlatformError {
+    package static func personasNotSupported(_ platform: Platform) -> PlatformError {
         PlatformError(
             code: .personasNotSupported, platform: platform,
             message: "\(platform.displayName) has no personas; a persona cannot be converted for it")
     }
 
     /// Thrown when characters cannot be imported from a platform.
-    public static func importNotSupported(_ platform: Platform) -> PlatformError {
+    package static func importNotSupported(_ platform: Platform) -> PlatformError {
         PlatformError(
             code: .importNotSupported, platform: platform,
             message: "importing \(platform.displayName) characters is not supported (only Chattr and NextChat)")
     }
 
     /// Thrown when a platform object has the wrong shape.
-    public static func invalidObject(_ platform: Platform, at pointer: JSONPointer, _ reason: String) -> PlatformError {
+    package static func invalidObject(_ platform: Platform, at pointer: JSONPointer, _ reason: String) -> PlatformError
+    {
         PlatformError(code: .invalidObject, platform: platform, pointer: pointer, message: reason)
     }
 

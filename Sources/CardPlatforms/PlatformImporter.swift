@@ -33,7 +33,7 @@ public enum PlatformImporter {
 
     /// Imports a NextChat `CreateCharacterRequest` or `Character`.
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public static func importNextChat(_ json: JSONValue) throws(PlatformError) -> Card {
+    package static func importNextChat(_ json: JSONValue) throws(PlatformError) -> Card {
         let request = try NextChatCreateRequest(json: json)
         let root = json.objectValue ?? JSONObject()
         let profileObject = root["personality"]?.objectValue ?? JSONObject()
@@ -93,7 +93,7 @@ public enum PlatformImporter {
 
     /// Imports a Chattr `CharacterSummary` or `CharacterDetail`.
     /// - Throws: ``PlatformError`` with code `invalidObject`.
-    public static func importChattr(_ json: JSONValue) throws(PlatformError) -> Card {
+    package static func importChattr(_ json: JSONValue) throws(PlatformError) -> Card {
         let character = try ChattrCharacter(json: json)
         let root = json.objectValue ?? JSONObject()
         var card = Card(spec: .v3, name: character.name)

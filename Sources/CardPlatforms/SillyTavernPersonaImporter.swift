@@ -1,5 +1,5 @@
 import CardKitFiles
-public import CardKitJSON
+package import CardKitJSON
 public import CardModel
 public import Foundation
 import OrderedCollections
@@ -58,7 +58,7 @@ public struct PersonaImportResult: Sendable, Hashable {
 ///    with `AtomicFile` (a temporary file in the destination folder, flushed and renamed into place).
 public enum SillyTavernPersonaImporter {
     /// The image folder's name in SillyTavern's user data.
-    public static let avatarsFolderName = "User Avatars"
+    package static let avatarsFolderName = "User Avatars"
 
     /// Reads the personas from a settings file, a backup file, or a folder holding one.
     /// - Parameters:
@@ -88,7 +88,7 @@ public enum SillyTavernPersonaImporter {
     ///   - options: Limits.
     /// - Returns: The personas and diagnostics.
     /// - Throws: ``PersonaImportError/notPersonaStorage(path:pointer:reason:)``.
-    public static func personas(
+    package static func personas(
         in json: JSONValue, path: String, avatarsDirectory: URL?, options: PersonaImportOptions = .init()
     ) throws(PersonaImportError) -> PersonaImportResult {
         guard case .object(let root) = json else {
@@ -246,7 +246,7 @@ public enum SillyTavernPersonaImporter {
 
     /// Writes `data` to `url` with ``AtomicFile`` (a temporary file renamed into place, flushed to disk).
     /// - Throws: ``PersonaImportError/writeFailed(path:reason:)``.
-    public static func writeAtomically(_ data: Data, to url: URL) throws(PersonaImportError) {
+    package static func writeAtomically(_ data: Data, to url: URL) throws(PersonaImportError) {
         do {
             try AtomicFile.write(data, to: url)
         } catch {

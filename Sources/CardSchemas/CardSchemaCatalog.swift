@@ -60,7 +60,7 @@ public final class CardSchemaCatalog: @unchecked Sendable {
     }
 
     /// The options schemas are compiled with; their registry holds every shipped schema.
-    public var compilerOptions: JSONSchemaOptions { options }
+    package var compilerOptions: JSONSchemaOptions { options }
 
     /// The shipped document at a path or `$id`.
     /// - Parameter pathOrID: `strict/card-v2.json` or `https://cardkit.dev/schemas/strict/card-v2.json`.

@@ -67,7 +67,7 @@ public enum CardSchemaName: String, Sendable, Hashable, CaseIterable, CustomStri
     /// The path of the schema file inside `schemas/`, for example `strict/card-v2.json`.
     /// - Parameter profile: The profile; ignored for platform schemas.
     /// - Returns: The relative path.
-    public func path(profile: CardSchemaProfile) -> String {
+    package func path(profile: CardSchemaProfile) -> String {
         if let platformFileName { return "platforms/\(platformFileName)" }
         return "\(profile.rawValue)/\(profileFileName)"
     }

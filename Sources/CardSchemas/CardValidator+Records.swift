@@ -1,4 +1,4 @@
-public import CardKitJSON
+package import CardKitJSON
 import JSONSchema
 
 extension CardValidator {
@@ -18,7 +18,7 @@ extension CardValidator {
     ///   - parseOptions: Limits for the JSON parser.
     ///   - catalog: Where shipped schemas come from.
     /// - Returns: The record: valid, invalid with every error, or a failure (not JSON, no schema fits).
-    public static func record(
+    package static func record(
         jsonBytes: some Collection<UInt8>, file: String, container: String? = nil,
         schema: CardSchemaSelection = .auto, profile: CardSchemaProfile = .lenient,
         parseOptions: JSONParseOptions = JSONParseOptions(), catalog: CardSchemaCatalog = .shared
@@ -47,7 +47,7 @@ extension CardValidator {
     ///   - profile: Strict or lenient.
     ///   - catalog: Where shipped schemas come from.
     /// - Returns: The record.
-    public static func record(
+    package static func record(
         json: JSONValue, file: String, container: String? = nil, schema: CardSchemaSelection = .auto,
         profile: CardSchemaProfile = .lenient, catalog: CardSchemaCatalog = .shared
     ) -> ValidationRecord {

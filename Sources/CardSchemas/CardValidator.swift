@@ -85,7 +85,7 @@ public enum CardValidator {
     /// - Returns: The schema and a short explanation.
     /// - Throws: ``CardSchemaError/undetectable(pointer:reason:)`` for non-objects, Pygmalion JSON and objects
     ///   with none of these keys.
-    public static func detectSchema(for json: JSONValue) throws(CardSchemaError) -> (CardSchemaName, reason: String) {
+    package static func detectSchema(for json: JSONValue) throws(CardSchemaError) -> (CardSchemaName, reason: String) {
         guard case .object(let root) = json else {
             throw .undetectable(pointer: JSONPointer(), reason: "the document is \(json.typeName()), not an object")
         }

@@ -1,4 +1,4 @@
-public import CardKitJSON
+package import CardKitJSON
 
 /// A 1-based line and column (in Unicode scalars) in a JSON text.
 public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
@@ -11,7 +11,7 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - line: The line, from 1.
     ///   - column: The column, from 1.
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }

@@ -31,7 +31,7 @@ public struct ValidationRecord: Sendable, Hashable {
     ///   - file: The file path.
     ///   - container: Where the JSON came from inside the file.
     ///   - report: The validation report.
-    public init(file: String, container: String? = nil, report: CardValidationReport) {
+    package init(file: String, container: String? = nil, report: CardValidationReport) {
         self.file = file
         self.container = container
         self.schema = report.schema
@@ -47,7 +47,7 @@ public struct ValidationRecord: Sendable, Hashable {
     ///   - file: The file path.
     ///   - container: Where the JSON came from inside the file, if that much was found.
     ///   - failure: A one-line reason.
-    public init(file: String, container: String? = nil, failure: String) {
+    package init(file: String, container: String? = nil, failure: String) {
         self.file = file
         self.container = container
         self.schema = nil
@@ -77,5 +77,5 @@ public enum ValidationOutputStyle: String, Sendable, Hashable, CaseIterable, Cus
     public var description: String { rawValue }
 
     /// Whether records can be printed as they come (everything but SARIF, which is one document).
-    public var isStreaming: Bool { self != .sarif }
+    package var isStreaming: Bool { self != .sarif }
 }

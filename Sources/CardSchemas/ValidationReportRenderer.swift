@@ -26,7 +26,7 @@ public enum ValidationReportRenderer {
     /// - Parameter record: The record.
     /// - Returns: `FILE: valid (schema, profile)`; or a summary and one `FILE[:LINE:COLUMN]: error: /pointer: message
     ///   [keyword location]` line per error; or `FILE: error: reason`.
-    public static func text(_ record: ValidationRecord) -> String {
+    package static func text(_ record: ValidationRecord) -> String {
         let subject = record.container.map { "\(record.file) [\($0)]" } ?? record.file
         if let failure = record.failure {
             return "\(subject): error: \(failure)\n"
@@ -60,7 +60,7 @@ public enum ValidationReportRenderer {
     /// when known), and `error` (when the file could not be validated).
     /// - Parameter record: The record.
     /// - Returns: The line.
-    public static func jsonLine(_ record: ValidationRecord) -> String {
+    package static func jsonLine(_ record: ValidationRecord) -> String {
         JSONWriter.string(jsonValue(record)) + "\n"
     }
 
@@ -100,7 +100,7 @@ public enum ValidationReportRenderer {
     /// A valid record produces no output.
     /// - Parameter record: The record.
     /// - Returns: The command lines.
-    public static func github(_ record: ValidationRecord) -> String {
+    package static func github(_ record: ValidationRecord) -> String {
         let file = escapeProperty(record.file)
         if let failure = record.failure {
             let title = escapeProperty("cardkit validate")
@@ -140,7 +140,7 @@ public enum ValidationReportRenderer {
     // MARK: - SARIF
 
     /// The information URI of the tool in SARIF logs.
-    public static let toolInformationURI = "https://cardkit.dev"
+    package static let toolInformationURI = "https://cardkit.dev"
 
     /// A SARIF 2.1.0 log with one run for every record (pretty-printed, 2 spaces, ending in a newline).
     ///

@@ -69,5 +69,5 @@ public struct CompiledSchema: Sendable {
     }
 
     /// The number of compiled subschemas (a size measure for diagnostics and limits).
-    public var subschemaCount: Int { program.nodeCount }
+    package var subschemaCount: Int { program.nodeCount }
 }

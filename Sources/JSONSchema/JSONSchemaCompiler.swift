@@ -21,7 +21,7 @@ public import CardKitJSON
 /// ```
 public struct JSONSchemaCompiler: Sendable {
     /// The base URI of a root schema without `$id` when none is given.
-    public static let defaultBaseURI = "cardkit:/schema.json"
+    package static let defaultBaseURI = "cardkit:/schema.json"
 
     /// The options used for every compilation.
     public var options: JSONSchemaOptions

@@ -6,7 +6,7 @@ public enum JSONSchemaDialect: String, Sendable, Hashable, CaseIterable {
     case draft7 = "http://json-schema.org/draft-07/schema#"
 
     /// The canonical meta-schema URI of the dialect, as written in `$schema`.
-    public var metaSchemaURI: String { rawValue }
+    package var metaSchemaURI: String { rawValue }
 
     /// The dialect named by a `$schema` value, or `nil` when the URI is not one of the built-in dialects.
     /// - Parameter uri: A `$schema` value; a trailing empty fragment (`#`) is ignored.

@@ -33,7 +33,7 @@ public struct JSONSchemaError: Error, Sendable, Hashable, CustomStringConvertibl
     ///   - kind: The class of problem.
     ///   - location: The absolute schema location.
     ///   - message: A one-line explanation.
-    public init(kind: Kind, location: String, message: String) {
+    package init(kind: Kind, location: String, message: String) {
         self.kind = kind
         self.location = location
         self.message = message

@@ -44,7 +44,7 @@ public struct JSONSchemaOptions: Sendable {
     ///   - registry: Documents for remote references.
     ///   - formatAssertion: Whether `format` asserts.
     ///   - defaultDialect: The dialect for schemas without `$schema`.
-    public init(
+    package init(
         registry: SchemaRegistry, formatAssertion: Bool = false, defaultDialect: JSONSchemaDialect = .draft2020_12
     ) {
         self.registry = registry

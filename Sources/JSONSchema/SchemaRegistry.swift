@@ -53,10 +53,10 @@ public struct SchemaRegistry: Sendable {
     }
 
     /// The registered URIs, sorted.
-    public var uris: [String] { documents.keys.sorted() }
+    package var uris: [String] { documents.keys.sorted() }
 
     /// The number of registered documents.
-    public var count: Int { documents.count }
+    package var count: Int { documents.count }
 }
 
 extension SchemaRegistry {

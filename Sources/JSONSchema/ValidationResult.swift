@@ -28,7 +28,7 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
     ///   - keywordLocation: The evaluation-path keyword location.
     ///   - absoluteKeywordLocation: The absolute keyword location.
     ///   - message: The explanation.
-    public init(
+    package init(
         instanceLocation: JSONPointer, keywordLocation: JSONPointer, absoluteKeywordLocation: String, message: String
     ) {
         self.instanceLocation = instanceLocation
@@ -70,7 +70,7 @@ public struct ValidationResult: Sendable, Hashable {
     ///   - isValid: Whether the instance is valid.
     ///   - errors: The failed assertions.
     ///   - format: The output format.
-    public init(isValid: Bool, errors: [SchemaViolation], format: ValidationOutputFormat) {
+    package init(isValid: Bool, errors: [SchemaViolation], format: ValidationOutputFormat) {
         self.isValid = isValid
         self.errors = errors
         self.format = format

@@ -12,7 +12,7 @@ import Testing
     @Test(.enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
     func convertsEldoriaToABookAsSillyTavernDoes() throws {
         let worldInfo = try JSONParser.parse(SharedFixtures.cardData("st_worldinfo_Eldoria.json")).value
-        let (book, diagnostics) = try WorldInfoConverter.book(fromWorldInfo: worldInfo, name: "Eldoria")
+        let (book, diagnostics) = try WorldInfoConverter.book(fromWorldInfo: worldInfo, name: "Eldoria").pair
         #expect(diagnostics.isEmpty)
         #expect(book.name == "Eldoria")
         let entries = book.entries
@@ -38,11 +38,11 @@ import Testing
     func eldoriaWorldInfoToBookToWorldInfoIsExact() throws {
         let bytes = try SharedFixtures.cardData("st_worldinfo_Eldoria.json")
         let worldInfo = try JSONParser.parse(bytes).value
-        let (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo)
+        let (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo).pair
         // Through JSON text, as a file would travel.
         let reread = CharacterBook(
             object: try #require(JSONParser.parse(JSONWriter.bytes(.object(book.object))).value.objectValue))
-        let (back, diagnostics) = WorldInfoConverter.worldInfo(fromBook: reread)
+        let (back, diagnostics) = WorldInfoConverter.worldInfo(fromBook: reread).pair
         #expect(diagnostics.isEmpty)
         #expect(back == worldInfo)
         #expect(JSONWriter.string(back) == JSONWriter.string(worldInfo))
@@ -60,7 +60,7 @@ import Testing
             "displayIndex":9,"extensions":{"custom":1}},
             "x":{"key":"solo","content":"no uid"}},"name":"Bestiary","unknownTop":[1,2]}
             """#)
-        let (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo)
+        let (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo).pair
         let dragon = try #require(book.entries.first)
         #expect(dragon.position == "after_char")
         #expect(dragon.enabled == false)
@@ -73,20 +73,20 @@ import Testing
         #expect(dragon.extensions["outlet_name"] == .string("side"))
         #expect(dragon.extensions["custom"] == .number(JSONNumber(1)))
         #expect(book.entries[1].id == .string("x"))
-        let (back, _) = WorldInfoConverter.worldInfo(fromBook: book)
+        let (back, _) = WorldInfoConverter.worldInfo(fromBook: book).pair
         #expect(JSONWriter.string(back) == JSONWriter.string(worldInfo))
     }
 
     @Test func editsMadeInTheBookReachTheWorldInfo() throws {
         let worldInfo = try parse(#"{"entries":{"0":{"uid":0,"key":["a"],"content":"A"}}}"#)
-        var (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo)
+        var (book, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo).pair
         var entries = book.entries
         var extensions = entries[0].extensions
         extensions["depth"] = .number(JSONNumber(9))
         entries[0].object["extensions"] = .object(extensions)
         entries[0].object["content"] = .string("B")
         book.entries = entries
-        let (back, _) = WorldInfoConverter.worldInfo(fromBook: book)
+        let (back, _) = WorldInfoConverter.worldInfo(fromBook: book).pair
         #expect(JSONWriter.string(back) == #"{"entries":{"0":{"uid":0,"key":["a"],"content":"B","depth":9}}}"#)
     }
 
@@ -95,7 +95,7 @@ import Testing
         let document = try CharXReader.read(
             data: SharedFixtures.cardData("tavernkit_test_character_with_lorebook.charx"))
         let book = try #require(document.card.card.characterBook)
-        let (worldInfo, diagnostics) = WorldInfoConverter.worldInfo(fromBook: book)
+        let (worldInfo, diagnostics) = WorldInfoConverter.worldInfo(fromBook: book).pair
         let entries = try #require(worldInfo["entries"]?.objectValue)
         #expect(Array(entries.keys) == ["0", "1"])
         let first = try #require(entries["0"]?.objectValue)
@@ -112,7 +112,7 @@ import Testing
         #expect(worldInfo["originalData"] == .object(book.object))
         #expect(diagnostics.map(\.code) == [.keptInOriginalData, .keptInOriginalData])
         // Back to a book: what World Info cannot hold comes from originalData.
-        let (again, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo)
+        let (again, _) = try WorldInfoConverter.book(fromWorldInfo: worldInfo).pair
         #expect(again.description == "A test lorebook")
         #expect(again.tokenBudget?.literal == "2048")
         #expect(again.entries.map(\.useRegex) == [false, false])
@@ -133,7 +133,8 @@ import Testing
         let (book, diagnostics) = try LorebookFile.read(
             json: try parse(
                 #"{"spec":"lorebook_v3","data":{"name":"L","entries":[{"keys":["k"],"content":"c","enabled":true,"insertion_order":1,"use_regex":false,"extensions":{}}]}}"#
-            ))
+            )
+        ).pair
         #expect(book.name == "L")
         #expect(book.entries.map(\.keys) == [["k"]])
         #expect(diagnostics.map(\.code) == [.missingField])

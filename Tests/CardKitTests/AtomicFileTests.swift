@@ -1,8 +1,9 @@
-import CardKit
-@_spi(Testing) import CardKitFiles
 import CardKitTestSupport
 import Foundation
 import Testing
+
+@testable import CardKit
+@_spi(Testing) @testable import CardKitFiles
 
 @Suite struct AtomicFileTests {
     private func mode(_ path: String) -> mode_t {

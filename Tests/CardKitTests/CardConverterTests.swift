@@ -79,15 +79,15 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
             #expect(card.spec == spec)
             #expect(card.name == source.name)
         case .png:
-            let read = try PNGCardReader.read(bytes)
-            #expect(read.selected.location.keyword == "ccv3")
-            #expect(try CardReader.read(read.json).card == source.converted(to: .v3).card)
+            let read = try CardFileLoader.load(data: Data(bytes), path: "card.png")
+            #expect(read.pngChunk?.keyword == "ccv3")
+            #expect(try CardReader.read(read.storedJSON).card == source.converted(to: .v3).card)
         case .charx:
             let document = try CharXReader.read(data: Data(bytes))
             #expect(document.card.card.name == source.name)
             #expect(document.card.card.spec == .v3)
         case .book:
-            let book = try LorebookFile.read(json: JSONParser.parse(bytes).value).0
+            let book = try LorebookFile.read(json: JSONParser.parse(bytes).value).book
             #expect(book.entries.count == source.characterBook?.entries.count)
         case .worldInfo:
             let worldInfo = try JSONParser.parse(bytes).value
@@ -139,7 +139,7 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
         ]
         let path = directory.appendingPathComponent("wren.json")
         try Data(JSONWriter.bytes(persona)).write(to: path)
-        let avatar = FileSignature.pngBytes + [0, 0, 0, 0]
+        let avatar: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]
         try Data(avatar).write(to: directory.appendingPathComponent("wren.png"))
         var options = ConversionOptions()
         options.includeCompanionFiles = true
@@ -162,7 +162,7 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
         options.image = Data(try PNGDefaultAvatar.png())
         let result = try CardConverter.convert(
             data: sample("v1-lighthouse-keeper.json"), path: "k.json", to: .png, options: options)
-        let scan = try PNGCardReader.read(result.output.bytes).scan
+        let scan = try #require(CardFileLoader.load(data: Data(result.output.bytes), path: "card.png").pngScan)
         #expect(scan.cardChunks.map(\.location.keyword) == ["chara", "ccv3"])
         options.image = Data("not an image".utf8)
         #expect {
@@ -187,7 +187,7 @@ struct CardConverterRealCardTests {
         let v3 = try CardConverter.convert(data: data, path: name, to: .card(.v3))
         #expect(try CardReader.read(v3.output.bytes).card == loaded.card.converted(to: .v3).card)
         let png = try CardConverter.convert(data: data, path: name, to: .png)
-        #expect(try CardReader.read(PNGCardReader.read(png.output.bytes).json).card.name == loaded.card.name)
+        #expect(try CardFileLoader.load(data: Data(png.output.bytes), path: "card.png").card.name == loaded.card.name)
         let charx = try CardConverter.convert(data: data, path: name, to: .charx)
         #expect(try CharXReader.read(data: Data(charx.output.bytes)).card.card.name == loaded.card.name)
     }
@@ -195,7 +195,7 @@ struct CardConverterRealCardTests {
     @Test func worldInfoBecomesABookAndStaysWorldInfo() throws {
         let data = try SharedFixtures.cardData("st_worldinfo_Eldoria.json")
         let book = try CardConverter.convert(data: data, path: "st_worldinfo_Eldoria.json", to: .book)
-        let read = try LorebookFile.read(json: JSONParser.parse(book.output.bytes).value).0
+        let read = try LorebookFile.read(json: JSONParser.parse(book.output.bytes).value).book
         #expect(read.entries.count == 4)
         #expect(read.name == "st_worldinfo_Eldoria")
         let same = try CardConverter.convert(data: data, path: "st_worldinfo_Eldoria.json", to: .worldInfo)

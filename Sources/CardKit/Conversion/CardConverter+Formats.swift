@@ -65,8 +65,8 @@ extension ConversionInput {
             worldInfo = json
             do {
                 let converted = try WorldInfoConverter.book(fromWorldInfo: json, name: isStandardInput ? nil : stem)
-                book = converted.0
-                diagnostics += converted.1
+                book = converted.book
+                diagnostics += converted.diagnostics
             } catch {
                 throw CardFileError(path: path, kind: .notACard, reason: error.description)
             }
@@ -74,8 +74,8 @@ extension ConversionInput {
             let json = try parseJSON()
             do {
                 let read = try LorebookFile.read(json: json)
-                book = read.0
-                diagnostics += read.1
+                book = read.book
+                diagnostics += read.diagnostics
             } catch {
                 throw CardFileError(path: path, kind: .notACard, reason: error.description)
             }
@@ -96,8 +96,8 @@ extension ConversionInput {
             value = worldInfo
         } else {
             let converted = WorldInfoConverter.worldInfo(fromBook: book)
-            value = converted.0
-            diagnostics += converted.1
+            value = converted.worldInfo
+            diagnostics += converted.diagnostics
         }
         return ConversionResult(
             target: target, output: ConversionFile(bytes: jsonBytes(value)), diagnostics: diagnostics)

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// The facts `inspect` reports about one card.
 public struct CardSummary: Sendable {
@@ -7,7 +7,7 @@ public struct CardSummary: Sendable {
 
     /// The summary of a card read from a file.
     /// - Parameter loaded: The card.
-    public init(_ loaded: LoadedCard) { self.loaded = loaded }
+    package init(_ loaded: LoadedCard) { self.loaded = loaded }
 
     private var card: Card { loaded.card }
 

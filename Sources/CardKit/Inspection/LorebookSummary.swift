@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// What `inspect` says about a file that holds a lorebook rather than a card (World Info, `lorebook_v3`, a bare book).
 public struct LorebookSummary: Sendable {
@@ -20,15 +20,15 @@ public struct LorebookSummary: Sendable {
     ///   - path: The input's name.
     ///   - options: Reading options (the JSON limits).
     /// - Throws: ``CardFileError`` of kind `tooLarge` for a book past a limit.
-    public init?(data: Data, path: String, options: CardLoadOptions = .init()) throws(CardFileError) {
+    package init?(data: Data, path: String, options: CardLoadOptions = .init()) throws(CardFileError) {
         let detected = CardFormatSniffer.detect(data: data)
         guard let json = try? JSONParser.parse(data, options: options.read.json).value else { return nil }
         do {
             switch detected {
             case .worldInfo:
-                (book, diagnostics) = try WorldInfoConverter.book(fromWorldInfo: json)
+                (book, diagnostics) = try WorldInfoConverter.book(fromWorldInfo: json).pair
             case .lorebookV3, .characterBook:
-                (book, diagnostics) = try LorebookFile.read(json: json)
+                (book, diagnostics) = try LorebookFile.read(json: json).pair
             default:
                 return nil
             }

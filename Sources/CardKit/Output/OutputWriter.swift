@@ -1,8 +1,8 @@
 import CardKitFiles
-public import Foundation
+package import Foundation
 
 /// Where a command writes what it made from each input.
-public enum OutputDestination: Sendable, Hashable {
+package enum OutputDestination: Sendable, Hashable {
     /// Standard output: the caller prints the bytes.
     case standardOutput
     /// One file, for a run with one input.
@@ -14,9 +14,9 @@ public enum OutputDestination: Sendable, Hashable {
 }
 
 /// Why an output was not written.
-public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, as a value to match.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// The output is an input of the same run (by device and inode), named as the run named it.
         case replacesInput(String)
         /// Replacing in place would put one kind of file under another's name (PNG bytes in a `.json`).
@@ -30,22 +30,22 @@ public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path that was not written.
-    public var path: String
+    package var path: String
     /// What went wrong.
-    public var kind: Kind
+    package var kind: Kind
 
     /// An error for `path`.
     ///
     /// - Parameters:
     ///   - path: The path that was not written.
     ///   - kind: What went wrong.
-    public init(path: String, kind: Kind) {
+    package init(path: String, kind: Kind) {
         self.path = path
         self.kind = kind
     }
 
     /// The reason in words, without the path.
-    public var reason: String {
+    package var reason: String {
         switch kind {
         case .replacesInput(let input): "the output would overwrite the input \(input) of this run; not written"
         case .changesKind(let input, let output):
@@ -57,11 +57,11 @@ public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `PATH: error: REASON`.
-    public var description: String { "\(path): error: \(reason)" }
+    package var description: String { "\(path): error: \(reason)" }
 }
 
 /// What an output became: printed by the caller, or written to a file.
-public enum WrittenOutput: Sendable, Hashable {
+package enum WrittenOutput: Sendable, Hashable {
     /// The caller is to print these bytes on standard output.
     case standardOutput([UInt8])
     /// The output was written to this path.
@@ -74,9 +74,9 @@ public enum WrittenOutput: Sendable, Hashable {
 /// In a folder, each output is named after its input's path below the folder walked (`a/b.json` becomes
 /// `a_b.png`), and numbered (`a_b-2.png`) when an earlier output or another input has that name. Writing over
 /// the input itself is refused: that is what ``OutputDestination/inPlace(backup:)`` is for.
-public struct OutputWriter: Sendable {
+package struct OutputWriter: Sendable {
     /// Where the outputs go.
-    public let destination: OutputDestination
+    package let destination: OutputDestination
     private let inputs: RunInputs
     private var usedNames: Set<String> = []
 
@@ -85,7 +85,7 @@ public struct OutputWriter: Sendable {
     /// - Parameters:
     ///   - destination: Where the outputs go.
     ///   - inputs: Every file the run reads.
-    public init(destination: OutputDestination, inputs: RunInputs) {
+    package init(destination: OutputDestination, inputs: RunInputs) {
         self.destination = destination
         self.inputs = inputs
     }
@@ -95,7 +95,7 @@ public struct OutputWriter: Sendable {
     ///
     /// - Parameter items: The run's inputs (for in-place runs, whose outputs go beside them).
     /// - Throws: ``OutputError`` when the folder cannot be made.
-    public func prepare(for items: [CardInput]) throws(OutputError) {
+    package func prepare(for items: [CardInput]) throws(OutputError) {
         switch destination {
         case .directory(let path):
             do {
@@ -124,7 +124,7 @@ public struct OutputWriter: Sendable {
     /// - Returns: Where the output went.
     /// - Throws: ``OutputError``; nothing is written for that input then (companions written before the failure
     ///   stay).
-    public mutating func write(
+    package mutating func write(
         _ bytes: [UInt8], for item: CardInput, fileExtension: String, suffix: String,
         companions: [ConversionFile] = []
     ) throws(OutputError) -> WrittenOutput {
@@ -158,7 +158,7 @@ public struct OutputWriter: Sendable {
     /// - Parameter item: The input.
     /// - Returns: The folder's URL, or `nil` when the destination is not a folder.
     /// - Throws: ``OutputError`` when the name is the input's own.
-    public mutating func folder(for item: CardInput) throws(OutputError) -> URL? {
+    package mutating func folder(for item: CardInput) throws(OutputError) -> URL? {
         guard case .directory(let path) = destination else { return nil }
         let directory = URL(fileURLWithPath: path)
         return directory.appendingPathComponent(try name(for: item, in: directory, suffix: ""), isDirectory: true)
@@ -171,7 +171,7 @@ public struct OutputWriter: Sendable {
     ///   - item: The input.
     /// - Returns: Where the output went.
     /// - Throws: ``OutputError``.
-    public mutating func write(_ result: ConversionResult, for item: CardInput) throws(OutputError) -> WrittenOutput {
+    package mutating func write(_ result: ConversionResult, for item: CardInput) throws(OutputError) -> WrittenOutput {
         try write(
             result.output.bytes, for: item, fileExtension: result.target.fileExtension,
             suffix: result.target.fileSuffix, companions: result.companions)
@@ -232,7 +232,7 @@ public struct OutputWriter: Sendable {
     ///   - bytes: The contents.
     ///   - path: Where to write them.
     /// - Throws: ``OutputError``.
-    public func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
+    package func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
         try refuseInput(path)
         try writeAtomically(bytes, to: path)
     }
@@ -249,7 +249,7 @@ public struct OutputWriter: Sendable {
     ///
     /// - Parameter path: The path to look at.
     /// - Returns: `true` for a regular file.
-    public static func isRegularFile(_ path: String) -> Bool {
+    package static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
