@@ -1,5 +1,5 @@
 internal import CCRC32
-public import Foundation
+package import Foundation
 
 /// CRC-32 as zlib's `crc32` computes it (the checksum of PNG chunks and ZIP entries), with the carry-less-multiply
 /// engine of `CCRC32` where the CPU has one (PCLMULQDQ, AVX-512 VPCLMULQDQ) and zlib's otherwise.

@@ -1,5 +1,5 @@
 public import CardFormats
-public import Foundation
+import Foundation
 
 /// What extracting a card file gives.
 public enum Extraction: Sendable {

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// The facts `inspect` reports about one card.
 public struct CardSummary: Sendable {
