@@ -21,8 +21,8 @@ enum UploadTestSupport {
         policy.maxAttempts = 8
         policy.baseDelay = .milliseconds(1)
         policy.maxDelay = .milliseconds(20)
-        policy.overallDeadline = TestSanitizer.scaled(.seconds(20))
-        policy.requestTimeout = TestSanitizer.scaled(.seconds(5))
+        policy.overallDeadline = TestSanitizer.scaled(.seconds(60))
+        policy.requestTimeout = TestSanitizer.scaled(.seconds(20))
         return policy
     }
 
