@@ -1,6 +1,7 @@
 import CardKitJSON
 import CardModel
 import CardPNG
+public import CardPlatforms
 
 /// Thrown when a file cannot be read as a card; always names the file.
 public struct CardFileError: Error, Sendable, CustomStringConvertible {
@@ -22,6 +23,9 @@ public struct CardFileError: Error, Sendable, CustomStringConvertible {
         case strict
         /// The card is encrypted (RisuAI).
         case encrypted
+        /// The converted object would break a limit of the target platform that CardKit cannot repair (too few
+        /// tags, too short a name) or fail the platform's schema; it is refused rather than written.
+        case platformLimit = "platform-limit"
     }
 
     /// The file, as given on the command line (`-` for standard input).
@@ -32,6 +36,9 @@ public struct CardFileError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     /// Diagnostics gathered before the failure (for example strict-mode violations).
     public var diagnostics: [Diagnostic]
+    /// For ``Kind/platformLimit``, the conversion option that would meet the limit, when one would (Spicychat's
+    /// extra tags); a caller names it in its own terms.
+    public var option: PlatformConversionOption? = nil
 
     /// Creates an error.
     package init(path: String, kind: Kind, reason: String, diagnostics: [Diagnostic] = []) {

@@ -1,3 +1,4 @@
+package import CardFormats
 import CardKitJSON
 import CardModel
 import CardPNG
@@ -51,6 +52,8 @@ public struct LoadedCard: Sendable {
     public var pngChunk: PNGChunkLocation?
     /// The file's bytes (kept for re-embedding into the same image).
     package var fileBytes: Data
+    /// For CharX cards, the whole archive: every asset and file, for writing it elsewhere.
+    package var charx: CharXDocument? = nil
 
     /// Whether any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }

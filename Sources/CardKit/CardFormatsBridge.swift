@@ -21,7 +21,7 @@ enum CardFormatsBridge {
         return LoadedCard(
             path: path, container: .charx, format: card.shape.rawValue, card: card,
             diagnostics: document.allDiagnostics, storedJSON: [UInt8](document.cardJSON), pngScan: nil, pngChunk: nil,
-            fileBytes: data)
+            fileBytes: data, charx: document)
     }
 
     /// Reads a text file that the card reader refused: text-generation-webui YAML or Pygmalion JSON; `nil` to keep

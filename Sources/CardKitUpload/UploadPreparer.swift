@@ -69,6 +69,7 @@ package struct UploadPreparer: Sendable {
         switch (input, options.kind) {
         case (.card(let card, let imageBytes), .characters):
             let conversion = PlatformConverter.convert(card, to: platform, options: options.conversion)
+            if let limit = conversion.unmetLimit { throw fail(path, limit.reason) }
             guard let object = conversion.output.objectValue else { throw fail(path, "conversion produced no object") }
             payload = object
             losses = conversion.report.entries.count
@@ -91,6 +92,7 @@ package struct UploadPreparer: Sendable {
             } catch {
                 throw fail(path, "\(options.provider) does not support personas")
             }
+            if let limit = conversion.unmetLimit { throw fail(path, limit.reason) }
             guard let object = conversion.output.objectValue else { throw fail(path, "conversion produced no object") }
             payload = object
             losses = conversion.report.entries.count

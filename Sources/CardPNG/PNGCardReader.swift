@@ -155,6 +155,13 @@ package enum PNGCardReader {
                 others.append(location)
                 return
             }
+            if case .asset = kind, assets.count >= options.maxAssetChunks {
+                chunkDiagnostics.append(
+                    Diagnostic(
+                        .warning, code: .pngBadAssetChunk, offset: chunk.offset,
+                        "more than \(options.maxAssetChunks) asset chunks; '\(keyword)' and later ones skipped"))
+                return
+            }
 
             // A card or asset chunk: decode its text, within the limits.
             let text: Result<TextChunk.Payload, PNGCardError>
@@ -482,6 +489,13 @@ enum TextChunk {
             return .asset(name: String(name))
         }
         return .other
+    }
+
+    /// Whether a keyword names a RisuAI asset chunk (`chara-ext-asset_…`, any case).
+    static func isAssetKeyword(_ keyword: UnsafeRawBufferPointer) -> Bool {
+        let prefix = "chara-ext-asset_".utf8
+        guard keyword.count >= prefix.count else { return false }
+        return zip(keyword, prefix).allSatisfy { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
     }
 
     /// Whether a keyword is a card keyword (`chara` or `ccv3`, any case).

@@ -24,7 +24,8 @@ package struct PNGCardPayload: Sendable, Hashable {
 public struct PNGEmbedResult: Sendable, Hashable {
     /// The new file's bytes.
     public var png: [UInt8]
-    /// The card chunks removed from the input (every `chara`/`ccv3` tEXt, zTXt or iTXt chunk, any case).
+    /// The card chunks removed from the input (every `chara`/`ccv3` tEXt, zTXt or iTXt chunk, any case), and its
+    /// asset chunks when ``PNGWriteOptions/removeAssetChunks`` is set.
     public var removedChunks: [PNGChunkLocation]
     /// Warnings about the input (bytes after IEND dropped, bad CRCs kept under the lenient policy).
     public var diagnostics: [Diagnostic]
@@ -36,6 +37,11 @@ public struct PNGWriteOptions: Sendable, Hashable {
     public var input: PNGReadOptions = .init()
     /// Whether the output is read back through libpng (a metadata read, no pixel decode) before it is returned.
     public var validateWithLibPNG: Bool = false
+    /// Whether the input's RisuAI asset chunks (`chara-ext-asset_…`) are removed too; default `false`.
+    ///
+    /// A writer that puts the assets back itself (or moves them into a CharX) sets it; otherwise they are copied
+    /// like any other chunk.
+    public var removeAssetChunks: Bool = false
 
     /// The default options.
     public init() {}
@@ -68,7 +74,10 @@ public enum PNGCardWriter {
         }
         let result: Result<PNGEmbedResult, PNGCardError> = png.withUnsafeBytes { bytes in
             do throws(PNGCardError) {
-                return .success(try splice(bytes, newChunks: newChunks, options: options.input))
+                return .success(
+                    try splice(
+                        bytes, newChunks: newChunks, options: options.input,
+                        removeAssetChunks: options.removeAssetChunks))
             } catch {
                 return .failure(error)
             }
@@ -132,9 +141,9 @@ public enum PNGCardWriter {
         return chunk(type: "tEXt", data: data)
     }
 
-    static func splice(_ bytes: UnsafeRawBufferPointer, newChunks: [[UInt8]], options: PNGReadOptions)
-        throws(PNGCardError) -> PNGEmbedResult
-    {
+    static func splice(
+        _ bytes: UnsafeRawBufferPointer, newChunks: [[UInt8]], options: PNGReadOptions, removeAssetChunks: Bool
+    ) throws(PNGCardError) -> PNGEmbedResult {
         var diagnostics: [Diagnostic] = []
         var removed: [PNGChunkLocation] = []
         var out = [UInt8]()
@@ -154,6 +163,8 @@ public enum PNGCardWriter {
                 let data = UnsafeRawBufferPointer(rebasing: bytes[chunk.dataOffset..<chunk.dataOffset + chunk.length])
                 if let end = TextChunk.keywordEnd(data),
                     TextChunk.isCardKeyword(UnsafeRawBufferPointer(rebasing: data[0..<end]))
+                        || (removeAssetChunks
+                            && TextChunk.isAssetKeyword(UnsafeRawBufferPointer(rebasing: data[0..<end])))
                 {
                     removed.append(
                         PNGChunkLocation(

@@ -26,6 +26,10 @@ public struct PNGReadOptions: Sendable, Hashable {
     public var maxInflatedTextLength: Int = 64 << 20
     /// The largest total of card and asset text (after inflation), in bytes; default 256 MiB.
     public var maxTotalTextLength: Int = 256 << 20
+    /// The most RisuAI asset chunks (`chara-ext-asset_…`) read from one file; default 4,096.
+    ///
+    /// Later ones are skipped with a warning.
+    public var maxAssetChunks: Int = 4096
 
     /// Whether a `chara` and a `ccv3` chunk are compared field by field to report a disagreement (default `true`).
     ///

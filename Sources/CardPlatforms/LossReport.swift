@@ -29,6 +29,9 @@ public struct LossEntry: Sendable, Hashable, CustomStringConvertible {
     /// The conversion option that would have kept the value, when one would; a caller names it in its own terms
     /// (the CLI as a flag).
     public var option: PlatformConversionOption? = nil
+    /// The file the entry is about, when it is one: a CharX entry path (`assets/icon/images/main.png`) or a PNG
+    /// asset chunk (`chara-ext-asset_:0`).
+    public var asset: String? = nil
 
     /// Creates an entry.
     /// - Parameters:
@@ -36,38 +39,72 @@ public struct LossEntry: Sendable, Hashable, CustomStringConvertible {
     ///   - pointer: The source location.
     ///   - reason: A one-line explanation.
     ///   - target: The output field, if any.
-    package init(_ kind: Kind, pointer: JSONPointer, reason: String, target: String? = nil) {
+    ///   - asset: The file concerned, if any.
+    package init(_ kind: Kind, pointer: JSONPointer, reason: String, target: String? = nil, asset: String? = nil) {
         self.kind = kind
         self.pointer = pointer
         self.reason = reason
         self.target = target
+        self.asset = asset
     }
 
-    /// `dropped /data/character_book: …`.
-    public var description: String { "\(kind.rawValue) \(pointer.displayString): \(reason)" }
+    /// `dropped /data/character_book: …`, or `dropped assets/x.png: …` for a file no field names.
+    public var description: String {
+        let subject = pointer.tokens.isEmpty ? (asset ?? pointer.displayString) : pointer.displayString
+        return "\(kind.rawValue) \(subject): \(reason)"
+    }
 
-    /// The entry as JSON: `{kind, pointer, reason, target?, option?}`.
+    /// The entry as JSON: `{kind, pointer, reason, target?, option?, asset?}`.
     public var jsonValue: JSONValue {
         var object: JSONObject = [
             "kind": .string(kind.rawValue), "pointer": .string(pointer.description), "reason": .string(reason),
         ]
         if let target { object["target"] = .string(target) }
         if let option { object["option"] = .string(option.rawValue) }
+        if let asset { object["asset"] = .string(asset) }
         return .object(object)
     }
 }
 
 /// Everything a conversion lost, in the order of the source fields.
+///
+/// One format for every target: a platform (`spicychat`), a card spec (`v1`, `v2`, `v3`), a container (`png`,
+/// `charx`) or a book format (`book`, `worldinfo`). `docs/loss-report.md` describes its JSON form.
 public struct LossReport: Sendable, Hashable, CustomStringConvertible {
-    /// The platform the report is about.
-    public var platform: Platform
+    /// The name of the target converted to (``Platform/rawValue`` for a platform).
+    public var target: String
     /// The entries, in source order.
     public var entries: [LossEntry]
 
-    /// Creates a report.
+    /// Creates a platform report.
+    /// - Parameters:
+    ///   - platform: The platform converted to.
+    ///   - entries: The entries, in source order.
     package init(platform: Platform, entries: [LossEntry] = []) {
-        self.platform = platform
+        self.init(target: platform.rawValue, entries: entries)
+    }
+
+    /// Creates a report for any target.
+    /// - Parameters:
+    ///   - target: The target's name (`png`, `charx`, `v2`, a platform's raw value).
+    ///   - entries: The entries, in source order.
+    package init(target: String, entries: [LossEntry] = []) {
+        self.target = target
         self.entries = entries
+    }
+
+    /// The platform the report is about; nil for a report on a card spec, container or book format.
+    public var platform: Platform? { Platform(rawValue: target) }
+
+    /// The target as people name it: `Spicychat`, `PNG`, `CharX`, `V2`.
+    public var targetDisplayName: String {
+        if let platform { return platform.displayName }
+        switch target {
+        case "charx": return "CharX"
+        case "worldinfo": return "World Info"
+        case "book": return "Lorebook"
+        default: return target.uppercased()
+        }
     }
 
     /// Whether nothing was dropped, merged, truncated, coerced or left over a limit.
@@ -82,22 +119,23 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
 
     /// A one-line summary, for example `spicychat: 4 losses (3 dropped, 1 merged)` or `nextchat: lossless`.
     public var summary: String {
-        guard !isLossless else { return "\(platform.rawValue): lossless" }
+        guard !isLossless else { return "\(target): lossless" }
         let counts = self.counts
         let parts = LossEntry.Kind.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }
         let noun = entries.count == 1 ? "loss" : "losses"
-        return "\(platform.rawValue): \(entries.count) \(noun) (\(parts.joined(separator: ", ")))"
+        return "\(target): \(entries.count) \(noun) (\(parts.joined(separator: ", ")))"
     }
 
     /// The summary line, then one indented line per entry.
     public var description: String { ([summary] + entries.map { "  \($0)" }).joined(separator: "\n") }
 
-    /// The report as JSON: `{platform, lossless, entries: [...]}`.
+    /// The report as JSON: `{target, platform?, lossless, entries: [...]}`; `platform` only for a platform.
     public var jsonValue: JSONValue {
-        [
-            "platform": .string(platform.rawValue), "lossless": .bool(isLossless),
-            "entries": .array(entries.map(\.jsonValue)),
-        ]
+        var object: JSONObject = ["target": .string(target)]
+        if let platform { object["platform"] = .string(platform.rawValue) }
+        object["lossless"] = .bool(isLossless)
+        object["entries"] = .array(entries.map(\.jsonValue))
+        return .object(object)
     }
 
     /// The entries as warnings (code `lost-<kind>`), for commands that print diagnostics.
@@ -105,15 +143,23 @@ public struct LossReport: Sendable, Hashable, CustomStringConvertible {
         entries.map {
             Diagnostic(
                 .warning, code: $0.kind.diagnosticCode, pointer: $0.pointer,
-                "\(platform.displayName): \($0.kind.rawValue): \($0.reason)")
+                "\(targetDisplayName): \($0.kind.rawValue): \($0.reason)")
         }
     }
 
-    mutating func append(
+    /// Adds an entry.
+    /// - Parameters:
+    ///   - kind: What happened.
+    ///   - pointer: The source location.
+    ///   - reason: A one-line explanation.
+    ///   - target: The output field, if any.
+    ///   - option: The option that would have kept the value, if any.
+    ///   - asset: The file concerned, if any.
+    package mutating func append(
         _ kind: LossEntry.Kind, _ pointer: JSONPointer, _ reason: String, target: String? = nil,
-        option: PlatformConversionOption? = nil
+        option: PlatformConversionOption? = nil, asset: String? = nil
     ) {
-        var entry = LossEntry(kind, pointer: pointer, reason: reason, target: target)
+        var entry = LossEntry(kind, pointer: pointer, reason: reason, target: target, asset: asset)
         entry.option = option
         entries.append(entry)
     }

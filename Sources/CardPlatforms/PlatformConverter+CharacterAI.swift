@@ -8,15 +8,17 @@ extension PlatformConverter {
         context.handle("name", "first_mes", "description", "creator_notes")
 
         var name = card.name
-        let clippedName = TextComposer.clip(name, to: CharacterAILimits.name.upperBound)
-        if clippedName.cut {
-            name = clippedName.text
+        switch NameFit.fit(card.name, in: CharacterAILimits.name) {
+        case .fits(let fitted):
+            name = fitted
+        case .shortened(let fitted, let rule):
+            name = fitted
             context.add(
-                .truncated, "name", "Character.AI names hold at most 20 characters; cut to \"\(name)\"", target: "name")
-        } else if TextComposer.length(name) < CharacterAILimits.name.lowerBound {
-            context.add(
-                .limit, "name", "Character.AI names need at least 3 characters; \"\(name)\" will be rejected",
+                .truncated, "name",
+                "Character.AI names hold at most \(CharacterAILimits.name.upperBound) characters; shortened to \"\(name)\" (\(rule))",
                 target: "name")
+        case .refused(let reason):
+            context.add(.limit, "name", "a Character.AI name \(reason)", target: "name")
         }
 
         var greeting = card.firstMessage
@@ -139,17 +141,18 @@ extension PlatformConverter {
         -> JSONValue
     {
         var name = persona.name
-        let clipped = TextComposer.clip(name, to: CharacterAILimits.name.upperBound)
-        if clipped.cut {
-            name = clipped.text
+        switch NameFit.fit(persona.name, in: CharacterAILimits.name) {
+        case .fits(let fitted):
+            name = fitted
+        case .shortened(let fitted, let rule):
+            name = fitted
             report.append(
                 .truncated, JSONPointer(tokens: ["name"]),
-                "Character.AI persona names hold at most 20 characters; cut to \"\(name)\"", target: "name")
-        } else if TextComposer.length(name) < CharacterAILimits.name.lowerBound {
-            report.append(
-                .limit, JSONPointer(tokens: ["name"]),
-                "Character.AI persona names need at least 3 characters; \"\(name)\" will be rejected",
+                "Character.AI persona names hold at most \(CharacterAILimits.name.upperBound) characters; shortened to \"\(name)\" (\(rule))",
                 target: "name")
+        case .refused(let reason):
+            report.append(
+                .limit, JSONPointer(tokens: ["name"]), "a Character.AI persona name \(reason)", target: "name")
         }
         let definition = TextComposer.clip(persona.description, to: CharacterAILimits.personaDefinitionMax)
         if definition.cut {

@@ -47,30 +47,7 @@ extension PlatformConverter {
         }
 
         context.handle("tags")
-        var tags: [String] = []
-        var removed: [String] = []
-        var seen: Set<String> = []
-        for tag in card.tags {
-            let trimmed = tag.trimmingWhitespace()
-            if trimmed.isEmpty || !seen.insert(trimmed.lowercased()).inserted {
-                removed.append(tag)
-            } else {
-                tags.append(trimmed)
-            }
-        }
-        if !removed.isEmpty {
-            context.add(
-                .coerced, "tags",
-                "empty or duplicate tags removed: \(removed.map { "\"\($0)\"" }.joined(separator: ", "))",
-                target: "tags")
-        }
-        if tags.count < SpicychatCharacter.minimumTagCount {
-            context.add(
-                .limit, "tags",
-                "Spicychat requires at least \(SpicychatCharacter.minimumTagCount) tags; the card has \(tags.count)",
-                target: "tags")
-        }
-
+        let tags = spicychatTags(&context)
         return SpicychatCharacter(
             name: card.name, title: title, greeting: card.firstMessage, persona: TextComposer.join(personaParts),
             scenario: card.scenario, dialogue: card.messageExamples, tags: tags,
@@ -100,4 +77,60 @@ extension PlatformDescriptor {
         platform: .spicychat, displayName: "Spicychat", characterSchema: "spicychat-character",
         convertCharacter: { PlatformConverter.spicychatCharacter(&$0).jsonValue },
         persona: (schema: "spicychat-persona", convert: PlatformConverter.spicychatPersona))
+}
+
+extension PlatformConverter {
+    /// The card's tags, then ``PlatformConversionOptions/extraTags``, trimmed, without empty or repeated tags (ignoring
+    /// case), mapped to the canonical list when one is given; fewer than two is an unmet limit naming the tags.
+    private static func spicychatTags(_ context: inout CardLossContext) -> [String] {
+        let canonical = Dictionary(
+            context.options.canonicalTags.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var tags: [String] = []
+        var seen: Set<String> = []
+        var removed: [String] = []
+        var mapped: [String] = []
+        var unknown: [String] = []
+        let cardTagCount = context.card.tags.count
+        for (index, tag) in (context.card.tags + context.options.extraTags).enumerated() {
+            var trimmed = tag.trimmingWhitespace()
+            if !canonical.isEmpty {
+                guard let spelling = canonical[trimmed.lowercased()] else {
+                    if index < cardTagCount, !trimmed.isEmpty { unknown.append(tag) }
+                    if index >= cardTagCount || trimmed.isEmpty { removed.append(tag) }
+                    continue
+                }
+                if spelling != trimmed { mapped.append("\"\(trimmed)\" → \"\(spelling)\"") }
+                trimmed = spelling
+            }
+            if trimmed.isEmpty || !seen.insert(trimmed.lowercased()).inserted {
+                removed.append(tag)
+            } else {
+                tags.append(trimmed)
+            }
+        }
+        if !removed.isEmpty {
+            context.add(
+                .coerced, "tags", "empty, unknown or duplicate tags removed: \(quoted(removed))", target: "tags")
+        }
+        if !mapped.isEmpty {
+            context.add(
+                .coerced, "tags", "tags given Spicychat's canonical spelling: \(mapped.joined(separator: ", "))",
+                target: "tags")
+        }
+        if !unknown.isEmpty {
+            context.add(.dropped, "tags", "not on Spicychat's canonical tag list: \(quoted(unknown))", target: "tags")
+        }
+        if tags.count < SpicychatCharacter.minimumTagCount {
+            let have = tags.isEmpty ? "none" : quoted(tags)
+            context.add(
+                .limit, "tags",
+                "Spicychat requires at least \(SpicychatCharacter.minimumTagCount) tags; the card has \(tags.count) (\(have))",
+                target: "tags", option: .extraTags)
+        }
+        return tags
+    }
+
+    private static func quoted(_ tags: [String]) -> String {
+        tags.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
 }

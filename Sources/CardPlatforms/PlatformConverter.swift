@@ -56,7 +56,7 @@ public enum PlatformConverter {
 
     /// Reports the persona fields neither persona platform holds.
     private static func reportPersonaRemainder(_ persona: Persona, into report: inout LossReport) {
-        let name = report.platform.displayName
+        let name = report.targetDisplayName
         for (key, value) in persona.document {
             let pointer = JSONPointer(tokens: [key])
             switch key {

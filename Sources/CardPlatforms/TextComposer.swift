@@ -36,6 +36,56 @@ enum TextComposer {
     }
 }
 
+/// How a name fits a platform's length range (internal): as it is, shortened by ``NameFit/fit(_:in:)``'s rule, or
+/// not at all.
+enum NameFit: Equatable {
+    /// The name fits as written (trimmed).
+    case fits(String)
+    /// The name was too long; this shorter form keeps it recognisable, by the rule described.
+    case shortened(String, rule: String)
+    /// The name cannot be made to fit recognisably, for this reason.
+    case refused(String)
+
+    /// Fits a name into `range` (counted in Unicode scalars, as the platforms count).
+    ///
+    /// The rule, tried in order on a name that is too long:
+    /// 1. the part before the first bracket or separator (`(`, `[`, `{`, `|`, `,`, `:`, `/`, ` - `, ` – `), so
+    ///    "Seraphina (Forest Guardian)" becomes "Seraphina";
+    /// 2. the longest run of whole leading words that fits, so "Professor Archibald Montgomery" becomes
+    ///    "Professor Archibald".
+    /// A name too short, or whose first word alone is too long, is refused: padding or cutting a word would give
+    /// a name nobody recognises.
+    static func fit(_ name: String, in range: ClosedRange<Int>) -> NameFit {
+        let trimmed = name.trimmingWhitespace()
+        let length = TextComposer.length(trimmed)
+        if range.contains(length) { return .fits(trimmed) }
+        if length < range.lowerBound {
+            return .refused("needs at least \(range.lowerBound) characters; \"\(trimmed)\" has \(length)")
+        }
+        let separators = ["(", "[", "{", "|", ",", ":", "/", " - ", " – "]
+        let cut = separators.compactMap { separator in trimmed.firstRange(of: separator)?.lowerBound }.min()
+        if let cut {
+            let head = trimmed[..<cut].trimmingWhitespace()
+            if range.contains(TextComposer.length(head)) {
+                return .shortened(head, rule: "the part before \"\(trimmed[cut])\"")
+            }
+        }
+        var words: [Substring] = []
+        for word in trimmed.split(whereSeparator: \.isWhitespace) {
+            let candidate = (words + [word]).joined(separator: " ")
+            guard TextComposer.length(candidate) <= range.upperBound else { break }
+            words.append(word)
+        }
+        let head = words.joined(separator: " ")
+        if range.contains(TextComposer.length(head)) {
+            return .shortened(head, rule: "the whole words that fit")
+        }
+        return .refused(
+            "holds at most \(range.upperBound) characters, and \"\(trimmed)\" cannot be shortened to whole words that fit"
+        )
+    }
+}
+
 extension StringProtocol {
     func trimmingWhitespace() -> String {
         var slice = self[...]

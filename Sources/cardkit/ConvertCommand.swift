@@ -42,7 +42,10 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "The image to embed the card into, for --to png (default: the input's own PNG, else a drawn avatar).")
     var image: String?
 
-    @Option(help: "Write the full loss report of every input as JSON to this file.")
+    @Flag(help: "For --to png: leave out the asset files of a CharX or PNG input (each is reported as lost).")
+    var dropAssets = false
+
+    @Option(help: "Write the loss report of every input as JSON to this file ('-' for standard output).")
     var report: String?
 
     @Flag(help: "Exit with status 1 when anything was lost in the conversion.")
@@ -60,6 +63,11 @@ struct ConvertCommand: AsyncParsableCommand {
             throw ValidationError("-o/--output takes one input; use --out-dir for several.")
         }
         if image != nil, to != .png { throw ValidationError("--image applies only to --to png.") }
+        if dropAssets, to != .png { throw ValidationError("--drop-assets applies only to --to png.") }
+        if report == "-", output == nil || output == "-", outDir == nil, !inPlace {
+            throw ValidationError(
+                "--report - needs -o/--output or --out-dir: standard output holds the converted card.")
+        }
         if inPlace, output != nil || outDir != nil {
             throw ValidationError("Use either --in-place or -o/--output/--out-dir, not both.")
         }
@@ -81,8 +89,14 @@ struct ConvertCommand: AsyncParsableCommand {
         options.load = input.loadOptions
         options.jsonStyle = pretty ? .pretty : .compact
         options.withV1Fields = withV1Fields
-        options.platform = platformFlags.options
+        options.dropAssets = dropAssets
         options.includeCompanionFiles = outDir != nil
+        do {
+            options.platform = try platformFlags.options()
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(ExitStatus.invalidInput)
+        }
         if let image {
             do {
                 // The image is read once for the whole batch.
@@ -110,12 +124,11 @@ struct ConvertCommand: AsyncParsableCommand {
                 report(result.diagnostics, for: item.path)
                 if verbose { hints(result.lossReport, for: item.path).forEach { Console.error($0) } }
                 anyLoss = anyLoss || result.isLossy
-                if let itemReport = result.reportJSON {
-                    reports.append(.object(["path": .string(item.path), "report": itemReport]))
-                }
+                reports.append(.object(["path": .string(item.path), "report": result.reportJSON]))
             } catch let error as CardFileError {
                 failures += 1
                 Console.error(error.description)
+                if let option = error.option { Console.error("\(item.path): note: \(PlatformFlags.hint(for: option))") }
                 if verbose { error.diagnostics.forEach { Console.error($0.line(for: item.path)) } }
             } catch let error as OutputError {
                 failures += 1
@@ -126,8 +139,13 @@ struct ConvertCommand: AsyncParsableCommand {
             }
         }
         if let report {
+            let bytes = JSONWriter.bytes(.array(reports), style: .pretty) + [0x0A]
             do {
-                try writer.write(JSONWriter.bytes(.array(reports), style: .pretty) + [0x0A], to: report)
+                if report == "-" {
+                    Console.outputBytes(bytes)
+                } else {
+                    try writer.write(bytes, to: report)
+                }
             } catch {
                 Console.error(Console.describe(error))
                 failures += 1
@@ -153,10 +171,7 @@ struct ConvertCommand: AsyncParsableCommand {
     private func hints(_ report: LossReport?, for path: String) -> [String] {
         var seen: Set<PlatformConversionOption> = []
         return (report?.entries ?? []).compactMap(\.option).filter { seen.insert($0).inserted }.map { option in
-            switch option {
-            case .inlineSystemPrompt:
-                "\(path): note: --inline-system-prompt appends the system prompt and post-history instructions to `persona`"
-            }
+            "\(path): note: \(PlatformFlags.hint(for: option))"
         }
     }
 

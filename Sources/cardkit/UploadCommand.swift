@@ -1,5 +1,6 @@
 #if canImport(CardKitUpload)
     import ArgumentParser
+    import CardKit
     import CardKitUpload
     import Foundation
     import Logging
@@ -69,6 +70,7 @@
         @Option(help: "Seconds allowed for one request, retries included.") var deadline: Double = 120
         @Option(help: "Seconds allowed for one HTTP exchange.") var timeout: Double = 30
         @Flag(name: .shortAndLong, help: "More output: -v items, -vv HTTP attempts, -vvv everything.") var verbose: Int
+        @OptionGroup(title: "Platform output") var platformFlags: PlatformFlags
 
         static let providerExitCode: Int32 = 3
         /// Another run holds the state file's lock.
@@ -111,6 +113,12 @@
 
         func run() async throws {
             var run = try makeRun()
+            do {
+                run.options.conversion = try platformFlags.options()
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(ExitStatus.invalidInput)
+            }
             if let idMap {
                 do throws(UploadInputError) {
                     run.options.idMap = try UploadOptions.idMap(contentsOf: URL(fileURLWithPath: idMap))

@@ -3,41 +3,23 @@ import Foundation
 extension ConversionInput {
     // MARK: - CharX
 
-    /// A CharX archive: a CharX input keeps every file (referenced or not) with its card normalized to V3; a PNG
-    /// input's image becomes the main icon, without the card chunks (the card is in `card.json`).
+    /// A CharX archive (``CardPackage/charx()``): a CharX input keeps every file, referenced or not, with its card
+    /// normalized to V3; a PNG input's image becomes the main icon and its asset chunks become entries; a card
+    /// without an image gets the default avatar as its icon.
     func convertToCharX() throws(CardFileError) -> ConversionResult {
-        if case .charx = CardFormatSniffer.detect(data: data) {
-            let document: CharXDocument
-            do {
-                var charxOptions = CharXReadOptions()
-                charxOptions.card.strict = options.load.read.strict
-                charxOptions.card.json = options.load.read.json
-                document = try CharXReader.read(data: data, options: charxOptions)
-            } catch {
-                throw CardFileError(path: path, kind: .invalidContainer, reason: error.description)
-            }
-            let conversion = document.card.card.converted(to: .v3)
-            let bytes = try charxBytes { () throws(CharXError) in
-                try CharXWriter.write(card: conversion.card, files: document.files)
-            }
-            return ConversionResult(
-                target: .charx, output: ConversionFile(bytes: bytes),
-                diagnostics: document.allDiagnostics + conversion.diagnostics)
-        }
         let loaded = try loadCard()
-        var icon: Data? = nil
-        if loaded.container == .png {
-            let stripped = try? PNGCardWriter.embed([], into: loaded.fileBytes)
-            icon = stripped.map { Data($0.png) } ?? loaded.fileBytes
-        }
-        var packedDiagnostics: [Diagnostic] = []
+        let package = CardPackage(loaded)
+        var written: CardPackage.Written? = nil
         let bytes = try charxBytes { () throws(CharXError) in
-            let packed = try CharXWriter.pack(card: loaded.card, mainIcon: icon, ext: "png")
-            packedDiagnostics = packed.diagnostics
-            return packed.data
+            let result = try package.charx()
+            written = result
+            return Data(result.bytes)
         }
+        let (fieldLosses, others) = Self.splitLosses(package.diagnostics)
         return ConversionResult(
-            target: .charx, output: ConversionFile(bytes: bytes), diagnostics: loaded.diagnostics + packedDiagnostics)
+            target: .charx, output: ConversionFile(bytes: bytes),
+            diagnostics: loaded.diagnostics + others + (written?.diagnostics ?? []),
+            losses: fieldLosses + (written?.losses ?? []))
     }
 
     private func charxBytes(_ body: () throws(CharXError) -> Data) throws(CardFileError) -> [UInt8] {
@@ -99,8 +81,9 @@ extension ConversionInput {
             value = converted.worldInfo
             diagnostics += converted.diagnostics
         }
+        let (losses, others) = Self.splitLosses(diagnostics)
         return ConversionResult(
-            target: target, output: ConversionFile(bytes: jsonBytes(value)), diagnostics: diagnostics)
+            target: target, output: ConversionFile(bytes: jsonBytes(value)), diagnostics: others, losses: losses)
     }
 
     private func parseJSON() throws(CardFileError) -> JSONValue {

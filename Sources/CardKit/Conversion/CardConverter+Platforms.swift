@@ -1,4 +1,5 @@
 import CardPlatforms
+import CardSchemas
 import Foundation
 
 extension ConversionInput {
@@ -14,7 +15,7 @@ extension ConversionInput {
         }
         let loaded = try loadCard()
         let conversion = PlatformConverter.convert(loaded.card, to: platform, options: options.platform)
-        return result(conversion, diagnostics: loaded.diagnostics, kind: .card)
+        return try result(conversion, diagnostics: loaded.diagnostics, kind: .card)
     }
 
     private func convertPersona(to platform: Platform) throws(CardFileError) -> ConversionResult {
@@ -42,21 +43,47 @@ extension ConversionInput {
         } catch {
             throw CardFileError(path: path, kind: .unsupportedFormat, reason: error.message)
         }
-        var converted = result(conversion, diagnostics: read.diagnostics, kind: .persona)
+        var converted = try result(conversion, diagnostics: read.diagnostics, kind: .persona)
         converted.companions = companions
         return converted
     }
 
+    /// The result of a platform conversion, refused when the object would break a platform limit or fail the
+    /// platform's schema: such an object is never returned.
     private func result(_ conversion: PlatformConversion, diagnostics: [Diagnostic], kind: ConversionInputKind)
-        -> ConversionResult
+        throws(CardFileError) -> ConversionResult
     {
-        let losses = conversion.report.entries.map { entry in
-            Diagnostic(
-                .warning, code: .lostField, pointer: entry.pointer,
-                "\(conversion.report.platform.displayName): \(entry.kind.rawValue): \(entry.reason)")
+        let platform = conversion.report.platform ?? .spicychat
+        if let limit = conversion.unmetLimit {
+            var error = CardFileError(path: path, kind: .platformLimit, reason: limit.reason)
+            error.option = limit.option
+            throw error
         }
+        try checkSchema(conversion.output, platform: platform, kind: kind)
         return ConversionResult(
-            target: .platform(conversion.report.platform), output: ConversionFile(bytes: jsonBytes(conversion.output)),
-            diagnostics: diagnostics + losses, lossReport: conversion.report, inputKind: kind)
+            target: .platform(platform), output: ConversionFile(bytes: jsonBytes(conversion.output)),
+            diagnostics: diagnostics, losses: conversion.report.entries, inputKind: kind)
+    }
+
+    /// Refuses an object that fails the platform's schema (`schemas/platforms/`).
+    private func checkSchema(_ output: JSONValue, platform: Platform, kind: ConversionInputKind) throws(CardFileError) {
+        let objectKind: PlatformObjectKind = kind == .persona ? .persona : .character
+        guard let name = platform.descriptor.schema(for: objectKind).flatMap(CardSchemaName.init(rawValue:)) else {
+            return
+        }
+        let report: CardValidationReport
+        do {
+            report = try CardValidator.validate(output, schema: .named(name))
+        } catch {
+            throw CardFileError(path: path, kind: .platformLimit, reason: "cannot check the \(name) schema: \(error)")
+        }
+        if let first = report.errors.first {
+            let more = report.errors.count > 1 ? " (and \(report.errors.count - 1) more)" : ""
+            throw CardFileError(
+                path: path, kind: .platformLimit,
+                reason:
+                    "the \(platform.displayName) object fails the \(name) schema: \(first.instanceLocation.displayString): \(first.message)\(more)"
+            )
+        }
     }
 }

@@ -11,8 +11,11 @@ public struct ConversionOptions: Sendable, Hashable {
     /// The image to embed the card into for ``ConversionTarget/png``; `nil` takes the input's own PNG, else a
     /// drawn avatar.
     public var image: Data? = nil
-    /// Options for platform output (avatar, Spicychat visibility, Character.AI title and markers).
+    /// Options for platform output (avatar, Spicychat visibility and tags, Character.AI title and markers).
     public var platform: PlatformConversionOptions = PlatformConversionOptions()
+    /// For ``ConversionTarget/png``: leave out the asset files of a CharX or PNG input (each is reported as
+    /// dropped) instead of carrying them as RisuAI asset chunks.
+    public var dropAssets: Bool = false
     /// Whether a persona's avatar file may be returned as a companion file to write beside the output.
     ///
     /// When `false`, the platform object refers to the avatar by its path instead.
@@ -51,25 +54,41 @@ public struct ConversionResult: Sendable {
     /// Reading's diagnostics, then the conversion's repairs, moves and losses (each loss is a `lost-field`
     /// warning).
     public var diagnostics: [Diagnostic]
-    /// For platform targets, the typed report of every field lost or changed.
-    public var lossReport: LossReport? = nil
-    /// For platform targets, whether the input was a card or a persona.
+    /// The typed report of every field, asset and image that did not arrive as it was, for every target.
+    public var lossReport: LossReport
+    /// Whether the input was a card or a persona.
     public var inputKind: ConversionInputKind = .card
 
-    /// Whether anything was lost: a platform loss entry, or a field a spec downgrade could not keep.
-    public var isLossy: Bool {
-        if let lossReport { return !lossReport.isLossless }
-        return diagnostics.contains { $0.code == .lostField }
-    }
+    /// Whether anything was lost.
+    public var isLossy: Bool { !lossReport.isLossless }
 
-    /// The machine-readable loss report of a platform conversion (`convert --report`), with the input's kind and a
-    /// one-line summary; `nil` for other targets.
-    public var reportJSON: JSONValue? {
-        guard let lossReport else { return nil }
+    /// The machine-readable loss report (`convert --report`), with the input's kind and a one-line summary
+    /// (`docs/loss-report.md`).
+    public var reportJSON: JSONValue {
         var report = lossReport.jsonValue
         report["kind"] = .string(inputKind.rawValue)
         report["summary"] = .string(lossReport.summary)
         return report
+    }
+
+    /// Creates a result; every loss entry also becomes a `lost-field` warning at the end of `diagnostics`.
+    init(
+        target: ConversionTarget, output: ConversionFile, companions: [ConversionFile] = [],
+        diagnostics: [Diagnostic], losses: [LossEntry], inputKind: ConversionInputKind = .card
+    ) {
+        let report = LossReport(target: target.name, entries: losses)
+        self.target = target
+        self.output = output
+        self.companions = companions
+        self.diagnostics =
+            diagnostics
+            + report.entries.map { entry in
+                Diagnostic(
+                    .warning, code: .lostField, pointer: entry.pointer,
+                    "\(report.targetDisplayName): \(entry.kind.rawValue): \(entry.reason)")
+            }
+        self.lossReport = report
+        self.inputKind = inputKind
     }
 }
 
@@ -154,32 +173,39 @@ struct ConversionInput {
     func convertCard(to spec: CardSpec) throws(CardFileError) -> ConversionResult {
         let loaded = try loadCard()
         let conversion = loaded.card.converted(to: spec, options: cardOptions)
+        let (fieldLosses, others) = Self.splitLosses(conversion.diagnostics)
         return ConversionResult(
             target: .card(spec), output: ConversionFile(bytes: jsonBytes(conversion.card.json)),
-            diagnostics: loaded.diagnostics + conversion.diagnostics)
+            diagnostics: loaded.diagnostics + others, losses: fieldLosses + CardPackage(loaded).jsonLosses())
     }
 
     func convertToPNG() throws(CardFileError) -> ConversionResult {
         let loaded = try loadCard()
-        let v3 = loaded.card.converted(to: .v3, options: cardOptions)
-        let v2 = v3.card.converted(to: .v2, options: cardOptions)
-        let imageBytes: [UInt8]
+        let package = CardPackage(loaded)
         do {
-            if let image = options.image {
-                imageBytes = [UInt8](image)
-            } else if loaded.container == .png {
-                imageBytes = [UInt8](loaded.fileBytes)
-            } else {
-                imageBytes = try PNGDefaultAvatar.png()
-            }
-            let embedded = try PNGCardWriter.embed(
-                v2JSON: JSONWriter.bytes(v2.card.json), v3JSON: JSONWriter.bytes(v3.card.json), into: imageBytes)
+            let written = try package.png(
+                image: options.image, dropAssets: options.dropAssets, options: cardOptions)
             return ConversionResult(
-                target: .png, output: ConversionFile(bytes: embedded.png),
-                diagnostics: loaded.diagnostics + v3.diagnostics + embedded.diagnostics)
+                target: .png, output: ConversionFile(bytes: written.bytes),
+                diagnostics: loaded.diagnostics + package.diagnostics + written.diagnostics, losses: written.losses)
         } catch {
             let subject = options.image == nil ? "" : "the image: "
             throw CardFileError(path: path, kind: .invalidContainer, reason: "\(subject)\(error.description)")
         }
+    }
+
+    /// Splits a card conversion's diagnostics into loss entries (its `lost-field` warnings) and the rest.
+    static func splitLosses(_ diagnostics: [Diagnostic]) -> (losses: [LossEntry], others: [Diagnostic]) {
+        var losses: [LossEntry] = []
+        var others: [Diagnostic] = []
+        for diagnostic in diagnostics {
+            if diagnostic.code == .lostField {
+                losses.append(
+                    LossEntry(.dropped, pointer: diagnostic.pointer ?? JSONPointer(), reason: diagnostic.message))
+            } else {
+                others.append(diagnostic)
+            }
+        }
+        return (losses, others)
     }
 }
