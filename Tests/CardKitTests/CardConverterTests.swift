@@ -35,7 +35,8 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
         #expect(card.characterBook?.entries.count == 3)
         #expect(card.groupOnlyGreetings == [])
         #expect(result.output.bytes.last == 0x0A)
-        #expect(result.lossReport == nil)
+        #expect(result.lossReport.isLossless)
+        #expect(result.lossReport.target == "v3")
         #expect(result.companions.isEmpty)
     }
 
@@ -95,9 +96,9 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
         case .platform(let platform):
             let object = try JSONParser.parse(bytes).value
             #expect(object.objectValue?.isEmpty == false)
-            let report = try #require(result.lossReport)
+            let report = result.lossReport
             #expect(report.platform == platform)
-            #expect(result.reportJSON?["kind"] == "card")
+            #expect(result.reportJSON["kind"] == "card")
             #expect(result.isLossy == !report.isLossless)
             #expect(result.diagnostics.filter { $0.code == .lostField }.count == report.entries.count)
         }
@@ -113,9 +114,9 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
         #expect(output["name"] == "Archivist Pell")
         #expect(output["visibility"] == "public")
         #expect(result.isLossy)
-        let entries = try #require(result.reportJSON?["entries"]?.arrayValue)
+        let entries = try #require(result.reportJSON["entries"]?.arrayValue)
         #expect(entries.contains { $0["pointer"] == "/data/character_book" })
-        #expect(result.reportJSON?["summary"]?.stringValue?.isEmpty == false)
+        #expect(result.reportJSON["summary"]?.stringValue?.isEmpty == false)
     }
 
     @Test func prettyJSONAndV1FieldsFollowTheOptions() throws {
@@ -145,7 +146,7 @@ private func sample(_ name: String) throws -> Data { try Data(contentsOf: sample
         options.includeCompanionFiles = true
         let result = try CardConverter.convert(CardInput(path: path.path), to: .platform(.spicychat), options: options)
         #expect(result.inputKind == .persona)
-        #expect(result.reportJSON?["kind"] == "persona")
+        #expect(result.reportJSON["kind"] == "persona")
         #expect(result.companions == [ConversionFile(name: "wren.png", bytes: avatar)])
         #expect(try JSONParser.parse(result.output.bytes).value["name"] == "Wren")
         let referenced = try CardConverter.convert(CardInput(path: path.path), to: .platform(.characterai))

@@ -257,7 +257,10 @@ extension CardPackage {
                     taken: &taken)
             } else {
                 let name = file.chunkName ?? file.source
-                if name.contains("/"), (try? CharXPath.validate(name)) != nil, taken.insert(name).inserted {
+                // A name that looks like a path (CardKit writes a CharX file's path) goes back to it; a bare
+                // name (RisuAI's numbers) goes under assets/other/.
+                let looksLikePath = name.contains("/") || name.contains(".")
+                if looksLikePath, (try? CharXPath.validate(name)) != nil, taken.insert(name).inserted {
                     path = name
                 } else {
                     path = CharXPath.assetPath(type: "other", name: name, ext: "", taken: &taken)
