@@ -51,8 +51,8 @@ enum NameFit: Equatable {
     /// The rule, tried in order on a name that is too long:
     /// 1. the part before the first bracket or separator (`(`, `[`, `{`, `|`, `,`, `:`, `/`, ` - `, ` – `), so
     ///    "Seraphina (Forest Guardian)" becomes "Seraphina";
-    /// 2. the longest run of whole leading words that fits, so "Professor Archibald Montgomery" becomes
-    ///    "Professor Archibald".
+    /// 2. the longest run of whole leading words that fits (a hyphen also ends a word), so "Professor Archibald
+    ///    Montgomery" becomes "Professor Archibald".
     /// A name too short, or whose first word alone is too long, is refused: padding or cutting a word would give
     /// a name nobody recognises.
     static func fit(_ name: String, in range: ClosedRange<Int>) -> NameFit {
@@ -70,13 +70,13 @@ enum NameFit: Equatable {
                 return .shortened(head, rule: "the part before \"\(trimmed[cut])\"")
             }
         }
-        var words: [Substring] = []
-        for word in trimmed.split(whereSeparator: \.isWhitespace) {
-            let candidate = (words + [word]).joined(separator: " ")
+        // Whole words: cut before a space or a hyphen ("Alice Wonderland-Liddell" → "Alice Wonderland").
+        var head = ""
+        for index in trimmed.indices where trimmed[index].isWhitespace || trimmed[index] == "-" {
+            let candidate = trimmed[..<index].trimmingWhitespace()
             guard TextComposer.length(candidate) <= range.upperBound else { break }
-            words.append(word)
+            head = candidate
         }
-        let head = words.joined(separator: " ")
         if range.contains(TextComposer.length(head)) {
             return .shortened(head, rule: "the whole words that fit")
         }

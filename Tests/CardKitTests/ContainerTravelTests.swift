@@ -170,6 +170,39 @@ import Testing
                 "chara-ext-asset_:0", "chara-ext-asset_:1", "chara-ext-asset_:extra",
             ])
         #expect(result.lossReport.entries.map(\.pointer.description) == ["/data/assets/1", "/data/assets/2", ""])
+        // No descriptor is left naming a chunk that is not there: RisuAI would refuse the card.
+        let card = try CardFileLoader.load(data: Data(result.output.bytes), path: "out.png").card
+        #expect(card.fields["assets"]?.arrayValue?.compactMap { $0["uri"]?.stringValue } == ["ccdefault:"])
+    }
+
+    @Test func aDescriptorNamingNoFileIsRemovedAndReported() throws {
+        let assets = [
+            CardAsset(type: "icon", uri: "embeded://assets/main.png", name: "main", ext: "png"),
+            CardAsset(type: "emotion", uri: "embeded://assets/gone.png", name: "gone", ext: "png"),
+        ]
+        let source = try CharXWriter.write(
+            card: Self.card(assets: assets),
+            files: [CharXFile(path: "assets/main.png", bytes: Data(try Self.portrait()))])
+        for target in [ConversionTarget.charx, .png] {
+            let result = try Self.convert(source, to: target)
+            #expect(result.lossReport.entries.count == 1, "\(target)")
+            #expect(result.lossReport.entries.first?.pointer.description == "/data/assets/1")
+            #expect(result.lossReport.entries.first?.reason.contains("embeded://assets/gone.png") == true)
+            let card = try CardFileLoader.load(data: Data(result.output.bytes), path: "out").card
+            #expect(card.fields["assets"]?.arrayValue?.count == 1)
+        }
+    }
+
+    @Test func aFileWhosePathIsTooLongForAKeywordTravelsUnderANumber() throws {
+        let long = "x_meta/" + String(repeating: "a", count: 50) + ".json"
+        let source = try Self.charx(
+            icon: Self.portrait(), iconPath: "assets/main.png", extraFiles: [CharXFile(path: long, bytes: Data([7]))])
+        let result = try Self.convert(source, to: .png)
+        #expect(try Self.assetChunks(result.output.bytes)["chara-ext-asset_:1"] == [7])
+        let entry = try #require(result.lossReport.entries.first)
+        #expect(entry.kind == .coerced)
+        #expect(entry.asset == long)
+        #expect(try Self.assetChunks(result.output.bytes).keys.allSatisfy { $0.utf8.count <= 69 })
     }
 
     @Test func aMissingAssetChunkIsReported() throws {

@@ -15,9 +15,9 @@ import Testing
         let preparer = UploadPreparer(options: UploadOptions(provider: .spicychat, kind: .characters))
         do throws(UploadInputError) {
             _ = try preparer.prepare(path: "solo.json", input: .card(card, imageBytes: nil))
-            Issue.record("expected the schema check to refuse the card")
+            Issue.record("expected the tag minimum to refuse the card")
         } catch {
-            #expect(error.reason.hasPrefix("the converted object fails the spicychat-character schema: /tags"))
+            #expect(error.reason == "Spicychat requires at least 2 tags; the card has 1 (\"only\")")
         }
     }
 

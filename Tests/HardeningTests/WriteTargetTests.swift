@@ -101,7 +101,10 @@ enum WriteFixture {
         reader = WriteFixture.FIFOReader(fifo.path)
         let report = try BoundedCLI.run(["convert", input.path, "--to", "v3", "-o", "-", "--report", fifo.path])
         #expect(report.status == 0, "\(report.stderr)")
-        #expect(reader.wait() == Data("[]\n".utf8))
+        let records = try JSONParser.parse(reader.wait()).value
+        #expect(records[0]?["path"]?.stringValue == input.path)
+        #expect(records[0]?["report"]?["target"] == "v3")
+        #expect(records[0]?["report"]?["lossless"] == true)
         #expect(try WriteFixture.type(fifo.path) == S_IFIFO)
 
         let image = root.appendingPathComponent("image.png")
@@ -238,6 +241,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr == """
+                \(charx.path): 1 warning, 1 field lost (first: warning: /data/assets/0: V3: dropped: a JSON card holds no image); --verbose lists all
                 \(json.path): error: the output would overwrite the input \(json.path) of this run; not written
                 converted 1 of 2 inputs to v3; 1 failed
 

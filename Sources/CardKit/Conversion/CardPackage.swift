@@ -164,7 +164,8 @@ extension CardPackage {
         var files = assets
         var imageBytes: Data
         if let override {
-            imageBytes = override
+            imageBytes = override  // the caller's image is the portrait now
+            if let imageIndex { setURI(&v3, imageIndex, "ccdefault:", ext: "png") }
         } else if let image, FileSignature.detect(image) == .png {
             imageBytes = image
             if let imageIndex { setURI(&v3, imageIndex, "ccdefault:", ext: "png") }
@@ -186,13 +187,17 @@ extension CardPackage {
         }
         var payloads: [PNGCardPayload] = []
         var usedNames = Set(files.compactMap(\.chunkName))
+        var written: Set<String> = []
+        var reported: Set<Int> = []
         var next = 0
         for file in files {
             if dropAssets {
                 losses.append(
                     LossEntry(
                         .dropped, pointer: Self.pointer(file.index),
-                        reason: "assets are not written to PNG when dropping assets", asset: file.source))
+                        reason: "asset files are not written to the PNG (dropping assets); its descriptor is removed",
+                        asset: file.source))
+                if let index = file.index { reported.insert(index) }
                 continue
             }
             var name: String
@@ -204,19 +209,26 @@ extension CardPackage {
                 while usedNames.contains(String(next)) { next += 1 }
                 name = String(next)
             }
+            if !Self.isValidKeyword(Self.chunkPrefix + name) {
+                // RisuAI finds a keyword's NUL only in a chunk's first 70 bytes: a longer name gets a number.
+                while usedNames.contains(String(next)) { next += 1 }
+                if file.index == nil {
+                    losses.append(
+                        LossEntry(
+                            .coerced, pointer: Self.pointer(nil),
+                            reason:
+                                "the name is too long for a PNG chunk keyword; the file travels as \(Self.chunkPrefix)\(next)",
+                            asset: file.source))
+                }
+                name = String(next)
+            }
             usedNames.insert(name)
             let keyword = Self.chunkPrefix + name
-            guard Self.isValidKeyword(keyword) else {
-                losses.append(
-                    LossEntry(
-                        .dropped, pointer: Self.pointer(file.index),
-                        reason: "a PNG chunk keyword holds 1-79 Latin-1 characters; '\(keyword)' does not fit",
-                        asset: file.source))
-                continue
-            }
             if let index = file.index { setURI(&v3, index, "__asset:\(name)", ext: nil) }
+            written.insert("__asset:\(name)")
             payloads.append(PNGCardPayload(keyword: keyword, bytes: [UInt8](file.bytes)))
         }
+        removeDangling(from: &v3, written: written, reported: reported, losses: &losses)
         let v2 = v3.converted(to: .v2, options: options)
         payloads.append(.chara(JSONWriter.bytes(v2.card.json)))
         payloads.append(.ccv3(JSONWriter.bytes(v3.json)))
@@ -239,6 +251,7 @@ extension CardPackage {
         if let image {
             if let imageEntryPath {
                 files.append(CharXFile(path: imageEntryPath, bytes: image))  // a CharX's icon stays where it was
+                if let imageIndex { setURI(&v3, imageIndex, "embeded://\(imageEntryPath)", ext: nil) }
             } else if !fromArchive {
                 try packIcon(image, into: &v3, files: &files, taken: &taken, diagnostics: &diagnostics)
             }
@@ -269,6 +282,9 @@ extension CardPackage {
             if let index = file.index { setURI(&v3, index, "embeded://\(path)", ext: nil) }
             files.append(CharXFile(path: path, bytes: file.bytes))
         }
+        var losses = self.losses
+        removeDangling(
+            from: &v3, written: Set(files.map { "embeded://\($0.path)" }), reported: [], losses: &losses)
         // RisuAI never finishes importing an archive without an asset file: the default avatar is the icon.
         if files.isEmpty || (image == nil && !fromArchive) {
             let avatar: Data
@@ -336,6 +352,31 @@ extension CardPackage {
         files.append(CharXFile(path: path, bytes: image))
     }
 
+    /// Removes every descriptor whose container URI (`embeded://`, `embedded://`, `__asset:`) names no file the
+    /// output holds: RisuAI refuses to import a card with one ("asset … not found"). Each is reported, except those
+    /// in `reported`.
+    private func removeDangling(
+        from v3: inout Card, written: Set<String>, reported: Set<Int>, losses: inout [LossEntry]
+    ) {
+        guard var list = v3.fields["assets"]?.arrayValue else { return }
+        var removed: [Int] = []
+        for (index, value) in list.enumerated() {
+            let uri = value.objectValue?["uri"]?.stringValue ?? ""
+            let lowered = uri.lowercased()
+            let isContainerURI = ["embeded://", "embedded://", "__asset:"].contains { lowered.hasPrefix($0) }
+            guard isContainerURI, !written.contains(uri) else { continue }
+            removed.append(index)
+            if !reported.contains(index) {
+                losses.append(
+                    LossEntry(
+                        .dropped, pointer: Self.pointer(index),
+                        reason: "its URI \(uri) names no file the output holds, so the descriptor is removed"))
+            }
+        }
+        for index in removed.reversed() { list.remove(at: index) }
+        if !removed.isEmpty { v3[field: "assets"] = .array(list) }
+    }
+
     private func setURI(_ v3: inout Card, _ index: Int, _ uri: String, ext: String?) {
         guard var list = v3.fields["assets"]?.arrayValue, index < list.count, var object = list[index].objectValue
         else { return }
@@ -345,9 +386,11 @@ extension CardPackage {
         v3[field: "assets"] = .array(list)
     }
 
+    /// Whether a keyword is printable Latin-1 of at most 69 characters: PNG allows 79, but RisuAI looks for the
+    /// NUL that ends a keyword only in a chunk's first 70 bytes.
     static func isValidKeyword(_ keyword: String) -> Bool {
         let scalars = keyword.unicodeScalars
-        return (1...79).contains(scalars.count)
+        return (1...69).contains(scalars.count)
             && scalars.allSatisfy { ($0.value >= 0x20 && $0.value <= 0x7E) || ($0.value >= 0xA1 && $0.value <= 0xFF) }
             && scalars.last != " "
     }
