@@ -352,9 +352,10 @@ extension CardPackage {
         files.append(CharXFile(path: path, bytes: image))
     }
 
-    /// Removes every descriptor whose container URI (`embeded://`, `embedded://`, `__asset:`) names no file the
-    /// output holds: RisuAI refuses to import a card with one ("asset … not found"). Each is reported, except those
-    /// in `reported`.
+    /// Removes every descriptor whose container URI names no file the output holds.
+    ///
+    /// The URIs are `embeded://`, `embedded://` and `__asset:`; RisuAI refuses to import a card with a dangling
+    /// one ("asset … not found"). Each is reported, except those in `reported`.
     private func removeDangling(
         from v3: inout Card, written: Set<String>, reported: Set<Int>, losses: inout [LossEntry]
     ) {
