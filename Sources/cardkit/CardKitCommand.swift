@@ -19,6 +19,7 @@ struct CardKitCommand: AsyncParsableCommand {
             ValidateCommand.self,
             SchemaCommand.self,
             PersonasCommand.self,
+            EditCommand.self,
         ] + uploadSubcommands
     )
 
