@@ -146,9 +146,22 @@ public struct JSONPatch: Sendable, Hashable {
             return try remove(at: path, in: document).document
         case .replace(let path, let value):
             guard path.resolve(in: document) != nil else { throw Failure(reason: "there is no value to replace") }
-            if path.tokens.isEmpty { return value }
-            let removed = try remove(at: path, in: document).document
-            return try add(value, at: path, in: removed)
+            guard let last = path.tokens.last else { return value }
+            return try modifyParent(of: path, in: document) { (parent) throws(Failure) in
+                switch parent {
+                case .object(var object):
+                    object[last] = value  // an existing key keeps its place
+                    parent = .object(object)
+                case .array(var array):
+                    guard let index = arrayIndex(last), array.indices.contains(index) else {
+                        throw Failure(reason: "there is no value to replace")
+                    }
+                    array[index] = value
+                    parent = .array(array)
+                default:
+                    throw Failure(reason: "there is no value to replace")
+                }
+            }
         case .move(let from, let path):
             if from == path { return document }
             if path.tokens.count > from.tokens.count, Array(path.tokens.prefix(from.tokens.count)) == from.tokens {

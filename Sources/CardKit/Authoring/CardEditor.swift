@@ -377,8 +377,9 @@ package enum CardEditor {
 
     // MARK: - Writing back
 
-    /// The edited V3 card in the shape of the input card: its spec strings, and the root copies of the V1 fields
-    /// (and `tags`, `creatorcomment`) where the input had them, updated only where the edit changed the field.
+    /// The edited V3 card in the shape of the input card: its spec strings, and the root copies of the six V1 fields
+    /// where the input had them, updated only where the edit changed the field (`tags` and `creatorcomment` at the
+    /// root are kept as they were, like any other root key).
     static func render(_ edited: Card, like original: Card, before: Card, diagnostics: inout [Diagnostic])
         -> JSONValue
     {
@@ -398,17 +399,15 @@ package enum CardEditor {
                     "the \(original.shape) card is written as V2 with the V1 fields at the root, as SillyTavern's editor does"
                 ))
         }
-        let copies: [String: String] = Dictionary(
-            uniqueKeysWithValues: CardFields.v1.map { ($0, $0) } + [
-                ("tags", "tags"), ("creatorcomment", "creator_notes"),
-            ])
+        let copies = Set(CardFields.v1)
         let hasCopies = original.document.keys.contains { CardFields.v1.contains($0) }
         guard hasCopies else { return .object(root) }
         let newData = edited.fields
         let oldData = before.fields
         var result = JSONObject()
         for key in original.document.keys {
-            if let field = copies[key] {
+            if copies.contains(key) {
+                let field = key
                 if newData[field] != oldData[field] {
                     if let value = newData[field] { result[key] = value }
                 } else if let value = root[key] ?? original.document[key] {
