@@ -20,6 +20,7 @@ struct CardKitCommand: AsyncParsableCommand {
             SchemaCommand.self,
             PersonasCommand.self,
             EditCommand.self,
+            StripCommand.self,
         ] + uploadSubcommands
     )
 
