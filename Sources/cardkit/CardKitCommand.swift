@@ -21,6 +21,7 @@ struct CardKitCommand: AsyncParsableCommand {
             PersonasCommand.self,
             EditCommand.self,
             StripCommand.self,
+            DiffCommand.self,
         ] + uploadSubcommands
     )
 
