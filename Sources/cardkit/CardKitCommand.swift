@@ -22,6 +22,8 @@ struct CardKitCommand: AsyncParsableCommand {
             EditCommand.self,
             StripCommand.self,
             DiffCommand.self,
+            UnpackCommand.self,
+            PackCommand.self,
         ] + uploadSubcommands
     )
 
