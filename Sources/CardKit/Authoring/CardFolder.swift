@@ -42,7 +42,7 @@ package struct CardFolderPackResult: Sendable {
 ///   `post_history_instructions.md`, `creator_notes.md`: the long texts, each with one final newline added.
 /// - `alternate_greetings/01.md`, …: one greeting per file, in file name order.
 /// - `lorebook/001-<slug>.md`, …: one entry per file, in file name order: a JSON front matter between `---` lines
-///   with every field but `content`, then the content.
+///   with every field (`content` as a placeholder), then the content.
 /// - `image.png`: a PNG card's image without its card chunks; `files/…`: a CharX's files at their archive paths (or
 ///   a PNG's asset chunks as `files/__asset/<name>`).
 /// - `cardkit-folder.json`: the container it came from and the files' order.
@@ -52,6 +52,9 @@ package enum CardFolder {
         "description", "personality", "scenario", "first_mes", "mes_example", "system_prompt",
         "post_history_instructions", "creator_notes",
     ]
+
+    /// The value `content` has in an entry's front matter: the content is the text after it.
+    package static let contentPlaceholder = "(the text below)"
 
     /// The layout version written into `cardkit-folder.json`.
     package static let layoutVersion = 1
@@ -95,7 +98,8 @@ package enum CardFolder {
             let width = max(3, String(entries.count).count)
             for (index, entry) in entries.enumerated() {
                 guard var object = entry.objectValue else { continue }
-                let content = object.removeValue(forKey: "content")?.stringValue ?? ""
+                let content = object["content"]?.stringValue ?? ""
+                object["content"] = .string(Self.contentPlaceholder)  // keeps the key's place
                 let name = "lorebook/\(Self.padded(index + 1, width))-\(Self.slug(for: object)).md"
                 let header = JSONWriter.bytes(.object(object), style: .pretty)
                 files.append((name, Array("---\n".utf8) + header + Array("\n---\n".utf8) + Array(content.utf8)))
