@@ -49,6 +49,22 @@ struct CardDiffSharedCardTests {
         #expect(!result.changes.isEmpty)
     }
 
+    @Test func imagesAreComparedWhenAsked() throws {
+        let name = "st_default_Seraphina_v2+ccv3_2024.png"
+        let data = try SharedFixtures.cardData(name)
+        let json = try Data(CardFileLoader.load(data: data, path: name).storedJSON)
+        var options = CardDiffOptions()
+        options.compareImages = true
+        let againstJSON = try CardDiff.compare((data, name), (json, "s.json"), options: options)
+        #expect(againstJSON.changes.isEmpty)
+        #expect(againstJSON.fileChanges.map(\.kind) == [.removed])
+        #expect(againstJSON.fileChanges.first?.what.hasPrefix("image (") == true)
+        let edited = try CardEditor.edit(data: data, path: name, edits: [.set(field: "name", text: "S")])
+        let result = try CardDiff.compare((data, name), (Data(edited.bytes), name), options: options)
+        #expect(result.fileChanges.isEmpty)
+        #expect(result.changes.map(\.what) == ["name"])
+    }
+
     @Test func aReorderedBookIsReportedAsReorderedNotAllChanged() throws {
         let name = "stc_Sakana_lorebook14_eXIf.png"
         let data = try SharedFixtures.cardData(name)

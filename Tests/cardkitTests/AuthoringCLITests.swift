@@ -88,6 +88,22 @@ private func copyOfSamples() throws -> URL {
         #expect(try CLI.run(["edit", path] + arguments).status == 2)
     }
 
+    @Test func unpackThenPackOnTheCommandLine() throws {
+        let directory = try SharedFixtures.makeTemporaryDirectory()
+        let card = samples.appendingPathComponent("v2-archivist-with-lorebook.json").path
+        let folder = directory.appendingPathComponent("pell").path
+        let unpack = try CLI.run(["unpack", card, folder])
+        #expect(unpack.status == 0)
+        #expect(unpack.stderr == "\(card): unpacked 15 files into \(folder)\n")
+        let out = directory.appendingPathComponent("pell.png").path
+        #expect(try CLI.run(["pack", folder, "-o", out]).status == 0)
+        #expect(try CLI.run(["diff", out, card]).status == 0)
+        let again = try CLI.run(["unpack", card, folder])
+        #expect(again.status == 1)
+        #expect(again.stderr == "cardkit: \(folder): error: the folder is not empty; unpack into a new folder\n")
+        #expect(try CLI.run(["pack", folder, "-o", directory.appendingPathComponent("pell.txt").path]).status == 2)
+    }
+
     @Test func stripRefusesANonPNG() throws {
         let path = samples.appendingPathComponent("v2-archivist-with-lorebook.json").path
         let out = try SharedFixtures.makeTemporaryDirectory().appendingPathComponent("x.png")
