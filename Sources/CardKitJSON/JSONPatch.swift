@@ -8,9 +8,9 @@
 /// let patch = try JSONPatch(json: JSONParser.parse(#"[{"op":"replace","path":"/data/name","value":"Ada"}]"#).value)
 /// let edited = try patch.apply(to: card.json)
 /// ```
-public struct JSONPatch: Sendable, Hashable {
+package struct JSONPatch: Sendable, Hashable {
     /// One operation of a patch.
-    public enum Operation: Sendable, Hashable {
+    package enum Operation: Sendable, Hashable {
         /// Adds `value` at `path` (an object member, or before an array index; `-` appends).
         case add(path: JSONPointer, value: JSONValue)
         /// Removes the value at `path`.
@@ -25,7 +25,7 @@ public struct JSONPatch: Sendable, Hashable {
         case test(path: JSONPointer, value: JSONValue)
 
         /// The operation's name as the RFC spells it (`add`, `test`, …).
-        public var name: String {
+        package var name: String {
             switch self {
             case .add: "add"
             case .remove: "remove"
@@ -37,7 +37,7 @@ public struct JSONPatch: Sendable, Hashable {
         }
 
         /// The operation's target path.
-        public var path: JSONPointer {
+        package var path: JSONPointer {
             switch self {
             case .add(let path, _), .remove(let path), .replace(let path, _), .move(_, let path),
                 .copy(_, let path), .test(let path, _):
@@ -46,7 +46,7 @@ public struct JSONPatch: Sendable, Hashable {
         }
 
         /// The operation as an RFC 6902 object (`{"op":…,"path":…}` plus `value` or `from`).
-        public var json: JSONValue {
+        package var json: JSONValue {
             var object: JSONObject = ["op": .string(name), "path": .string(path.description)]
             switch self {
             case .add(_, let value), .replace(_, let value), .test(_, let value): object["value"] = value
@@ -58,18 +58,18 @@ public struct JSONPatch: Sendable, Hashable {
     }
 
     /// The operations, in the order they are applied.
-    public var operations: [Operation]
+    package var operations: [Operation]
 
     /// Creates a patch from operations.
     ///
     /// - Parameter operations: The operations, in order.
-    public init(operations: [Operation] = []) { self.operations = operations }
+    package init(operations: [Operation] = []) { self.operations = operations }
 
     /// Reads a patch document: an array of operation objects.
     ///
     /// - Parameter json: The parsed patch document.
     /// - Throws: ``JSONPatchError`` naming the operation that is malformed (a missing `path`, an unknown `op`).
-    public init(json: JSONValue) throws(JSONPatchError) {
+    package init(json: JSONValue) throws(JSONPatchError) {
         guard let array = json.arrayValue else {
             throw JSONPatchError(
                 index: nil, operation: nil, reason: "a JSON Patch is an array of operations, found \(json.typeName())")
@@ -82,17 +82,17 @@ public struct JSONPatch: Sendable, Hashable {
     }
 
     /// The patch as an RFC 6902 document.
-    public var json: JSONValue { .array(operations.map(\.json)) }
+    package var json: JSONValue { .array(operations.map(\.json)) }
 
     /// Whether the patch has no operations.
-    public var isEmpty: Bool { operations.isEmpty }
+    package var isEmpty: Bool { operations.isEmpty }
 
     /// Applies every operation in order to `value`.
     ///
     /// - Parameter value: The document to patch.
     /// - Returns: The patched document.
     /// - Throws: ``JSONPatchError`` naming the first operation that does not apply and why; nothing is applied then.
-    public func apply(to value: JSONValue) throws(JSONPatchError) -> JSONValue {
+    package func apply(to value: JSONValue) throws(JSONPatchError) -> JSONValue {
         var document = value
         for (index, operation) in operations.enumerated() {
             do {
@@ -277,13 +277,13 @@ public struct JSONPatch: Sendable, Hashable {
 }
 
 /// Thrown when a JSON Patch is malformed or does not apply.
-public struct JSONPatchError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct JSONPatchError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The position of the failing operation in the patch, or `nil` when the document itself is malformed.
-    public var index: Int?
+    package var index: Int?
     /// The failing operation, when it could be read.
-    public var operation: JSONPatch.Operation?
+    package var operation: JSONPatch.Operation?
     /// Why, in words.
-    public var reason: String
+    package var reason: String
 
     /// Creates an error.
     ///
@@ -298,7 +298,7 @@ public struct JSONPatchError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// `patch operation 2 (test /data/name): the value is "Bob", not "Ada"`.
-    public var description: String {
+    package var description: String {
         guard let index else { return "invalid JSON Patch: \(reason)" }
         if let operation {
             return "patch operation \(index) (\(operation.name) \(operation.path.displayString)): \(reason)"

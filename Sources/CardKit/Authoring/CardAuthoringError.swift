@@ -1,9 +1,9 @@
-public import CardKitJSON
+package import CardKitJSON
 
 /// Thrown when an authoring call (edit, diff, strip, unpack, pack) cannot do its work; always names the file.
-public struct CardAuthoringError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct CardAuthoringError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The class of failure.
-    public enum Kind: String, Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable {
         /// The file could not be read as a card (see the reason).
         case unreadable
         /// A field name is not a card field, or a JSON Pointer is malformed.
@@ -23,13 +23,13 @@ public struct CardAuthoringError: Error, Sendable, Hashable, CustomStringConvert
     }
 
     /// The file (or folder) the error is about, as the caller named it.
-    public var path: String
+    package var path: String
     /// The class of failure.
-    public var kind: Kind
+    package var kind: Kind
     /// The JSON Pointer into the V3 card the error is about, when there is one.
-    public var pointer: JSONPointer?
+    package var pointer: JSONPointer?
     /// Why, in words.
-    public var reason: String
+    package var reason: String
 
     /// Creates an error.
     ///
@@ -53,7 +53,7 @@ public struct CardAuthoringError: Error, Sendable, Hashable, CustomStringConvert
     }
 
     /// `PATH: error: POINTER: REASON` (the pointer only when there is one).
-    public var description: String {
+    package var description: String {
         if let pointer { return "\(path): error: \(pointer.displayString): \(reason)" }
         return "\(path): error: \(reason)"
     }
