@@ -149,7 +149,7 @@ package enum CardDiff {
         -> [CardChange]
     {
         var changes: [CardChange] = []
-        if let left = files(of: a), let right = files(of: b) {
+        if a.loaded.container == b.loaded.container, let left = files(of: a), let right = files(of: b) {
             for (path, bytes) in left where right[path] == nil {
                 changes.append(
                     CardChange(kind: .removed, pointer: nil, what: "asset file \(path) (\(bytes.count) bytes)"))
@@ -188,13 +188,16 @@ package enum CardDiff {
     }
 
     /// The container's asset files by path: a CharX's files, or a PNG's asset chunks by name; `nil` for JSON.
+    ///
+    /// They are compared only between two archives or two PNGs: a PNG and the CharX made from it hold the same
+    /// card with their files in different places.
     private static func files(of source: AuthoringSource) -> OrderedDictionary<String, Data>? {
         if let charx = source.charx {
             var result: OrderedDictionary<String, Data> = [:]
             for file in charx.files { result[file.path] = file.bytes }
             return result
         }
-        if let scan = source.loaded.pngScan, !scan.assets.isEmpty {
+        if let scan = source.loaded.pngScan {
             var result: OrderedDictionary<String, Data> = [:]
             for asset in scan.assets { result["__asset:\(asset.name)"] = Data(asset.data) }
             return result
