@@ -44,13 +44,14 @@ package struct CardChange: Sendable, Hashable {
     /// For long texts, a line diff: each line prefixed with `- `, `+ ` or two spaces.
     package var lineDiff: [String]?
 
-    /// The change as a JSON record (`kind`, `pointer`, `what`, `old`, `new`).
+    /// The change as a JSON record (`kind`, `pointer`, `what`, `old`, `new`, and `lines` for a long text).
     package var json: JSONValue {
         var object: JSONObject = ["kind": .string(kind.rawValue)]
         object["pointer"] = pointer.map { .string($0.description) } ?? .null
         object["what"] = .string(what)
         if let old { object["old"] = old }
         if let new { object["new"] = new }
+        if let lineDiff { object["lines"] = .array(lineDiff.map { .string($0) }) }
         return .object(object)
     }
 }
