@@ -196,6 +196,10 @@ struct CardEditorSharedCardTests {
             CardEdit.patch(JSONPatch(operations: [.replace(path: "/data/tags", value: "a")]), source: "p"),
             "p.json: error: /data/tags: the patch p makes `tags` text; it must be an array of strings"
         ),
+        (
+            CardEdit.setJSON(field: "/data/tags/0", value: 3),
+            "p.json: error: /data/tags: the edit makes `tags` an array; it must be an array of strings"
+        ),
     ])
     func errorsNameTheFieldAndWhy(edit: CardEdit, message: String) throws {
         let data = try sample("v2-archivist-with-lorebook.json")

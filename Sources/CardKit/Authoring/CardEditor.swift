@@ -304,6 +304,7 @@ package enum CardEditor {
                 try checkShape(value, against: card, path: path, what: "the patch \(source)")
             }
         }
+        try checkShape(value, against: card, path: path, what: "the edit")
         return value
     }
 
