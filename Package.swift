@@ -61,6 +61,7 @@ let package = Package(
             name: "CardKit",
             dependencies: [
                 "CardKitFiles", "CardKitJSON", "CardModel", "CardPNG", "CardFormats", "CardSchemas", "CardPlatforms",
+                orderedCollections,
             ]
         ),
 

@@ -19,6 +19,11 @@ struct CardKitCommand: AsyncParsableCommand {
             ValidateCommand.self,
             SchemaCommand.self,
             PersonasCommand.self,
+            EditCommand.self,
+            StripCommand.self,
+            DiffCommand.self,
+            UnpackCommand.self,
+            PackCommand.self,
         ] + uploadSubcommands
     )
 

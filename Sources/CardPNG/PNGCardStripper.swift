@@ -1,0 +1,80 @@
+package import CardModel
+package import Foundation
+
+/// What stripping a PNG gave: the image without its card, and the chunks removed.
+package struct PNGStripResult: Sendable, Hashable {
+    /// The new file's bytes.
+    package var png: [UInt8]
+    /// The text chunks removed, in file order.
+    package var removedChunks: [PNGChunkLocation]
+    /// Warnings about the input (bytes after IEND dropped, bad CRCs kept under the lenient policy).
+    package var diagnostics: [Diagnostic]
+}
+
+/// Removes the card from a PNG at the byte level, never re-encoding the image.
+///
+/// Every `chara`, `ccv3` and `chara-ext-asset_…` text chunk (tEXt, zTXt or iTXt, any keyword case) is removed, and
+/// so is every other text chunk unless `keepingOtherText` is set. Every other chunk (IHDR, PLTE, IDAT, eXIf, iCCP, …)
+/// is copied byte for byte, in order.
+package enum PNGCardStripper {
+    /// Strips the card chunks from a PNG.
+    ///
+    /// - Parameters:
+    ///   - png: The PNG's bytes.
+    ///   - keepingOtherText: Whether text chunks that are not card chunks (`Title`, `Comment`, …) stay.
+    ///   - options: The input policy (CRC checks and limits).
+    /// - Returns: The image without its card, and what was removed.
+    /// - Throws: ``PNGCardError`` when the input is not a well-formed PNG.
+    package static func strip(
+        _ png: some ContiguousBytes, keepingOtherText: Bool, options: PNGReadOptions = .init()
+    ) throws(PNGCardError) -> PNGStripResult {
+        let result: Result<PNGStripResult, PNGCardError> = png.withUnsafeBytes { bytes in
+            do throws(PNGCardError) {
+                return .success(try strip(bytes, keepingOtherText: keepingOtherText, options: options))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func strip(_ bytes: UnsafeRawBufferPointer, keepingOtherText: Bool, options: PNGReadOptions)
+        throws(PNGCardError) -> PNGStripResult
+    {
+        var diagnostics: [Diagnostic] = []
+        var removed: [PNGChunkLocation] = []
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        out += PNGChunkWalker.signature
+        _ = try PNGChunkWalker.walk(bytes, options: options, diagnostics: &diagnostics) {
+            (chunk) throws(PNGCardError) in
+            let whole = UnsafeRawBufferPointer(rebasing: bytes[chunk.offset..<chunk.offset + chunk.length + 12])
+            let textType: PNGTextChunkType? =
+                switch chunk.type {
+                case .tEXt: .tEXt
+                case .zTXt: .zTXt
+                case .iTXt: .iTXt
+                default: nil
+                }
+            guard let textType else {
+                out += whole
+                return
+            }
+            let data = UnsafeRawBufferPointer(rebasing: bytes[chunk.dataOffset..<chunk.dataOffset + chunk.length])
+            let end = TextChunk.keywordEnd(data) ?? min(data.count, 79)
+            let keywordBytes = UnsafeRawBufferPointer(rebasing: data[0..<end])
+            let keyword = TextChunk.latin1(keywordBytes)
+            let isCard =
+                TextChunk.isCardKeyword(keywordBytes) || keyword.lowercased().hasPrefix("chara-ext-asset_")
+            if isCard || !keepingOtherText {
+                removed.append(
+                    PNGChunkLocation(
+                        chunkType: textType, keyword: keyword, chunkIndex: chunk.index, offset: chunk.offset,
+                        length: chunk.length, afterImageData: chunk.afterImageData))
+            } else {
+                out += whole
+            }
+        }
+        return PNGStripResult(png: out, removedChunks: removed, diagnostics: diagnostics)
+    }
+}

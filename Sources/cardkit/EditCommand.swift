@@ -1,0 +1,197 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+/// `cardkit edit`: changes cards in place or into new files, in any container.
+struct EditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Change fields, tags or anything else of cards (JSON, PNG or CharX), keeping the container.",
+        discussion: """
+            FIELD is a card field name (name, first_mes, extensions.depth_prompt.prompt) or a JSON Pointer into \
+            the V3 card (/data/character_book/entries/0/content). The edits apply in this order: --patch, --set, \
+            --set-json, --unset, --add-tag, --remove-tag. A PNG keeps its image and every other chunk; a CharX \
+            keeps its assets. data.modification_date is set to now when the card changed (unless --keep-date). A \
+            card the edits do not change is not written. One bad file never stops a batch.
+
+            Examples:
+              cardkit edit samples/v2-archivist-with-lorebook.json --set name="Pell" -o pell.json
+              cardkit edit cards/ --add-tag fantasy --in-place
+              cardkit diff a.png b.png --format patch | cardkit edit a.png --patch - -o b2.png
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a text field.", valueName: "FIELD=TEXT"))
+    var sets: [String] = []
+
+    @Option(name: .customLong("set-json"), help: ArgumentHelp("Set a field to a JSON value.", valueName: "FIELD=JSON"))
+    var setJSONs: [String] = []
+
+    @Option(name: .customLong("unset"), help: ArgumentHelp("Remove a field.", valueName: "FIELD"))
+    var unsets: [String] = []
+
+    @Option(name: .customLong("add-tag"), help: ArgumentHelp("Add a tag (repeatable).", valueName: "TAG"))
+    var addTags: [String] = []
+
+    @Option(name: .customLong("remove-tag"), help: ArgumentHelp("Remove a tag (repeatable).", valueName: "TAG"))
+    var removeTags: [String] = []
+
+    @Option(
+        help: ArgumentHelp("Apply an RFC 6902 JSON Patch to the V3 card ('-' reads standard input).", valueName: "FILE")
+    )
+    var patch: String?
+
+    @Option(
+        name: [.short, .customLong("output")], help: "Write the edited card to this file ('-' for standard output).")
+    var output: String?
+
+    @Option(name: .long, help: "Write each edited card into this directory.")
+    var outDir: String?
+
+    @Flag(help: "Replace each input file (atomically), keeping the original as NAME.bak.")
+    var inPlace = false
+
+    @Flag(help: "With --in-place, keep no NAME.bak backup.")
+    var noBackup = false
+
+    @Flag(help: "Leave data.modification_date as it is.")
+    var keepDate = false
+
+    func validate() throws {
+        if sets.isEmpty, setJSONs.isEmpty, unsets.isEmpty, addTags.isEmpty, removeTags.isEmpty, patch == nil {
+            throw ValidationError(
+                "Give at least one edit: --set, --set-json, --unset, --add-tag, --remove-tag or --patch.")
+        }
+        if [output != nil, outDir != nil, inPlace].filter({ $0 }).count > 1 {
+            throw ValidationError("Use one of -o/--output, --out-dir and --in-place.")
+        }
+        if output != nil, input.paths.count > 1 {
+            throw ValidationError("-o/--output takes one input; use --out-dir or --in-place for several.")
+        }
+        if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
+        if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
+        if patch == "-", input.paths.contains("-") {
+            throw ValidationError("Standard input can be either the card or the patch, not both.")
+        }
+        for item in sets where !item.contains("=") { throw ValidationError("--set takes FIELD=TEXT, got '\(item)'.") }
+        for item in setJSONs where !item.contains("=") {
+            throw ValidationError("--set-json takes FIELD=JSON, got '\(item)'.")
+        }
+    }
+
+    func run() async throws {
+        let edits = try makeEdits()
+        let (inputs, missing) = input.collect()
+        var failures = missing.count
+        missing.forEach { Console.fail($0.description) }
+        if outDir == nil, !inPlace, inputs.count > 1 {
+            Console.fail("error: \(inputs.count) inputs need --out-dir or --in-place (or edit one file at a time)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        var runInputs = RunInputs(inputs)
+        if let patch, patch != "-" { runInputs.add(patch) }
+        var options = CardEditOptions()
+        options.load = input.loadOptions
+        if keepDate { options.now = nil }
+        var writer = OutputWriter(destination: destination, inputs: runInputs)
+        do {
+            try writer.prepare(for: inputs)
+        } catch {
+            Console.fail(Console.describe(error))
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        var edited = 0
+        var unchanged = 0
+        for item in inputs {
+            do {
+                let result = try CardEditor.edit(item, edits: edits, options: options)
+                guard result.changed else {
+                    unchanged += 1
+                    Console.error("\(item.path): unchanged; not written")
+                    if destination == .standardOutput || output == "-" { Console.outputBytes(result.bytes) }
+                    continue
+                }
+                let written = try writer.write(
+                    result.bytes, for: item, fileExtension: result.fileExtension, suffix: "." + result.fileExtension)
+                switch written {
+                case .standardOutput(let bytes): Console.outputBytes(bytes)
+                case .file(let path):
+                    if path != item.path || inputs.count > 1 { Console.error("\(item.path): edited -> \(path)") }
+                }
+                edited += 1
+            } catch let error as CardAuthoringError {
+                failures += 1
+                Console.fail(error.description)
+            } catch let error as OutputError {
+                failures += 1
+                Console.fail(Console.describe(error))
+            } catch {
+                failures += 1
+                Console.fail("\(item.path): error: \(error)")
+            }
+        }
+        if inputs.count + missing.count > 1 {
+            Console.error(
+                "edited \(edited) of \(inputs.count + missing.count) inputs; \(unchanged) unchanged; \(failures) failed"
+            )
+        }
+        if failures > 0 { throw ExitCode(ExitStatus.invalidInput) }
+    }
+
+    /// Where this run's outputs go.
+    private var destination: OutputDestination {
+        if inPlace { return .inPlace(backup: !noBackup) }
+        if let outDir { return .directory(outDir) }
+        if let output { return .file(output) }
+        return .standardOutput
+    }
+
+    /// The edits the flags ask for, in the documented order; a malformed value or patch is a usage error.
+    private func makeEdits() throws -> [CardEdit] {
+        var edits: [CardEdit] = []
+        if let patch {
+            let source = patch == "-" ? "(standard input)" : patch
+            let value: JSONValue
+            do {
+                let data = try CardInput(path: patch).read()
+                value = try JSONParser.parse(data).value
+            } catch let error as CardFileError {
+                Console.fail(error.description)
+                throw ExitCode(ExitStatus.usage)
+            } catch {
+                Console.fail("\(source): error: invalid JSON: \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            do {
+                edits.append(.patch(try JSONPatch(json: value), source: source))
+            } catch {
+                Console.fail("\(source): error: \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        for item in sets {
+            let (field, text) = split(item)
+            edits.append(.set(field: field, text: text))
+        }
+        for item in setJSONs {
+            let (field, text) = split(item)
+            do {
+                edits.append(.setJSON(field: field, value: try JSONParser.parse(text).value))
+            } catch {
+                Console.fail("error: --set-json \(field): invalid JSON: \(error)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        edits += unsets.map { .unset(field: $0) }
+        edits += addTags.map { .addTag($0) }
+        edits += removeTags.map { .removeTag($0) }
+        return edits
+    }
+
+    private func split(_ item: String) -> (String, String) {
+        guard let equals = item.firstIndex(of: "=") else { return (item, "") }
+        return (String(item[..<equals]), String(item[item.index(after: equals)...]))
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import CardKit
+import Foundation
+
+/// `cardkit strip`: the image of a PNG card, without the card.
+struct StripCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strip",
+        abstract: "Remove the card from PNG cards: every chara, ccv3 and asset chunk; the image bytes stay.",
+        discussion: """
+            Card chunks are removed in every chunk kind (tEXt, zTXt, iTXt) and keyword case, and so are the \
+            other text chunks (Title, Comment, parameters) unless --keep-text is given. Every other chunk is \
+            copied byte for byte. One bad file never stops a batch.
+
+            Examples:
+              cardkit strip card.png -o image.png
+              cardkit strip cards/ --out-dir images/ --keep-text
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(name: [.short, .customLong("output")], help: "Write the image to this file ('-' for standard output).")
+    var output: String?
+
+    @Option(name: .long, help: "Write each image into this directory.")
+    var outDir: String?
+
+    @Flag(help: "Replace each input file (atomically), keeping the original as NAME.bak.")
+    var inPlace = false
+
+    @Flag(help: "With --in-place, keep no NAME.bak backup.")
+    var noBackup = false
+
+    @Flag(help: "Keep the text chunks that are not card chunks (Title, Comment, ...).")
+    var keepText = false
+
+    func validate() throws {
+        if output == nil, outDir == nil, !inPlace {
+            throw ValidationError("Give -o/--output IMAGE.png, --out-dir DIR or --in-place.")
+        }
+        if [output != nil, outDir != nil, inPlace].filter({ $0 }).count > 1 {
+            throw ValidationError("Use one of -o/--output, --out-dir and --in-place.")
+        }
+        if output != nil, input.paths.count > 1 { throw ValidationError("-o/--output takes one input; use --out-dir.") }
+        if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
+        if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
+    }
+
+    func run() async throws {
+        let (inputs, missing) = input.collect()
+        var failures = missing.count
+        missing.forEach { Console.fail($0.description) }
+        let pngs = inputs.filter { $0.root == nil || ["png", "apng"].contains($0.url.pathExtension.lowercased()) }
+        if output != nil, pngs.count > 1 {
+            Console.fail("error: \(pngs.count) inputs need --out-dir")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let destination: OutputDestination =
+            inPlace ? .inPlace(backup: !noBackup) : outDir.map { .directory($0) } ?? .file(output ?? "-")
+        var writer = OutputWriter(destination: destination, inputs: RunInputs(pngs))
+        do {
+            try writer.prepare(for: pngs)
+        } catch {
+            Console.fail(Console.describe(error))
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        var options = input.loadOptions
+        options.read.strict = false
+        for item in pngs {
+            do {
+                let result = try CardStripper.strip(item, keepingOtherText: keepText, options: options)
+                for diagnostic in result.diagnostics where diagnostic.severity >= .warning {
+                    Console.error("\(item.path): \(diagnostic)")
+                }
+                let written = try writer.write(result.png, for: item, fileExtension: "png", suffix: ".png")
+                let keywords = result.removedChunks.map { "\($0.chunkType.rawValue) '\($0.keyword)'" }
+                let removed = keywords.isEmpty ? "no card chunk found" : "removed \(keywords.joined(separator: ", "))"
+                switch written {
+                case .standardOutput(let bytes):
+                    Console.outputBytes(bytes)
+                    Console.error("\(item.path): \(removed)")
+                case .file(let path):
+                    Console.error("\(item.path): \(removed) -> \(path)")
+                }
+            } catch let error as CardAuthoringError {
+                failures += 1
+                Console.fail(error.description)
+            } catch let error as OutputError {
+                failures += 1
+                Console.fail(Console.describe(error))
+            } catch {
+                failures += 1
+                Console.fail("\(item.path): error: \(error)")
+            }
+        }
+        if failures > 0 { throw ExitCode(ExitStatus.invalidInput) }
+    }
+}
