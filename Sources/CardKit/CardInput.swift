@@ -1,12 +1,6 @@
 import CardKitFiles
 public import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// One input file: where it came from and, once read, its bytes.
 public struct CardInput: Sendable, Hashable {
     /// The path as the user gave it or as found in a directory walk; `-` for standard input.
@@ -43,36 +37,35 @@ public struct CardInput: Sendable, Hashable {
     /// - Throws: ``CardFileError`` of kind `unreadable` or `tooLarge`.
     package func read(limit: Int = CardFileLoader.defaultMaxFileSize) throws(CardFileError) -> Data {
         if isStandardInput { return try readStream(FileHandle.standardInput, limit: limit, what: "standard input") }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
+        let status: FileStatus
+        switch FileStatus.of(path) {
+        case .success(let found):
+            status = found
+        case .failure(let error):
             let reason =
-                switch errno {
-                case ENOENT: "no such file or directory"
-                case EACCES: "permission denied"
-                default: String(cString: strerror(errno))
-                }
+                error.isMissing
+                ? "no such file or directory" : error.isPermissionDenied ? "permission denied" : error.message
             throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: \(reason)")
         }
-        switch info.st_mode & S_IFMT {
-        case S_IFREG:
+        switch status.kind {
+        case .regular:
             break
-        case S_IFIFO, S_IFCHR:
+        case .fifo, .characterDevice:
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw CardFileError(
-                    path: path, kind: .unreadable, reason: "cannot read: \(String(cString: strerror(errno)))")
+                throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it cannot be opened")
             }
             defer { try? handle.close() }
             return try readStream(handle, limit: limit, what: "the stream")
-        case S_IFDIR:
+        case .directory:
             throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it is a folder")
-        case S_IFSOCK:
+        case .socket:
             throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it is a socket, not a file")
-        default:
+        case .blockDevice, .other:
             throw CardFileError(path: path, kind: .unreadable, reason: "cannot read: it is a block device, not a file")
         }
-        if info.st_size > limit {
+        if status.size > limit {
             throw CardFileError(
-                path: path, kind: .tooLarge, reason: "the file is \(info.st_size) bytes, above the limit of \(limit)")
+                path: path, kind: .tooLarge, reason: "the file is \(status.size) bytes, above the limit of \(limit)")
         }
         do {
             return try Data(contentsOf: url, options: .mappedIfSafe)

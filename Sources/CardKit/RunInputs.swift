@@ -43,8 +43,6 @@ package struct RunInputs: Sendable {
     }
 
     private func isCharacterDevice(_ path: String) -> Bool {
-        var info = stat()
-        let status = path == "-" ? fstat(0, &info) : stat(path, &info)
-        return status == 0 && info.st_mode & S_IFMT == S_IFCHR
+        (try? FileStatus.of(path == "-" ? "/dev/stdin" : path).get())?.kind == .characterDevice
     }
 }

@@ -250,7 +250,6 @@ package struct OutputWriter: Sendable {
     /// - Parameter path: The path to look at.
     /// - Returns: `true` for a regular file.
     package static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        (try? FileStatus.of(path).get())?.kind == .regular
     }
 }
