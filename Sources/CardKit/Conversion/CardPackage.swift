@@ -228,14 +228,16 @@ extension CardPackage {
             written.insert("__asset:\(name)")
             payloads.append(PNGCardPayload(keyword: keyword, bytes: [UInt8](file.bytes)))
         }
-        removeDangling(from: &v3, written: written, reported: reported, losses: &losses)
+        var warnings: [Diagnostic] = []
+        checkContainerURIs(of: &v3, written: written, dropped: reported, warnings: &warnings)
         let v2 = v3.converted(to: .v2, options: options)
         payloads.append(.chara(JSONWriter.bytes(v2.card.json)))
         payloads.append(.ccv3(JSONWriter.bytes(v3.json)))
         var writeOptions = PNGWriteOptions()
         writeOptions.removeAssetChunks = true
         let embedded = try PNGCardWriter.embed(payloads, into: imageBytes, options: writeOptions)
-        return Written(bytes: embedded.png, losses: losses, diagnostics: v2.diagnostics + embedded.diagnostics)
+        return Written(
+            bytes: embedded.png, losses: losses, diagnostics: warnings + v2.diagnostics + embedded.diagnostics)
     }
 
     /// A CharX archive: `card.json` (V3, with `data.extensions`), the portrait as the main icon (the default avatar
@@ -283,8 +285,8 @@ extension CardPackage {
             files.append(CharXFile(path: path, bytes: file.bytes))
         }
         var losses = self.losses
-        removeDangling(
-            from: &v3, written: Set(files.map { "embeded://\($0.path)" }), reported: [], losses: &losses)
+        checkContainerURIs(
+            of: &v3, written: Set(files.map { "embeded://\($0.path)" }), dropped: [], warnings: &diagnostics)
         // RisuAI never finishes importing an archive without an asset file: the default avatar is the icon.
         if files.isEmpty || (image == nil && !fromArchive) {
             let avatar: Data
@@ -349,15 +351,16 @@ extension CardPackage {
             list.insert(.object(CardAsset(type: "icon", uri: "embeded://\(path)", name: name, ext: ext).object), at: 0)
         }
         v3[field: "assets"] = .array(list)
-        files.append(CharXFile(path: path, bytes: image))
+        files.insert(CharXFile(path: path, bytes: image), at: 0)  // first: SillyTavern takes the first entry ending with the name
     }
 
-    /// Removes every descriptor whose container URI names no file the output holds.
+    /// Checks that every container URI (`embeded://`, `embedded://`, `__asset:`) names a file the output holds.
     ///
-    /// The URIs are `embeded://`, `embedded://` and `__asset:`; RisuAI refuses to import a card with a dangling
-    /// one ("asset … not found"). Each is reported, except those in `reported`.
-    private func removeDangling(
-        from v3: inout Card, written: Set<String>, reported: Set<Int>, losses: inout [LossEntry]
+    /// RisuAI refuses to import a card with one that does not ("asset … not found"). The descriptors of files this
+    /// write dropped (`dropped`, already reported) are removed; any other such URI was already dangling in the input
+    /// and is kept as it was, with a warning.
+    private func checkContainerURIs(
+        of v3: inout Card, written: Set<String>, dropped: Set<Int>, warnings: inout [Diagnostic]
     ) {
         guard var list = v3.fields["assets"]?.arrayValue else { return }
         var removed: [Int] = []
@@ -366,12 +369,14 @@ extension CardPackage {
             let lowered = uri.lowercased()
             let isContainerURI = ["embeded://", "embedded://", "__asset:"].contains { lowered.hasPrefix($0) }
             guard isContainerURI, !written.contains(uri) else { continue }
-            removed.append(index)
-            if !reported.contains(index) {
-                losses.append(
-                    LossEntry(
-                        .dropped, pointer: Self.pointer(index),
-                        reason: "its URI \(uri) names no file the output holds, so the descriptor is removed"))
+            if dropped.contains(index) {
+                removed.append(index)
+            } else {
+                warnings.append(
+                    Diagnostic(
+                        .warning, code: .assetMissing, pointer: Self.pointer(index, "uri"),
+                        "\(uri) names no file the output holds (nor did the input); RisuAI refuses to import such a card"
+                    ))
             }
         }
         for index in removed.reversed() { list.remove(at: index) }
