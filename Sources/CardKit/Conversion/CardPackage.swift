@@ -351,7 +351,8 @@ extension CardPackage {
             list.insert(.object(CardAsset(type: "icon", uri: "embeded://\(path)", name: name, ext: ext).object), at: 0)
         }
         v3[field: "assets"] = .array(list)
-        files.insert(CharXFile(path: path, bytes: image), at: 0)  // first: SillyTavern takes the first entry ending with the name
+        // First: SillyTavern takes the first entry whose name ends with the icon's file name.
+        files.insert(CharXFile(path: path, bytes: image), at: 0)
     }
 
     /// Checks that every container URI (`embeded://`, `embedded://`, `__asset:`) names a file the output holds.
