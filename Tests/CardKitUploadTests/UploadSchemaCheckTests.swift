@@ -7,6 +7,17 @@ import Testing
 
 /// Every converted object passes its platform schema before anything is sent.
 @Suite struct UploadSchemaCheckTests {
+    @Test func extraTagsLetAOneTagCardThrough() throws {
+        var card = Card(spec: .v3, name: "Solo")
+        card.description = "A card with a single tag."
+        card.firstMessage = "Hi."
+        card.tags = ["only"]
+        var options = UploadOptions(provider: .spicychat, kind: .characters)
+        options.conversion.extraTags = ["Adventure"]
+        let item = try UploadPreparer(options: options).prepare(path: "solo.json", input: .card(card, imageBytes: nil))
+        #expect(item.payload["tags"] == ["only", "Adventure"])
+    }
+
     @Test func aSpicychatCharacterWithOneTagIsRefusedBeforeSending() throws {
         var card = Card(spec: .v3, name: "Solo")
         card.description = "A card with a single tag."
