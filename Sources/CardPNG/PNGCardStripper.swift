@@ -41,40 +41,10 @@ package enum PNGCardStripper {
     private static func strip(_ bytes: UnsafeRawBufferPointer, keepingOtherText: Bool, options: PNGReadOptions)
         throws(PNGCardError) -> PNGStripResult
     {
-        var diagnostics: [Diagnostic] = []
-        var removed: [PNGChunkLocation] = []
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count)
-        out += PNGChunkWalker.signature
-        _ = try PNGChunkWalker.walk(bytes, options: options, diagnostics: &diagnostics) {
-            (chunk) throws(PNGCardError) in
-            let whole = UnsafeRawBufferPointer(rebasing: bytes[chunk.offset..<chunk.offset + chunk.length + 12])
-            let textType: PNGTextChunkType? =
-                switch chunk.type {
-                case .tEXt: .tEXt
-                case .zTXt: .zTXt
-                case .iTXt: .iTXt
-                default: nil
-                }
-            guard let textType else {
-                out += whole
-                return
-            }
-            let data = UnsafeRawBufferPointer(rebasing: bytes[chunk.dataOffset..<chunk.dataOffset + chunk.length])
-            let end = TextChunk.keywordEnd(data) ?? min(data.count, 79)
-            let keywordBytes = UnsafeRawBufferPointer(rebasing: data[0..<end])
-            let keyword = TextChunk.latin1(keywordBytes)
-            let isCard =
-                TextChunk.isCardKeyword(keywordBytes) || keyword.lowercased().hasPrefix("chara-ext-asset_")
-            if isCard || !keepingOtherText {
-                removed.append(
-                    PNGChunkLocation(
-                        chunkType: textType, keyword: keyword, chunkIndex: chunk.index, offset: chunk.offset,
-                        length: chunk.length, afterImageData: chunk.afterImageData))
-            } else {
-                out += whole
-            }
+        let spliced = try PNGCardWriter.splice(bytes, newChunks: [], options: options) { keyword in
+            guard let keyword else { return !keepingOtherText }
+            return TextChunk.isCardKeyword(keyword) || TextChunk.isAssetKeyword(keyword) || !keepingOtherText
         }
-        return PNGStripResult(png: out, removedChunks: removed, diagnostics: diagnostics)
+        return PNGStripResult(png: spliced.png, removedChunks: spliced.removedChunks, diagnostics: spliced.diagnostics)
     }
 }

@@ -74,10 +74,12 @@ public enum PNGCardWriter {
         }
         let result: Result<PNGEmbedResult, PNGCardError> = png.withUnsafeBytes { bytes in
             do throws(PNGCardError) {
+                let removeAssets = options.removeAssetChunks
                 return .success(
-                    try splice(
-                        bytes, newChunks: newChunks, options: options.input,
-                        removeAssetChunks: options.removeAssetChunks))
+                    try splice(bytes, newChunks: newChunks, options: options.input) { keyword in
+                        guard let keyword else { return false }
+                        return TextChunk.isCardKeyword(keyword) || (removeAssets && TextChunk.isAssetKeyword(keyword))
+                    })
             } catch {
                 return .failure(error)
             }
@@ -141,8 +143,12 @@ public enum PNGCardWriter {
         return chunk(type: "tEXt", data: data)
     }
 
+    /// Copies a PNG chunk by chunk, leaving out the text chunks `remove` picks and putting `newChunks` before IEND.
+    ///
+    /// `remove` gets each tEXt, zTXt or iTXt chunk's keyword bytes, or nil for a chunk without a valid keyword.
     static func splice(
-        _ bytes: UnsafeRawBufferPointer, newChunks: [[UInt8]], options: PNGReadOptions, removeAssetChunks: Bool
+        _ bytes: UnsafeRawBufferPointer, newChunks: [[UInt8]], options: PNGReadOptions,
+        remove: (UnsafeRawBufferPointer?) -> Bool
     ) throws(PNGCardError) -> PNGEmbedResult {
         var diagnostics: [Diagnostic] = []
         var removed: [PNGChunkLocation] = []
@@ -161,15 +167,13 @@ public enum PNGCardWriter {
                 }
             if let textType {
                 let data = UnsafeRawBufferPointer(rebasing: bytes[chunk.dataOffset..<chunk.dataOffset + chunk.length])
-                if let end = TextChunk.keywordEnd(data),
-                    TextChunk.isCardKeyword(UnsafeRawBufferPointer(rebasing: data[0..<end]))
-                        || (removeAssetChunks
-                            && TextChunk.isAssetKeyword(UnsafeRawBufferPointer(rebasing: data[0..<end])))
-                {
+                let end = TextChunk.keywordEnd(data)
+                if remove(end.map { UnsafeRawBufferPointer(rebasing: data[0..<$0]) }) {
+                    let shown = UnsafeRawBufferPointer(rebasing: data[0..<(end ?? min(data.count, 79))])
                     removed.append(
                         PNGChunkLocation(
                             chunkType: textType,
-                            keyword: TextChunk.latin1(UnsafeRawBufferPointer(rebasing: data[0..<end])),
+                            keyword: TextChunk.latin1(shown),
                             chunkIndex: chunk.index,
                             offset: chunk.offset,
                             length: chunk.length,
