@@ -1,5 +1,6 @@
 public import CardKitJSON
 public import CardModel
+import CardPNG
 public import Foundation
 import ZIPFoundation
 
@@ -62,11 +63,13 @@ public enum CharXWriter {
         try write(card: document.card.card, files: document.files, options: options)
     }
 
-    /// Packs a card and its main image as a CharX: the card is converted to V3 and its main icon (the
-    /// `icon` named `main`, else the first icon, else a new one) points at `assets/icon/images/main.<ext>`.
+    /// Packs a card and its main image as a CharX: the card is converted to V3 (with `data.extensions`) and its main
+    /// icon (the `icon` named `main`, else the first icon, else a new one) points at `assets/icon/images/main.<ext>`.
+    ///
+    /// With no image, the icon is ``PNGDefaultAvatar``: RisuAI never finishes importing an archive without an asset.
     /// - Parameters:
     ///   - card: The card, of any spec.
-    ///   - mainIcon: The image bytes, for example a PNG card's own image.
+    ///   - mainIcon: The image bytes, for example a PNG card's own image; nil for the default avatar.
     ///   - ext: The image's extension (`png`, `jpeg`, `webp`).
     ///   - options: Layout and timestamp.
     /// - Returns: The archive and what the conversion reported.
@@ -76,9 +79,20 @@ public enum CharXWriter {
     {
         let conversion = card.converted(to: .v3)
         var v3 = conversion.card
+        if v3.fields["extensions"]?.objectValue == nil { v3[field: "extensions"] = .object(JSONObject()) }
         var diagnostics = conversion.diagnostics
         var files: [CharXFile] = []
-        if let mainIcon {
+        var icon = mainIcon
+        var ext = ext
+        if icon == nil {
+            do {
+                icon = Data(try PNGDefaultAvatar.png())
+                ext = "png"
+            } catch {
+                throw .cannotWrite(reason: "the default avatar: \(error)")
+            }
+        }
+        if let mainIcon = icon {
             let path = "assets/icon/images/main.\(ext)"
             let uri = "embeded://\(path)"
             var assets = v3.fields["assets"]?.arrayValue ?? []

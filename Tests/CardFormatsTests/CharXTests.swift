@@ -2,6 +2,7 @@
 import CardKitJSON
 import CardKitTestSupport
 import CardModel
+import CardPNG
 import Foundation
 import Testing
 
@@ -80,6 +81,15 @@ import Testing
         #expect(document.card.card.assets.map(\.uri) == ["embeded://assets/icon/images/main.png"])
         #expect(document.mainIcon?.bytes == png)
         #expect(document.mainIcon?.resolution == .exactPath)
+    }
+
+    @Test func packingWithoutAnImageGivesTheDefaultAvatarAndExtensions() throws {
+        let card = try CardReader.read(json: .object(["name": "Wren", "first_mes": "hi"])).card
+        let packed = try CharXWriter.pack(card: card, mainIcon: nil)
+        let document = try CharXReader.read(data: packed.data)
+        #expect(document.files.map(\.path) == ["assets/icon/images/main.png"])
+        #expect(document.mainIcon?.bytes == Data(try PNGDefaultAvatar.png()))
+        #expect(try JSONParser.parse(document.cardJSON).value["data"]?["extensions"] == .object([:]))
     }
 }
 

@@ -262,7 +262,8 @@ package enum CardFolder {
                 files.isEmpty && FileManager.default.fileExists(atPath: imageURL.path)
                 ? Data(try readBytes(imageURL)) : nil
             do {
-                if let icon {
+                if files.isEmpty {
+                    // The folder's image, else the default avatar: a CharX always holds an asset.
                     bytes = [UInt8](try CharXWriter.pack(card: card, mainIcon: icon).data)
                 } else {
                     bytes = [UInt8](try CharXWriter.write(card: card, files: files))
