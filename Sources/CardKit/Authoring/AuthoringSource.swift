@@ -41,18 +41,8 @@ package struct AuthoringSource: Sendable {
                 path: path, kind: .unreadable,
                 reason: "invalid card: \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")")
         }
-        var charx: CharXDocument? = nil
-        if loaded.container == .charx {
-            var charxOptions = CharXReadOptions()
-            charxOptions.card.strict = options.read.strict
-            charxOptions.card.json = options.read.json
-            do {
-                charx = try CharXReader.read(data: data, options: charxOptions)
-            } catch {
-                throw CardAuthoringError(path: path, kind: .unreadable, reason: error.description)
-            }
-        }
-        return AuthoringSource(loaded: loaded, v3: loaded.card.converted(to: .v3).card, charx: charx)
+        // The loader keeps a CharX archive it read, so it is not read twice.
+        return AuthoringSource(loaded: loaded, v3: loaded.card.converted(to: .v3).card, charx: loaded.charx)
     }
 
     /// Reads a card file for authoring.

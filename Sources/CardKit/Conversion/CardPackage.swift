@@ -284,9 +284,6 @@ extension CardPackage {
             if let index = file.index { setURI(&v3, index, "embeded://\(path)", ext: nil) }
             files.append(CharXFile(path: path, bytes: file.bytes))
         }
-        var losses = self.losses
-        checkContainerURIs(
-            of: &v3, written: Set(files.map { "embeded://\($0.path)" }), dropped: [], warnings: &diagnostics)
         // RisuAI never finishes importing an archive without an asset file: the default avatar is the icon.
         if files.isEmpty || (image == nil && !fromArchive) {
             let avatar: Data
@@ -301,6 +298,8 @@ extension CardPackage {
             }
             try packIcon(avatar, into: &v3, files: &files, taken: &taken, diagnostics: &diagnostics)
         }
+        checkContainerURIs(
+            of: &v3, written: Set(files.map { "embeded://\($0.path)" }), dropped: [], warnings: &diagnostics)
         let data = try CharXWriter.write(card: v3, files: files)
         return Written(bytes: [UInt8](data), losses: losses, diagnostics: diagnostics)
     }
