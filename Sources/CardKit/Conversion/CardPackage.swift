@@ -151,8 +151,8 @@ extension CardPackage {
         var diagnostics: [Diagnostic]
     }
 
-    /// A PNG card: the portrait when it is a PNG (byte for byte, without card chunks), else `override`, else the
-    /// default avatar; every other file as a RisuAI asset chunk, referenced as `__asset:NAME`.
+    /// A PNG card: `override` when given, else the portrait when it is a PNG (byte for byte, without card chunks),
+    /// else the default avatar; every other file as a RisuAI asset chunk, referenced as `__asset:NAME`.
     ///
     /// A portrait that is not a PNG travels as an asset chunk too, and is reported, since the image becomes the
     /// default avatar. With `dropAssets`, no asset chunk is written and each file is reported as dropped.
@@ -162,7 +162,7 @@ extension CardPackage {
         var losses = self.losses
         var v3 = card
         var files = assets
-        var imageBytes: Data
+        let imageBytes: Data
         if let override {
             imageBytes = override  // the caller's image is the portrait now
             if let imageIndex { setURI(&v3, imageIndex, "ccdefault:", ext: "png") }
