@@ -280,6 +280,18 @@ import Testing
         #expect(scan.diagnostics.contains { $0.code == .pngBadAssetChunk && $0.message.contains("more than 2") })
     }
 
+    @Test func unpackThenPackKeepsAPNGsAssetChunks() throws {
+        let png = try Self.pngWithAssetChunks()
+        let folder = try SharedFixtures.makeTemporaryDirectory().appendingPathComponent("card")
+        _ = try CardFolder.unpack(data: Data(png), path: "risu.png", to: folder)
+        let packed = try CardFolder.pack(folder, as: .png)
+        #expect(try Self.assetChunks(packed.bytes) == Self.assetChunks(png))
+        #expect(Self.imageChunks(packed.bytes) == Self.imageChunks(png))
+        let before = try CardFileLoader.load(data: Data(png), path: "risu.png").card
+        let after = try CardFileLoader.load(data: Data(packed.bytes), path: "packed.png").card
+        #expect(after.fields["assets"] == before.fields["assets"])
+    }
+
     // MARK: - Shared cards
 
     @Test(
