@@ -126,12 +126,11 @@ package enum CardInputCollector {
                 inputs.append(CardInput(path: "-"))
                 continue
             }
-            var info = stat()
-            guard stat(path, &info) == 0 else {
+            guard let status = try? FileStatus.of(path).get() else {
                 missing.append(path)
                 continue
             }
-            if info.st_mode & S_IFMT == S_IFDIR {
+            if status.kind == .directory {
                 inputs += walk(path, visited: &visited, warnings: &warnings)
             } else {
                 inputs.append(CardInput(path: path))
@@ -157,10 +156,9 @@ package enum CardInputCollector {
             var files: [CardInput] = []
             for name in names where !name.hasPrefix(".") {
                 let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-                var info = stat()
-                guard stat(path, &info) == 0 else { continue }
-                switch info.st_mode & S_IFMT {
-                case S_IFDIR:
+                guard let status = try? FileStatus.of(path).get() else { continue }
+                switch status.kind {
+                case .directory:
                     guard let id = AtomicFile.FileID(path: path) else { continue }
                     if let first = visited[id] {
                         warnings.append(
@@ -169,7 +167,7 @@ package enum CardInputCollector {
                         visited[id] = path
                         pending.append(path)
                     }
-                case S_IFREG where cardExtensions.contains((name as NSString).pathExtension.lowercased()):
+                case .regular where cardExtensions.contains((name as NSString).pathExtension.lowercased()):
                     files.append(CardInput(path: path, root: root))
                 default:
                     continue
