@@ -15,6 +15,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var global: GlobalOptions
+
     @Option(name: .long, help: "The output format.")
     var to: ConversionTarget
 
@@ -48,8 +50,8 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 1 when anything was lost in the conversion.")
     var failOnLoss = false
 
-    @Flag(name: .shortAndLong, help: "Print every diagnostic, not just a one-line summary per input.")
-    var verbose = false
+    @Flag(help: "Replace an -o or --report file that exists.")
+    var force = false
 
     @OptionGroup(title: "Platform output")
     var platformFlags: PlatformFlags
@@ -65,14 +67,22 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
         if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
+        if image == "-", input.paths.contains("-") { throw ValidationError("Standard input can be read once.") }
+        if report == "-", destination == .standardOutput || output == "-" {
+            throw ValidationError("--report - and the output cannot both go to standard output; give -o or --out-dir.")
+        }
+        if to.isBinary, destination == .standardOutput || output == "-", Console.outputIsTerminal {
+            throw ValidationError(
+                "Standard output is a terminal: \(to.name.uppercased()) is binary; give -o FILE or redirect it.")
+        }
     }
 
     func run() async throws {
-        let (inputs, missing) = input.collect()
+        let (inputs, missing) = try input.collect()
         var failures = missing.count
         missing.forEach { Console.error($0.description) }
         if outDir == nil, !inPlace, inputs.count > 1 {
-            Console.error("error: \(inputs.count) inputs need --out-dir (or convert one file at a time)")
+            Console.error("\(inputs.count) inputs need --out-dir (or convert one file at a time)", path: nil)
             throw ExitCode(ExitStatus.usage)
         }
         var runInputs = RunInputs(inputs)
@@ -86,13 +96,14 @@ struct ConvertCommand: AsyncParsableCommand {
         if let image {
             do {
                 // The image is read once for the whole batch.
-                options.image = try CardInput(path: image).read()
+                options.image = try CardConverter.readImage(CardInput(path: image))
             } catch {
                 Console.error(error.description)
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }
         var writer = OutputWriter(destination: destination, inputs: runInputs)
+        writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: inputs)
         } catch {
@@ -108,7 +119,7 @@ struct ConvertCommand: AsyncParsableCommand {
                 if case .standardOutput(let bytes) = try writer.write(result, for: item) { Console.outputBytes(bytes) }
                 converted += 1
                 report(result.diagnostics, for: item.path)
-                if verbose { hints(result.lossReport, for: item.path).forEach { Console.error($0) } }
+                hints(result.lossReport, for: item.path).forEach { Console.detail($0) }
                 anyLoss = anyLoss || result.isLossy
                 if let itemReport = result.reportJSON {
                     reports.append(.object(["path": .string(item.path), "report": itemReport]))
@@ -116,7 +127,7 @@ struct ConvertCommand: AsyncParsableCommand {
             } catch let error as CardFileError {
                 failures += 1
                 Console.error(error.description)
-                if verbose { error.diagnostics.forEach { Console.error($0.line(for: item.path)) } }
+                error.diagnostics.forEach { Console.detail($0.line(for: item.path)) }
             } catch let error as OutputError {
                 failures += 1
                 Console.error(Console.describe(error))
@@ -127,14 +138,15 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if let report {
             do {
-                try writer.write(JSONWriter.bytes(.array(reports), style: .pretty) + [0x0A], to: report)
+                let bytes = JSONWriter.bytes(.array(reports), style: .pretty) + [0x0A]
+                if case .standardOutput(let bytes) = try writer.write(bytes, to: report) { Console.outputBytes(bytes) }
             } catch {
                 Console.error(Console.describe(error))
                 failures += 1
             }
         }
         if inputs.count + missing.count > 1 {
-            Console.error(
+            Console.note(
                 "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.name); \(failures) failed"
             )
         }
@@ -162,16 +174,16 @@ struct ConvertCommand: AsyncParsableCommand {
 
     /// Prints an input's diagnostics: all of them with --verbose, else a one-line summary when there are warnings.
     private func report(_ diagnostics: [Diagnostic], for path: String) {
-        if verbose {
-            diagnostics.forEach { Console.error($0.line(for: path)) }
+        if Console.isVerbose {
+            diagnostics.forEach { Console.diagnostic($0, path: path) }
             return
         }
         let warnings = diagnostics.filter { $0.severity >= .warning }
         let lost = diagnostics.filter { $0.code == .lostField }
         guard !warnings.isEmpty else { return }
-        var parts = ["\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"]
-        if !lost.isEmpty { parts.append("\(lost.count) field\(lost.count == 1 ? "" : "s") lost") }
-        Console.error(
+        var parts = [Console.count(warnings.count, "warning")]
+        if !lost.isEmpty { parts.append("\(Console.count(lost.count, "field")) lost") }
+        Console.note(
             "\(path): \(parts.joined(separator: ", ")) (first: \(warnings[0].description)); --verbose lists all")
     }
 }

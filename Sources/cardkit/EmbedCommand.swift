@@ -18,7 +18,7 @@ struct EmbedCommand: AsyncParsableCommand {
     @Argument(help: "The card to embed ('-' reads standard input).")
     var card: String
 
-    @Argument(help: "The PNG image to embed it into.")
+    @Argument(help: "The PNG image to embed it into ('-' reads standard input).")
     var image: String
 
     @Option(name: [.short, .customLong("output")], help: "The PNG to write ('-' for standard output).")
@@ -36,16 +36,26 @@ struct EmbedCommand: AsyncParsableCommand {
     @Flag(help: "Treat every card leniency as an error.")
     var strict = false
 
-    @Flag(help: "Accept an IMAGE (or a PNG CARD) whose chunk CRCs do not match, with a warning.")
-    var lenient = false
+    @Flag(
+        name: [.customLong("accept-bad-crc"), .customLong("lenient")],
+        help:
+            "Accept an IMAGE (or a PNG CARD) whose chunk CRCs do not match, with a warning (--lenient is the old name)."
+    )
+    var acceptBadCRC = false
 
-    @Flag(name: .shortAndLong, help: "Print every diagnostic.")
-    var verbose = false
+    @Flag(help: "Replace an -o file that exists.")
+    var force = false
+
+    @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if output == nil && !inPlace { throw ValidationError("Give -o/--output OUT.png, or --in-place.") }
         if output != nil && inPlace { throw ValidationError("Use either -o/--output or --in-place, not both.") }
-        if image == "-" { throw ValidationError("IMAGE must be a file.") }
+        if image == "-", card == "-" { throw ValidationError("Standard input can be read once: CARD or IMAGE.") }
+        if image == "-", inPlace { throw ValidationError("--in-place cannot replace standard input.") }
+        if output == "-", Console.outputIsTerminal {
+            throw ValidationError("Standard output is a terminal: PNG is binary; give -o FILE or redirect it.")
+        }
         if let output, output != "-", !inPlace, Self.samePath(output, image) {
             throw ValidationError("-o/--output is IMAGE itself; use --in-place to modify the input.")
         }
@@ -54,7 +64,7 @@ struct EmbedCommand: AsyncParsableCommand {
     func run() async throws {
         var loadOptions = CardLoadOptions()
         loadOptions.read.strict = strict
-        if lenient { loadOptions.png.crcPolicy = .warn }
+        if acceptBadCRC { loadOptions.png.crcPolicy = .warn }
 
         if inPlace, !OutputWriter.isRegularFile(image) {
             Console.error(Console.describe(OutputError(path: image, kind: .notARegularFile)))
@@ -78,7 +88,8 @@ struct EmbedCommand: AsyncParsableCommand {
         let destination = inPlace ? image : (output ?? "-")
         // In place, IMAGE is the output; otherwise neither input may be.
         let inputs = inPlace ? RunInputs([]) : RunInputs([CardInput(path: card), CardInput(path: image)])
-        let writer = OutputWriter(destination: .file(destination), inputs: inputs)
+        var writer = OutputWriter(destination: .file(destination), inputs: inputs)
+        writer.replacesExistingFiles = force || inPlace
         do {
             if destination == "-" {
                 Console.outputBytes(embedded.png)
@@ -92,10 +103,10 @@ struct EmbedCommand: AsyncParsableCommand {
 
         let diagnostics =
             embedded.cardDiagnostics.map { $0.line(for: card) } + embedded.imageDiagnostics.map { $0.line(for: image) }
-        if verbose { diagnostics.forEach(Console.error) }
+        diagnostics.forEach(Console.detail)
         let removed = embedded.removedChunks.map { $0.description }
-        if verbose || !removed.isEmpty {
-            Console.error(
+        if Console.isVerbose || !removed.isEmpty {
+            Console.note(
                 "\(destination == "-" ? "stdout" : destination): embedded '\(embedded.cardName)'"
                     + (removed.isEmpty ? "" : "; replaced \(removed.joined(separator: "; "))")
             )

@@ -13,6 +13,8 @@ struct ExtractCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var global: GlobalOptions
+
     @Option(name: .long, help: "Write each extracted card (or unpacked CharX) into this directory.")
     var outDir: String?
 
@@ -28,7 +30,7 @@ struct ExtractCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (inputs, missing) = input.collect()
+        let (inputs, missing) = try input.collect()
         var failures = missing.count
         missing.forEach { Console.error($0.description) }
         var writer = OutputWriter(
@@ -53,10 +55,10 @@ struct ExtractCommand: AsyncParsableCommand {
                     } catch {
                         throw CardFileError(path: item.path, kind: .invalidContainer, reason: error.description)
                     }
-                    for diagnostic in document.allDiagnostics where diagnostic.severity >= .warning {
-                        Console.error("\(item.path): \(diagnostic)")
+                    for diagnostic in document.allDiagnostics {
+                        Console.diagnostic(diagnostic, path: item.path)
                     }
-                    Console.error("\(item.path): unpacked \(written.count) files into \(folder.path)")
+                    Console.note("\(item.path): unpacked \(written.count) files into \(folder.path)")
                 }
             } catch let error as CardFileError {
                 failures += 1

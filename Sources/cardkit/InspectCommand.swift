@@ -10,11 +10,13 @@ struct InspectCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var global: GlobalOptions
+
     @Flag(help: "Print one JSON object per input (JSON lines) instead of text.")
     var json = false
 
     func run() async throws {
-        let (inputs, missing) = input.collect()
+        let (inputs, missing) = try input.collect()
         var failures = 0
         func emit(_ record: InspectionRecord) {
             if record.isFailure { failures += 1 }

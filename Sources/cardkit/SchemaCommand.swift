@@ -34,6 +34,8 @@ struct SchemaCommand: AsyncParsableCommand {
         @Option(help: "Output format: text, json, sarif or github.")
         var format: ValidationOutputStyle = .text
 
+        @OptionGroup var global: GlobalOptions
+
         func validate() throws {
             if instances.isEmpty { throw ValidationError("Give at least one JSON file.") }
             if case .auto = try CardSchemaSelection.parse(schema) {
@@ -46,21 +48,17 @@ struct SchemaCommand: AsyncParsableCommand {
             let selection = try CardSchemaSelection.parse(schema)
             let printer = ValidationPrinter(style: format)
             let (inputs, missing, warnings) = CardInputCollector.collectReportingLoops(instances)
-            warnings.forEach { Console.error($0) }
+            warnings.forEach { Console.note($0) }
+            try InputOptions.requireInput(inputs.count + missing.count, searched: instances)
             for path in missing {
                 printer.emit(ValidationRecord(file: path, failure: "no such file or directory"))
             }
             for item in inputs {
-                let record: ValidationRecord
-                do {
-                    let data = try item.read()
-                    record = CardValidator.record(
-                        jsonBytes: [UInt8](data), file: item.path, schema: selection,
-                        profile: strict ? .strict : .lenient)
-                } catch {
-                    record = ValidationRecord(file: item.path, failure: error.reason)
-                }
-                printer.emit(record)
+                // The same reading as `validate --schema`: a PNG or CharX card's JSON is checked.
+                printer.emit(
+                    DocumentValidator.record(
+                        for: item, selection: selection, profile: strict ? .strict : .lenient,
+                        options: CardLoadOptions(), decodeImage: false))
             }
             try printer.finish()
         }
@@ -70,6 +68,8 @@ struct SchemaCommand: AsyncParsableCommand {
     struct ListCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List the shipped schemas with their profiles and $ids.")
+
+        @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             for name in CardSchemaName.allCases {
@@ -88,6 +88,8 @@ struct SchemaCommand: AsyncParsableCommand {
     struct ShowCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "show", abstract: "Print a shipped schema exactly as built into CardKit.")
+
+        @OptionGroup var global: GlobalOptions
 
         @Argument(help: "The schema's name (see `cardkit schema list`).")
         var name: String

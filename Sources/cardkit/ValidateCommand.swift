@@ -19,6 +19,8 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var global: GlobalOptions
+
     @Option(
         help:
             "'auto', a schema name (v1, v2, v3, book-v2, book-v3, worldinfo, persona, spicychat-character, …), or a schema file."
@@ -41,7 +43,7 @@ struct ValidateCommand: AsyncParsableCommand {
     func run() async throws {
         let selection = try CardSchemaSelection.parse(schema)
         let printer = ValidationPrinter(style: format)
-        let (inputs, missing) = input.collect()
+        let (inputs, missing) = try input.collect()
         for failure in missing {
             printer.emit(ValidationRecord(file: failure.path, failure: failure.reason))
         }

@@ -143,7 +143,7 @@ import Testing
             ["upload", "characters", directory.path, "--provider", "nextchat", "--base-url", "http://127.0.0.1:1"]
                 + option, environment: environment(directory), output: directory.appendingPathComponent("run"))
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Error: \(message)"))
+        #expect(result.stderr.contains("cardkit: error: \(message)"))
     }
 
     @Test(.enabled(if: CardKitBinary.isAvailable, "the cardkit binary is not built next to the tests"))

@@ -213,7 +213,9 @@ enum WriteFixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         let run = try BoundedCLI.run(["convert", input.path, "--to", "v3", "-o", folder.path])
         #expect(run.status == 1)
-        #expect(run.stderr == "\(folder.path): error: cannot write: it is a folder, not a regular file; not replaced\n")
+        #expect(
+            run.stderr
+                == "cardkit: \(folder.path): error: cannot write: it is a folder, not a regular file; not replaced\n")
         #expect(try WriteFixture.type(folder.path) == S_IFDIR)
     }
 }
@@ -238,8 +240,8 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr == """
-                \(json.path): error: the output would overwrite the input \(json.path) of this run; not written
-                converted 1 of 2 inputs to v3; 1 failed
+                cardkit: \(json.path): error: the output would overwrite the input \(json.path) of this run; not written
+                cardkit: converted 1 of 2 inputs to v3; 1 failed
 
                 """)
         #expect(try Data(contentsOf: json) == original)
@@ -271,7 +273,7 @@ enum WriteFixture {
         #expect(process.terminationStatus == 1)
         #expect(
             stderr
-                == "\(card.path): error: the output would overwrite the input '-' (standard input) of this run; not written\n"
+                == "cardkit: \(card.path): error: the output would overwrite the input '-' (standard input) of this run; not written\n"
         )
         #expect(try Data(contentsOf: card) == original)
     }
@@ -288,7 +290,8 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(card.path): error: the output would overwrite the input \(card.path) of this run; not written\n")
+                == "cardkit: \(card.path): error: the output would overwrite the input \(card.path) of this run; not written\n"
+        )
         #expect(try Data(contentsOf: card) == original)
         // By identity, not by path: a hard link to the card is the card.
         let hardLink = root.appendingPathComponent("alias.png")
@@ -297,7 +300,7 @@ enum WriteFixture {
         #expect(linked.status == 1)
         #expect(
             linked.stderr
-                == "\(hardLink.path): error: the output would overwrite the input \(card.path) of this run; not written\n"
+                == "cardkit: \(hardLink.path): error: the output would overwrite the input \(card.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: card) == original)
     }
@@ -313,7 +316,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+                == "cardkit: \(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: input) == original)
         #expect(try CardReader.read([UInt8](Data(contentsOf: out))).card.name == "R")
@@ -331,7 +334,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(alias.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+                == "cardkit: \(alias.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: input) == original)
         #expect(try WriteFixture.type(alias.path) == S_IFLNK)
@@ -414,7 +417,7 @@ enum WriteFixture {
         writer.start()
         let run = try BoundedCLI.run(["convert", fifo.path, "--to", "v3", "--in-place"])
         #expect(run.status == 1)
-        #expect(run.stderr == "\(fifo.path): error: --in-place replaces regular files only; use -o\n")
+        #expect(run.stderr == "cardkit: \(fifo.path): error: --in-place replaces regular files only; use -o\n")
         #expect(try WriteFixture.type(fifo.path) == S_IFIFO)
     }
 }
@@ -516,8 +519,8 @@ enum WriteFixture {
         #expect(run.stdout.components(separatedBy: "name \"Once\"").count == 2)
         #expect(
             run.stderr == """
-                \(root.path)/b: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
-                \(root.path)/a: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
+                cardkit: \(root.path)/b: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
+                cardkit: \(root.path)/a: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
 
                 """)
     }
@@ -543,7 +546,7 @@ enum WriteFixture {
         let run = try BoundedCLI.run(["inspect", "/dev/null"])
         #expect(run.status == 1)
         #expect(!run.stderr.contains("permission"))
-        #expect(run.stderr.hasPrefix("/dev/null: error: invalid JSON"), "\(run.stderr)")
+        #expect(run.stderr == "cardkit: /dev/null: error: not a card: the file is empty (0 bytes)\n", "\(run.stderr)")
     }
 
     @Test func aSocketInputIsRefusedByName() throws {
@@ -564,7 +567,7 @@ enum WriteFixture {
         try #require(bound == 0)
         let run = try BoundedCLI.run(["inspect", path])
         #expect(run.status == 1)
-        #expect(run.stderr == "\(path): error: cannot read: it is a socket, not a file\n")
+        #expect(run.stderr == "cardkit: \(path): error: cannot read: it is a socket, not a file\n")
     }
 }
 
@@ -580,7 +583,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+                == "cardkit: \(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: input) == original)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["x.json"])

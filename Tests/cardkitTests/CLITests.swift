@@ -66,7 +66,7 @@ private let samples = SharedFixtures.samplesDirectory
     @Test func missingFileIsNamed() throws {
         let run = try CLI.run(["inspect", "/nonexistent/card.json"])
         #expect(run.status == 1)
-        #expect(run.stderr == "/nonexistent/card.json: error: no such file or directory\n")
+        #expect(run.stderr == "cardkit: /nonexistent/card.json: error: no such file or directory\n")
     }
 
     @Test func neverOverwritesItsInput() throws {

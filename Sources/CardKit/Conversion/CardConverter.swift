@@ -156,7 +156,7 @@ struct ConversionInput {
         let conversion = loaded.card.converted(to: spec, options: cardOptions)
         return ConversionResult(
             target: .card(spec), output: ConversionFile(bytes: jsonBytes(conversion.card.json)),
-            diagnostics: loaded.diagnostics + conversion.diagnostics)
+            diagnostics: loaded.diagnostics + conversion.diagnostics.filter { !loaded.diagnostics.contains($0) })
     }
 
     func convertToPNG() throws(CardFileError) -> ConversionResult {

@@ -1,8 +1,11 @@
 public import ArgumentParser
-import CardKit
+public import CardKit
 import Foundation
 
-extension ValidationOutputStyle: ExpressibleByArgument {}
+extension ValidationOutputStyle: ExpressibleByArgument {
+    /// A style from its name on the command line, in any letter case.
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
 
 /// Prints validation records in the chosen format and decides the exit status.
 ///
@@ -38,7 +41,7 @@ final class ValidationPrinter {
         }
         let total = validCount + invalidCount
         if style == .text, total > 1 {
-            Console.error("\(total) files: \(validCount) valid, \(invalidCount) invalid or unreadable")
+            Console.note("\(total) files: \(validCount) valid, \(invalidCount) invalid or unreadable")
         }
         if invalidCount > 0 { throw ExitCode(ExitStatus.invalidInput) }
     }

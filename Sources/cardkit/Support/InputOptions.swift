@@ -9,8 +9,12 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Treat every leniency (wrong types, missing fields, non-standard shapes) as an error.")
     var strict = false
 
-    @Flag(help: "Read PNG files whose chunk CRCs do not match, with a warning, instead of failing.")
-    var lenient = false
+    @Flag(
+        name: [.customLong("accept-bad-crc"), .customLong("lenient")],
+        help:
+            "Read PNG files whose chunk CRCs do not match, with a warning, instead of failing (--lenient is the old name)."
+    )
+    var acceptBadCRC = false
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("Give at least one file or directory.") }
@@ -21,15 +25,34 @@ struct InputOptions: ParsableArguments {
     var loadOptions: CardLoadOptions {
         var options = CardLoadOptions()
         options.read.strict = strict
-        if lenient { options.png.crcPolicy = .warn }
+        if acceptBadCRC { options.png.crcPolicy = .warn }
         return options
     }
 
     /// The inputs, with missing paths reported as failures; folder loops are reported on standard error.
-    func collect() -> (inputs: [CardInput], missing: [CardFileError]) {
+    ///
+    /// - Returns: The inputs found and the paths that do not exist.
+    /// - Throws: `ExitCode(2)` when the paths name no input at all, after saying what was searched.
+    func collect() throws -> (inputs: [CardInput], missing: [CardFileError]) {
         let (inputs, missing, warnings) = CardInputCollector.collectReportingLoops(paths)
-        warnings.forEach { Console.error($0) }
+        warnings.forEach { Console.note($0) }
+        try Self.requireInput(inputs.count + missing.count, searched: paths)
         return (inputs, missing.map { CardFileError(path: $0, kind: .unreadable, reason: "no such file or directory") })
+    }
+
+    /// Ends the run with exit status 2 when it found nothing to read, naming what was searched.
+    ///
+    /// - Parameters:
+    ///   - found: How many inputs (or missing paths) the run has.
+    ///   - searched: The paths given.
+    /// - Throws: `ExitCode(2)` when `found` is 0.
+    static func requireInput(_ found: Int, searched: [String]) throws {
+        guard found == 0 else { return }
+        let kinds = CardInputCollector.cardExtensions.sorted().map { "." + $0 }.joined(separator: ", ")
+        for path in searched {
+            Console.error("no card files (\(kinds)) found in this directory or below", path: path)
+        }
+        throw ExitCode(ExitStatus.usage)
     }
 }
 
