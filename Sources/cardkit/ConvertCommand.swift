@@ -9,13 +9,16 @@ struct ConvertCommand: AsyncParsableCommand {
         abstract: "Convert cards between V1, V2 and V3, into PNG or CharX, or to another platform's format.",
         discussion: """
             One input without -o writes to standard output. With several inputs, use --out-dir: each output is \
-            named after its input. One bad file never stops a batch: it is reported and the rest are converted.
-            """
+            named after its input. One bad file never stops a batch: it is reported and the rest are converted. \
+            With --format json or jsonl, a record per input goes to standard output (so give -o or --out-dir).
+            """ + Examples.text(for: "convert")
     )
 
     @OptionGroup var input: InputOptions
 
     @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var format: FormatOption
 
     @Option(name: .long, help: "The output format.")
     var to: ConversionTarget
@@ -71,6 +74,10 @@ struct ConvertCommand: AsyncParsableCommand {
         if report == "-", destination == .standardOutput || output == "-" {
             throw ValidationError("--report - and the output cannot both go to standard output; give -o or --out-dir.")
         }
+        if format.isMachine, destination == .standardOutput || output == "-" || report == "-" {
+            throw ValidationError(
+                "--format \(format.format.rawValue) prints records on standard output; give -o or --out-dir.")
+        }
         if to.isBinary, destination == .standardOutput || output == "-", Console.outputIsTerminal {
             throw ValidationError(
                 "Standard output is a terminal: \(to.name.uppercased()) is binary; give -o FILE or redirect it.")
@@ -79,8 +86,9 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (inputs, missing) = try input.collect()
-        var failures = missing.count
-        missing.forEach { Console.error($0.description) }
+        let printer = RecordPrinter(format: format.format)
+        var failures = 0
+        missing.forEach { printer.emit(failure: $0, command: "convert") }
         if outDir == nil, !inPlace, inputs.count > 1 {
             Console.error("\(inputs.count) inputs need --out-dir (or convert one file at a time)", path: nil)
             throw ExitCode(ExitStatus.usage)
@@ -116,24 +124,27 @@ struct ConvertCommand: AsyncParsableCommand {
         for item in inputs {
             do {
                 let result = try CardConverter.convert(item, to: to, options: options)
-                if case .standardOutput(let bytes) = try writer.write(result, for: item) { Console.outputBytes(bytes) }
+                let written = try writer.write(result, for: item)
+                if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
                 converted += 1
-                report(result.diagnostics, for: item.path)
-                hints(result.lossReport, for: item.path).forEach { Console.detail($0) }
+                let outputPath = if case .file(let path) = written { path } else { "-" }
+                printer.emit(RunRecord(conversion: result, path: item.path, output: outputPath)) {
+                    report(result.diagnostics, for: item.path)
+                    hints(result.lossReport, for: item.path).forEach { Console.detail($0) }
+                }
                 anyLoss = anyLoss || result.isLossy
                 if let itemReport = result.reportJSON {
                     reports.append(.object(["path": .string(item.path), "report": itemReport]))
                 }
             } catch let error as CardFileError {
-                failures += 1
-                Console.error(error.description)
-                error.diagnostics.forEach { Console.detail($0.line(for: item.path)) }
+                printer.emit(failure: error, command: "convert")
             } catch let error as OutputError {
-                failures += 1
-                Console.error(Console.describe(error))
+                printer.emit(RunRecord(outputError: error, path: item.path, command: "convert")) {
+                    Console.error(Console.describe(error))
+                }
             } catch {
-                failures += 1
-                Console.error("\(item.path): error: \(error)")
+                printer.emit(
+                    failure: CardFileError(path: item.path, kind: .unreadable, reason: "\(error)"), command: "convert")
             }
         }
         if let report {
@@ -147,10 +158,10 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if inputs.count + missing.count > 1 {
             Console.note(
-                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.name); \(failures) failed"
+                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.name); \(printer.failures + failures) failed"
             )
         }
-        if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
+        try printer.finish(extraFailures: failures + (failOnLoss && anyLoss ? 1 : 0))
     }
 
     /// Where this run's outputs go.

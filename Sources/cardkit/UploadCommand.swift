@@ -41,8 +41,11 @@
         )
 
         @Argument(help: "What to upload: characters or personas.") var kind: String
-        @Argument(help: "Card or persona files, or directories (walked recursively).") var paths: [String] = []
-        @Option(help: ArgumentHelp("The platform: \(UploadPlatform.all.map(\.name).joined(separator: ", "))."))
+        @Argument(help: "Card or persona files, or directories (walked recursively).", completion: .file())
+        var paths: [String] = []
+        @Option(
+            help: ArgumentHelp("The platform: \(UploadPlatform.all.map(\.name).joined(separator: ", ")), in any case."),
+            completion: .list(UploadPlatform.all.map(\.name)))
         var provider: String
         @Option(help: "The API base URL (each platform has a default).") var baseURL: String?
         @Option(help: "Uploads in flight at once.") var concurrency: Int = 4

@@ -3,7 +3,7 @@ import CardKit
 
 /// The options every command that reads cards shares.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "Card files or directories (walked recursively); '-' reads standard input.")
+    @Argument(help: "Card files or directories (walked recursively); '-' reads standard input.", completion: .file())
     var paths: [String]
 
     @Flag(help: "Treat every leniency (wrong types, missing fields, non-standard shapes) as an error.")
