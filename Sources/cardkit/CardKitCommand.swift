@@ -8,7 +8,11 @@ struct CardKitCommand: AsyncParsableCommand {
         abstract: "Read, validate, convert and upload AI character cards and personas.",
         discussion: """
             Exit codes: 0 when every input was fine, 1 when some input was invalid or unreadable \
-            (each is named on standard error), 2 on a usage error.
+            (each is named on standard error), 2 on a usage error or when the paths given hold no input. \
+            Every command takes -q (errors only) and -v (every diagnostic); the commands that report on inputs \
+            take --format text|json|jsonl (records of schemas/cli-record.json). The manual page is docs/cardkit.1 \
+            (swift package generate-manual --configuration debug --date 2026-12-02 --authors CardKit, on the full \
+            build).
             """,
         version: "0.1.0",
         subcommands: [

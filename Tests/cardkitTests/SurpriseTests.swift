@@ -184,6 +184,26 @@ private func temporaryFolder() throws -> URL {
 
 @Suite(.serialized, .enabled(if: SharedFixtures.isAvailable, SharedFixtures.skipReason))
 struct SharedSurpriseTests {
+    @Test func inspectAndValidateAgreeOnAFlatV2Card() throws {
+        let walter = SharedFixtures.card("main_Walter White_tavern.png").path
+        let inspect = try CLI.run(["inspect", walter])
+        #expect(
+            inspect.stdoutText.hasPrefix(
+                "\(walter): png card, V2 (chara_card_v2), shape flat-v2, name \"Walter White\"\n"))
+        let validate = try CLI.run(["validate", walter])
+        #expect(validate.status == 0)
+        #expect(
+            validate.stdoutText
+                == "\(walter) [PNG tEXt 'chara' (chunk 1, byte 33, 4090 bytes, before IDAT)]: valid (v1 layout of a flat V2 card, read as V2, lenient)\n"
+        )
+        let record = try CLI.run(["validate", walter, "--format", "jsonl"])
+        let reason = try JSONParser.parse([UInt8](record.stdout)).value["validate"]?["reason"]?.stringValue
+        #expect(
+            reason
+                == "flat V2 (V2 fields at the root, read as V2), validated against its V1 layout: `system_prompt` at the root without `spec`/`data`"
+        )
+    }
+
     @Test func schemaCheckReadsAPNGAsValidateDoes() throws {
         let walter = SharedFixtures.card("main_Walter White_tavern.png").path
         let check = try CLI.run(["schema", "check", "--schema", "v1", walter])
