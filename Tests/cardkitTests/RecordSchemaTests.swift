@@ -111,6 +111,42 @@ private let samples = SharedFixtures.samplesDirectory
                 == "Archivist Pell")
     }
 
+    /// Whether this build has `cardkit upload` (not with CARDKIT_SKIP_UPLOAD).
+    static var hasUpload: Bool { (try? CLI.run(["--help"]).stdoutText.contains("upload")) == true }
+
+    @Test(.enabled(if: hasUpload)) func uploadRecordsAndQuiet() throws {
+        let state = try Self.folder()
+        let arguments = [
+            "upload", "characters", samples.appendingPathComponent("v1-lighthouse-keeper.json").path,
+            samples.appendingPathComponent("broken-truncated.json").path, "--provider", "NextChat", "--dry-run",
+            "--base-url", "http://127.0.0.1:1", "--state", state.appendingPathComponent("s.jsonl").path, "--format",
+            "jsonl", "-q",
+        ]
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        process.environment = ["CARDKIT_NEXTCHAT_TOKEN": "fake", "HOME": state.path, "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        let records = try String(decoding: stdout, as: UTF8.self).split(separator: "\n").map {
+            try JSONParser.parse(Array($0.utf8)).value
+        }
+        try Self.check(records, command: "upload")
+        #expect(records.map { $0["upload"]?["status"]?.stringValue } == ["planned", "invalid"])
+        // -q: the error only, no progress line.
+        #expect(
+            stderr
+                == "cardkit: \(samples.path)/broken-truncated.json: error: invalid JSON: line 1, column 137 (byte 136): the document ends before it is complete (truncated?)\n"
+        )
+    }
+
     @Test func recordsOnStandardOutputNeedAFileOutput() throws {
         let run = try CLI.run([
             "convert", samples.appendingPathComponent("v1-lighthouse-keeper.json").path, "--to", "v3", "--format",
