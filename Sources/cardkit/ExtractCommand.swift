@@ -22,7 +22,7 @@ struct ExtractCommand: AsyncParsableCommand {
     var outDir: String?
 
     func validate() throws {
-        if outDir == nil, input.paths.count > 1 || input.paths.contains(where: isDirectory) {
+        if outDir == nil, input.paths.count > 1 || input.paths.contains(where: isDirectory) || input.filesFrom != nil {
             throw ValidationError("Extracting several files needs --out-dir.")
         }
         if format.isMachine, outDir == nil {

@@ -147,6 +147,24 @@ private let samples = SharedFixtures.samplesDirectory
         )
     }
 
+    @Test func filesFromStandardInputWithNULSeparatorsStreamsRecords() throws {
+        let names = ["v1-lighthouse-keeper.json", "broken-truncated.json", "v2-archivist-with-lorebook.json"]
+        let list = names.map { samples.appendingPathComponent($0).path + "\u{0}" }.joined()
+        let run = try CLI.run(["validate", "--files-from", "-", "-0", "--format", "jsonl"], stdin: Data(list.utf8))
+        #expect(run.status == 1)
+        let records = try Self.check(try Self.lines(run), command: "validate")
+        #expect(records.map { $0["path"]?.stringValue } == names.map { samples.appendingPathComponent($0).path })
+        #expect(records.map { $0["ok"] } == [.bool(true), .bool(false), .bool(true)])
+        let lines = try CLI.run(
+            ["inspect", "--files-from", "-", "--brief"],
+            stdin: Data((samples.appendingPathComponent(names[0]).path + "\n").utf8))
+        #expect(lines.status == 0)
+        #expect(lines.stdoutText.hasPrefix("json  v1  1 warning   Odile Marsh"))
+        let empty = try CLI.run(["validate", "--files-from", "-"], stdin: Data())
+        #expect(empty.status == 2)
+        #expect(empty.stderr == "cardkit: -: error: the --files-from list names no file\n")
+    }
+
     @Test func recordsOnStandardOutputNeedAFileOutput() throws {
         let run = try CLI.run([
             "convert", samples.appendingPathComponent("v1-lighthouse-keeper.json").path, "--to", "v3", "--format",
