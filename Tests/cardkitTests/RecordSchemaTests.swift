@@ -112,7 +112,7 @@ private let samples = SharedFixtures.samplesDirectory
     }
 
     /// Whether this build has `cardkit upload` (not with CARDKIT_SKIP_UPLOAD).
-    static var hasUpload: Bool { (try? CLI.run(["--help"]).stdoutText.contains("upload")) == true }
+    static var hasUpload: Bool { (try? CLI.run(["--help"]).stdoutText.contains("\n  upload ")) == true }
 
     @Test(.enabled(if: hasUpload)) func uploadRecordsAndQuiet() throws {
         let state = try Self.folder()
