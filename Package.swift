@@ -87,7 +87,7 @@ let package = Package(
                 "CardKit", "CardKitFiles", "CardPlatforms", "CardSchemas", "CardKitTestSupport", orderedCollections,
             ]),
         .testTarget(name: "CardKitTests", dependencies: ["CardKit", "CardKitFiles", "CardKitTestSupport"]),
-        .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"]),
+        .testTarget(name: "cardkitTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport", "JSONSchema"]),
         .testTarget(
             name: "HardeningTests", dependencies: ["cardkit", "CardKit", "CardKitTestSupport"], exclude: ["Fixtures"]),
     ]

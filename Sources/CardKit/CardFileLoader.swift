@@ -90,6 +90,9 @@ public enum CardFileLoader {
     public static func load(data: Data, path: String, options: CardLoadOptions = .init()) throws(CardFileError)
         -> LoadedCard
     {
+        if data.isEmpty {
+            throw CardFileError(path: path, kind: .notACard, reason: "not a card: the file is empty (0 bytes)")
+        }
         let signature = FileSignature.detect(data)
         switch signature {
         case .png:

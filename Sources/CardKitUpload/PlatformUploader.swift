@@ -166,9 +166,9 @@ public struct UploadPlatform: Sendable, Hashable, CustomStringConvertible {
     public static var all: [UploadPlatform] { Platform.allCases.compactMap(\.upload) }
 
     /// The upload side of the platform named `name` (``Platform``'s raw value); nil when there is none.
-    /// - Parameter name: A platform name, as the command line spells it.
+    /// - Parameter name: A platform name, as the command line spells it, in any letter case.
     public init?(name: String) {
-        guard let upload = Platform(rawValue: name)?.upload else { return nil }
+        guard let upload = Platform(rawValue: name.lowercased())?.upload else { return nil }
         self = upload
     }
 

@@ -134,9 +134,9 @@ public struct UploadSummary: Sendable {
     /// were, and the `total`.
     public var table: [String] {
         func row(_ label: String, _ count: Int) -> String {
-            label.padding(toLength: 13, withPad: " ", startingAt: 0) + String(count)
+            label.padding(toLength: 14, withPad: " ", startingAt: 0) + String(count)
         }
-        var lines = ["status       count"]
+        var lines = ["status        count"]
         for status in UploadOutcome.Status.allCases where count(status) > 0 {
             lines.append(row(status.rawValue, count(status)))
         }

@@ -1,5 +1,6 @@
 package import CardKit
 import CardKitJSON
+import CardModel
 public import Foundation
 import OrderedCollections
 
@@ -33,7 +34,15 @@ extension UploadInput {
                 throw UploadInputError(path: path, reason: error.description)
             }
         }
-        if kind == .personas, walked { return .notApplicable("a character card, not a persona") }
+        if kind == .personas, walked {
+            // A persona folder holds its avatars beside the persona files: an image without a card is one of them.
+            let signature = FileSignature.detect(data)
+            let isImage = signature.isNonPNGImage || signature == .png
+            if isImage, (try? CardFileLoader.load(data: data, path: path, options: options)) == nil {
+                return .notApplicable("an image with no card in it (an avatar?), not a persona")
+            }
+            return .notApplicable("a character card, not a persona")
+        }
         let loaded: LoadedCard
         do throws(CardFileError) {
             loaded = try CardFileLoader.load(data: data, path: path, options: options)

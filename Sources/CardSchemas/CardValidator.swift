@@ -77,6 +77,9 @@ public enum CardValidator {
         try validate(card.json, schema: schema, profile: profile, catalog: catalog)
     }
 
+    /// How a detection reason starts for a flat V2 card (V2 fields at the root, no `spec`), validated as V1.
+    package static let flatV2Reason = "flat V2 (V2 fields at the root, read as V2), validated against its V1 layout"
+
     /// Chooses the schema for a document, in this order: `spec` `chara_card_v3` → V3, `chara_card_v2` → V2,
     /// `lorebook_v3` → standalone lorebook, any other `spec` → V2 (SillyTavern reads `data` as V2, and the
     /// schema then reports the `spec`); `"type": "cardkit_persona"` → persona; `entries` without `name` → World
@@ -107,6 +110,10 @@ public enum CardValidator {
         }
         if root["entries"] != nil, root["name"] == nil || root["first_mes"] == nil {
             return (.worldInfo, "no spec, has entries")
+        }
+        if root["name"] != nil, let marker = CardFields.v2OnlyRootMarkers.first(where: { root[$0] != nil }) {
+            // The reader's flat V2 (`cardkit inspect` says V2): its layout is V1's, so that is the schema.
+            return (.v1, "\(flatV2Reason): `\(marker)` at the root without `spec`/`data`")
         }
         if root["name"] != nil {
             return (.v1, "no spec, has name")

@@ -6,6 +6,74 @@ enum EmbeddedSchemas {
     /// Every schema file: its path relative to `schemas/` and its exact text, sorted by path.
     static let files: [(path: String, text: String)] = [
         (
+            "cli-record.json",
+            #"""
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://cardkit.dev/schemas/cli-record.json",
+  "title": "cardkit output record",
+  "description": "What one cardkit command made of one input, as `--format jsonl` prints it (one per line) and `--format json` prints it (an array of them). Every command shares `path`, `ok`, `kind` and `diagnostics`; the object named after the command holds what that command found.",
+  "type": "object",
+  "required": ["path", "ok", "kind", "diagnostics"],
+  "properties": {
+    "path": { "type": "string", "description": "The input as the command line named it; `-` is standard input. For `schema list`, the schema's $id." },
+    "ok": { "type": "boolean", "description": "Whether the command succeeded for this input." },
+    "kind": { "enum": ["card", "lorebook", "worldinfo", "persona", "platform", "schema", "unknown"] },
+    "diagnostics": { "type": "array", "items": { "$ref": "#/$defs/diagnostic" } },
+    "inspect": { "$ref": "#/$defs/payload" },
+    "validate": { "$ref": "#/$defs/validation" },
+    "schema": { "$ref": "#/$defs/payload" },
+    "convert": {
+      "type": "object",
+      "properties": {
+        "target": { "type": "string" },
+        "output": { "type": "string" },
+        "lossy": { "type": "boolean" },
+        "report": { "type": "object" }
+      }
+    },
+    "extract": { "$ref": "#/$defs/written" },
+    "embed": { "$ref": "#/$defs/written" },
+    "upload": { "$ref": "#/$defs/payload" }
+  },
+  "additionalProperties": false,
+  "minProperties": 5,
+  "maxProperties": 5,
+  "$defs": {
+    "diagnostic": {
+      "type": "object",
+      "required": ["severity", "code", "message"],
+      "properties": {
+        "severity": { "enum": ["error", "warning", "note"] },
+        "code": { "type": "string", "minLength": 1 },
+        "pointer": { "type": ["string", "null"] },
+        "offset": { "type": ["integer", "null"], "minimum": 0 },
+        "message": { "type": "string", "minLength": 1 }
+      },
+      "additionalProperties": false
+    },
+    "payload": { "type": "object" },
+    "validation": {
+      "type": "object",
+      "properties": {
+        "schema": { "type": "string" },
+        "schema_id": { "type": "string" },
+        "profile": { "enum": ["strict", "lenient"] },
+        "container": { "type": "string" },
+        "reason": { "type": "string" }
+      },
+      "additionalProperties": false
+    },
+    "written": {
+      "type": "object",
+      "properties": { "output": { "type": "string" } }
+    }
+  }
+}
+
+"""#
+        ),
+        (
             "lenient/book-entry-v2.json",
             #"""
 {

@@ -47,6 +47,9 @@ public enum ValidationReportRenderer {
 
     private static func schemaSummary(_ record: ValidationRecord) -> String {
         var parts = [record.schema ?? "schema"]
+        if record.reason?.hasPrefix(CardValidator.flatV2Reason) == true {
+            parts[0] = "v1 layout of a flat V2 card, read as V2"
+        }
         if let profile = record.profile { parts.append(profile.rawValue) }
         return parts.joined(separator: ", ")
     }

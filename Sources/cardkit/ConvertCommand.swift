@@ -9,11 +9,16 @@ struct ConvertCommand: AsyncParsableCommand {
         abstract: "Convert cards between V1, V2 and V3, into PNG or CharX, or to another platform's format.",
         discussion: """
             One input without -o writes to standard output. With several inputs, use --out-dir: each output is \
-            named after its input. One bad file never stops a batch: it is reported and the rest are converted.
-            """
+            named after its input. One bad file never stops a batch: it is reported and the rest are converted. \
+            With --format json or jsonl, a record per input goes to standard output (so give -o or --out-dir).
+            """ + Examples.text(for: "convert")
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var format: FormatOption
 
     @Option(name: .long, help: "The output format.")
     var to: ConversionTarget
@@ -51,8 +56,8 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 1 when anything was lost in the conversion.")
     var failOnLoss = false
 
-    @Flag(name: .shortAndLong, help: "Print every diagnostic, not just a one-line summary per input.")
-    var verbose = false
+    @Flag(help: "Replace an -o or --report file that exists.")
+    var force = false
 
     @OptionGroup(title: "Platform output")
     var platformFlags: PlatformFlags
@@ -64,23 +69,32 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if image != nil, to != .png { throw ValidationError("--image applies only to --to png.") }
         if dropAssets, to != .png { throw ValidationError("--drop-assets applies only to --to png.") }
-        if report == "-", output == nil || output == "-", outDir == nil, !inPlace {
-            throw ValidationError(
-                "--report - needs -o/--output or --out-dir: standard output holds the converted card.")
-        }
         if inPlace, output != nil || outDir != nil {
             throw ValidationError("Use either --in-place or -o/--output/--out-dir, not both.")
         }
         if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
         if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
+        if image == "-", input.paths.contains("-") { throw ValidationError("Standard input can be read once.") }
+        if report == "-", destination == .standardOutput || output == "-" {
+            throw ValidationError("--report - and the output cannot both go to standard output; give -o or --out-dir.")
+        }
+        if format.isMachine, destination == .standardOutput || output == "-" || report == "-" {
+            throw ValidationError(
+                "--format \(format.format.rawValue) prints records on standard output; give -o or --out-dir.")
+        }
+        if to.isBinary, destination == .standardOutput || output == "-", Console.outputIsTerminal {
+            throw ValidationError(
+                "Standard output is a terminal: \(to.name.uppercased()) is binary; give -o FILE or redirect it.")
+        }
     }
 
     func run() async throws {
-        let (inputs, missing) = input.collect()
-        var failures = missing.count
-        missing.forEach { Console.error($0.description) }
+        let (inputs, missing) = try input.collect()
+        let printer = RecordPrinter(format: format.format)
+        var failures = 0
+        missing.forEach { printer.emit(failure: $0, command: "convert") }
         if outDir == nil, !inPlace, inputs.count > 1 {
-            Console.error("error: \(inputs.count) inputs need --out-dir (or convert one file at a time)")
+            Console.error("\(inputs.count) inputs need --out-dir (or convert one file at a time)", path: nil)
             throw ExitCode(ExitStatus.usage)
         }
         var runInputs = RunInputs(inputs)
@@ -100,13 +114,14 @@ struct ConvertCommand: AsyncParsableCommand {
         if let image {
             do {
                 // The image is read once for the whole batch.
-                options.image = try CardInput(path: image).read()
+                options.image = try CardConverter.readImage(CardInput(path: image))
             } catch {
                 Console.error(error.description)
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }
         var writer = OutputWriter(destination: destination, inputs: runInputs)
+        writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: inputs)
         } catch {
@@ -119,44 +134,43 @@ struct ConvertCommand: AsyncParsableCommand {
         for item in inputs {
             do {
                 let result = try CardConverter.convert(item, to: to, options: options)
-                if case .standardOutput(let bytes) = try writer.write(result, for: item) { Console.outputBytes(bytes) }
+                let written = try writer.write(result, for: item)
+                if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
                 converted += 1
-                report(result.diagnostics, for: item.path)
-                if verbose { hints(result.lossReport, for: item.path).forEach { Console.error($0) } }
+                let outputPath = if case .file(let path) = written { path } else { "-" }
+                printer.emit(RunRecord(conversion: result, path: item.path, output: outputPath)) {
+                    report(result.diagnostics, for: item.path)
+                    hints(result.lossReport, for: item.path).forEach { Console.detail($0) }
+                }
                 anyLoss = anyLoss || result.isLossy
                 reports.append(.object(["path": .string(item.path), "report": result.reportJSON]))
             } catch let error as CardFileError {
-                failures += 1
-                Console.error(error.description)
-                if let option = error.option { Console.error("\(item.path): note: \(PlatformFlags.hint(for: option))") }
-                if verbose { error.diagnostics.forEach { Console.error($0.line(for: item.path)) } }
+                printer.emit(failure: error, command: "convert")
+                if let option = error.option { Console.note("\(item.path): note: \(PlatformFlags.hint(for: option))") }
             } catch let error as OutputError {
-                failures += 1
-                Console.error(Console.describe(error))
+                printer.emit(RunRecord(outputError: error, path: item.path, command: "convert")) {
+                    Console.error(Console.describe(error))
+                }
             } catch {
-                failures += 1
-                Console.error("\(item.path): error: \(error)")
+                printer.emit(
+                    failure: CardFileError(path: item.path, kind: .unreadable, reason: "\(error)"), command: "convert")
             }
         }
         if let report {
             let bytes = JSONWriter.bytes(.array(reports), style: .pretty) + [0x0A]
             do {
-                if report == "-" {
-                    Console.outputBytes(bytes)
-                } else {
-                    try writer.write(bytes, to: report)
-                }
+                if case .standardOutput(let bytes) = try writer.write(bytes, to: report) { Console.outputBytes(bytes) }
             } catch {
                 Console.error(Console.describe(error))
                 failures += 1
             }
         }
         if inputs.count + missing.count > 1 {
-            Console.error(
-                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.name); \(failures) failed"
+            Console.note(
+                "converted \(converted) of \(inputs.count + missing.count) inputs to \(to.name); \(printer.failures + failures) failed"
             )
         }
-        if failures > 0 || (failOnLoss && anyLoss) { throw ExitCode(ExitStatus.invalidInput) }
+        try printer.finish(extraFailures: failures + (failOnLoss && anyLoss ? 1 : 0))
     }
 
     /// Where this run's outputs go.
@@ -177,16 +191,16 @@ struct ConvertCommand: AsyncParsableCommand {
 
     /// Prints an input's diagnostics: all of them with --verbose, else a one-line summary when there are warnings.
     private func report(_ diagnostics: [Diagnostic], for path: String) {
-        if verbose {
-            diagnostics.forEach { Console.error($0.line(for: path)) }
+        if Console.isVerbose {
+            diagnostics.forEach { Console.diagnostic($0, path: path) }
             return
         }
         let warnings = diagnostics.filter { $0.severity >= .warning }
         let lost = diagnostics.filter { $0.code == .lostField }
         guard !warnings.isEmpty else { return }
-        var parts = ["\(warnings.count) warning\(warnings.count == 1 ? "" : "s")"]
-        if !lost.isEmpty { parts.append("\(lost.count) field\(lost.count == 1 ? "" : "s") lost") }
-        Console.error(
+        var parts = [Console.count(warnings.count, "warning")]
+        if !lost.isEmpty { parts.append("\(Console.count(lost.count, "field")) lost") }
+        Console.note(
             "\(path): \(parts.joined(separator: ", ")) (first: \(warnings[0].description)); --verbose lists all")
     }
 }

@@ -11,18 +11,16 @@ struct DiffCommand: AsyncParsableCommand {
             Both cards are compared as V3: key order and number spelling do not count, lorebook entries are \
             matched by id (else by keys) and assets by type and name. data.modification_date is left out unless \
             --dates. Exit status: 0 the same, 1 different, 2 trouble (a file that cannot be read, a usage error).
-
-            Examples:
-              cardkit diff card.png card.json
-              cardkit diff old.charx new.charx --format json
-              cardkit diff a.json b.json --format patch > a-to-b.json && cardkit edit a.json --patch a-to-b.json -o b2.json
             """
+                + Examples.text(for: "diff")
     )
 
     /// The output formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json, patch
     }
+
+    @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The first card ('-' reads standard input).")
     var a: String

@@ -13,13 +13,14 @@ struct EditCommand: AsyncParsableCommand {
             --set-json, --unset, --add-tag, --remove-tag. A PNG keeps its image and every other chunk; a CharX \
             keeps its assets. data.modification_date is set to now when the card changed (unless --keep-date). A \
             card the edits do not change is not written. One bad file never stops a batch.
-
-            Examples:
-              cardkit edit samples/v2-archivist-with-lorebook.json --set name="Pell" -o pell.json
-              cardkit edit cards/ --add-tag fantasy --in-place
-              cardkit diff a.png b.png --format patch | cardkit edit a.png --patch - -o b2.png
             """
+                + Examples.text(for: "edit")
     )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Replace an -o file that exists.")
+    var force = false
 
     @OptionGroup var input: InputOptions
 
@@ -83,7 +84,7 @@ struct EditCommand: AsyncParsableCommand {
 
     func run() async throws {
         let edits = try makeEdits()
-        let (inputs, missing) = input.collect()
+        let (inputs, missing) = try input.collect()
         var failures = missing.count
         missing.forEach { Console.fail($0.description) }
         if outDir == nil, !inPlace, inputs.count > 1 {
@@ -96,6 +97,7 @@ struct EditCommand: AsyncParsableCommand {
         options.load = input.loadOptions
         if keepDate { options.now = nil }
         var writer = OutputWriter(destination: destination, inputs: runInputs)
+        writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: inputs)
         } catch {

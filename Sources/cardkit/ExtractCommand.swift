@@ -8,17 +8,26 @@ struct ExtractCommand: AsyncParsableCommand {
         commandName: "extract",
         abstract: "Print the card JSON exactly as stored in the file (for a PNG, the chosen chunk's payload).",
         discussion:
-            "With --out-dir, each input's JSON is written to DIR/<name>.json instead (CharX archives are unpacked)."
+            "With --out-dir, each input's JSON is written to DIR/<name>.json instead (CharX archives are unpacked); "
+            + "--format json or jsonl then prints a record per input." + Examples.text(for: "extract")
     )
 
     @OptionGroup var input: InputOptions
+
+    @OptionGroup var global: GlobalOptions
+
+    @OptionGroup var format: FormatOption
 
     @Option(name: .long, help: "Write each extracted card (or unpacked CharX) into this directory.")
     var outDir: String?
 
     func validate() throws {
-        if outDir == nil, input.paths.count > 1 || input.paths.contains(where: isDirectory) {
+        if outDir == nil, input.paths.count > 1 || input.paths.contains(where: isDirectory) || input.filesFrom != nil {
             throw ValidationError("Extracting several files needs --out-dir.")
+        }
+        if format.isMachine, outDir == nil {
+            throw ValidationError(
+                "--format \(format.format.rawValue) prints records on standard output; give --out-dir.")
         }
     }
 
@@ -28,9 +37,9 @@ struct ExtractCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (inputs, missing) = input.collect()
-        var failures = missing.count
-        missing.forEach { Console.error($0.description) }
+        let (inputs, missing) = try input.collect()
+        let printer = RecordPrinter(format: format.format)
+        missing.forEach { printer.emit(failure: $0, command: "extract") }
         var writer = OutputWriter(
             destination: outDir.map { .directory($0) } ?? .standardOutput, inputs: RunInputs(inputs))
         do {
@@ -44,7 +53,10 @@ struct ExtractCommand: AsyncParsableCommand {
                 switch try CardExtractor.extract(item, options: input.loadOptions, unpackingArchives: outDir != nil) {
                 case .storedJSON(let json):
                     let written = try writer.write(json, for: item, fileExtension: "json", suffix: ".json")
-                    if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
+                    switch written {
+                    case .standardOutput(let bytes): Console.outputBytes(bytes)
+                    case .file(let path): printer.emit(Self.record(item, output: path, diagnostics: [])) {}
+                    }
                 case .archive(let document):
                     guard let folder = try writer.folder(for: item) else { continue }
                     let written: [URL]
@@ -53,22 +65,29 @@ struct ExtractCommand: AsyncParsableCommand {
                     } catch {
                         throw CardFileError(path: item.path, kind: .invalidContainer, reason: error.description)
                     }
-                    for diagnostic in document.allDiagnostics where diagnostic.severity >= .warning {
-                        Console.error("\(item.path): \(diagnostic)")
+                    printer.emit(Self.record(item, output: folder.path, diagnostics: document.allDiagnostics)) {
+                        document.allDiagnostics.forEach { Console.diagnostic($0, path: item.path) }
+                        Console.note("\(item.path): unpacked \(written.count) files into \(folder.path)")
                     }
-                    Console.error("\(item.path): unpacked \(written.count) files into \(folder.path)")
                 }
             } catch let error as CardFileError {
-                failures += 1
-                Console.error(error.description)
+                printer.emit(failure: error, command: "extract")
             } catch let error as OutputError {
-                failures += 1
-                Console.error(Console.describe(error))
+                printer.emit(RunRecord(outputError: error, path: item.path, command: "extract")) {
+                    Console.error(Console.describe(error))
+                }
             } catch {
-                failures += 1
-                Console.error("\(item.path): error: \(error)")
+                printer.emit(
+                    failure: CardFileError(path: item.path, kind: .unreadable, reason: "\(error)"), command: "extract")
             }
         }
-        if failures > 0 { throw ExitCode(ExitStatus.invalidInput) }
+        try printer.finish()
+    }
+
+    /// The record of an input extracted to `output`.
+    private static func record(_ item: CardInput, output: String, diagnostics: [Diagnostic]) -> RunRecord {
+        RunRecord(
+            path: item.path, ok: true, kind: "card", diagnostics: diagnostics.map(\.jsonValue), command: "extract",
+            payload: ["output": .string(output)])
     }
 }

@@ -11,11 +11,14 @@ struct PackCommand: AsyncParsableCommand {
             The container is taken from the output's extension (or --to). Files are read in name order, so \
             renaming lorebook/002-x.md to lorebook/000-x.md moves the entry first, and a new .md file there adds \
             an entry. The output is written atomically and never over a file of the folder.
-
-            Example:
-              cardkit pack pell/ -o pell.png
             """
+                + Examples.text(for: "pack")
     )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Replace an -o file that exists.")
+    var force = false
 
     @Argument(help: "The folder written by `cardkit unpack`.")
     var directory: String
@@ -43,6 +46,8 @@ struct PackCommand: AsyncParsableCommand {
             for diagnostic in result.diagnostics { Console.error("\(directory): \(diagnostic)") }
             let inputs = RunInputs([CardInput(path: (directory as NSString).appendingPathComponent("card.json"))])
             var writer = OutputWriter(destination: .file(output), inputs: inputs)
+            writer.replacesExistingFiles = force
+            writer.replacesExistingFiles = force
             let item = CardInput(path: directory)
             let written = try writer.write(
                 result.bytes, for: item, fileExtension: target.rawValue, suffix: "." + target.rawValue)

@@ -32,8 +32,7 @@ struct PersonasImportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The 'User Avatars' folder (default: the one beside PATH).")
     var avatars: String?
 
-    @Flag(name: .shortAndLong, help: "Print every diagnostic.")
-    var verbose = false
+    @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         var options = PersonaImportOptions()
@@ -48,10 +47,10 @@ struct PersonasImportCommand: AsyncParsableCommand {
             Console.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)
         }
-        let warnings = result.diagnostics.filter { $0.severity >= .warning }
-        for diagnostic in verbose ? result.diagnostics : warnings { Console.error(diagnostic.line(for: path)) }
+        result.diagnostics.forEach { Console.diagnostic($0, path: path) }
         for url in written { Console.output(url.path) }
         let withAvatar = result.personas.filter { $0.avatarData != nil }.count
-        Console.error("imported \(written.count) personas (\(withAvatar) with avatars) into \(outDir)")
+        Console.note(
+            "imported \(Console.count(written.count, "persona")) (\(withAvatar) with avatars) into \(outDir)")
     }
 }

@@ -6,7 +6,7 @@ struct PlatformFlags: ParsableArguments {
     @Option(help: "The avatar to reference in platform output (a relative path, data: URL or http(s) URL).")
     var avatar: String?
 
-    @Option(help: "Spicychat visibility: private, unlisted or public.")
+    @Option(help: "Spicychat visibility: private, unlisted or public.", transform: { $0.lowercased() })
     var visibility: String = "private"
 
     @Flag(

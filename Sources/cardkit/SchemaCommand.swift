@@ -18,21 +18,27 @@ struct SchemaCommand: AsyncParsableCommand {
             discussion: """
                 The schema's `$ref`s may point at CardKit's shipped schemas (https://cardkit.dev/schemas/…); \
                 nothing is fetched from the network. Exit codes: 0 when every instance is valid, 1 when any is \
-                invalid or unreadable, 2 on a usage error (including a schema that does not compile).
-                """
+                invalid or unreadable, 2 on a usage error (including a schema that does not compile). A PNG or \
+                CharX card is read as `validate` reads it: its card JSON is checked.
+                """ + Examples.text(for: "schema check")
         )
 
-        @Option(help: "The schema: a file, or a shipped schema's name.")
+        @Option(
+            help: "The schema: a file, or a shipped schema's name.",
+            completion: .list(CardSchemaName.allCases.map(\.rawValue)))
         var schema: String
 
-        @Argument(help: "JSON files or directories (walked recursively); '-' reads standard input.")
+        @Argument(
+            help: "JSON files or directories (walked recursively); '-' reads standard input.", completion: .file())
         var instances: [String]
 
         @Flag(help: "For a shipped card schema, use the strict profile instead of the lenient one.")
         var strict = false
 
-        @Option(help: "Output format: text, json, sarif or github.")
-        var format: ValidationOutputStyle = .text
+        @Option(help: "Output format: text, json, jsonl, sarif or github.")
+        var format: ValidationFormat = .text
+
+        @OptionGroup var global: GlobalOptions
 
         func validate() throws {
             if instances.isEmpty { throw ValidationError("Give at least one JSON file.") }
@@ -44,23 +50,19 @@ struct SchemaCommand: AsyncParsableCommand {
 
         func run() async throws {
             let selection = try CardSchemaSelection.parse(schema)
-            let printer = ValidationPrinter(style: format)
+            let printer = ValidationPrinter(format: format, command: "schema")
             let (inputs, missing, warnings) = CardInputCollector.collectReportingLoops(instances)
-            warnings.forEach { Console.error($0) }
+            warnings.forEach { Console.note($0) }
+            try InputOptions.requireInput(inputs.count + missing.count, searched: instances)
             for path in missing {
                 printer.emit(ValidationRecord(file: path, failure: "no such file or directory"))
             }
             for item in inputs {
-                let record: ValidationRecord
-                do {
-                    let data = try item.read()
-                    record = CardValidator.record(
-                        jsonBytes: [UInt8](data), file: item.path, schema: selection,
-                        profile: strict ? .strict : .lenient)
-                } catch {
-                    record = ValidationRecord(file: item.path, failure: error.reason)
-                }
-                printer.emit(record)
+                // The same reading as `validate --schema`: a PNG or CharX card's JSON is checked.
+                printer.emit(
+                    DocumentValidator.record(
+                        for: item, selection: selection, profile: strict ? .strict : .lenient,
+                        options: CardLoadOptions(), decodeImage: false))
             }
             try printer.finish()
         }
@@ -69,25 +71,41 @@ struct SchemaCommand: AsyncParsableCommand {
     /// `cardkit schema list`.
     struct ListCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List the shipped schemas with their profiles and $ids.")
+            commandName: "list", abstract: "List the shipped schemas with their profiles and $ids.",
+            discussion: Examples.text(for: "schema list"))
+
+        @OptionGroup var global: GlobalOptions
+
+        @OptionGroup var format: FormatOption
 
         func run() async throws {
+            let printer = RecordPrinter(format: format.format)
             for name in CardSchemaName.allCases {
                 let profiles: [CardSchemaProfile] = name.hasProfiles ? [.strict, .lenient] : [.strict]
                 for profile in profiles {
                     let label = name.hasProfiles ? profile.rawValue : "-"
-                    Console.output(
-                        "\(name.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name.id(profile: profile))"
-                    )
+                    let id = name.id(profile: profile)
+                    let record = RunRecord(
+                        path: id, ok: true, kind: "schema", diagnostics: [], command: "schema",
+                        payload: ["name": .string(name.rawValue), "profile": .string(label), "id": .string(id)])
+                    printer.emit(record) {
+                        Console.output(
+                            "\(name.rawValue.padding(toLength: 34, withPad: " ", startingAt: 0)) \(label.padding(toLength: 8, withPad: " ", startingAt: 0)) \(id)"
+                        )
+                    }
                 }
             }
+            try printer.finish()
         }
     }
 
     /// `cardkit schema show NAME [--strict]`.
     struct ShowCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "show", abstract: "Print a shipped schema exactly as built into CardKit.")
+            commandName: "show", abstract: "Print a shipped schema exactly as built into CardKit.",
+            discussion: Examples.text(for: "schema show"))
+
+        @OptionGroup var global: GlobalOptions
 
         @Argument(help: "The schema's name (see `cardkit schema list`).")
         var name: String

@@ -11,12 +11,14 @@ struct StripCommand: AsyncParsableCommand {
             Card chunks are removed in every chunk kind (tEXt, zTXt, iTXt) and keyword case, and so are the \
             other text chunks (Title, Comment, parameters) unless --keep-text is given. Every other chunk is \
             copied byte for byte. One bad file never stops a batch.
-
-            Examples:
-              cardkit strip card.png -o image.png
-              cardkit strip cards/ --out-dir images/ --keep-text
             """
+                + Examples.text(for: "strip")
     )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Replace an -o file that exists.")
+    var force = false
 
     @OptionGroup var input: InputOptions
 
@@ -48,7 +50,7 @@ struct StripCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (inputs, missing) = input.collect()
+        let (inputs, missing) = try input.collect()
         var failures = missing.count
         missing.forEach { Console.fail($0.description) }
         let pngs = inputs.filter { $0.root == nil || ["png", "apng"].contains($0.url.pathExtension.lowercased()) }
@@ -59,6 +61,7 @@ struct StripCommand: AsyncParsableCommand {
         let destination: OutputDestination =
             inPlace ? .inPlace(backup: !noBackup) : outDir.map { .directory($0) } ?? .file(output ?? "-")
         var writer = OutputWriter(destination: destination, inputs: RunInputs(pngs))
+        writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: pngs)
         } catch {

@@ -11,11 +11,11 @@ struct UnpackCommand: AsyncParsableCommand {
         discussion: """
             The layout is described in docs/card-folder.md. DIR must not exist or be empty. `cardkit pack DIR -o \
             CARD` turns the folder back into a card; an untouched folder gives back the same card.
-
-            Example:
-              cardkit unpack samples/v2-archivist-with-lorebook.json pell/
             """
+                + Examples.text(for: "unpack")
     )
+
+    @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The card ('-' reads standard input).")
     var card: String

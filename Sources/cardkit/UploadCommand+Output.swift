@@ -51,7 +51,8 @@
                 }()
         }
 
-        static func printSummary(_ summary: UploadSummary, logger: Logger) {
+        /// Prints the failures on standard error, then the table (text) or one record per input.
+        static func printSummary(_ summary: UploadSummary, logger: Logger, format: RecordFormat, kind: UploadKind) {
             for outcome in summary.outcomes where outcome.status == .failed || outcome.status == .invalid {
                 let message = withHint(outcome.message ?? outcome.status.rawValue, outcome.remedy)
                 Console.error("\(outcome.path): error: \(logger.scrub(message))")
@@ -60,11 +61,15 @@
                 Console.error("cardkit: error: stopped: \(logger.scrub(withHint(reason.description, reason.remedy)))")
             }
             if !summary.notAttempted.isEmpty {
-                Console.error(
+                Console.note(
                     "cardkit: \(summary.notAttempted.count) input(s) not attempted; re-run to resume (state: \(summary.stateFile?.path ?? ""))"
                 )
             }
-            for line in summary.table { Console.output(line) }
+            let printer = RecordPrinter(format: format)
+            for outcome in summary.outcomes { printer.emit(outcome.record(kind: kind)) {} }
+            for path in summary.notAttempted { printer.emit(UploadSummary.notAttemptedRecord(path, kind: kind)) {} }
+            if format == .text { summary.table.forEach(Console.output) }
+            try? printer.finish()
         }
     }
 

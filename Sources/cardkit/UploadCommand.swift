@@ -42,8 +42,11 @@
         )
 
         @Argument(help: "What to upload: characters or personas.") var kind: String
-        @Argument(help: "Card or persona files, or directories (walked recursively).") var paths: [String] = []
-        @Option(help: ArgumentHelp("The platform: \(UploadPlatform.all.map(\.name).joined(separator: ", "))."))
+        @Argument(help: "Card or persona files, or directories (walked recursively).", completion: .file())
+        var paths: [String] = []
+        @Option(
+            help: ArgumentHelp("The platform: \(UploadPlatform.all.map(\.name).joined(separator: ", ")), in any case."),
+            completion: .list(UploadPlatform.all.map(\.name)))
         var provider: String
         @Option(help: "The API base URL (each platform has a default).") var baseURL: String?
         @Option(help: "Uploads in flight at once.") var concurrency: Int = 4
@@ -71,6 +74,9 @@
         @Option(help: "Seconds allowed for one HTTP exchange.") var timeout: Double = 30
         @Flag(name: .shortAndLong, help: "More output: -v items, -vv HTTP attempts, -vvv everything.") var verbose: Int
         @OptionGroup(title: "Platform output") var platformFlags: PlatformFlags
+        @Flag(name: .shortAndLong, help: "Print errors only (no progress, warnings or notes).") var quiet = false
+        @Option(help: "The summary: text (a table), json (one array of records) or jsonl (a record per input).")
+        var format: RecordFormat = .text
 
         static let providerExitCode: Int32 = 3
         /// Another run holds the state file's lock.
@@ -126,7 +132,8 @@
                     throw ValidationError("--id-map \(idMap): \(error.reason)")
                 }
             }
-            let level: Logger.Level = [.warning, .info, .debug, .trace][min(verbose, 3)]
+            if quiet { Console.level = .quiet }
+            let level: Logger.Level = quiet ? .error : [.warning, .info, .debug, .trace][min(verbose, 3)]
             let logger = Logger.upload(level: level) { level, line in
                 Console.error("cardkit: \(level >= .error ? "error" : level == .warning ? "warning" : "note"): \(line)")
             }
@@ -138,8 +145,8 @@
                     case .missingInput(let path): Console.error("\(path): error: no such file or directory")
                     case .waitingForLock(let url):
                         Console.error("cardkit: note: \(url.path) is in use by another run; waiting for it (--wait)")
-                    case .warning(let line): Console.error("cardkit: warning: \(logger.scrub(line))")
-                    case .progress(let event): progress.update(event)
+                    case .warning(let line): Console.note("cardkit: warning: \(logger.scrub(line))")
+                    case .progress(let event): if !quiet { progress.update(event) }
                     }
                 }
             } catch {
@@ -160,7 +167,7 @@
                 throw ExitCode(code)
             }
             progress.finish(total: summary.outcomes.count + summary.notAttempted.count)
-            Self.printSummary(summary, logger: logger)
+            Self.printSummary(summary, logger: logger, format: format, kind: run.options.kind)
             let code = Self.exitCode(summary.verdict)
             if code != 0 { throw ExitCode(code) }
         }

@@ -13,23 +13,26 @@ struct ValidateCommand: AsyncParsableCommand {
             what SillyTavern and RisuAI accept; --strict holds cards to the specs exactly.
 
             Exit codes: 0 when every file is valid, 1 when any is invalid or unreadable, 2 on a usage error \
-            (including a --schema file that does not compile).
-            """
+            (including a --schema file that does not compile, or no input found).
+            """ + Examples.text(for: "validate")
     )
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var global: GlobalOptions
+
     @Option(
         help:
-            "'auto', a schema name (v1, v2, v3, book-v2, book-v3, worldinfo, persona, spicychat-character, …), or a schema file."
+            "'auto', a schema name (v1, v2, v3, book-v2, book-v3, worldinfo, persona, spicychat-character, …), or a schema file.",
+        completion: .list(["auto"] + CardSchemaName.allCases.map(\.rawValue))
     )
     var schema = "auto"
 
     @Option(
         help:
-            "Output format: text, json (one object per file per line), sarif (SARIF 2.1.0), github (workflow commands)."
+            "Output format: text, json (one array of records), jsonl (one record per line), sarif (SARIF 2.1.0), github (workflow commands)."
     )
-    var format: ValidationOutputStyle = .text
+    var format: ValidationFormat = .text
 
     @Flag(help: "For PNG cards, also decode the whole image with libpng and report what it finds.")
     var image = false
@@ -40,8 +43,8 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let selection = try CardSchemaSelection.parse(schema)
-        let printer = ValidationPrinter(style: format)
-        let (inputs, missing) = input.collect()
+        let printer = ValidationPrinter(format: format)
+        let (inputs, missing) = try input.collect()
         for failure in missing {
             printer.emit(ValidationRecord(file: failure.path, failure: failure.reason))
         }

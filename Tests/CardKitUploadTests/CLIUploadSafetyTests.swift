@@ -52,7 +52,7 @@ import Testing
             #expect(first.terminationStatus == 0)
             #expect(waited.status == 0, "stderr: \(waited.stderr.suffix(2000))")
             #expect(waited.stderr.contains("\(statePath) is in use by another run; waiting for it (--wait)"))
-            #expect(waited.stdout.contains("unchanged    30"))
+            #expect(waited.stdout.contains("unchanged     30"))
             let state = await fake.state()
             #expect(state.count("nextchat", "characters") == 30)
             #expect(state["stats"]?["duplicates"]?.arrayValue == [])
@@ -83,12 +83,12 @@ import Testing
             let state = await fake.state()
             #expect(state.count("nextchat", "characters") == 2)
             #expect(state["stats"]?["duplicates"]?.arrayValue == [])
-            #expect(result.stdout.contains("created      2"))
-            #expect(result.stdout.contains("unchanged    1"))
+            #expect(result.stdout.contains("created       2"))
+            #expect(result.stdout.contains("unchanged     1"))
             // The folder walk visits x once (by device and inode), so its second spelling adds no items; the four
             // other spellings of c.json are skipped as duplicates.
-            #expect(result.stdout.contains("skipped      4"))
-            #expect(result.stdout.contains("total        7"))
+            #expect(result.stdout.contains("skipped       4"))
+            #expect(result.stdout.contains("total         7"))
         }
     }
 
@@ -102,7 +102,7 @@ import Testing
                 upload(fake, ["few"]), environment: env, output: directory.appendingPathComponent("one"),
                 directory: directory)
             #expect(first.status == 0, "stderr: \(first.stderr.suffix(2000))")
-            #expect(first.stdout.contains("created      5"))
+            #expect(first.stdout.contains("created       5"))
             // The default state file lives in $XDG_STATE_HOME/cardkit/uploads, not in the working folder.
             let uploads = directory.appendingPathComponent("state/cardkit/uploads")
             let files = try FileManager.default.contentsOfDirectory(atPath: uploads.path)
@@ -115,7 +115,7 @@ import Testing
                 upload(fake, ["./few"]), environment: env, output: directory.appendingPathComponent("two"),
                 directory: directory)
             #expect(again.status == 0)
-            #expect(again.stdout.contains("unchanged    5"))
+            #expect(again.stdout.contains("unchanged     5"))
 
             // Another folder and a deleted state file: the platform lookup finds the five.
             try FileManager.default.removeItem(at: uploads)
@@ -123,7 +123,7 @@ import Testing
                 upload(fake, [directory.appendingPathComponent("few").path]), environment: env,
                 output: directory.appendingPathComponent("three"), directory: FileManager.default.temporaryDirectory)
             #expect(elsewhere.status == 0, "stderr: \(elsewhere.stderr.suffix(2000))")
-            #expect(elsewhere.stdout.contains("unchanged    5"))
+            #expect(elsewhere.stdout.contains("unchanged     5"))
             #expect(await fake.state().count("nextchat", "characters") == 5)
         }
     }
@@ -143,7 +143,7 @@ import Testing
             ["upload", "characters", directory.path, "--provider", "nextchat", "--base-url", "http://127.0.0.1:1"]
                 + option, environment: environment(directory), output: directory.appendingPathComponent("run"))
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Error: \(message)"))
+        #expect(result.stderr.contains("cardkit: error: \(message)"))
     }
 
     @Test(.enabled(if: CardKitBinary.isAvailable, "the cardkit binary is not built next to the tests"))

@@ -89,7 +89,7 @@ enum CardKitBinary {
             let state = await fake.state()
             #expect(state.count("nextchat", "characters") == 200)
             #expect(state["stats"]?["duplicates"]?.arrayValue == [])
-            #expect(rerun.stdout.contains("total        200"))
+            #expect(rerun.stdout.contains("total         200"))
         }
     }
 

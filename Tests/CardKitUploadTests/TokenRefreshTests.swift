@@ -503,7 +503,7 @@ final class ManualClock: @unchecked Sendable {
             let stderr = try String(contentsOfFile: output.path + ".err", encoding: .utf8)
 
             #expect(process.terminationStatus == 0, "stderr: \(stderr.suffix(2000))")
-            #expect(stdout.contains("created      40"))
+            #expect(stdout.contains("created       40"))
             let snapshot = await fake.state()
             #expect(snapshot.count("spicychat", "personas") == 40)
             #expect(snapshot["stats"]?["duplicates"]?.arrayValue == [])

@@ -29,6 +29,14 @@ final class UploadRunRecorder: @unchecked Sendable {
     }
 }
 
+/// The summary table keeps a space between every label and its count.
+@Suite struct UploadSummaryTableTests {
+    @Test func notAttemptedIsSeparatedFromItsCount() {
+        let summary = UploadSummary(outcomes: [], notAttempted: ["a.json"], stopReason: nil)
+        #expect(summary.table == ["status        count", "not-attempted 1", "total         1"])
+    }
+}
+
 /// ``UploadRun`` (the library call behind `cardkit upload`) against the loopback fakes: the outcomes the CLI tests
 /// assert through the binary, asserted on the returned values.
 @Suite struct UploadRunTests {
@@ -77,7 +85,7 @@ final class UploadRunRecorder: @unchecked Sendable {
             #expect(summary.stateFile == state)
             #expect(summary.outcomes.count == 60)
             #expect(summary.count(.created) + summary.count(.unchanged) == 60)
-            #expect(summary.table.last == "total        60")
+            #expect(summary.table.last == "total         60")
             let remote = await fake.state()
             #expect(remote.count("nextchat", "characters") == 60)
             #expect(remote["stats"]?["duplicates"]?.arrayValue == [])

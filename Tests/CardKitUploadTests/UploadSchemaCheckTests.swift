@@ -88,6 +88,23 @@ import Testing
 
 /// Input loading and the id map are library calls; the CLI only names the files.
 @Suite struct UploadInputLoadingTests {
+    @Test func anAvatarImageInAPersonaFolderIsNamedAsAnImage() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ck-load-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let avatar = directory.appendingPathComponent("Reader.png")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]).write(to: avatar)
+        let jpeg = directory.appendingPathComponent("Reader.jpg")
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).write(to: jpeg)
+        for url in [avatar, jpeg] {
+            guard case .notApplicable(let reason) = try UploadInput.load(url.path, kind: .personas, walked: true) else {
+                Issue.record("\(url.lastPathComponent) is not a persona input")
+                continue
+            }
+            #expect(reason == "an image with no card in it (an avatar?), not a persona")
+        }
+    }
+
     @Test func aWalkedFileOfTheOtherKindIsSkippedAndANamedOneIsLoaded() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ck-load-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func everySchemaHasItsPathAsIdAndATitle() {
-        #expect(CardSchemaCatalog.shared.documents.count == 29)
+        #expect(CardSchemaCatalog.shared.documents.count == 30)
         for document in CardSchemaCatalog.shared.documents {
             #expect(document.value["$id"]?.stringValue == "https://cardkit.dev/schemas/" + document.path)
             #expect(document.value["$schema"]?.stringValue == "https://json-schema.org/draft/2020-12/schema")

@@ -20,7 +20,7 @@ struct FullDiskTests {
         try FullDisk.withTmpfs { disk in
             let run = try BoundedCLI.run(["personas", "import", settings.path, "--out-dir", disk.path])
             #expect(run.status == 1)
-            #expect(run.stderr == "\(disk.path)/Bob.png: error: cannot write: No space left on device\n")
+            #expect(run.stderr == "cardkit: \(disk.path)/Bob.png: error: cannot write: No space left on device\n")
             #expect(
                 try FileManager.default.contentsOfDirectory(atPath: disk.path).sorted() == [
                     "Alice.persona.json", "Alice.png",
@@ -47,7 +47,7 @@ struct FullDiskTests {
             #expect(run.status == 1)
             #expect(
                 run.stderr
-                    == "\(input.path): error: CharX entry \"assets/big.bin\": cannot unpack: \(disk.path)/x/assets/big.bin: No space left on device\n"
+                    == "cardkit: \(input.path): error: CharX entry \"assets/big.bin\": cannot unpack: \(disk.path)/x/assets/big.bin: No space left on device\n"
             )
             #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path) == [])
         }

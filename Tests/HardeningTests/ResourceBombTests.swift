@@ -78,7 +78,7 @@ struct ResourceBombTests {
         #expect(!run.signaled, "\(bomb.fileName) crashed (status \(run.status)): \(run.stderr.prefix(400))")
         if let reason = bomb.reason {
             #expect(run.status == 1)
-            #expect(run.stderr == "\(url.path): error: \(reason)\n")
+            #expect(run.stderr == "cardkit: \(url.path): error: \(reason)\n")
         } else {
             #expect(run.status == 0, "\(run.stderr.prefix(400))")
             #expect(run.stdout.contains(bomb.reported ?? ""), "\(run.stdout.prefix(2_000))")

@@ -216,7 +216,9 @@ enum WriteFixture {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         let run = try BoundedCLI.run(["convert", input.path, "--to", "v3", "-o", folder.path])
         #expect(run.status == 1)
-        #expect(run.stderr == "\(folder.path): error: cannot write: it is a folder, not a regular file; not replaced\n")
+        #expect(
+            run.stderr
+                == "cardkit: \(folder.path): error: cannot write: it is a folder, not a regular file; not replaced\n")
         #expect(try WriteFixture.type(folder.path) == S_IFDIR)
     }
 }
@@ -241,9 +243,9 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr == """
-                \(charx.path): 1 warning, 1 field lost (first: warning: /data/assets/0: V3: dropped: a JSON card holds no image); --verbose lists all
-                \(json.path): error: the output would overwrite the input \(json.path) of this run; not written
-                converted 1 of 2 inputs to v3; 1 failed
+                cardkit: \(charx.path): 1 warning, 1 field lost (first: warning: /data/assets/0: V3: dropped: a JSON card holds no image); --verbose lists all
+                cardkit: \(json.path): error: the output would overwrite the input \(json.path) of this run; not written
+                cardkit: converted 1 of 2 inputs to v3; 1 failed
 
                 """)
         #expect(try Data(contentsOf: json) == original)
@@ -275,7 +277,7 @@ enum WriteFixture {
         #expect(process.terminationStatus == 1)
         #expect(
             stderr
-                == "\(card.path): error: the output would overwrite the input '-' (standard input) of this run; not written\n"
+                == "cardkit: \(card.path): error: the output would overwrite the input '-' (standard input) of this run; not written\n"
         )
         #expect(try Data(contentsOf: card) == original)
     }
@@ -292,7 +294,8 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(card.path): error: the output would overwrite the input \(card.path) of this run; not written\n")
+                == "cardkit: \(card.path): error: the output would overwrite the input \(card.path) of this run; not written\n"
+        )
         #expect(try Data(contentsOf: card) == original)
         // By identity, not by path: a hard link to the card is the card.
         let hardLink = root.appendingPathComponent("alias.png")
@@ -301,7 +304,7 @@ enum WriteFixture {
         #expect(linked.status == 1)
         #expect(
             linked.stderr
-                == "\(hardLink.path): error: the output would overwrite the input \(card.path) of this run; not written\n"
+                == "cardkit: \(hardLink.path): error: the output would overwrite the input \(card.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: card) == original)
     }
@@ -317,7 +320,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+                == "cardkit: \(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: input) == original)
         #expect(try CardReader.read([UInt8](Data(contentsOf: out))).card.name == "R")
@@ -335,7 +338,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(alias.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+                == "cardkit: \(alias.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: input) == original)
         #expect(try WriteFixture.type(alias.path) == S_IFLNK)
@@ -418,7 +421,7 @@ enum WriteFixture {
         writer.start()
         let run = try BoundedCLI.run(["convert", fifo.path, "--to", "v3", "--in-place"])
         #expect(run.status == 1)
-        #expect(run.stderr == "\(fifo.path): error: --in-place replaces regular files only; use -o\n")
+        #expect(run.stderr == "cardkit: \(fifo.path): error: --in-place replaces regular files only; use -o\n")
         #expect(try WriteFixture.type(fifo.path) == S_IFIFO)
     }
 }
@@ -520,8 +523,8 @@ enum WriteFixture {
         #expect(run.stdout.components(separatedBy: "name \"Once\"").count == 2)
         #expect(
             run.stderr == """
-                \(root.path)/b: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
-                \(root.path)/a: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
+                cardkit: \(root.path)/b: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
+                cardkit: \(root.path)/a: warning: leads back to \(root.path), already walked (a symbolic link loop); skipped
 
                 """)
     }
@@ -547,7 +550,7 @@ enum WriteFixture {
         let run = try BoundedCLI.run(["inspect", "/dev/null"])
         #expect(run.status == 1)
         #expect(!run.stderr.contains("permission"))
-        #expect(run.stderr.hasPrefix("/dev/null: error: invalid JSON"), "\(run.stderr)")
+        #expect(run.stderr == "cardkit: /dev/null: error: not a card: the file is empty (0 bytes)\n", "\(run.stderr)")
     }
 
     @Test func aSocketInputIsRefusedByName() throws {
@@ -568,7 +571,7 @@ enum WriteFixture {
         try #require(bound == 0)
         let run = try BoundedCLI.run(["inspect", path])
         #expect(run.status == 1)
-        #expect(run.stderr == "\(path): error: cannot read: it is a socket, not a file\n")
+        #expect(run.stderr == "cardkit: \(path): error: cannot read: it is a socket, not a file\n")
     }
 }
 
@@ -584,7 +587,7 @@ enum WriteFixture {
         #expect(run.status == 1)
         #expect(
             run.stderr
-                == "\(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
+                == "cardkit: \(input.path): error: the output would overwrite the input \(input.path) of this run; not written\n"
         )
         #expect(try Data(contentsOf: input) == original)
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["x.json"])

@@ -29,7 +29,7 @@ private func copyOfSamples() throws -> URL {
         let out = cards.appendingPathComponent("out.json")
         let run = try CLI.run(["edit", card.path, "--set", "name=Archivist Pell", "-o", out.path])
         #expect(run.status == 0)
-        #expect(run.stderr == "\(card.path): unchanged; not written\n")
+        #expect(run.stderr == "cardkit: \(card.path): unchanged; not written\n")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
@@ -94,7 +94,7 @@ private func copyOfSamples() throws -> URL {
         let folder = directory.appendingPathComponent("pell").path
         let unpack = try CLI.run(["unpack", card, folder])
         #expect(unpack.status == 0)
-        #expect(unpack.stderr == "\(card): unpacked 15 files into \(folder)\n")
+        #expect(unpack.stderr == "cardkit: \(card): unpacked 15 files into \(folder)\n")
         let out = directory.appendingPathComponent("pell.png").path
         #expect(try CLI.run(["pack", folder, "-o", out]).status == 0)
         #expect(try CLI.run(["diff", out, card]).status == 0)
@@ -148,7 +148,7 @@ struct AuthoringSharedCardCLITests {
         let out = try SharedFixtures.makeTemporaryDirectory().appendingPathComponent("image.png")
         let run = try CLI.run(["strip", card.path, "-o", out.path])
         #expect(run.status == 0)
-        #expect(run.stderr == "\(card.path): removed tEXt 'chara', tEXt 'ccv3' -> \(out.path)\n")
+        #expect(run.stderr == "cardkit: \(card.path): removed tEXt 'chara', tEXt 'ccv3' -> \(out.path)\n")
         let inspect = try CLI.run(["inspect", out.path])
         #expect(inspect.status == 1)
     }

@@ -66,7 +66,7 @@ private let samples = SharedFixtures.samplesDirectory
     @Test func missingFileIsNamed() throws {
         let run = try CLI.run(["inspect", "/nonexistent/card.json"])
         #expect(run.status == 1)
-        #expect(run.stderr == "/nonexistent/card.json: error: no such file or directory\n")
+        #expect(run.stderr == "cardkit: /nonexistent/card.json: error: no such file or directory\n")
     }
 
     @Test func neverOverwritesItsInput() throws {
@@ -87,9 +87,9 @@ private let samples = SharedFixtures.samplesDirectory
         #expect(lines.count == 5)
         let records = try lines.map { try JSONParser.parse(Array($0.utf8)).value }
         #expect(records.map { $0["ok"] } == [false, true, true, true, true].map { JSONValue.bool($0) })
-        #expect(records[4]["spec"] == "v3")
-        #expect(records[4]["lorebook"]?["entries"] == 2)
-        #expect(records[0]["error"]?["kind"] == "invalid-json")
+        #expect(records[4]["inspect"]?["spec"] == "v3")
+        #expect(records[4]["inspect"]?["lorebook"]?["entries"] == 2)
+        #expect(records[0]["diagnostics"]?[0]?["code"] == "invalid-json")
     }
 }
 
@@ -167,7 +167,7 @@ struct CLIRealCardTests {
     @Test func inspectShowsBothChunksAndWhichIsUsed() throws {
         let run = try CLI.run(["inspect", "--json", SharedFixtures.card("st_default_Seraphina_v2+ccv3_2024.png").path])
         #expect(run.status == 0)
-        let record = try JSONParser.parse(Array(run.stdout)).value
+        let record = try #require(try JSONParser.parse(Array(run.stdout)).value["inspect"])
         let chunks = try #require(record["chunks"]?.arrayValue)
         #expect(chunks.map { $0["keyword"] } == ["chara", "ccv3"])
         #expect(chunks.map { $0["selected"] } == [false, true])
@@ -237,9 +237,9 @@ struct CLIMixedFolderTests {
         ])
         #expect(run.status == 0)
         let records = try run.stdoutText.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)).value }
-        #expect(records.map { $0["container"] } == ["yaml", "json", "charx"])
-        #expect(records.map { $0["format"] } == ["textgen-yaml", "tavernai-folder", "v3"])
-        #expect(records[0]["name"] == "Chiharu Yamada")
+        #expect(records.map { $0["inspect"]?["container"] } == ["yaml", "json", "charx"])
+        #expect(records.map { $0["inspect"]?["format"] } == ["textgen-yaml", "tavernai-folder", "v3"])
+        #expect(records[0]["inspect"]?["name"] == "Chiharu Yamada")
     }
 }
 

@@ -18,7 +18,8 @@ extension ConversionInput {
         let (fieldLosses, others) = Self.splitLosses(package.diagnostics)
         return ConversionResult(
             target: .charx, output: ConversionFile(bytes: bytes),
-            diagnostics: loaded.diagnostics + others + (written?.diagnostics ?? []),
+            diagnostics: loaded.diagnostics
+                + (others + (written?.diagnostics ?? [])).filter { !loaded.diagnostics.contains($0) },
             losses: fieldLosses + (written?.losses ?? []))
     }
 

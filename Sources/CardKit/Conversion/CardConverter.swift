@@ -176,7 +176,8 @@ struct ConversionInput {
         let (fieldLosses, others) = Self.splitLosses(conversion.diagnostics)
         return ConversionResult(
             target: .card(spec), output: ConversionFile(bytes: jsonBytes(conversion.card.json)),
-            diagnostics: loaded.diagnostics + others, losses: fieldLosses + CardPackage(loaded).jsonLosses())
+            diagnostics: loaded.diagnostics + others.filter { !loaded.diagnostics.contains($0) },
+            losses: fieldLosses + CardPackage(loaded).jsonLosses())
     }
 
     func convertToPNG() throws(CardFileError) -> ConversionResult {
@@ -187,7 +188,10 @@ struct ConversionInput {
                 image: options.image, dropAssets: options.dropAssets, options: cardOptions)
             return ConversionResult(
                 target: .png, output: ConversionFile(bytes: written.bytes),
-                diagnostics: loaded.diagnostics + package.diagnostics + written.diagnostics, losses: written.losses)
+                diagnostics: loaded.diagnostics
+                    + (package.diagnostics + written.diagnostics).filter {
+                        !loaded.diagnostics.contains($0)
+                    }, losses: written.losses)
         } catch {
             let subject = options.image == nil ? "" : "the image: "
             throw CardFileError(path: path, kind: .invalidContainer, reason: "\(subject)\(error.description)")

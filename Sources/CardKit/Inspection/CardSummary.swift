@@ -91,7 +91,9 @@ public struct CardSummary: Sendable {
         }
         let warnings = loaded.diagnostics.filter { $0.severity != .note }
         let notes = loaded.diagnostics.count - warnings.count
-        lines.append("  diagnostics: \(warnings.count) warnings/errors, \(notes) notes")
+        lines.append(
+            "  diagnostics: \(plural(warnings.count, "warning/error", "warnings/errors")), \(plural(notes, "note", "notes"))"
+        )
         for diagnostic in loaded.diagnostics { lines.append("    \(diagnostic)") }
         return lines.joined(separator: "\n")
     }

@@ -58,8 +58,21 @@ public struct LorebookSummary: Sendable {
         var lines = [
             "\(path): lorebook (\(shape)), \(book.name.map { "name \"\($0)\", " } ?? "")\(book.entries.count) entries"
         ]
-        lines.append("  diagnostics: \(diagnostics.filter { $0.severity != .note }.count) warnings/errors")
+        lines.append(
+            "  diagnostics: \(plural(diagnostics.filter { $0.severity != .note }.count, "warning/error", "warnings/errors"))"
+        )
         for diagnostic in diagnostics where diagnostic.severity != .note { lines.append("    \(diagnostic)") }
         return lines.joined(separator: "\n")
     }
+}
+
+/// `1 warning`, `2 warnings`: the count with the singular or the plural noun.
+///
+/// - Parameters:
+///   - count: How many.
+///   - singular: The noun for one.
+///   - plural: The noun for any other count.
+/// - Returns: The count and its noun.
+func plural(_ count: Int, _ singular: String, _ plural: String) -> String {
+    "\(count) \(count == 1 ? singular : plural)"
 }

@@ -27,6 +27,8 @@ package struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
         case cannotCreateDirectory
         /// The file system refused the write; the reason is the system's.
         case cannotWrite(String)
+        /// A named output file exists, and the writer was not told to replace it.
+        case exists
     }
 
     /// The path that was not written.
@@ -53,6 +55,7 @@ package struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notARegularFile: "only a regular file can be replaced in place"
         case .cannotCreateDirectory: "cannot create the output directory"
         case .cannotWrite(let reason): "cannot write: \(reason)"
+        case .exists: "the file exists; not replaced"
         }
     }
 
@@ -77,6 +80,9 @@ package enum WrittenOutput: Sendable, Hashable {
 package struct OutputWriter: Sendable {
     /// Where the outputs go.
     package let destination: OutputDestination
+    /// Whether a named output file (`-o`, a report) may replace a file that exists; devices and FIFOs are always
+    /// written through, and outputs in a folder are always replaced.
+    package var replacesExistingFiles = false
     private let inputs: RunInputs
     private var usedNames: Set<String> = []
 
@@ -134,6 +140,7 @@ package struct OutputWriter: Sendable {
         case .file(let path):
             if path == "-" { return .standardOutput(bytes) }
             try refuseInput(path)
+            try refuseExisting(path)
             try writeAtomically(bytes, to: path)
             return .file(path)
         case .directory(let folder):
@@ -226,15 +233,28 @@ package struct OutputWriter: Sendable {
         if let input = inputs.input(at: path) { throw OutputError(path: path, kind: .replacesInput(input)) }
     }
 
-    /// Writes a file of the run that belongs to no input (a report), refusing to replace an input.
+    /// Writes a file of the run that belongs to no input (a report), refusing to replace an input, or a file that
+    /// exists unless ``replacesExistingFiles``.
     ///
     /// - Parameters:
     ///   - bytes: The contents.
-    ///   - path: Where to write them.
+    ///   - path: Where to write them; `-` is standard output.
+    /// - Returns: Where the bytes went: `.standardOutput` for `-`, for the caller to print.
     /// - Throws: ``OutputError``.
-    package func write(_ bytes: [UInt8], to path: String) throws(OutputError) {
+    @discardableResult
+    package func write(_ bytes: [UInt8], to path: String) throws(OutputError) -> WrittenOutput {
+        if path == "-" { return .standardOutput(bytes) }
         try refuseInput(path)
+        try refuseExisting(path)
         try writeAtomically(bytes, to: path)
+        return .file(path)
+    }
+
+    /// Refuses a regular file that exists, unless ``replacesExistingFiles``.
+    private func refuseExisting(_ path: String) throws(OutputError) {
+        // `/dev/stdout` and `/dev/fd/N` name a descriptor the shell opened, perhaps onto a file: written through.
+        guard !replacesExistingFiles, !path.hasPrefix("/dev/") else { return }
+        if Self.isRegularFile(path) { throw OutputError(path: path, kind: .exists) }
     }
 
     private func writeAtomically(_ bytes: [UInt8], to path: String) throws(OutputError) {
