@@ -65,6 +65,16 @@ struct CardDiffSharedCardTests {
         #expect(result.changes.map(\.what) == ["name"])
     }
 
+    @Test func noAssetsAndTheSpecsDefaultIconAreTheSameCard() throws {
+        // PNG → CharX → PNG adds the default icon descriptor that the V3 spec says an absent `assets` means.
+        let json = try Data(contentsOf: samples.appendingPathComponent("v2-archivist-with-lorebook.json"))
+        let png = try CardConverter.convert(data: json, path: "a.json", to: .png)
+        let charx = try CardConverter.convert(data: Data(png.output.bytes), path: "a.png", to: .charx)
+        let again = try CardConverter.convert(data: Data(charx.output.bytes), path: "a.charx", to: .png)
+        let result = try CardDiff.compare((Data(png.output.bytes), "a.png"), (Data(again.output.bytes), "b.png"))
+        #expect(result.changes.isEmpty, "\(result.changes.map(\.what))")
+    }
+
     @Test func aReorderedBookIsReportedAsReorderedNotAllChanged() throws {
         let name = "stc_Sakana_lorebook14_eXIf.png"
         let data = try SharedFixtures.cardData(name)

@@ -125,6 +125,14 @@ package enum CardDiff {
             left["data"]?["modification_date"] = nil
             right["data"]?["modification_date"] = nil
         }
+        // The V3 spec: a card without `assets` behaves as one with the default icon, which writers add.
+        let defaultAssets: JSONValue = [["type": "icon", "uri": "ccdefault:", "name": "main", "ext": "png"]]
+        if left["data"]?["assets"] == nil, right["data"]?["assets"] == defaultAssets {
+            left["data"]?["assets"] = defaultAssets
+        }
+        if right["data"]?["assets"] == nil, left["data"]?["assets"] == defaultAssets {
+            right["data"]?["assets"] = defaultAssets
+        }
         var differ = Differ()
         differ.diff(left, right, at: JSONPointer())
         let files = fileChanges(a, b, options: options)
