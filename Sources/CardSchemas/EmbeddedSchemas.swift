@@ -34,6 +34,20 @@ enum EmbeddedSchemas {
     },
     "extract": { "$ref": "#/$defs/written" },
     "embed": { "$ref": "#/$defs/written" },
+    "edit": {
+      "type": "object",
+      "properties": {
+        "changed": { "type": "boolean", "description": "Whether the edits changed the card; an unchanged card is not written." },
+        "output": { "type": "string" }
+      }
+    },
+    "strip": {
+      "type": "object",
+      "properties": {
+        "output": { "type": "string" },
+        "removed": { "type": "array", "items": { "type": "string" }, "description": "The keywords of the chunks removed." }
+      }
+    },
     "upload": { "$ref": "#/$defs/payload" }
   },
   "additionalProperties": false,

@@ -57,7 +57,7 @@ struct DiffCommand: AsyncParsableCommand {
         do {
             result = try CardDiff.compare(CardInput(path: a), CardInput(path: b), options: options)
         } catch {
-            Console.fail(error.description)
+            Console.error(error.description)
             throw ExitCode(ExitStatus.usage)
         }
         switch format {

@@ -19,6 +19,8 @@ struct EditCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var records: FormatOption
+
     @Flag(help: "Replace an -o file that exists.")
     var force = false
 
@@ -85,10 +87,16 @@ struct EditCommand: AsyncParsableCommand {
     func run() async throws {
         let edits = try makeEdits()
         let (inputs, missing) = try input.collect()
-        var failures = missing.count
-        missing.forEach { Console.fail($0.description) }
+        let printer = RecordPrinter(format: records.format)
+        missing.forEach { printer.emit(failure: $0, command: "edit") }
+        if records.isMachine, destination == .standardOutput || output == "-" {
+            Console.error(
+                "error: --format \(records.format.rawValue) prints records: write the card with -o, --out-dir or --in-place"
+            )
+            throw ExitCode(ExitStatus.usage)
+        }
         if outDir == nil, !inPlace, inputs.count > 1 {
-            Console.fail("error: \(inputs.count) inputs need --out-dir or --in-place (or edit one file at a time)")
+            Console.error("error: \(inputs.count) inputs need --out-dir or --in-place (or edit one file at a time)")
             throw ExitCode(ExitStatus.usage)
         }
         var runInputs = RunInputs(inputs)
@@ -101,7 +109,7 @@ struct EditCommand: AsyncParsableCommand {
         do {
             try writer.prepare(for: inputs)
         } catch {
-            Console.fail(Console.describe(error))
+            Console.error(Console.describe(error))
             throw ExitCode(ExitStatus.invalidInput)
         }
         var edited = 0
@@ -109,37 +117,46 @@ struct EditCommand: AsyncParsableCommand {
         for item in inputs {
             do {
                 let result = try CardEditor.edit(item, edits: edits, options: options)
+                let diagnostics = result.diagnostics.map(\.jsonValue)
                 guard result.changed else {
                     unchanged += 1
-                    Console.error("\(item.path): unchanged; not written")
+                    let record = RunRecord(
+                        path: item.path, ok: true, kind: "card", diagnostics: diagnostics, command: "edit",
+                        payload: ["changed": false])
+                    printer.emit(record) { Console.error("\(item.path): unchanged; not written") }
                     if destination == .standardOutput || output == "-" { Console.outputBytes(result.bytes) }
                     continue
                 }
                 let written = try writer.write(
                     result.bytes, for: item, fileExtension: result.fileExtension, suffix: "." + result.fileExtension)
-                switch written {
-                case .standardOutput(let bytes): Console.outputBytes(bytes)
-                case .file(let path):
-                    if path != item.path || inputs.count > 1 { Console.error("\(item.path): edited -> \(path)") }
+                let outputPath = if case .file(let path) = written { path } else { "-" }
+                let record = RunRecord(
+                    path: item.path, ok: true, kind: "card", diagnostics: diagnostics, command: "edit",
+                    payload: ["changed": true, "output": .string(outputPath)])
+                printer.emit(record) {
+                    if outputPath != item.path && outputPath != "-" || inputs.count > 1 {
+                        Console.error("\(item.path): edited -> \(outputPath)")
+                    }
                 }
+                if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
                 edited += 1
             } catch let error as CardAuthoringError {
-                failures += 1
-                Console.fail(error.description)
+                printer.emit(RunRecord(authoringFailure: error, command: "edit")) { Console.error(error.description) }
             } catch let error as OutputError {
-                failures += 1
-                Console.fail(Console.describe(error))
+                printer.emit(RunRecord(outputError: error, path: item.path, command: "edit")) {
+                    Console.error(Console.describe(error))
+                }
             } catch {
-                failures += 1
-                Console.fail("\(item.path): error: \(error)")
+                printer.emit(
+                    failure: CardFileError(path: item.path, kind: .unreadable, reason: "\(error)"), command: "edit")
             }
         }
-        if inputs.count + missing.count > 1 {
+        if inputs.count + missing.count > 1, printer.format == .text {
             Console.error(
-                "edited \(edited) of \(inputs.count + missing.count) inputs; \(unchanged) unchanged; \(failures) failed"
+                "edited \(edited) of \(inputs.count + missing.count) inputs; \(unchanged) unchanged; \(printer.failures) failed"
             )
         }
-        if failures > 0 { throw ExitCode(ExitStatus.invalidInput) }
+        try printer.finish()
     }
 
     /// Where this run's outputs go.
@@ -160,16 +177,16 @@ struct EditCommand: AsyncParsableCommand {
                 let data = try CardInput(path: patch).read()
                 value = try JSONParser.parse(data).value
             } catch let error as CardFileError {
-                Console.fail(error.description)
+                Console.error(error.description)
                 throw ExitCode(ExitStatus.usage)
             } catch {
-                Console.fail("\(source): error: invalid JSON: \(error)")
+                Console.error("\(source): error: invalid JSON: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
             do {
                 edits.append(.patch(try JSONPatch(json: value), source: source))
             } catch {
-                Console.fail("\(source): error: \(error)")
+                Console.error("\(source): error: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
         }
@@ -182,7 +199,7 @@ struct EditCommand: AsyncParsableCommand {
             do {
                 edits.append(.setJSON(field: field, value: try JSONParser.parse(text).value))
             } catch {
-                Console.fail("error: --set-json \(field): invalid JSON: \(error)")
+                Console.error("error: --set-json \(field): invalid JSON: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
         }

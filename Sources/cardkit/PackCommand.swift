@@ -53,10 +53,10 @@ struct PackCommand: AsyncParsableCommand {
                 result.bytes, for: item, fileExtension: target.rawValue, suffix: "." + target.rawValue)
             if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
         } catch let error as CardAuthoringError {
-            Console.fail(error.description)
+            Console.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)
         } catch let error as OutputError {
-            Console.fail(Console.describe(error))
+            Console.error(Console.describe(error))
             throw ExitCode(ExitStatus.invalidInput)
         }
     }

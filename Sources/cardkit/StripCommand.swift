@@ -17,6 +17,8 @@ struct StripCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var records: FormatOption
+
     @Flag(help: "Replace an -o file that exists.")
     var force = false
 
@@ -38,6 +40,9 @@ struct StripCommand: AsyncParsableCommand {
     var keepText = false
 
     func validate() throws {
+        if records.isMachine, output == "-" {
+            throw ValidationError("--format \(records.format.rawValue) prints records: write the image with -o FILE.")
+        }
         if output == nil, outDir == nil, !inPlace {
             throw ValidationError("Give -o/--output IMAGE.png, --out-dir DIR or --in-place.")
         }
@@ -51,11 +56,11 @@ struct StripCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (inputs, missing) = try input.collect()
-        var failures = missing.count
-        missing.forEach { Console.fail($0.description) }
+        let printer = RecordPrinter(format: records.format)
+        missing.forEach { printer.emit(failure: $0, command: "strip") }
         let pngs = inputs.filter { $0.root == nil || ["png", "apng"].contains($0.url.pathExtension.lowercased()) }
         if output != nil, pngs.count > 1 {
-            Console.fail("error: \(pngs.count) inputs need --out-dir")
+            Console.error("error: \(pngs.count) inputs need --out-dir")
             throw ExitCode(ExitStatus.usage)
         }
         let destination: OutputDestination =
@@ -65,7 +70,7 @@ struct StripCommand: AsyncParsableCommand {
         do {
             try writer.prepare(for: pngs)
         } catch {
-            Console.fail(Console.describe(error))
+            Console.error(Console.describe(error))
             throw ExitCode(ExitStatus.invalidInput)
         }
         var options = input.loadOptions
@@ -73,30 +78,39 @@ struct StripCommand: AsyncParsableCommand {
         for item in pngs {
             do {
                 let result = try CardStripper.strip(item, keepingOtherText: keepText, options: options)
-                for diagnostic in result.diagnostics where diagnostic.severity >= .warning {
-                    Console.error("\(item.path): \(diagnostic)")
-                }
                 let written = try writer.write(result.png, for: item, fileExtension: "png", suffix: ".png")
                 let keywords = result.removedChunks.map { "\($0.chunkType.rawValue) '\($0.keyword)'" }
                 let removed = keywords.isEmpty ? "no card chunk found" : "removed \(keywords.joined(separator: ", "))"
-                switch written {
-                case .standardOutput(let bytes):
-                    Console.outputBytes(bytes)
-                    Console.error("\(item.path): \(removed)")
-                case .file(let path):
-                    Console.error("\(item.path): \(removed) -> \(path)")
+                let outputPath = if case .file(let path) = written { path } else { "-" }
+                let record = RunRecord(
+                    path: item.path, ok: true, kind: "card", diagnostics: result.diagnostics.map(\.jsonValue),
+                    command: "strip",
+                    payload: [
+                        "output": .string(outputPath),
+                        "removed": .array(result.removedChunks.map { .string($0.keyword) }),
+                    ])
+                printer.emit(record) {
+                    for diagnostic in result.diagnostics where diagnostic.severity >= .warning {
+                        Console.error("\(item.path): \(diagnostic)")
+                    }
+                    if case .standardOutput = written {
+                        Console.error("\(item.path): \(removed)")
+                    } else {
+                        Console.error("\(item.path): \(removed) -> \(outputPath)")
+                    }
                 }
+                if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
             } catch let error as CardAuthoringError {
-                failures += 1
-                Console.fail(error.description)
+                printer.emit(RunRecord(authoringFailure: error, command: "strip")) { Console.error(error.description) }
             } catch let error as OutputError {
-                failures += 1
-                Console.fail(Console.describe(error))
+                printer.emit(RunRecord(outputError: error, path: item.path, command: "strip")) {
+                    Console.error(Console.describe(error))
+                }
             } catch {
-                failures += 1
-                Console.fail("\(item.path): error: \(error)")
+                let failure = CardFileError(path: item.path, kind: .unreadable, reason: "\(error)")
+                printer.emit(failure: failure, command: "strip")
             }
         }
-        if failures > 0 { throw ExitCode(ExitStatus.invalidInput) }
+        try printer.finish()
     }
 }

@@ -41,7 +41,7 @@ struct UnpackCommand: AsyncParsableCommand {
                 data: data, path: card, to: URL(fileURLWithPath: directory, isDirectory: true), options: options)
             Console.error("\(card): unpacked \(written.count) files into \(directory)")
         } catch {
-            Console.fail(error.description)
+            Console.error(error.description)
             throw ExitCode(ExitStatus.invalidInput)
         }
     }

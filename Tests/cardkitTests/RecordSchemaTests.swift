@@ -53,6 +53,36 @@ private let samples = SharedFixtures.samplesDirectory
         #expect(try Self.check(try Self.lines(alias), command: "inspect").first?["kind"]?.stringValue == "card")
     }
 
+    @Test func editAndStripRecords() throws {
+        let folder = try Self.folder()
+        let card = samples.appendingPathComponent("v1-lighthouse-keeper.json").path
+        let edited = folder.appendingPathComponent("e.json").path
+        let edit = try CLI.run(["edit", card, "--add-tag", "sea", "-o", edited, "--format", "jsonl"])
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let editRecords = try Self.check(try Self.lines(edit), command: "edit")
+        #expect(editRecords.first?["edit"]?["changed"] == .bool(true))
+        #expect(editRecords.first?["edit"]?["output"]?.stringValue == edited)
+        let same = try CLI.run(["edit", card, "--add-tag", "original", "-o", edited, "--format", "json"])
+        let sameRecords = try JSONParser.parse([UInt8](same.stdout)).value.arrayValue ?? []
+        #expect(try Self.check(sameRecords, command: "edit").first?["edit"]?["changed"] == .bool(false))
+        let broken = try CLI.run([
+            "edit", samples.appendingPathComponent("broken-truncated.json").path, "--add-tag", "x", "-o",
+            folder.appendingPathComponent("b.json").path, "--format", "jsonl",
+        ])
+        #expect(broken.status == 1)
+        #expect(try Self.check(try Self.lines(broken), command: "edit").first?["ok"] == .bool(false))
+
+        let png = folder.appendingPathComponent("k.png").path
+        #expect(try CLI.run(["convert", card, "--to", "png", "-o", png]).status == 0)
+        let image = folder.appendingPathComponent("image.png").path
+        let strip = try CLI.run(["strip", png, "-o", image, "--format", "jsonl"])
+        #expect(strip.status == 0, "\(strip.stderr)")
+        let stripRecords = try Self.check(try Self.lines(strip), command: "strip")
+        #expect(stripRecords.first?["strip"]?["removed"] == ["chara", "ccv3"])
+        let toTerminal = try CLI.run(["strip", png, "-o", "-", "--format", "jsonl"])
+        #expect(toTerminal.status == 2)
+    }
+
     @Test func validateRecordsAsOneDocument() throws {
         let run = try CLI.run(["validate", "--format", "json", samples.path])
         #expect(run.status == 1)

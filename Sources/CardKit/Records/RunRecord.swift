@@ -55,6 +55,18 @@ package struct RunRecord: Sendable, Hashable {
             diagnostics: [error] + failure.diagnostics.map(\.jsonValue), command: command)
     }
 
+    /// The record of an input an authoring command (`edit`, `strip`) could not read, change or write.
+    ///
+    /// - Parameters:
+    ///   - failure: Why, naming the input and, where it can, the JSON pointer.
+    ///   - command: The command's name.
+    package init(authoringFailure failure: CardAuthoringError, command: String) {
+        let error = Self.diagnostic(
+            severity: "error", code: failure.kind.rawValue, pointer: failure.pointer?.description,
+            message: failure.reason)
+        self.init(path: failure.path, ok: false, kind: "unknown", diagnostics: [error], command: command)
+    }
+
     /// The record of `cardkit inspect`.
     ///
     /// - Parameter inspection: What ``CardInspector`` found.
