@@ -48,7 +48,24 @@ enum EmbeddedSchemas {
         "removed": { "type": "array", "items": { "type": "string" }, "description": "The keywords of the chunks removed." }
       }
     },
-    "upload": { "$ref": "#/$defs/payload" }
+    "upload": { "$ref": "#/$defs/payload" },
+    "personas": {
+      "type": "object",
+      "properties": {
+        "imported": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "required": ["name", "output", "avatar"],
+            "properties": {
+              "name": { "type": "string" },
+              "output": { "type": "string", "description": "The persona file written." },
+              "avatar": { "type": "boolean", "description": "Whether its image was found and written beside it." }
+            }
+          }
+        }
+      }
+    }
   },
   "additionalProperties": false,
   "minProperties": 5,

@@ -34,23 +34,45 @@ struct PersonasImportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var records: FormatOption
+
     func run() async throws {
         var options = PersonaImportOptions()
         options.avatarsDirectory = avatars.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let result: PersonaImportResult
         let written: [URL]
+        let printer = RecordPrinter(format: records.format)
         do {
             result = try SillyTavernPersonaImporter.load(from: URL(fileURLWithPath: path), options: options)
             written = try SillyTavernPersonaImporter.write(
                 result.personas, to: URL(fileURLWithPath: outDir, isDirectory: true))
         } catch {
-            Console.error(error.description)
-            throw ExitCode(ExitStatus.invalidInput)
+            let failure = RunRecord(
+                path: path, ok: false, kind: "persona",
+                diagnostics: [
+                    RunRecord.diagnostic(severity: "error", code: "import-failed", message: error.description)
+                ],
+                command: "personas")
+            printer.emit(failure) { Console.error(error.description) }
+            try printer.finish()
+            return
         }
-        result.diagnostics.forEach { Console.diagnostic($0, path: path) }
-        for url in written { Console.output(url.path) }
-        let withAvatar = result.personas.filter { $0.avatarData != nil }.count
-        Console.note(
-            "imported \(Console.count(written.count, "persona")) (\(withAvatar) with avatars) into \(outDir)")
+        let imported: [JSONValue] = zip(result.personas, written).map { persona, url in
+            [
+                "name": .string(persona.persona.name), "output": .string(url.path),
+                "avatar": .bool(persona.avatarData != nil),
+            ]
+        }
+        let record = RunRecord(
+            path: path, ok: true, kind: "persona", diagnostics: result.diagnostics.map(\.jsonValue),
+            command: "personas", payload: ["imported": .array(imported)])
+        printer.emit(record) {
+            result.diagnostics.forEach { Console.diagnostic($0, path: path) }
+            for url in written { Console.output(url.path) }
+            let withAvatar = result.personas.filter { $0.avatarData != nil }.count
+            Console.note(
+                "imported \(Console.count(written.count, "persona")) (\(withAvatar) with avatars) into \(outDir)")
+        }
+        try printer.finish()
     }
 }

@@ -83,6 +83,32 @@ private let samples = SharedFixtures.samplesDirectory
         #expect(toTerminal.status == 2)
     }
 
+    @Test func personasImportRecord() throws {
+        let root = try Self.folder()
+        let avatars = root.appendingPathComponent("User Avatars")
+        try FileManager.default.createDirectory(at: avatars, withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0]).write(
+            to: avatars.appendingPathComponent("a.png"))
+        let settings = root.appendingPathComponent("settings.json")
+        try Data(#"{"power_user":{"personas":{"a.png":"Alice","b.png":"Bob"},"persona_descriptions":{}}}"#.utf8)
+            .write(to: settings)
+        let out = root.appendingPathComponent("out").path
+        let run = try CLI.run(["personas", "import", settings.path, "--out-dir", out, "--format", "jsonl"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = try Self.check(try Self.lines(run), command: "personas")
+        #expect(records.count == 1)
+        let imported = records[0]["personas"]?["imported"]?.arrayValue ?? []
+        #expect(imported.map { $0["name"]?.stringValue } == ["Alice", "Bob"])
+        #expect(imported.map { $0["avatar"] } == [.bool(true), .bool(false)])
+        #expect(imported.first?["output"]?.stringValue == out + "/Alice.persona.json")
+        let missing = try CLI.run([
+            "personas", "import", "/nonexistent/settings.json", "--out-dir", out, "--format", "json",
+        ])
+        #expect(missing.status == 1)
+        let failed = try JSONParser.parse([UInt8](missing.stdout)).value.arrayValue ?? []
+        #expect(try Self.check(failed, command: "personas").first?["ok"] == .bool(false))
+    }
+
     @Test func validateRecordsAsOneDocument() throws {
         let run = try CLI.run(["validate", "--format", "json", samples.path])
         #expect(run.status == 1)
