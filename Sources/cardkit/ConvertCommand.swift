@@ -62,6 +62,8 @@ struct ConvertCommand: AsyncParsableCommand {
     @OptionGroup(title: "Platform output")
     var platformFlags: PlatformFlags
 
+    @OptionGroup var parallel: JobsOption
+
     func validate() throws {
         if output != nil, outDir != nil { throw ValidationError("Use either -o/--output or --out-dir, not both.") }
         if output != nil, input.paths.count > 1 {
@@ -131,9 +133,18 @@ struct ConvertCommand: AsyncParsableCommand {
         var reports: [JSONValue] = []
         var anyLoss = false
         var converted = 0
-        for item in inputs {
+        let target = to
+        let conversionOptions = options
+        OrderedParallel.forEach(
+            inputs, jobs: parallel.jobs,
+            work: { item -> Result<ConversionResult, CardFileError> in
+                Result { () throws(CardFileError) in
+                    try CardConverter.convert(item, to: target, options: conversionOptions)
+                }
+            }
+        ) { item, outcome in
             do {
-                let result = try CardConverter.convert(item, to: to, options: options)
+                let result = try outcome.get()
                 let written = try writer.write(result, for: item)
                 if case .standardOutput(let bytes) = written { Console.outputBytes(bytes) }
                 converted += 1

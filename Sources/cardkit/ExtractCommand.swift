@@ -36,6 +36,8 @@ struct ExtractCommand: AsyncParsableCommand {
         return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
     }
 
+    @OptionGroup var parallel: JobsOption
+
     func run() async throws {
         let (inputs, missing) = try input.collect()
         let printer = RecordPrinter(format: format.format)
@@ -48,9 +50,18 @@ struct ExtractCommand: AsyncParsableCommand {
             Console.error(Console.describe(error))
             throw ExitCode(ExitStatus.invalidInput)
         }
-        for item in inputs {
+        let options = input.loadOptions
+        let unpacking = outDir != nil
+        OrderedParallel.forEach(
+            inputs, jobs: parallel.jobs,
+            work: { item -> Result<Extraction, CardFileError> in
+                Result { () throws(CardFileError) in
+                    try CardExtractor.extract(item, options: options, unpackingArchives: unpacking)
+                }
+            }
+        ) { item, extracted in
             do {
-                switch try CardExtractor.extract(item, options: input.loadOptions, unpackingArchives: outDir != nil) {
+                switch try extracted.get() {
                 case .storedJSON(let json):
                     let written = try writer.write(json, for: item, fileExtension: "json", suffix: ".json")
                     switch written {
@@ -58,12 +69,12 @@ struct ExtractCommand: AsyncParsableCommand {
                     case .file(let path): printer.emit(Self.record(item, output: path, diagnostics: [])) {}
                     }
                 case .archive(let document):
-                    guard let folder = try writer.folder(for: item) else { continue }
+                    guard let folder = try writer.folder(for: item) else { return }
                     let written: [URL]
                     do {
                         written = try document.unpack(to: folder)
                     } catch {
-                        throw CardFileError(path: item.path, kind: .invalidContainer, reason: error.description)
+                        throw CardFileError(path: item.path, kind: .invalidContainer, reason: "\(error)")
                     }
                     printer.emit(Self.record(item, output: folder.path, diagnostics: document.allDiagnostics)) {
                         document.allDiagnostics.forEach { Console.diagnostic($0, path: item.path) }

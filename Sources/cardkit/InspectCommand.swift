@@ -21,15 +21,18 @@ struct InspectCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var parallel: JobsOption
+
     func run() async throws {
         let (inputs, missing) = try input.collect()
         let printer = RecordPrinter(format: json ? .jsonl : output.format)
         missing.forEach { printer.emit(failure: $0, command: "inspect") }
-        for item in inputs {
-            let inspection = CardInspector.inspect(item, options: input.loadOptions)
+        let options = input.loadOptions
+        OrderedParallel.forEach(inputs, jobs: parallel.jobs, work: { CardInspector.inspect($0, options: options) }) {
+            _, inspection in
             if case .failure(let error) = inspection {
                 printer.emit(failure: error, command: "inspect")
-                continue
+                return
             }
             printer.emit(RunRecord(inspection: inspection)) {
                 Console.output(brief ? Self.briefLine(inspection) : Self.text(inspection))

@@ -37,6 +37,8 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "For PNG cards, also decode the whole image with libpng and report what it finds.")
     var image = false
 
+    @OptionGroup var parallel: JobsOption
+
     func validate() throws {
         _ = try CardSchemaSelection.parse(schema)
     }
@@ -50,12 +52,15 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         var options = input.loadOptions
         options.read.strict = false  // Strictness here is the schema profile, not the reader's.
-        for item in inputs {
-            printer.emit(
+        let profile: CardSchemaProfile = input.strict ? .strict : .lenient
+        let decodeImage = image
+        OrderedParallel.forEach(
+            inputs, jobs: parallel.jobs,
+            work: { [options] item in
                 DocumentValidator.record(
-                    for: item, selection: selection, profile: input.strict ? .strict : .lenient,
-                    options: options, decodeImage: image))
-        }
+                    for: item, selection: selection, profile: profile, options: options, decodeImage: decodeImage)
+            }
+        ) { _, record in printer.emit(record) }
         try printer.finish()
     }
 }

@@ -97,3 +97,15 @@ extension Diagnostic {
     /// The line printed on standard error: `path: warning: /pointer: message`.
     func line(for path: String) -> String { "\(path): \(description)" }
 }
+
+/// `--jobs N`: how many inputs a batch command works on at once.
+struct JobsOption: ParsableArguments {
+    @Option(
+        name: [.short, .long],
+        help: "Inputs worked on at once (default: the number of cores); the output and exit status are the same.")
+    var jobs: Int = OrderedParallel.defaultJobs
+
+    func validate() throws {
+        if !(1...256).contains(jobs) { throw ValidationError("--jobs takes 1 to 256, got \(jobs).") }
+    }
+}
