@@ -127,6 +127,14 @@ struct EditCommand: AsyncParsableCommand {
                     if destination == .standardOutput || output == "-" { Console.outputBytes(result.bytes) }
                     continue
                 }
+                if result.fileExtension != "json", destination == .standardOutput || output == "-",
+                    Console.outputIsTerminal
+                {
+                    Console.error(
+                        "error: standard output is a terminal: a \(result.fileExtension.uppercased()) card is binary; give -o FILE or redirect it"
+                    )
+                    throw ExitCode(ExitStatus.usage)
+                }
                 let written = try writer.write(
                     result.bytes, for: item, fileExtension: result.fileExtension, suffix: "." + result.fileExtension)
                 let outputPath = if case .file(let path) = written { path } else { "-" }
@@ -146,6 +154,8 @@ struct EditCommand: AsyncParsableCommand {
                 printer.emit(RunRecord(outputError: error, path: item.path, command: "edit")) {
                     Console.error(Console.describe(error))
                 }
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 printer.emit(
                     failure: CardFileError(path: item.path, kind: .unreadable, reason: "\(error)"), command: "edit")

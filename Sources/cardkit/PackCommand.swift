@@ -36,6 +36,12 @@ struct PackCommand: AsyncParsableCommand {
         if to == nil, CardFolderTarget(path: output) == nil {
             throw ValidationError("Name the output .json, .png or .charx, or give --to.")
         }
+        let target = to.flatMap { CardFolderTarget(rawValue: $0.lowercased()) } ?? CardFolderTarget(path: output)
+        if output == "-", target != .json, Console.outputIsTerminal {
+            throw ValidationError(
+                "Standard output is a terminal: a \(target?.rawValue.uppercased() ?? "") card is binary; give -o FILE or redirect it."
+            )
+        }
     }
 
     func run() async throws {
@@ -46,7 +52,6 @@ struct PackCommand: AsyncParsableCommand {
             for diagnostic in result.diagnostics { Console.error("\(directory): \(diagnostic)") }
             let inputs = RunInputs([CardInput(path: (directory as NSString).appendingPathComponent("card.json"))])
             var writer = OutputWriter(destination: .file(output), inputs: inputs)
-            writer.replacesExistingFiles = force
             writer.replacesExistingFiles = force
             let item = CardInput(path: directory)
             let written = try writer.write(

@@ -40,6 +40,9 @@ struct StripCommand: AsyncParsableCommand {
     var keepText = false
 
     func validate() throws {
+        if output == "-", Console.outputIsTerminal {
+            throw ValidationError("Standard output is a terminal: a PNG is binary; give -o FILE or redirect it.")
+        }
         if records.isMachine, output == "-" {
             throw ValidationError("--format \(records.format.rawValue) prints records: write the image with -o FILE.")
         }
