@@ -4,9 +4,9 @@ import Foundation
 /// Runs one job per input on several threads and hands the results back in input order.
 ///
 /// The inputs are taken a window at a time (eight per thread): every job of a window runs, spread over `jobs`
-/// threads, then the window's results are handed to `emit` one by one, in input order, on the calling thread. So
-/// what a batch prints, writes and exits with is exactly what one job gives, and at most a window of results is
-/// held at once, whatever the number of inputs. The jobs must be independent (reading and converting a card is;
+/// threads, then the window's results are handed to `emit` one by one, in input order, on the calling thread,
+/// while the next window is worked on. So what a batch prints, writes and exits with is exactly what one job gives,
+/// and at most two windows of results are held at once, whatever the number of inputs. The jobs must be independent (reading and converting a card is;
 /// writing its output belongs in `emit`).
 package enum OrderedParallel {
     /// The default number of jobs: the machine's active processor count.
@@ -28,10 +28,8 @@ package enum OrderedParallel {
             return
         }
         let window = jobs * 8
-        var start = 0
-        while start < items.count {
-            let slice = Array(items[start..<min(start + window, items.count)])
-            let results = ResultSlots<Output>(count: slice.count)
+        /// Runs the jobs of one window on `jobs` threads, filling its slots.
+        @Sendable func compute(_ slice: [Item], into results: ResultSlots<Output>) {
             let threads = min(jobs, slice.count)
             DispatchQueue.concurrentPerform(iterations: threads) { thread in
                 var index = thread
@@ -40,8 +38,25 @@ package enum OrderedParallel {
                     index += threads
                 }
             }
+        }
+        var slice = Array(items[0..<min(window, items.count)])
+        var results = ResultSlots<Output>(count: slice.count)
+        compute(slice, into: results)
+        var start = slice.count
+        while !slice.isEmpty {
+            // The next window is worked on while this one is emitted, so writing overlaps the work.
+            let nextSlice = Array(items[start..<min(start + window, items.count)])
+            let nextResults = ResultSlots<Output>(count: nextSlice.count)
+            let group = DispatchGroup()
+            if !nextSlice.isEmpty {
+                DispatchQueue.global().async(group: group) { compute(nextSlice, into: nextResults) }
+            }
+            defer { group.wait() }
             for (index, item) in slice.enumerated() { try emit(item, results.take(at: index)) }
-            start += window
+            group.wait()
+            start += nextSlice.count
+            slice = nextSlice
+            results = nextResults
         }
     }
 }
