@@ -165,21 +165,6 @@ struct AuthoringSharedCardCLITests {
 /// The authoring commands refuse, as `convert` does, to write a binary card to a terminal.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
 struct AuthoringTerminalTests {
-    /// Runs `cardkit` under script(1), so its standard output is a terminal; returns the status and the text.
-    static func onATerminal(_ arguments: [String]) throws -> (status: Int32, text: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        let line = ([CLI.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        process.arguments = ["-qec", line, "/dev/null"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     @Test func stripEditAndPackRefuseBinaryOnATerminal() throws {
         let folder = try SharedFixtures.makeTemporaryDirectory()
         let keeper = SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json").path
@@ -190,7 +175,7 @@ struct AuthoringTerminalTests {
         for arguments in [
             ["strip", png, "-o", "-"], ["edit", png, "--add-tag", "sea"], ["pack", unpacked, "-o", "-", "--to", "png"],
         ] {
-            let run = try Self.onATerminal(arguments)
+            let run = try CLI.runOnATerminal(arguments)
             #expect(run.status == 2, "\(arguments): \(run.text)")
             #expect(run.text.contains("terminal"), "\(arguments): \(run.text)")
             #expect(!run.text.contains("IHDR"), "\(arguments)")

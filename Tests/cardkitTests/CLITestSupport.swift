@@ -64,3 +64,24 @@ enum CLI {
             peakChildRSSKilobytes: usage.ru_maxrss)
     }
 }
+
+extension CLI {
+    /// Runs `cardkit` under script(1), so that its standard output and error are a terminal.
+    ///
+    /// - Parameter arguments: The arguments.
+    /// - Returns: The exit status and everything printed (with the terminal's `\r\n` line ends).
+    /// - Throws: When script(1) cannot be started.
+    static func runOnATerminal(_ arguments: [String]) throws -> (status: Int32, text: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        let line = ([executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        process.arguments = ["-qec", line, "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}

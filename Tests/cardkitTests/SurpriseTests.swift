@@ -80,17 +80,8 @@ private func temporaryFolder() throws -> URL {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
     func binaryOutputIsRefusedOnATerminal() throws {
-        // script(1) runs the command with a terminal as its standard output and error.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", "'\(CLI.executable.path)' convert '\(keeper)' --to png", "/dev/null"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        let (status, text) = try CLI.runOnATerminal(["convert", keeper, "--to", "png"])
+        #expect(status == 2)
         #expect(
             text.hasPrefix(
                 "cardkit: error: Standard output is a terminal: PNG is binary; give -o FILE or redirect it.\r\n"),
