@@ -16,27 +16,14 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var out: OutputOptions
+
     @OptionGroup var global: GlobalOptions
 
     @OptionGroup var format: FormatOption
 
     @Option(name: .long, help: "The output format.")
     var to: ConversionTarget
-
-    @Option(name: [.short, .customLong("output")], help: "Write the output to this file ('-' for standard output).")
-    var output: String?
-
-    @Option(name: .long, help: "Write each output into this directory.")
-    var outDir: String?
-
-    @Flag(
-        help:
-            "Replace each input file with its conversion (atomically, same mode and owner), keeping the original as NAME.bak (NAME.bak.1, NAME.bak.2... when taken)."
-    )
-    var inPlace = false
-
-    @Flag(help: "With --in-place, keep no NAME.bak backup.")
-    var noBackup = false
 
     @Flag(help: "Pretty-print JSON output (2-space indent).")
     var pretty = false
@@ -65,26 +52,18 @@ struct ConvertCommand: AsyncParsableCommand {
     @OptionGroup var parallel: JobsOption
 
     func validate() throws {
-        if output != nil, outDir != nil { throw ValidationError("Use either -o/--output or --out-dir, not both.") }
-        if output != nil, input.paths.count > 1 {
-            throw ValidationError("-o/--output takes one input; use --out-dir for several.")
-        }
+        try out.check(paths: input.paths)
         if image != nil, to != .png { throw ValidationError("--image applies only to --to png.") }
         if dropAssets, to != .png { throw ValidationError("--drop-assets applies only to --to png.") }
-        if inPlace, output != nil || outDir != nil {
-            throw ValidationError("Use either --in-place or -o/--output/--out-dir, not both.")
-        }
-        if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
-        if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
         if image == "-", input.paths.contains("-") { throw ValidationError("Standard input can be read once.") }
-        if report == "-", destination == .standardOutput || output == "-" {
+        if report == "-", out.isStandardOutput {
             throw ValidationError("--report - and the output cannot both go to standard output; give -o or --out-dir.")
         }
-        if format.isMachine, destination == .standardOutput || output == "-" || report == "-" {
+        if format.isMachine, out.isStandardOutput || report == "-" {
             throw ValidationError(
                 "--format \(format.format.rawValue) prints records on standard output; give -o or --out-dir.")
         }
-        if to.isBinary, destination == .standardOutput || output == "-", Console.outputIsTerminal {
+        if to.isBinary, out.isStandardOutput, Console.outputIsTerminal {
             throw ValidationError(
                 "Standard output is a terminal: \(to.name.uppercased()) is binary; give -o FILE or redirect it.")
         }
@@ -95,7 +74,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let printer = RecordPrinter(format: format.format)
         var failures = 0
         missing.forEach { printer.emit(failure: $0, command: "convert") }
-        if outDir == nil, !inPlace, inputs.count > 1 {
+        if out.outDir == nil, !out.inPlace, inputs.count > 1 {
             Console.error("\(inputs.count) inputs need --out-dir (or convert one file at a time)", path: nil)
             throw ExitCode(ExitStatus.usage)
         }
@@ -106,7 +85,7 @@ struct ConvertCommand: AsyncParsableCommand {
         options.jsonStyle = pretty ? .pretty : .compact
         options.withV1Fields = withV1Fields
         options.dropAssets = dropAssets
-        options.includeCompanionFiles = outDir != nil
+        options.includeCompanionFiles = out.outDir != nil
         do {
             options.platform = try platformFlags.options()
         } catch {
@@ -122,7 +101,7 @@ struct ConvertCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }
-        var writer = OutputWriter(destination: destination, inputs: runInputs)
+        var writer = OutputWriter(destination: out.destination, inputs: runInputs)
         writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: inputs)
@@ -182,14 +161,6 @@ struct ConvertCommand: AsyncParsableCommand {
             )
         }
         try printer.finish(extraFailures: failures + (failOnLoss && anyLoss ? 1 : 0))
-    }
-
-    /// Where this run's outputs go.
-    private var destination: OutputDestination {
-        if inPlace { return .inPlace(backup: !noBackup) }
-        if let outDir { return .directory(outDir) }
-        if let output { return .file(output) }
-        return .standardOutput
     }
 
     /// One note per conversion option that would have kept a lost value, naming this command's flag.

@@ -26,6 +26,8 @@ struct EditCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var out: OutputOptions
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a text field.", valueName: "FIELD=TEXT"))
     var sets: [String] = []
 
@@ -46,35 +48,15 @@ struct EditCommand: AsyncParsableCommand {
     )
     var patch: String?
 
-    @Option(
-        name: [.short, .customLong("output")], help: "Write the edited card to this file ('-' for standard output).")
-    var output: String?
-
-    @Option(name: .long, help: "Write each edited card into this directory.")
-    var outDir: String?
-
-    @Flag(help: "Replace each input file (atomically), keeping the original as NAME.bak.")
-    var inPlace = false
-
-    @Flag(help: "With --in-place, keep no NAME.bak backup.")
-    var noBackup = false
-
     @Flag(help: "Leave data.modification_date as it is.")
     var keepDate = false
 
     func validate() throws {
+        try out.check(paths: input.paths)
         if sets.isEmpty, setJSONs.isEmpty, unsets.isEmpty, addTags.isEmpty, removeTags.isEmpty, patch == nil {
             throw ValidationError(
                 "Give at least one edit: --set, --set-json, --unset, --add-tag, --remove-tag or --patch.")
         }
-        if [output != nil, outDir != nil, inPlace].filter({ $0 }).count > 1 {
-            throw ValidationError("Use one of -o/--output, --out-dir and --in-place.")
-        }
-        if output != nil, input.paths.count > 1 {
-            throw ValidationError("-o/--output takes one input; use --out-dir or --in-place for several.")
-        }
-        if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
-        if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
         if patch == "-", input.paths.contains("-") {
             throw ValidationError("Standard input can be either the card or the patch, not both.")
         }
@@ -89,13 +71,13 @@ struct EditCommand: AsyncParsableCommand {
         let (inputs, missing) = try input.collect()
         let printer = RecordPrinter(format: records.format)
         missing.forEach { printer.emit(failure: $0, command: "edit") }
-        if records.isMachine, destination == .standardOutput || output == "-" {
+        if records.isMachine, out.isStandardOutput {
             Console.error(
                 "error: --format \(records.format.rawValue) prints records: write the card with -o, --out-dir or --in-place"
             )
             throw ExitCode(ExitStatus.usage)
         }
-        if outDir == nil, !inPlace, inputs.count > 1 {
+        if out.outDir == nil, !out.inPlace, inputs.count > 1 {
             Console.error("error: \(inputs.count) inputs need --out-dir or --in-place (or edit one file at a time)")
             throw ExitCode(ExitStatus.usage)
         }
@@ -104,7 +86,7 @@ struct EditCommand: AsyncParsableCommand {
         var options = CardEditOptions()
         options.load = input.loadOptions
         if keepDate { options.now = nil }
-        var writer = OutputWriter(destination: destination, inputs: runInputs)
+        var writer = OutputWriter(destination: out.destination, inputs: runInputs)
         writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: inputs)
@@ -124,10 +106,10 @@ struct EditCommand: AsyncParsableCommand {
                         path: item.path, ok: true, kind: "card", diagnostics: diagnostics, command: "edit",
                         payload: ["changed": false])
                     printer.emit(record) { Console.error("\(item.path): unchanged; not written") }
-                    if destination == .standardOutput || output == "-" { Console.outputBytes(result.bytes) }
+                    if out.isStandardOutput { Console.outputBytes(result.bytes) }
                     continue
                 }
-                if result.fileExtension != "json", destination == .standardOutput || output == "-",
+                if result.fileExtension != "json", out.isStandardOutput,
                     Console.outputIsTerminal
                 {
                     Console.error(
@@ -167,14 +149,6 @@ struct EditCommand: AsyncParsableCommand {
             )
         }
         try printer.finish()
-    }
-
-    /// Where this run's outputs go.
-    private var destination: OutputDestination {
-        if inPlace { return .inPlace(backup: !noBackup) }
-        if let outDir { return .directory(outDir) }
-        if let output { return .file(output) }
-        return .standardOutput
     }
 
     /// The edits the flags ask for, in the documented order; a malformed value or patch is a usage error.

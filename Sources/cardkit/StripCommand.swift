@@ -24,37 +24,22 @@ struct StripCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: [.short, .customLong("output")], help: "Write the image to this file ('-' for standard output).")
-    var output: String?
-
-    @Option(name: .long, help: "Write each image into this directory.")
-    var outDir: String?
-
-    @Flag(help: "Replace each input file (atomically), keeping the original as NAME.bak.")
-    var inPlace = false
-
-    @Flag(help: "With --in-place, keep no NAME.bak backup.")
-    var noBackup = false
+    @OptionGroup var out: OutputOptions
 
     @Flag(help: "Keep the text chunks that are not card chunks (Title, Comment, ...).")
     var keepText = false
 
     func validate() throws {
-        if output == "-", Console.outputIsTerminal {
+        try out.check(paths: input.paths)
+        if out.output == "-", Console.outputIsTerminal {
             throw ValidationError("Standard output is a terminal: a PNG is binary; give -o FILE or redirect it.")
         }
-        if records.isMachine, output == "-" {
+        if records.isMachine, out.output == "-" {
             throw ValidationError("--format \(records.format.rawValue) prints records: write the image with -o FILE.")
         }
-        if output == nil, outDir == nil, !inPlace {
+        if out.output == nil, out.outDir == nil, !out.inPlace {
             throw ValidationError("Give -o/--output IMAGE.png, --out-dir DIR or --in-place.")
         }
-        if [output != nil, outDir != nil, inPlace].filter({ $0 }).count > 1 {
-            throw ValidationError("Use one of -o/--output, --out-dir and --in-place.")
-        }
-        if output != nil, input.paths.count > 1 { throw ValidationError("-o/--output takes one input; use --out-dir.") }
-        if noBackup, !inPlace { throw ValidationError("--no-backup applies only to --in-place.") }
-        if inPlace, input.paths.contains("-") { throw ValidationError("--in-place cannot replace standard input.") }
     }
 
     func run() async throws {
@@ -62,13 +47,11 @@ struct StripCommand: AsyncParsableCommand {
         let printer = RecordPrinter(format: records.format)
         missing.forEach { printer.emit(failure: $0, command: "strip") }
         let pngs = inputs.filter { $0.root == nil || ["png", "apng"].contains($0.url.pathExtension.lowercased()) }
-        if output != nil, pngs.count > 1 {
+        if out.output != nil, pngs.count > 1 {
             Console.error("error: \(pngs.count) inputs need --out-dir")
             throw ExitCode(ExitStatus.usage)
         }
-        let destination: OutputDestination =
-            inPlace ? .inPlace(backup: !noBackup) : outDir.map { .directory($0) } ?? .file(output ?? "-")
-        var writer = OutputWriter(destination: destination, inputs: RunInputs(pngs))
+        var writer = OutputWriter(destination: out.destination, inputs: RunInputs(pngs))
         writer.replacesExistingFiles = force
         do {
             try writer.prepare(for: pngs)
