@@ -109,6 +109,28 @@ public enum CardFileLoader {
         }
     }
 
+    /// Reads the card in a file's bytes and refuses it when reading found errors: what writing a card needs.
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - path: The name used in messages.
+    ///   - options: Limits and policies.
+    /// - Returns: A card whose reading found no error.
+    /// - Throws: ``CardFileError`` naming `path`; `not-a-card` with the first error (and how many more) when
+    ///   reading found errors.
+    package static func loadWithoutErrors(data: Data, path: String, options: CardLoadOptions = .init())
+        throws(CardFileError) -> LoadedCard
+    {
+        let loaded = try load(data: data, path: path, options: options)
+        let errors = loaded.diagnostics.filter { $0.severity == .error }
+        if let first = errors.first {
+            throw CardFileError(
+                path: path, kind: .notACard,
+                reason: "invalid card: \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")",
+                diagnostics: errors)
+        }
+        return loaded
+    }
+
     private static func loadPNG(data: Data, path: String, options: CardLoadOptions) throws(CardFileError) -> LoadedCard
     {
         let result: PNGCardReadResult

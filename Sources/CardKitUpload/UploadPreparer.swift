@@ -154,18 +154,14 @@ package struct UploadPreparer: Sendable {
         guard let payloadSchema else {
             throw fail(path, "\(options.provider) has no schema for \(options.kind.rawValue)")
         }
-        let report: CardValidationReport
+        let violation: String?
         do {
-            report = try CardValidator.validate(.object(payload), schema: .named(payloadSchema))
+            violation = try CardValidator.firstViolation(of: .object(payload), schema: payloadSchema)
         } catch {
             throw fail(path, "cannot check the \(payloadSchema) schema: \(error)")
         }
-        if let first = report.errors.first {
-            let more = report.errors.count > 1 ? " (and \(report.errors.count - 1) more)" : ""
-            throw fail(
-                path,
-                "the converted object fails the \(payloadSchema) schema: \(first.instanceLocation.displayString): \(first.message)\(more)"
-            )
+        if let violation {
+            throw fail(path, "the converted object fails the \(payloadSchema) schema: \(violation)")
         }
     }
 

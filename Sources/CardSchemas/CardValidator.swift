@@ -62,6 +62,23 @@ public enum CardValidator {
         }
     }
 
+    /// The first violation of a shipped schema as one line, `/tags: … (and 2 more)`; nil when the value passes.
+    ///
+    /// What `convert` and `upload` say when a platform object fails its schema.
+    /// - Parameters:
+    ///   - json: The value.
+    ///   - name: The shipped schema.
+    /// - Returns: The instance location and message of the first error, with how many more there are.
+    /// - Throws: ``CardSchemaError`` when the schema does not compile.
+    package static func firstViolation(of json: JSONValue, schema name: CardSchemaName) throws(CardSchemaError)
+        -> String?
+    {
+        let errors = try validate(json, schema: .named(name)).errors
+        guard let first = errors.first else { return nil }
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
+        return "\(first.instanceLocation.displayString): \(first.message)\(more)"
+    }
+
     /// Validates a card's document (exactly as read, with every unknown key).
     /// - Parameters:
     ///   - card: The card.

@@ -43,9 +43,6 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(help: "Exit with status 1 when anything was lost in the conversion.")
     var failOnLoss = false
 
-    @Flag(help: "Replace an -o or --report file that exists.")
-    var force = false
-
     @OptionGroup(title: "Platform output")
     var platformFlags: PlatformFlags
 
@@ -101,14 +98,7 @@ struct ConvertCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.invalidInput)
             }
         }
-        var writer = OutputWriter(destination: out.destination, inputs: runInputs)
-        writer.replacesExistingFiles = force
-        do {
-            try writer.prepare(for: inputs)
-        } catch {
-            Console.error(Console.describe(error))
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        var writer = try out.writer(guarding: runInputs, for: inputs)
         var reports: [JSONValue] = []
         var anyLoss = false
         var converted = 0

@@ -21,9 +21,6 @@ struct EditCommand: AsyncParsableCommand {
 
     @OptionGroup var records: FormatOption
 
-    @Flag(help: "Replace an -o file that exists.")
-    var force = false
-
     @OptionGroup var input: InputOptions
 
     @OptionGroup var out: OutputOptions
@@ -86,14 +83,7 @@ struct EditCommand: AsyncParsableCommand {
         var options = CardEditOptions()
         options.load = input.loadOptions
         if keepDate { options.now = nil }
-        var writer = OutputWriter(destination: out.destination, inputs: runInputs)
-        writer.replacesExistingFiles = force
-        do {
-            try writer.prepare(for: inputs)
-        } catch {
-            Console.error(Console.describe(error))
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        var writer = try out.writer(guarding: runInputs, for: inputs)
         var edited = 0
         var unchanged = 0
         for item in inputs {

@@ -19,9 +19,6 @@ struct StripCommand: AsyncParsableCommand {
 
     @OptionGroup var records: FormatOption
 
-    @Flag(help: "Replace an -o file that exists.")
-    var force = false
-
     @OptionGroup var input: InputOptions
 
     @OptionGroup var out: OutputOptions
@@ -51,14 +48,7 @@ struct StripCommand: AsyncParsableCommand {
             Console.error("error: \(pngs.count) inputs need --out-dir")
             throw ExitCode(ExitStatus.usage)
         }
-        var writer = OutputWriter(destination: out.destination, inputs: RunInputs(pngs))
-        writer.replacesExistingFiles = force
-        do {
-            try writer.prepare(for: pngs)
-        } catch {
-            Console.error(Console.describe(error))
-            throw ExitCode(ExitStatus.invalidInput)
-        }
+        var writer = try out.writer(guarding: RunInputs(pngs), for: pngs)
         var options = input.loadOptions
         options.read.strict = false
         for item in pngs {

@@ -31,15 +31,9 @@ package struct AuthoringSource: Sendable {
     {
         let loaded: LoadedCard
         do {
-            loaded = try CardFileLoader.load(data: data, path: path, options: options)
+            loaded = try CardFileLoader.loadWithoutErrors(data: data, path: path, options: options)
         } catch {
             throw CardAuthoringError(error)
-        }
-        let errors = loaded.diagnostics.filter { $0.severity == .error }
-        if let first = errors.first {
-            throw CardAuthoringError(
-                path: path, kind: .unreadable,
-                reason: "invalid card: \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")")
         }
         // The loader keeps a CharX archive it read, so it is not read twice.
         return AuthoringSource(loaded: loaded, v3: loaded.card.converted(to: .v3).card, charx: loaded.charx)

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// The inputs are taken a window at a time (eight per thread): every job of a window runs, spread over `jobs`
 /// threads, then the window's results are handed to `emit` one by one, in input order, on the calling thread,
-/// while the next window is worked on. So what a batch prints, writes and exits with is exactly what one job gives,
-/// and at most two windows of results are held at once, whatever the number of inputs. The jobs must be independent (reading and converting a card is;
-/// writing its output belongs in `emit`).
+/// while the next window is worked on. So what a batch prints, writes and exits with is exactly what one job
+/// gives, and at most two windows of results are held at once, whatever the number of inputs. The jobs must be
+/// independent (reading and converting a card is; writing its output belongs in `emit`).
 package enum OrderedParallel {
     /// The default number of jobs: the machine's active processor count.
     package static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -51,9 +51,8 @@ package enum OrderedParallel {
             if !nextSlice.isEmpty {
                 DispatchQueue.global().async(group: group) { compute(nextSlice, into: nextResults) }
             }
-            defer { group.wait() }
+            defer { group.wait() }  // also when `emit` throws: no job outlives the call
             for (index, item) in slice.enumerated() { try emit(item, results.take(at: index)) }
-            group.wait()
             start += nextSlice.count
             slice = nextSlice
             results = nextResults

@@ -9,26 +9,15 @@ extension ConversionInput {
     func convertToCharX() throws(CardFileError) -> ConversionResult {
         let loaded = try loadCard()
         let package = CardPackage(loaded)
-        var written: CardPackage.Written? = nil
-        let bytes = try charxBytes { () throws(CharXError) in
-            let result = try package.charx()
-            written = result
-            return Data(result.bytes)
-        }
-        let (fieldLosses, others) = Self.splitLosses(package.diagnostics)
-        return ConversionResult(
-            target: .charx, output: ConversionFile(bytes: bytes),
-            diagnostics: loaded.diagnostics
-                + (others + (written?.diagnostics ?? [])).filter { !loaded.diagnostics.contains($0) },
-            losses: fieldLosses + (written?.losses ?? []))
-    }
-
-    private func charxBytes(_ body: () throws(CharXError) -> Data) throws(CardFileError) -> [UInt8] {
+        let written: CardPackage.Written
         do {
-            return [UInt8](try body())
+            written = try package.charx()
         } catch {
             throw CardFileError(path: path, kind: .invalidContainer, reason: error.description)
         }
+        return result(
+            .charx, bytes: written.bytes, loaded: loaded, diagnostics: package.diagnostics + written.diagnostics,
+            losses: written.losses)
     }
 
     // MARK: - Books
@@ -82,9 +71,7 @@ extension ConversionInput {
             value = converted.worldInfo
             diagnostics += converted.diagnostics
         }
-        let (losses, others) = Self.splitLosses(diagnostics)
-        return ConversionResult(
-            target: target, output: ConversionFile(bytes: jsonBytes(value)), diagnostics: others, losses: losses)
+        return result(target, bytes: jsonBytes(value), loaded: nil, diagnostics: diagnostics, losses: [])
     }
 
     private func parseJSON() throws(CardFileError) -> JSONValue {

@@ -71,19 +71,16 @@ extension ConversionInput {
         guard let name = platform.descriptor.schema(for: objectKind).flatMap(CardSchemaName.init(rawValue:)) else {
             return
         }
-        let report: CardValidationReport
+        let violation: String?
         do {
-            report = try CardValidator.validate(output, schema: .named(name))
+            violation = try CardValidator.firstViolation(of: output, schema: name)
         } catch {
             throw CardFileError(path: path, kind: .platformLimit, reason: "cannot check the \(name) schema: \(error)")
         }
-        if let first = report.errors.first {
-            let more = report.errors.count > 1 ? " (and \(report.errors.count - 1) more)" : ""
+        if let violation {
             throw CardFileError(
                 path: path, kind: .platformLimit,
-                reason:
-                    "the \(platform.displayName) object fails the \(name) schema: \(first.instanceLocation.displayString): \(first.message)\(more)"
-            )
+                reason: "the \(platform.displayName) object fails the \(name) schema: \(violation)")
         }
     }
 }

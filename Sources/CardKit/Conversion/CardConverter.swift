@@ -159,43 +159,47 @@ struct ConversionInput {
 
     /// Loads the card, failing on error diagnostics.
     func loadCard() throws(CardFileError) -> LoadedCard {
-        let loaded = try CardFileLoader.load(data: data, path: path, options: options.load)
-        let errors = loaded.diagnostics.filter { $0.severity == .error }
-        if let first = errors.first {
-            throw CardFileError(
-                path: path, kind: .notACard,
-                reason: "invalid card: \(first)\(errors.count > 1 ? " (and \(errors.count - 1) more)" : "")",
-                diagnostics: errors)
-        }
-        return loaded
+        try CardFileLoader.loadWithoutErrors(data: data, path: path, options: options.load)
     }
 
     func convertCard(to spec: CardSpec) throws(CardFileError) -> ConversionResult {
         let loaded = try loadCard()
         let conversion = loaded.card.converted(to: spec, options: cardOptions)
-        let (fieldLosses, others) = Self.splitLosses(conversion.diagnostics)
-        return ConversionResult(
-            target: .card(spec), output: ConversionFile(bytes: jsonBytes(conversion.card.json)),
-            diagnostics: loaded.diagnostics + others.filter { !loaded.diagnostics.contains($0) },
-            losses: fieldLosses + CardPackage(loaded).jsonLosses())
+        // Only a PNG or CharX holds files a JSON card cannot.
+        let fileLosses = [.png, .charx].contains(loaded.container) ? CardPackage(loaded).jsonLosses() : []
+        return result(
+            .card(spec), bytes: jsonBytes(conversion.card.json), loaded: loaded,
+            diagnostics: conversion.diagnostics, losses: fileLosses)
     }
 
     func convertToPNG() throws(CardFileError) -> ConversionResult {
         let loaded = try loadCard()
         let package = CardPackage(loaded)
+        let written: CardPackage.Written
         do {
-            let written = try package.png(
-                image: options.image, dropAssets: options.dropAssets, options: cardOptions)
-            return ConversionResult(
-                target: .png, output: ConversionFile(bytes: written.bytes),
-                diagnostics: loaded.diagnostics
-                    + (package.diagnostics + written.diagnostics).filter {
-                        !loaded.diagnostics.contains($0)
-                    }, losses: written.losses)
+            written = try package.png(image: options.image, dropAssets: options.dropAssets, options: cardOptions)
         } catch {
             let subject = options.image == nil ? "" : "the image: "
             throw CardFileError(path: path, kind: .invalidContainer, reason: "\(subject)\(error.description)")
         }
+        return result(
+            .png, bytes: written.bytes, loaded: loaded, diagnostics: package.diagnostics + written.diagnostics,
+            losses: written.losses)
+    }
+
+    /// The result of a card, container or book conversion.
+    ///
+    /// The conversion's `lost-field` warnings become loss entries (before `losses`); its other diagnostics follow
+    /// reading's, without the ones reading already reported.
+    func result(
+        _ target: ConversionTarget, bytes: [UInt8], loaded: LoadedCard?, diagnostics: [Diagnostic],
+        losses: [LossEntry]
+    ) -> ConversionResult {
+        let (fieldLosses, others) = Self.splitLosses(diagnostics)
+        let read = loaded?.diagnostics ?? []
+        return ConversionResult(
+            target: target, output: ConversionFile(bytes: bytes),
+            diagnostics: read + others.filter { !read.contains($0) }, losses: fieldLosses + losses)
     }
 
     /// Splits a card conversion's diagnostics into loss entries (its `lost-field` warnings) and the rest.

@@ -68,10 +68,11 @@ struct CardPackage {
 
     /// The main icon (named `main`, else the first icon) when its URI is `ccdefault:` or empty.
     private func defaultIconIndex() -> Int? {
-        let icons = descriptors.indices.filter { descriptors[$0].objectValue?["type"]?.stringValue == "icon" }
-        let main = icons.first { descriptors[$0].objectValue?["name"]?.stringValue == "main" } ?? icons.first
+        let list = descriptors
+        let icons = list.indices.filter { list[$0].objectValue?["type"]?.stringValue == "icon" }
+        let main = icons.first { list[$0].objectValue?["name"]?.stringValue == "main" } ?? icons.first
         guard let main else { return nil }
-        let uri = descriptors[main].objectValue?["uri"]?.stringValue ?? ""
+        let uri = list[main].objectValue?["uri"]?.stringValue ?? ""
         return uri.isEmpty || uri.lowercased().hasPrefix("ccdefault:") ? main : nil
     }
 

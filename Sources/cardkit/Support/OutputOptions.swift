@@ -1,7 +1,7 @@
 import ArgumentParser
 import CardKit
 
-/// `-o`, `--out-dir`, `--in-place` and `--no-backup`: where `convert`, `edit` and `strip` write.
+/// `-o`, `--out-dir`, `--in-place`, `--no-backup` and `--force`: where `convert`, `edit` and `strip` write.
 struct OutputOptions: ParsableArguments {
     @Option(name: [.short, .customLong("output")], help: "Write the output to this file ('-' for standard output).")
     var output: String?
@@ -17,6 +17,9 @@ struct OutputOptions: ParsableArguments {
 
     @Flag(help: "With --in-place, keep no NAME.bak backup.")
     var noBackup = false
+
+    @Flag(help: "Replace an -o (or --report) file that exists.")
+    var force = false
 
     func validate() throws {
         if [output != nil, outDir != nil, inPlace].filter({ $0 }).count > 1 {
@@ -46,4 +49,24 @@ struct OutputOptions: ParsableArguments {
 
     /// Whether the output goes to standard output (no flag, or `-o -`).
     var isStandardOutput: Bool { destination == .standardOutput || output == "-" }
+
+    /// The writer of this run, checked against `items` before anything is converted; a problem is printed and
+    /// ends the run with status 1.
+    ///
+    /// - Parameters:
+    ///   - inputs: Every file of the run, so that no output replaces one.
+    ///   - items: The inputs that will get an output.
+    /// - Returns: The writer.
+    /// - Throws: `ExitCode(1)` when the destination cannot take the outputs.
+    func writer(guarding inputs: RunInputs, for items: [CardInput]) throws -> OutputWriter {
+        var writer = OutputWriter(destination: destination, inputs: inputs)
+        writer.replacesExistingFiles = force
+        do {
+            try writer.prepare(for: items)
+        } catch {
+            Console.error(Console.describe(error))
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        return writer
+    }
 }
