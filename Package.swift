@@ -2,7 +2,7 @@
 import Foundation
 import PackageDescription
 
-/// Set CARDKIT_SKIP_UPLOAD=1 to leave the NIO-based targets out of a local build.
+/// Set CARDKIT_SKIP_UPLOAD=1 to leave the NIO-based targets (upload, serve) out of a local build.
 ///
 /// For developers who do not touch uploads (SwiftNIO triples a clean build on two cores); CI and users always build
 /// everything. A package trait (tools 6.1) cannot replace this switch: a trait can drop a dependency edge
@@ -106,7 +106,7 @@ for target in package.targets where target.type != .system {
 }
 
 if includeUpload {
-    // Upload: the only part of the package on async-http-client and Hummingbird.
+    // Upload and serve: the only parts of the package on SwiftNIO (async-http-client, Hummingbird).
     package.dependencies.append(contentsOf: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -115,11 +115,13 @@ if includeUpload {
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // The fakes' MD5 (Spicychat's save-image hash); async-http-client already brings it into the graph.
     ])
     package.products.append(contentsOf: [
         .library(name: "CardKitUpload", targets: ["CardKitUpload"]),
         .executable(name: "fake-providers", targets: ["fake-providers"]),
+        .library(name: "CardKitServe", targets: ["CardKitServe"]),
     ])
     let uploadTargets: [Target] = [
         // Library
@@ -147,6 +149,21 @@ if includeUpload {
             ],
             path: "Sources/FakeProviders/FakeProviderServer"
         ),
+        // `cardkit serve`: the web app and the HTTP API.
+        .target(
+            name: "CardKitServe",
+            dependencies: [
+                "CardKit", "CardKitFiles", "CardKitJSON", "CardModel", "CardPlatforms", "CardSchemas", "CardFormats",
+                orderedCollections,
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // CLI
         .executableTarget(
             name: "fake-providers",
@@ -163,12 +180,20 @@ if includeUpload {
                 "CardKitTestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "CardKitServeTests",
+            dependencies: [
+                "CardKitServe", "CardKit", "CardKitFiles", "CardKitJSON", "CardKitTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
     ]
     for target in uploadTargets {
         target.swiftSettings = (target.swiftSettings ?? []) + upcomingFeatures
     }
     package.targets.append(contentsOf: uploadTargets)
     if let cli = package.targets.first(where: { $0.name == "cardkit" }) {
-        cli.dependencies.append("CardKitUpload")
+        cli.dependencies.append(contentsOf: ["CardKitUpload", "CardKitServe"])
     }
 }

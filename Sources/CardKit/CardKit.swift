@@ -6,3 +6,9 @@
 @_exported import CardPNG
 @_exported import CardPlatforms
 @_exported import CardSchemas
+
+/// The version of CardKit: what `cardkit --version` prints and the HTTP API reports.
+public enum CardKitVersion {
+    /// The version string.
+    public static let current = "0.1.0"
+}

@@ -31,6 +31,10 @@ package struct FileStatus: Sendable, Hashable {
     package var kind: Kind
     /// The file's size in bytes.
     package var size: Int64
+    /// The last modification time, in nanoseconds since 1970 (`st_mtim`).
+    package var modifiedNanoseconds: Int64 = 0
+    /// The inode number (a rename over the file gives a new one).
+    package var inode: UInt64 = 0
 
     /// Stats a path, following symbolic links.
     /// - Parameter path: The path.
@@ -48,7 +52,13 @@ package struct FileStatus: Sendable, Hashable {
             case S_IFSOCK: .socket
             default: .other
             }
-        return .success(FileStatus(kind: kind, size: Int64(info.st_size)))
+        #if canImport(Darwin)
+            let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        #else
+            let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        #endif
+        return .success(
+            FileStatus(kind: kind, size: Int64(info.st_size), modifiedNanoseconds: modified, inode: UInt64(info.st_ino)))
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CardKit
 import Foundation
 
 @main
@@ -14,7 +15,7 @@ struct CardKitCommand: AsyncParsableCommand {
             (swift package generate-manual --configuration debug --date 2026-12-02 --authors CardKit, on the full \
             build).
             """,
-        version: "0.1.0",
+        version: CardKitVersion.current,
         subcommands: [
             InspectCommand.self,
             ExtractCommand.self,
@@ -28,7 +29,7 @@ struct CardKitCommand: AsyncParsableCommand {
             DiffCommand.self,
             UnpackCommand.self,
             PackCommand.self,
-        ] + uploadSubcommands
+        ] + uploadSubcommands + serveSubcommands
     )
 
     /// Runs the command, mapping ArgumentParser's usage-error code (64) to our 2 and its messages to our style.

@@ -28,6 +28,10 @@ enum Examples {
                 "into the PNG of the convert example"
             )
         ],
+        "serve": [
+            ("cardkit serve .", "the samples in the browser, at http://127.0.0.1:8080"),
+            ("cardkit serve . --port 0 --allow-edit", "a free port; the edit form saves"),
+        ],
         "schema list": [
             ("cardkit schema list", "every shipped schema"),
             ("cardkit schema list --format jsonl", "as records"),
