@@ -146,20 +146,40 @@ enum PNGBase64 {
     }
 
     /// Encodes bytes as standard base64 with padding.
+    ///
+    /// Three bytes at a time into a buffer sized once (an append per character cost a tenth of `embed`'s
+    /// instructions).
     static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var output = [UInt8]()
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var iterator = bytes.makeIterator()
-        while let b0 = iterator.next() {
-            let b1 = iterator.next()
-            let b2 = iterator.next()
-            let value = UInt32(b0) << 16 | UInt32(b1 ?? 0) << 8 | UInt32(b2 ?? 0)
-            output.append(alphabet[Int(value >> 18 & 0x3F)])
-            output.append(alphabet[Int(value >> 12 & 0x3F)])
-            output.append(b1 == nil ? UInt8(ascii: "=") : alphabet[Int(value >> 6 & 0x3F)])
-            output.append(b2 == nil ? UInt8(ascii: "=") : alphabet[Int(value & 0x3F)])
+        let input = Array(bytes)
+        let count = input.count
+        return [UInt8](unsafeUninitializedCapacity: (count + 2) / 3 * 4) { out, initialized in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                input.withUnsafeBufferPointer { source in
+                    var i = 0
+                    var o = 0
+                    while i + 3 <= count {
+                        let value = UInt32(source[i]) << 16 | UInt32(source[i + 1]) << 8 | UInt32(source[i + 2])
+                        out[o] = alphabet[Int(value >> 18)]
+                        out[o + 1] = alphabet[Int(value >> 12 & 0x3F)]
+                        out[o + 2] = alphabet[Int(value >> 6 & 0x3F)]
+                        out[o + 3] = alphabet[Int(value & 0x3F)]
+                        i += 3
+                        o += 4
+                    }
+                    if i < count {
+                        let b1: UInt32 = i + 1 < count ? UInt32(source[i + 1]) : 0
+                        let value = UInt32(source[i]) << 16 | b1 << 8
+                        out[o] = alphabet[Int(value >> 18)]
+                        out[o + 1] = alphabet[Int(value >> 12 & 0x3F)]
+                        out[o + 2] = i + 1 < count ? alphabet[Int(value >> 6 & 0x3F)] : UInt8(ascii: "=")
+                        out[o + 3] = UInt8(ascii: "=")
+                        o += 4
+                    }
+                    initialized = o
+                }
+            }
         }
-        return output
     }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 }
