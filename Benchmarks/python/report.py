@@ -265,8 +265,9 @@ def targets(data, scales):
     upload_small, upload_large = Row(first, "upload_small"), Row(first, "upload_large")
     target(f"Upload, uploads/s at concurrency {first.get('upload_concurrency', '?')} (release, zero-latency fake)",
            upload_small.items / upload_small.median if upload_small.ok else None, 2000, True, "/s")
-    target(f"Upload peak RSS, {upload_large.items if upload_large.ok else '?':,} vs "
-           f"{upload_small.items if upload_small.ok else '?':,} inputs",
+    large_count = f"{upload_large.items:,}" if upload_large.ok else "?"
+    small_count = f"{upload_small.items:,}" if upload_small.ok else "?"
+    target(f"Upload peak RSS, {large_count} vs {small_count} inputs",
            upload_large.peak / upload_small.peak if upload_small.ok and upload_large.ok else None, 1.2, False)
     for command in ("inspect", "validate", "convert", "embed"):
         target(f"Every core: whole-process `{command}`, 2 jobs vs 1",
