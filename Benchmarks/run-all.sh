@@ -71,6 +71,8 @@ for product in card-corpus cardkit-suite; do
         --product "$product" >&2)
 done
 bin=$scratch/release
+# The commit the binaries are built from (start-up is measured last, when the checkout may have moved on).
+built_commit=$(cd "$bench/.." && git rev-parse --short HEAD)$(cd "$bench/.." && git diff --quiet HEAD -- Sources Package.swift || echo "+changes")
 for product in cardkit fake-providers; do
     log "building $product (release, full CLI)"
     (cd "$bench/.." && env -u CARDKIT_SKIP_UPLOAD -u CARDKIT_BENCHMARKS $nice swift build -c release --scratch-path "$cli_scratch" \
@@ -153,7 +155,7 @@ $nice "$py" "$bench/python/startup.py" 50 \
 {
     echo "binary_bytes.cardkit=$(wc -c < "$cli/cardkit")"
     [ "$static" != 1 ] || echo "binary_bytes.cardkit_static=$(wc -c < "$static_scratch/release/cardkit")"
-    echo "commit=$(cd "$bench/.." && git rev-parse --short HEAD)"
+    echo "commit=$built_commit"
 } >> "$out/$first/startup.txt"
 
 "$py" "$bench/python/report.py" "$out" | tee "$out/results.md"
