@@ -197,3 +197,19 @@ if includeUpload {
         cli.dependencies.append(contentsOf: ["CardKitUpload", "CardKitServe"])
     }
 }
+
+/// Set CARDKIT_BENCHMARKS=1 to add the two executables of the benchmark table (`Benchmarks/run-all.sh` does).
+///
+/// They time calls that CardKit keeps at `package` access (`PNGCardReader`, `PNGImageEncoder`, the splice entry
+/// point of `PNGCardWriter`), which only targets of this package can see; without the variable they are not part
+/// of the build graph. Build them in a scratch path of their own.
+if ProcessInfo.processInfo.environment["CARDKIT_BENCHMARKS"] != nil {
+    package.targets.append(contentsOf: [
+        .executableTarget(
+            name: "card-corpus", dependencies: ["CardKit"], path: "Benchmarks/corpus",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .executableTarget(
+            name: "cardkit-suite", dependencies: ["CardKit", "JSONSchema"], path: "Benchmarks/suite",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+    ])
+}

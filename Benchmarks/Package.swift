@@ -39,21 +39,7 @@ let package = Package(
             path: "Sources/platforms-bench",
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
-        // Benchmark corpus generator (Benchmarks/run-all.sh).
-        .executableTarget(
-            name: "card-corpus",
-            dependencies: [.product(name: "CardKit", package: "CardKit")],
-            path: "corpus",
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
-        ),
-        // The whole comparison table, CardKit's side (Benchmarks/run-all.sh).
-        .executableTarget(
-            name: "cardkit-suite",
-            dependencies: [
-                .product(name: "CardKit", package: "CardKit"), .product(name: "JSONSchema", package: "CardKit"),
-            ],
-            path: "suite",
-            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
-        ),
+        // card-corpus and cardkit-suite (Benchmarks/corpus, Benchmarks/suite) are targets of the root package,
+        // added with CARDKIT_BENCHMARKS=1: they time `package` API that only CardKit's own targets can see.
     ]
 )

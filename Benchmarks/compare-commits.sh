@@ -40,9 +40,18 @@ else
 fi
 
 log "building cardkit-suite at $base_commit and at the working tree, card-corpus at the working tree (release)"
-(cd "$tree/Benchmarks" && CARDKIT_SKIP_UPLOAD=1 $nice swift build -c release --scratch-path "$work/build-base" --product cardkit-suite >&2)
-(cd "$bench" && CARDKIT_SKIP_UPLOAD=1 $nice swift build -c release --scratch-path "$work/build-head" --product cardkit-suite >&2)
-(cd "$bench" && CARDKIT_SKIP_UPLOAD=1 $nice swift build -c release --scratch-path "$work/build-head" --product card-corpus >&2)
+# card-corpus and cardkit-suite are root-package targets (CARDKIT_BENCHMARKS=1) since they time `package` API; an
+# older commit still has them in the Benchmarks package.
+build_suite() {  # $1 checkout, $2 scratch, $3 product
+    if grep -q CARDKIT_BENCHMARKS "$1/Package.swift"; then
+        (cd "$1" && CARDKIT_BENCHMARKS=1 CARDKIT_SKIP_UPLOAD=1 $nice swift build -c release --scratch-path "$2" --product "$3" >&2)
+    else
+        (cd "$1/Benchmarks" && CARDKIT_SKIP_UPLOAD=1 $nice swift build -c release --scratch-path "$2" --product "$3" >&2)
+    fi
+}
+build_suite "$tree" "$work/build-base" cardkit-suite
+build_suite "$bench/.." "$work/build-head" cardkit-suite
+build_suite "$bench/.." "$work/build-head" card-corpus
 
 results=$work/results
 rm -rf "$results" "$work/corpus"

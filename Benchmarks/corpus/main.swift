@@ -1,6 +1,9 @@
 // card-corpus: writes a deterministic benchmark corpus of realistic character cards.
 //
-//   card-corpus --count 1000 --out DIR [--seed 42]
+//   card-corpus --count 1000 --out DIR [--seed 42] [--small-images]
+//
+// --small-images draws every avatar at 16-48 px (a few KB) and no 4096x4096 one, so that 100,000 cards fit the
+// disk; the card JSON (lorebooks, text, chunk types, placement) is drawn the same way as without it.
 //
 // DIR/png/card-NNNNN.png   PNG cards: noise images (incompressible, so file sizes are real) of 0.3-1.5 MB, and
 //                          a few 4096x4096 images; V2 cards (`chara`) and V3 cards (`chara` V2 backfill + `ccv3`);
@@ -245,14 +248,17 @@ func cardData(index: Int, entries: Int, v3: Bool, rng: inout SplitMix64) -> JSON
 var count = 1_000
 var outPath = "Benchmarks/.corpus/1000"
 var seed: UInt64 = 42
+var smallImages = false
 var arguments = CommandLine.arguments.dropFirst()
 while let flag = arguments.popFirst() {
     switch flag {
     case "--count": count = Int(arguments.popFirst() ?? "") ?? count
     case "--out": outPath = arguments.popFirst() ?? outPath
     case "--seed": seed = UInt64(arguments.popFirst() ?? "") ?? seed
+    case "--small-images": smallImages = true
     default:
-        FileHandle.standardError.write(Data("usage: card-corpus --count N --out DIR [--seed S]\n".utf8))
+        let usage = "usage: card-corpus --count N --out DIR [--seed S] [--small-images]\n"
+        FileHandle.standardError.write(Data(usage.utf8))
         exit(2)
     }
 }
@@ -270,15 +276,15 @@ let poolSize = min(count, 200)
 var pool: [(side: Int, png: [UInt8])] = []
 for i in 0..<poolSize {
     // 0.3-1.5 MB: side 274..612 px of 4-byte noise, spread evenly over the pool.
-    let side = 274 + (612 - 274) * i / max(1, poolSize - 1)
+    let side = smallImages ? 16 + 32 * i / max(1, poolSize - 1) : 274 + (612 - 274) * i / max(1, poolSize - 1)
     pool.append((side, try noiseImage(side: side, rng: &rng)))
 }
-let large = try largeImage(rng: &rng)
+let large = smallImages ? [] : try largeImage(rng: &rng)
 
 var manifest = "file\tbytes\tspec\tentries\tchunk\tplacement\tside\n"
 var totalBytes = 0
 for index in 0..<count {
-    let isLarge = index % 250 == 3  // 0.4% of cards have a 4096x4096 image
+    let isLarge = !smallImages && index % 250 == 3  // 0.4% of cards have a 4096x4096 image
     let image = isLarge ? (side: 4096, png: large) : pool[Int(rng.next() % UInt64(pool.count))]
     let v3 = index % 2 == 0
     let entries = lorebookSize(index: index, rng: &rng)

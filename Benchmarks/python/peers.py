@@ -1,6 +1,6 @@
 """The Python peers' side of the benchmark table (Benchmarks/run-all.sh), over the same corpus as cardkit-suite.
 
-Usage: python peers.py read|validate|embed|charx CORPUS_DIR [ROUNDS]
+Usage: python peers.py read|validate|convert|embed|charx CORPUS_DIR [ROUNDS]
 
 Prints the same key=value lines as cardkit-suite: <row>.median_s / min_s / max_s (seconds per pass over the
 corpus, after one warm-up pass), <row>.items, <row>.bytes, <row>.ok, <row>.peak_kib (peak RSS while the row ran;
@@ -146,6 +146,28 @@ def measure_validate(jsons, rounds):
     row("jsonschema_rs_validate", rounds, make(rs))
 
 
+def measure_json(jsons, rounds):
+    """The JSON parse alone (files read untimed): orjson.loads, the fastest reader Python has, and json.loads."""
+    import orjson
+
+    def make(loads):
+        def body():
+            elapsed = 0.0
+            size = 0
+            for path in jsons:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                start = time.perf_counter()
+                loads(data)
+                elapsed += time.perf_counter() - start
+                size += len(data)
+            return elapsed, len(jsons), size, len(jsons)
+        return body
+
+    row("orjson_parse", rounds, make(orjson.loads))
+    row("python_json_parse", rounds, make(json.loads))
+
+
 def measure_embed(pngs, jsons, rounds):
     import tavern_card
 
@@ -224,12 +246,14 @@ def main():
     print(f"measurement={measurement}")
     print(f"cards={len(names)}")
     print(f"baseline_kib={status_kib('VmRSS:')}")
-    for package in ("tavern-card", "pillow", "jsonschema", "jsonschema-rs"):
+    for package in ("tavern-card", "pillow", "jsonschema", "jsonschema-rs", "orjson"):
         print(f"version.{package}={importlib.metadata.version(package)}")
     if measurement == "read":
         measure_read(pngs, rounds)
     elif measurement == "validate":
         measure_validate(jsons, rounds)
+    elif measurement == "convert":
+        measure_json(jsons, rounds)
     elif measurement == "embed":
         measure_embed(pngs, jsons, rounds)
     elif measurement == "charx":

@@ -189,6 +189,23 @@ case "validate":
     }
 
 case "convert":
+    // The lossless JSON parse alone (number literals, key order, duplicate keys kept), against orjson.loads.
+    try row("json_parse", rounds: rounds) {
+        var pass = Pass(seconds: 0, items: 0, bytes: 0, ok: 0)
+        var elapsed: UInt64 = 0
+        for url in jsonURLs {
+            let bytes = try [UInt8](Data(contentsOf: url))
+            let start = now()
+            let value = try JSONParser.parse(bytes).value
+            elapsed += now() - start
+            sink &+= value.objectValue?.count ?? 0
+            pass.items += 1
+            pass.bytes += bytes.count
+            pass.ok += 1
+        }
+        pass.seconds = Double(elapsed) / 1e9
+        return pass
+    }
     // The floor: parse each card's JSON and write it back (no card logic).
     try row("json_roundtrip", rounds: rounds) {
         var pass = Pass(seconds: 0, items: 0, bytes: 0, ok: 0)

@@ -1,3 +1,5 @@
+internal import CCardPNG
+
 /// Lenient base64 decoding as Node.js's `Buffer.from(text, 'base64')` does it, reporting every leniency.
 enum PNGBase64 {
     /// The leniencies a payload needed.
@@ -40,22 +42,31 @@ enum PNGBase64 {
 
     /// Decodes `text`; returns the bytes and the leniencies used.
     ///
-    /// Groups of four standard-alphabet characters take a fast path; everything else (whitespace, the URL-safe
-    /// alphabet, padding, errors) goes through the general one, which records each leniency.
-    static func decode(_ text: UnsafeRawBufferPointer) throws(Failure) -> (bytes: [UInt8], leniencies: Leniencies) {
+    /// Whole 32-character blocks of the standard alphabet at the start go through AVX2
+    /// (`ccard_base64_decode_blocks`, when the CPU has it and `accelerated`), then groups of four standard-alphabet
+    /// characters take a scalar fast path; everything else (whitespace, the URL-safe alphabet, padding, errors) goes
+    /// through the general one, which records each leniency. `accelerated: false` exists for the tests that prove
+    /// both give the same bytes, leniencies and errors.
+    static func decode(_ text: UnsafeRawBufferPointer, accelerated: Bool = true) throws(Failure) -> (
+        bytes: [UInt8], leniencies: Leniencies
+    ) {
         var leniencies: Leniencies = []
         var failure: Failure?
         let count = text.count
-        let output = [UInt8](unsafeUninitializedCapacity: count / 4 * 3 + 4) { out, initialized in
+        // 8 bytes of slack: each AVX2 step stores 32 bytes, of which 24 are output.
+        let output = [UInt8](unsafeUninitializedCapacity: count / 4 * 3 + 8) { out, initialized in
             table.withUnsafeBufferPointer { table in
                 shifted.withUnsafeBufferPointer { shifted in
-                    var o = 0
+                    var i = 0
+                    if accelerated, count >= 32, let source = text.baseAddress, let target = out.baseAddress {
+                        i = ccard_base64_decode_blocks(source, count, target)
+                    }
+                    var o = i / 4 * 3
                     var accumulator: UInt32 = 0
                     var quantum = 0
                     var padding = 0
                     var lastDataPosition = 0
                     var sawWhitespace = false
-                    var i = 0
                     while i < count {
                         if quantum == 0 && padding == 0 {
                             // Four characters per step: one 32-bit load, four pre-shifted lookups, one 32-bit store.
@@ -135,20 +146,40 @@ enum PNGBase64 {
     }
 
     /// Encodes bytes as standard base64 with padding.
+    ///
+    /// Three bytes at a time into a buffer sized once (an append per character cost a tenth of `embed`'s
+    /// instructions).
     static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var output = [UInt8]()
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var iterator = bytes.makeIterator()
-        while let b0 = iterator.next() {
-            let b1 = iterator.next()
-            let b2 = iterator.next()
-            let value = UInt32(b0) << 16 | UInt32(b1 ?? 0) << 8 | UInt32(b2 ?? 0)
-            output.append(alphabet[Int(value >> 18 & 0x3F)])
-            output.append(alphabet[Int(value >> 12 & 0x3F)])
-            output.append(b1 == nil ? UInt8(ascii: "=") : alphabet[Int(value >> 6 & 0x3F)])
-            output.append(b2 == nil ? UInt8(ascii: "=") : alphabet[Int(value & 0x3F)])
+        let input = Array(bytes)
+        let count = input.count
+        return [UInt8](unsafeUninitializedCapacity: (count + 2) / 3 * 4) { out, initialized in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                input.withUnsafeBufferPointer { source in
+                    var i = 0
+                    var o = 0
+                    while i + 3 <= count {
+                        let value = UInt32(source[i]) << 16 | UInt32(source[i + 1]) << 8 | UInt32(source[i + 2])
+                        out[o] = alphabet[Int(value >> 18)]
+                        out[o + 1] = alphabet[Int(value >> 12 & 0x3F)]
+                        out[o + 2] = alphabet[Int(value >> 6 & 0x3F)]
+                        out[o + 3] = alphabet[Int(value & 0x3F)]
+                        i += 3
+                        o += 4
+                    }
+                    if i < count {
+                        let b1: UInt32 = i + 1 < count ? UInt32(source[i + 1]) : 0
+                        let value = UInt32(source[i]) << 16 | b1 << 8
+                        out[o] = alphabet[Int(value >> 18)]
+                        out[o + 1] = alphabet[Int(value >> 12 & 0x3F)]
+                        out[o + 2] = i + 1 < count ? alphabet[Int(value >> 6 & 0x3F)] : UInt8(ascii: "=")
+                        out[o + 3] = UInt8(ascii: "=")
+                        o += 4
+                    }
+                    initialized = o
+                }
+            }
         }
-        return output
     }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 }

@@ -51,4 +51,52 @@ import Testing
         #expect(throws: PNGBase64.Failure.self) { try decode("QQ==QQ==") }
         #expect(throws: PNGBase64.Failure.self) { try decode("QUJDR") }
     }
+
+    /// Decodes with or without the AVX2 block path, as a value to compare.
+    private func outcome(_ bytes: [UInt8], accelerated: Bool) -> String {
+        bytes.withUnsafeBytes { raw in
+            do throws(PNGBase64.Failure) {
+                let decoded = try PNGBase64.decode(raw, accelerated: accelerated)
+                return "ok \(decoded.bytes) \(decoded.leniencies.rawValue)"
+            } catch {
+                return "failure \(error)"
+            }
+        }
+    }
+
+    @Test func theBlockPathGivesTheScalarResultForEveryByteAtEveryPosition() {
+        var state: UInt64 = 7
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        func random(_ count: Int) -> [UInt8] {
+            (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1
+                return alphabet[Int(state >> 58)]
+            }
+        }
+        // Every byte value at every position of the first two blocks of a 96-character text.
+        let base = random(96)
+        for position in 0..<64 {
+            for value in 0...255 {
+                var text = base
+                text[position] = UInt8(value)
+                #expect(
+                    outcome(text, accelerated: true) == outcome(text, accelerated: false),
+                    "byte \(value) at \(position)")
+            }
+        }
+        // Every length around the block size, with and without padding, and every alphabet character in each lane.
+        for length in 0..<200 {
+            let data = (0..<length).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1
+                return UInt8(truncatingIfNeeded: state >> 40)
+            }
+            let text = Array(Data(data).base64EncodedString().utf8)
+            #expect(outcome(text, accelerated: true) == outcome(text, accelerated: false), "length \(length)")
+            #expect(outcome(text, accelerated: true) == "ok \(data) 0", "length \(length)")
+        }
+        for character in alphabet {
+            let text = [UInt8](repeating: character, count: 64)
+            #expect(outcome(text, accelerated: true) == outcome(text, accelerated: false))
+        }
+    }
 }

@@ -99,6 +99,14 @@ ccard_png_status ccard_png_encode_rgba(const void *_Nonnull rgba, uint32_t width
 /* Frees a buffer returned by this shim. */
 void ccard_png_free(void *_Nullable buffer);
 
+/*
+ * Decodes whole 32-character blocks of standard-alphabet base64 (A-Z a-z 0-9 + /) from the start of `text`, with
+ * AVX2, stopping before the first block that holds any other byte; returns how many characters it decoded (a
+ * multiple of 32; 0 without AVX2). Their bytes (3 per 4 characters) go to `output`, which must have room for
+ * length / 4 * 3 + 8 bytes: each step stores 32 bytes, of which 24 are output.
+ */
+size_t ccard_base64_decode_blocks(const void *_Nonnull text, size_t length, void *_Nonnull output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -160,6 +160,34 @@ package struct OutputWriter: Sendable {
         }
     }
 
+    /// Names `item`'s output in a folder destination now, as ``write(_:for:fileExtension:suffix:companions:)``
+    /// would, so that a batch can name every output in input order before it writes any of them in parallel.
+    ///
+    /// The name is checked against the run's inputs and the names taken before it; write the bytes with
+    /// ``writeReserved(_:to:)``.
+    ///
+    /// - Parameters:
+    ///   - item: The input.
+    ///   - suffix: What replaces the input's extension (`.png`).
+    /// - Returns: The output's path, or `nil` when the destination is not a folder.
+    /// - Throws: ``OutputError`` when the name is the input's own.
+    package mutating func reservePath(for item: CardInput, suffix: String) throws(OutputError) -> String? {
+        guard case .directory(let folder) = destination else { return nil }
+        let directory = URL(fileURLWithPath: folder)
+        return directory.appendingPathComponent(try name(for: item, in: directory, suffix: suffix)).path
+    }
+
+    /// Writes an output to a path that ``reservePath(for:suffix:)`` gave; safe to call from several threads for
+    /// different paths.
+    ///
+    /// - Parameters:
+    ///   - bytes: The output.
+    ///   - path: The reserved path.
+    /// - Throws: ``OutputError`` when the file system refuses the write.
+    package func writeReserved(_ bytes: [UInt8], to path: String) throws(OutputError) {
+        try writeAtomically(bytes, to: path)
+    }
+
     /// The folder to unpack `item` into, for a folder destination: named like a file output, without a suffix.
     ///
     /// - Parameter item: The input.
