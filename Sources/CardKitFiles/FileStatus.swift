@@ -58,7 +58,8 @@ package struct FileStatus: Sendable, Hashable {
             let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         #endif
         return .success(
-            FileStatus(kind: kind, size: Int64(info.st_size), modifiedNanoseconds: modified, inode: UInt64(info.st_ino)))
+            FileStatus(kind: kind, size: Int64(info.st_size), modifiedNanoseconds: modified, inode: UInt64(info.st_ino))
+        )
     }
 }
 

@@ -182,7 +182,8 @@ enum CardPage {
         do {
             let result = try CardConverter.convert(data: data, path: path, to: target)
             let entries = result.lossReport.entries
-            view["verdict"] = entries.isEmpty ? "nothing lost" : "\(entries.count) \(entries.count == 1 ? "change" : "changes")"
+            view["verdict"] =
+                entries.isEmpty ? "nothing lost" : "\(entries.count) \(entries.count == 1 ? "change" : "changes")"
             view["verdictClass"] = entries.isEmpty ? "ok" : "warn"
             view["refusal"] = false
             view["entries"] = entries.map { entry -> [String: Any] in

@@ -41,7 +41,9 @@ package enum CardServer {
             logger: logger
         )
         var services: [any Service] = [app]
-        if let collection { services.append(IndexService(collection: collection, interval: configuration.rescanInterval)) }
+        if let collection {
+            services.append(IndexService(collection: collection, interval: configuration.rescanInterval))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { .init(service: $0) },

@@ -48,7 +48,8 @@ enum Conversions {
         headers[HTTPField.Name("CardKit-Lossy")!] = result.isLossy ? "true" : "false"
         headers[HTTPField.Name("CardKit-Loss-Entries")!] = "\(result.lossReport.entries.count)"
         let encoded = Data(JSONWriter.bytes(report)).base64EncodedString()
-        headers[HTTPField.Name("CardKit-Loss-Report")!] = encoded.utf8.count <= reportHeaderLimit ? encoded : "too-large"
+        headers[HTTPField.Name("CardKit-Loss-Report")!] =
+            encoded.utf8.count <= reportHeaderLimit ? encoded : "too-large"
         return Responses.bytes(result.output.bytes, type: mediaType, headers: headers)
     }
 }

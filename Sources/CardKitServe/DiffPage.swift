@@ -35,11 +35,13 @@ enum DiffPage {
         ]
         if let result = input.result, let a = input.a, let b = input.b {
             let all = result.changes + result.fileChanges
-            view["compared"] = [
-                "a": a, "b": b,
-                "summary": all.isEmpty ? "The cards are the same." : "\(all.count) \(all.count == 1 ? "difference" : "differences").",
-                "changes": all.map(row),
-            ] as [String: Any]
+            view["compared"] =
+                [
+                    "a": a, "b": b,
+                    "summary": all.isEmpty
+                        ? "The cards are the same." : "\(all.count) \(all.count == 1 ? "difference" : "differences").",
+                    "changes": all.map(row),
+                ] as [String: Any]
         }
         return PageTemplates.render("diff", view)
     }

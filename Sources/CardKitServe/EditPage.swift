@@ -71,7 +71,9 @@ enum EditPage {
             if let text = form["entry.\(index).keys"] {
                 let keys = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty }
-                if keys != entry.keys { edits.append(.setJSON(field: base + "keys", value: .array(keys.map { .string($0) }))) }
+                if keys != entry.keys {
+                    edits.append(.setJSON(field: base + "keys", value: .array(keys.map { .string($0) })))
+                }
             }
             if let content = form["entry.\(index).content"].map(normalized), content != entry.content {
                 edits.append(.set(field: base + "content", text: content))

@@ -3,7 +3,9 @@ enum GalleryPage {
     /// The spec filter's choices.
     static let specs = [("", "Any spec"), ("v1", "V1"), ("v2", "V2"), ("v3", "V3"), ("lorebook", "Lorebook")]
     /// The container filter's choices.
-    static let containers = [("", "Any container"), ("png", "PNG"), ("json", "JSON"), ("charx", "CharX"), ("yaml", "YAML")]
+    static let containers = [
+        ("", "Any container"), ("png", "PNG"), ("json", "JSON"), ("charx", "CharX"), ("yaml", "YAML"),
+    ]
 
     /// Renders the gallery.
     ///

@@ -4,12 +4,13 @@ package import Foundation
 package struct ServeConfiguration: Sendable {
     /// The collection's folder; `nil` serves the stateless API only (validate, convert).
     package var folder: URL?
-    /// The address to bind. Loopback by default; any other needs ``token``.
+    /// The address to bind: loopback by default; any other needs ``token``.
     package var host: String = "127.0.0.1"
     /// The port; 0 picks a free one.
     package var port: Int = 8080
-    /// A token every request must carry (`Authorization: Bearer`, or the cookie a `?token=` visit sets). Required
-    /// when ``host`` is not loopback.
+    /// A token every request must carry, required when ``host`` is not loopback.
+    ///
+    /// It comes as `Authorization: Bearer TOKEN`, or as the cookie that a visit with `?token=TOKEN` sets.
     package var token: String?
     /// Whether the edit form may write files (in place, with a backup).
     package var allowEdit: Bool = false
@@ -33,8 +34,9 @@ package struct ServeConfiguration: Sendable {
     /// - Returns: True for loopback.
     package static func isLoopback(_ host: String) -> Bool {
         let host = host.lowercased()
-        return host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1" || host.hasPrefix("127.")
-            && host.split(separator: ".").count == 4
+        return host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1"
+            || host.hasPrefix("127.")
+                && host.split(separator: ".").count == 4
     }
 
     /// Checks the combination of options.
@@ -43,7 +45,8 @@ package struct ServeConfiguration: Sendable {
     package func check() throws(ServeError) {
         if !isLoopback && (token ?? "").isEmpty {
             throw ServeError(
-                "--host \(host) is reachable from other machines: give --token TOKEN (every request must then carry it)")
+                "--host \(host) is reachable from other machines: give --token TOKEN (every request must then carry it)"
+            )
         }
         if let token, token.utf8.count < 16 {
             throw ServeError("--token must be at least 16 characters (it is \(token.utf8.count))")

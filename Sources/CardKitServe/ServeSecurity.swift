@@ -71,7 +71,9 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         guard ServeConfiguration.isLoopback(Self.hostName(authority)) else {
             throw RequestFailure(
                 status: .misdirectedRequest,
-                message: "this server answers to loopback names only (the request named \(authority.isEmpty ? "no host" : authority))")
+                message:
+                    "this server answers to loopback names only (the request named \(authority.isEmpty ? "no host" : authority))"
+            )
         }
     }
 
@@ -95,7 +97,8 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         throw RequestFailure(
             status: .unauthorized,
-            message: "this server needs its token: send Authorization: Bearer TOKEN, or open any page with ?token=TOKEN once",
+            message:
+                "this server needs its token: send Authorization: Bearer TOKEN, or open any page with ?token=TOKEN once",
             headers: [.wwwAuthenticate: "Bearer realm=\"cardkit\""])
     }
 
@@ -118,7 +121,10 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
             response = Responses.html(
                 PageTemplates.render(
                     "message",
-                    ["page": "message", "folder": "", "heading": failure.status.reasonPhrase, "message": failure.message]),
+                    [
+                        "page": "message", "folder": "", "heading": failure.status.reasonPhrase,
+                        "message": failure.message,
+                    ]),
                 status: failure.status)
         }
         for field in failure.headers { response.headers.append(field) }

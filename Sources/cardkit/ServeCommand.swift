@@ -69,7 +69,8 @@
                     let elapsed = ContinuousClock.now - started
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                     Console.note(
-                        "indexed \(status.total) files of \(collection.root.path) in \(String(format: "%.2f", seconds)) s")
+                        "indexed \(status.total) files of \(collection.root.path) in \(String(format: "%.2f", seconds)) s"
+                    )
                 }
             }
             try await server.wait()

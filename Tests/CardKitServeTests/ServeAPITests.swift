@@ -1,9 +1,10 @@
 import CardKit
-@testable import CardKitServe
 import CardKitTestSupport
 import Foundation
 import NIOHTTP1
 import Testing
+
+@testable import CardKitServe
 
 /// `/api/v1` against a real server on loopback: every endpoint, bad and oversized bodies, traversal, tokens.
 @Suite struct ServeAPITests {
@@ -50,13 +51,16 @@ import Testing
     @Test func validateReturnsTheCLIRecords() async throws {
         let fixture = try await ServeFixture.start()
         defer { Task { await fixture.stop() } }
-        let v2 = try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v2-archivist-with-lorebook.json"))
-        let good = try await fixture.request("/api/v1/validate?name=a.json&profile=lenient", method: .POST, body: [UInt8](v2))
+        let v2 = try Data(
+            contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v2-archivist-with-lorebook.json"))
+        let good = try await fixture.request(
+            "/api/v1/validate?name=a.json&profile=lenient", method: .POST, body: [UInt8](v2))
         #expect(good.status == 200)
         #expect(good.json?[0]?["path"] == "a.json")
         #expect(good.json?[0]?["ok"] == true)
         #expect(good.json?[0]?["command"] == nil || good.json?[0]?["kind"] == "card")
-        let v1 = try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json"))
+        let v1 = try Data(
+            contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json"))
         let strict = try await fixture.request("/api/v1/validate?name=v1.json", method: .POST, body: [UInt8](v1))
         #expect(strict.json?[0]?["ok"] == false)
         #expect(strict.json?[0]?["diagnostics"]?[0]?["pointer"] == "/talkativeness")
@@ -69,7 +73,8 @@ import Testing
         let profile = try await fixture.request("/api/v1/validate?profile=loose", method: .POST, body: [UInt8](v1))
         #expect(profile.status == 400)
         #expect(profile.json?["error"]?["message"] == "profile= is strict or lenient")
-        let garbage = try await fixture.request("/api/v1/validate?name=x.json", method: .POST, body: Array("{nope".utf8))
+        let garbage = try await fixture.request(
+            "/api/v1/validate?name=x.json", method: .POST, body: Array("{nope".utf8))
         #expect(garbage.status == 200)
         #expect(garbage.json?[0]?["ok"] == false)
     }
@@ -77,22 +82,27 @@ import Testing
     @Test func oversizedBodiesAreRefusedWith413() async throws {
         let fixture = try await ServeFixture.start { $0.maxBodyBytes = 1000 }
         defer { Task { await fixture.stop() } }
-        let reply = try await fixture.request("/api/v1/validate", method: .POST, body: [UInt8](repeating: 0x20, count: 5000))
+        let reply = try await fixture.request(
+            "/api/v1/validate", method: .POST, body: [UInt8](repeating: 0x20, count: 5000))
         #expect(reply.status == 413)
         #expect(reply.json?["error"]?["message"] == "the request body is larger than the limit of 1000 bytes")
-        let convert = try await fixture.request("/api/v1/convert?to=v3", method: .POST, body: [UInt8](repeating: 0x20, count: 1001))
+        let convert = try await fixture.request(
+            "/api/v1/convert?to=v3", method: .POST, body: [UInt8](repeating: 0x20, count: 1001))
         #expect(convert.status == 413)
     }
 
     @Test func convertReturnsTheBytesAndTheLossReport() async throws {
         let fixture = try await ServeFixture.start()
         defer { Task { await fixture.stop() } }
-        let v2 = try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v2-archivist-with-lorebook.json"))
+        let v2 = try Data(
+            contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v2-archivist-with-lorebook.json"))
         let expected = try CardConverter.convert(data: v2, path: "archivist.json", to: .platform(.chattr))
-        let reply = try await fixture.request("/api/v1/convert?to=chattr&name=archivist.json", method: .POST, body: [UInt8](v2))
+        let reply = try await fixture.request(
+            "/api/v1/convert?to=chattr&name=archivist.json", method: .POST, body: [UInt8](v2))
         #expect(reply.status == 200)
         #expect(reply.body == expected.output.bytes)
-        #expect(reply.header("Content-Disposition")?.hasPrefix("attachment; filename=\"archivist.chattr.json\"") == true)
+        #expect(
+            reply.header("Content-Disposition")?.hasPrefix("attachment; filename=\"archivist.chattr.json\"") == true)
         #expect(reply.header("CardKit-Loss-Entries") == "\(expected.lossReport.entries.count)")
         #expect(reply.header("CardKit-Lossy") == (expected.isLossy ? "true" : "false"))
         let report = reply.header("CardKit-Loss-Report").flatMap { Data(base64Encoded: $0) }
@@ -102,19 +112,24 @@ import Testing
         #expect(png.header("Content-Type") == "image/png")
         #expect(try CardFileLoader.load(data: Data(png.body), path: "x.png").card.name == "Archivist Pell")
 
-        let envelope = try await fixture.request("/api/v1/convert?to=v3&envelope=json", method: .POST, body: [UInt8](v2))
+        let envelope = try await fixture.request(
+            "/api/v1/convert?to=v3&envelope=json", method: .POST, body: [UInt8](v2))
         #expect(envelope.json?["output"]?["name"] == "body.json")
         let decoded = envelope.json?["output"]?["base64"]?.stringValue.flatMap { Data(base64Encoded: $0) }
-        #expect(decoded.map { [UInt8]($0) } == (try CardConverter.convert(data: v2, path: "body", to: .card(.v3))).output.bytes)
+        #expect(
+            decoded.map { [UInt8]($0) }
+                == (try CardConverter.convert(data: v2, path: "body", to: .card(.v3))).output.bytes)
 
         let unknown = try await fixture.request("/api/v1/convert?to=tavern", method: .POST, body: [UInt8](v2))
         #expect(unknown.status == 400)
         #expect(unknown.json?["error"]?["message"]?.stringValue?.hasPrefix("to= names the target: v1, v2, v3") == true)
-        let broken = try await fixture.request("/api/v1/convert?to=v3&name=b.json", method: .POST, body: Array("{\"data\":".utf8))
+        let broken = try await fixture.request(
+            "/api/v1/convert?to=v3&name=b.json", method: .POST, body: Array("{\"data\":".utf8))
         #expect(broken.status == 422)
         #expect(broken.json?["error"]?["message"]?.stringValue?.hasPrefix("b.json: error:") == true)
         // tag= values reach the platform options.
-        let v1 = try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json"))
+        let v1 = try Data(
+            contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json"))
         let tagged = try await fixture.request("/api/v1/convert?to=spicychat&tag=sea", method: .POST, body: [UInt8](v1))
         #expect(tagged.status == 200)
         #expect(tagged.json?["tags"] == ["original", "slice of life", "sea"])
@@ -139,7 +154,8 @@ import Testing
         let outside = try SharedFixtures.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: outside) }
         let secret = outside.appendingPathComponent("secret.json")
-        try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json")).write(to: secret)
+        try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v1-lighthouse-keeper.json")).write(
+            to: secret)
         let fixture = try await ServeFixture.start(files: try ServeFixture.sampleFiles()) { configuration in
             let folder = configuration.folder!
             try? FileManager.default.createSymbolicLink(

@@ -1,9 +1,10 @@
 import CardKit
-@testable import CardKitServe
 import CardKitTestSupport
 import Foundation
 import NIOHTTP1
 import Testing
+
+@testable import CardKitServe
 
 /// A hostile card: markup and script in every text the pages show.
 enum HostileCard {
@@ -30,7 +31,8 @@ enum HostileCard {
         files["hostile.json"] = HostileCard.json
         let fixture = try await ServeFixture.start(files: files)
         defer { Task { await fixture.stop() } }
-        for page in ["/", "/?q=mallory", "/card?path=hostile.json", "/diff?a=hostile.json&b=v1-lighthouse-keeper.json"] {
+        for page in ["/", "/?q=mallory", "/card?path=hostile.json", "/diff?a=hostile.json&b=v1-lighthouse-keeper.json"]
+        {
             let reply = try await fixture.request(page)
             #expect(reply.status == 200, "\(page)")
             #expect(!reply.text.contains("<script>window"), "\(page)")
@@ -40,7 +42,8 @@ enum HostileCard {
         }
         let card = try await fixture.request("/card?path=hostile.json")
         #expect(card.text.contains("Mallory &lt;script&gt;window.pwned=1&lt;/script&gt;"))
-        #expect(card.text.contains(#"Hi <mark class="macro">{{user}}</mark>, I am <mark class="macro">{{char}}</mark>."#))
+        #expect(
+            card.text.contains(#"Hi <mark class="macro">{{user}}</mark>, I am <mark class="macro">{{char}}</mark>."#))
         #expect(card.text.contains("&quot;&gt;&lt;svg onload=alert(1)&gt;"))
     }
 
@@ -66,14 +69,18 @@ enum HostileCard {
         defer { Task { await fixture.stop() } }
         let reply = try await fixture.request("/card?path=pictures/archivist.png")
         #expect(reply.status == 200)
-        for target in ["v2", "v3", "png", "charx", "book", "worldinfo", "spicychat", "chattr", "nextchat", "characterai"] {
+        for target in [
+            "v2", "v3", "png", "charx", "book", "worldinfo", "spicychat", "chattr", "nextchat", "characterai",
+        ] {
             #expect(reply.text.contains("data-target=\"\(target)\""), "\(target)")
         }
         #expect(reply.text.contains("Strict profile"))
         #expect(reply.text.contains("The Drowned Library"))
         let avatar = try await fixture.request("/avatar?path=pictures/archivist.png")
         #expect(avatar.header("Content-Type") == "image/png")
-        #expect(avatar.body == Array(try Data(contentsOf: fixture.folder!.appendingPathComponent("pictures/archivist.png"))))
+        #expect(
+            avatar.body == Array(try Data(contentsOf: fixture.folder!.appendingPathComponent("pictures/archivist.png")))
+        )
         let download = try await fixture.request("/download?path=pictures/archivist.png&to=charx")
         #expect(download.header("Content-Type") == "application/zip")
         #expect(download.header("Content-Disposition")?.contains("archivist.charx") == true)
@@ -115,7 +122,8 @@ enum HostileCard {
         #expect(crossSite.status == 403)
         #expect(try Data(contentsOf: url) == before)
 
-        let body = "token=\(token)&path=\(FormFields.encode(path))&revision=\(FormFields.encode(revision))"
+        let body =
+            "token=\(token)&path=\(FormFields.encode(path))&revision=\(FormFields.encode(revision))"
             + "&field.name=Archivist+Pell+the+Second&tags=library%0D%0Aghosts"
         let saved = try await fixture.request("/edit", method: .POST, body: Array(body.utf8), headers: headers)
         #expect(saved.status == 303)
@@ -142,7 +150,8 @@ enum HostileCard {
         let collection = try #require(fixture.server.collection)
         let folder = fixture.folder!
         try FileManager.default.copyItem(
-            at: folder.appendingPathComponent("v1-lighthouse-keeper.json"), to: folder.appendingPathComponent("copy.json"))
+            at: folder.appendingPathComponent("v1-lighthouse-keeper.json"),
+            to: folder.appendingPathComponent("copy.json"))
         try FileManager.default.removeItem(at: folder.appendingPathComponent("broken-truncated.json"))
         #expect(await collection.rescan() == 1)
         #expect(await collection.entry("copy.json")?.name == "Odile Marsh")

@@ -45,7 +45,9 @@ struct ServeFixture {
         configure(&configuration)
         let server = try await CardServer.start(configuration)
         await server.waitForIndex()
-        return ServeFixture(server: server, folder: folder, client: HTTPClient(
+        return ServeFixture(
+            server: server, folder: folder,
+            client: HTTPClient(
                 eventLoopGroupProvider: .singleton,
                 configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)))
     }
@@ -56,7 +58,8 @@ struct ServeFixture {
         for name in SharedFixtures.sampleNames(extensions: ["json"]) {
             files[name] = [UInt8](try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent(name)))
         }
-        let v2 = try Data(contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v2-archivist-with-lorebook.json"))
+        let v2 = try Data(
+            contentsOf: SharedFixtures.samplesDirectory.appendingPathComponent("v2-archivist-with-lorebook.json"))
         files["pictures/archivist.png"] = try CardConverter.convert(data: v2, path: "v2.json", to: .png).output.bytes
         return files
     }
@@ -71,7 +74,8 @@ struct ServeFixture {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await client.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 256 << 20)
-        return HTTPReply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
+        return HTTPReply(
+            status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
     }
 
     /// Stops the server and the client, and removes the folder.
