@@ -20,7 +20,7 @@ import Foundation
 /// Its `description` names the command that failed, the HTTP status, and the WebDriver error
 /// code and message returned by chromedriver, for example:
 /// `WebDriver findElement(css: "#nope") [POST /session/…/element] failed: HTTP 404, no such element: Unable to locate element …`.
-struct WebDriverError: any Error, CustomStringConvertible, LocalizedError, Sendable {
+struct WebDriverError: Error, CustomStringConvertible, LocalizedError, Sendable {
     /// The operation that failed, for example `findElement(css: "#x") [POST /session/…/element]`.
     let command: String
     /// The HTTP status chromedriver answered with, if a response was received.
@@ -673,7 +673,7 @@ final class WebDriver: @unchecked Sendable {
     ) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
-        var lastError: any Error?
+        var lastError: (any Error)?
         while true {
             do {
                 if try await condition() { return }
@@ -1046,7 +1046,7 @@ struct WebElement: Sendable, Hashable, CustomStringConvertible {
 
 /// A blocking, one-request-per-connection HTTP/1.1 client for 127.0.0.1 (enough for chromedriver).
 enum LoopbackHTTP {
-    struct Failure: any Error, CustomStringConvertible {
+    struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
