@@ -62,7 +62,7 @@ package struct CollectionEntry: Sendable {
     package func matches(_ query: CollectionQuery) -> Bool {
         if let spec = query.spec, self.spec != spec { return false }
         if let container = query.container, self.container != container { return false }
-        if let validity = query.validity, self.validity != validity { return false }
+        if let validity = query.validity, self.validity.rawValue != validity { return false }
         if let tag = query.tag?.lowercased(), !tags.contains(where: { $0.lowercased() == tag }) { return false }
         return query.words.allSatisfy { searchText.contains($0) }
     }
@@ -88,8 +88,8 @@ package struct CollectionQuery: Sendable, Hashable {
     package var spec: String?
     /// Only this container.
     package var container: String?
-    /// Only this verdict.
-    package var validity: CardValidity?
+    /// Only this verdict: a ``CardValidity`` raw value (any other name matches nothing).
+    package var validity: String?
     /// How many matches to skip.
     package var offset: Int = 0
     /// How many matches to return.
@@ -107,7 +107,7 @@ package struct CollectionQuery: Sendable, Hashable {
         tag = fields.nonEmpty("tag")
         spec = fields.nonEmpty("spec")
         container = fields.nonEmpty("container")
-        if let name = fields.nonEmpty("validity") { validity = CardValidity(rawValue: name) ?? .unreadable }
+        validity = fields.nonEmpty("validity")
         limit = min(max(Int(fields["limit"] ?? "") ?? 60, 1), 1000)
         if let page = Int(fields["page"] ?? ""), page > 1 { offset = (page - 1) * limit }
         if let offset = Int(fields["offset"] ?? ""), offset >= 0 { self.offset = offset }
@@ -152,6 +152,8 @@ package actor CardCollection {
     private let loadOptions: CardLoadOptions
     private var entries: [String: CollectionEntry] = [:]
     private var sorted: [CollectionEntry] = []
+    /// Every tag (first spelling seen) with how many entries carry it, most used first; rebuilt with ``sorted``.
+    private var tagCounts: [(tag: String, count: Int)] = []
     private var progress = IndexProgress(indexed: 0, total: 0, complete: false, generation: 0)
 
     /// A collection of the cards under `folder` (nothing is read until ``rescan()``).
@@ -191,17 +193,7 @@ package actor CardCollection {
     ///
     /// - Parameter limit: How many tags to return.
     /// - Returns: Tag and count pairs.
-    package func topTags(limit: Int) -> [(tag: String, count: Int)] {
-        var counts: [String: (tag: String, count: Int)] = [:]
-        for entry in sorted {
-            for tag in Set(entry.tags.map { $0.lowercased() }) {
-                let original = entry.tags.first { $0.lowercased() == tag } ?? tag
-                counts[tag, default: (original, 0)].count += 1
-            }
-        }
-        return counts.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.tag < $1.tag }
-            .prefix(limit).map { $0 }
-    }
+    package func topTags(limit: Int) -> [(tag: String, count: Int)] { Array(tagCounts.prefix(limit)) }
 
     /// Walks the folder again, reads the files that are new or changed, and forgets the ones that are gone.
     ///
@@ -238,12 +230,7 @@ package actor CardCollection {
                 }
             }
         }
-        if !changed.isEmpty || !removed.isEmpty || progress.generation == 0 {
-            sorted = entries.values.sorted { left, right in
-                let order = left.name.localizedCaseInsensitiveCompare(right.name)
-                return order == .orderedSame ? left.path < right.path : order == .orderedAscending
-            }
-        }
+        if !changed.isEmpty || !removed.isEmpty || progress.generation == 0 { reorder() }
         progress.complete = true
         progress.generation += 1
         return changed.count
@@ -256,12 +243,27 @@ package actor CardCollection {
         let absolute = root.appendingPathComponent(path).path
         guard case .success(let status) = FileStatus.of(absolute) else {
             entries[path] = nil
-            sorted.removeAll { $0.path == path }
+            reorder()
             return
         }
-        let entry = Self.index(path, absolute: absolute, stamp: FileStamp(status), options: loadOptions)
-        entries[path] = entry
-        if let position = sorted.firstIndex(where: { $0.path == path }) { sorted[position] = entry }
+        entries[path] = Self.index(path, absolute: absolute, stamp: FileStamp(status), options: loadOptions)
+        reorder()
+    }
+
+    /// Sorts the entries by name then path, and counts the tags, once per change rather than per request.
+    private func reorder() {
+        sorted = entries.values.sorted { left, right in
+            let order = left.name.localizedCaseInsensitiveCompare(right.name)
+            return order == .orderedSame ? left.path < right.path : order == .orderedAscending
+        }
+        var counts: [String: (tag: String, count: Int)] = [:]
+        for entry in sorted {
+            for key in Set(entry.tags.map { $0.lowercased() }) {
+                let spelling = counts[key]?.tag ?? entry.tags.first { $0.lowercased() == key } ?? key
+                counts[key] = (spelling, (counts[key]?.count ?? 0) + 1)
+            }
+        }
+        tagCounts = counts.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.tag < $1.tag }
     }
 
     /// The card files under `root`: relative path, absolute path and stamp, leaving out what a link takes outside.

@@ -1,5 +1,5 @@
 /// The fields of a URL query or an `application/x-www-form-urlencoded` body, in order, repeated names kept.
-package struct FormFields: Sendable, Hashable {
+package struct FormFields: Sendable {
     /// Every name and value, decoded (`+` is a space, `%XX` a byte; bytes that are not UTF-8 become U+FFFD).
     package var pairs: [(name: String, value: String)]
 
@@ -40,19 +40,6 @@ package struct FormFields: Sendable, Hashable {
     /// - Parameter name: The field's name.
     /// - Returns: True when it appears, with or without a value.
     package func contains(_ name: String) -> Bool { pairs.contains { $0.name == name } }
-
-    /// Two field lists are equal when they hold the same pairs in the same order.
-    package static func == (left: FormFields, right: FormFields) -> Bool {
-        left.pairs.elementsEqual(right.pairs) { $0.name == $1.name && $0.value == $1.value }
-    }
-
-    /// Hashes the pairs.
-    package func hash(into hasher: inout Hasher) {
-        for pair in pairs {
-            hasher.combine(pair.name)
-            hasher.combine(pair.value)
-        }
-    }
 
     /// `application/x-www-form-urlencoded` decoding of one name or value.
     static func decode(_ text: Substring) -> String {

@@ -36,7 +36,7 @@ enum GalleryPage {
             "clearTag": Links.gallery(query, tag: .some(nil)),
             "specs": choices(specs, selected: query.spec),
             "containers": choices(containers, selected: query.container),
-            "validities": choices(validities, selected: query.validity?.rawValue),
+            "validities": choices(validities, selected: query.validity),
             "indexing": !progress.complete, "indexed": progress.indexed, "total": progress.total,
             "summary": summary,
             "cards": page.entries.map { entry -> [String: Any] in

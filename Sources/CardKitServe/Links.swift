@@ -25,7 +25,7 @@ enum Links {
         if let tag = tag ?? query.tag { parts.append("tag=" + FormFields.encode(tag)) }
         if let spec = query.spec { parts.append("spec=" + FormFields.encode(spec)) }
         if let container = query.container { parts.append("container=" + FormFields.encode(container)) }
-        if let validity = query.validity { parts.append("validity=" + validity.rawValue) }
+        if let validity = query.validity { parts.append("validity=" + FormFields.encode(validity)) }
         if page > 1 { parts.append("page=\(page)") }
         return parts.isEmpty ? "/" : "/?" + parts.joined(separator: "&")
     }
