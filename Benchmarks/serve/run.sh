@@ -18,17 +18,19 @@ work=${CARDKIT_SERVE_BENCH_DIR:-/tmp/cardkit-serve-bench}
 count=${CARDKIT_SERVE_BENCH_COUNT:-10000}
 rm -rf "$work"
 mkdir -p "$work/cards"
-sources=$(find "$shared" "$root/samples" -maxdepth 1 -type f \( -name '*.png' -o -name '*.json' -o -name '*.charx' -o -name '*.yaml' \) | sort)
+# File names may hold spaces: the list is read line by line, never split on words.
+find "$shared" "$root/samples" -maxdepth 1 -type f \( -name '*.png' -o -name '*.json' -o -name '*.charx' -o -name '*.yaml' \) \
+    | sort > "$work/sources.txt"
+[ -s "$work/sources.txt" ] || { echo "no card files under $shared or $root/samples" >&2; exit 1; }
 n=0
 while [ "$n" -lt "$count" ]; do
-    for file in $sources; do
+    while IFS= read -r file; do
         [ "$n" -lt "$count" ] || break
-        name=$(basename "$file")
         dir="$work/cards/$((n / 1000))"
         mkdir -p "$dir"
-        cp "$file" "$dir/$n-$name"
+        cp "$file" "$dir/$n-$(basename "$file" | tr ' ' '_')"
         n=$((n + 1))
-    done
+    done < "$work/sources.txt"
 done
 echo "corpus: $count files, $(du -sh "$work/cards" | cut -f1)"
 
@@ -53,12 +55,13 @@ find "$work/cards/0" -type f | head -1000 > "$work/files.txt"
 config="$work/curl.cfg"
 : > "$config"
 while read -r file; do
-    printf 'url = "%s/api/v1/validate?name=%s"\ndata-binary = "@%s"\noutput = "/dev/null"\n' \
+    # `next` ends one transfer's options: without it every URL would post every file.
+    printf 'url = "%s/api/v1/validate?name=%s"\ndata-binary = "@%s"\noutput = "/dev/null"\nnext\n' \
         "$base" "$(basename "$file")" "$file" >> "$config"
 done < "$work/files.txt"
 files=$(wc -l < "$work/files.txt")
 a=$(date +%s.%N)
-curl -s --parallel --parallel-max 16 -K "$config"
+curl -s --parallel --parallel-max 16 -K "$config" 2> "$work/curl.err"
 b=$(date +%s.%N)
 api=$(echo "$b - $a" | bc)
 echo "POST /api/v1/validate, $files files, concurrency 16: $api s, $(echo "$files / $api" | bc) requests/s"

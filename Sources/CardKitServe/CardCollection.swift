@@ -49,9 +49,11 @@ package struct CollectionEntry: Sendable {
     package var validity: CardValidity
     /// The `inspect` record, with ``path`` as its path (the API's `GET /api/v1/cards` returns these).
     package var record: JSONValue
-    /// Lower-cased text searched by the gallery: name, creator, tags and the card's texts, at most
-    /// ``CardCollection/searchTextLimit`` bytes.
-    package var searchText: String
+    /// Lower-cased UTF-8 text searched by the gallery: name, creator, tags and the card's texts, at most
+    /// ``CardCollection/searchTextLimit`` bytes. Kept as bytes so a search is a `memmem` per word, not a
+    /// `Character`-by-`Character` comparison (at 10,000 cards that is the difference between a few milliseconds
+    /// and a quarter of a second).
+    package var searchText: [UInt8]
     /// The file's size, modification time and inode when it was read, to notice changes.
     package var stamp: FileStamp
 
@@ -64,7 +66,28 @@ package struct CollectionEntry: Sendable {
         if let container = query.container, self.container != container { return false }
         if let validity = query.validity, self.validity.rawValue != validity { return false }
         if let tag = query.tag?.lowercased(), !tags.contains(where: { $0.lowercased() == tag }) { return false }
-        return query.words.allSatisfy { searchText.contains($0) }
+        return query.words.allSatisfy { Self.contains(searchText, $0) }
+    }
+
+    /// Whether `needle` occurs in `haystack`, as bytes: `memchr` finds each candidate first byte, `memcmp` checks it
+    /// (Glibc's `memmem` is not visible to Swift).
+    private static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+        func search(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let first = word.first, let wordStart = word.baseAddress else { return true }
+            return haystack.withUnsafeBytes { hay in
+                guard let hayStart = hay.baseAddress, hay.count >= word.count else { return false }
+                let lastStart = hay.count - word.count
+                var offset = 0
+                while offset <= lastStart {
+                    guard let hit = memchr(hayStart + offset, Int32(first), lastStart - offset + 1) else { return false }
+                    if memcmp(hit, wordStart, word.count) == 0 { return true }
+                    offset = hayStart.distance(to: UnsafeRawPointer(hit)) + 1
+                }
+                return false
+            }
+        }
+        // A native string's UTF-8 is contiguous, so this does not copy; a bridged one is copied once.
+        return needle.utf8.withContiguousStorageIfAvailable(search) ?? Array(needle.utf8).withUnsafeBufferPointer(search)
     }
 }
 
@@ -286,7 +309,7 @@ package actor CardCollection {
         let fileName = (path as NSString).lastPathComponent
         var entry = CollectionEntry(
             path: path, absolutePath: absolute, kind: "unknown", name: fileName, spec: "", container: "", tags: [],
-            creator: "", validity: .unreadable, record: .null, searchText: fileName.lowercased(), stamp: stamp)
+            creator: "", validity: .unreadable, record: .null, searchText: Array(fileName.lowercased().utf8), stamp: stamp)
         let data: Data
         do {
             data = try CardInput(path: absolute).read(limit: options.maxFileSize)
@@ -336,15 +359,14 @@ package actor CardCollection {
         return .invalid
     }
 
-    private nonisolated static func searchText(_ parts: [String]) -> String {
-        var text = ""
+    private nonisolated static func searchText(_ parts: [String]) -> [UInt8] {
+        var text: [UInt8] = []
         for part in parts where !part.isEmpty {
-            text += part.lowercased()
-            text += "\n"
-            if text.utf8.count >= searchTextLimit { break }
+            text += part.lowercased().utf8
+            text.append(0x0A)
+            if text.count >= searchTextLimit { break }
         }
-        guard text.utf8.count > searchTextLimit else { return text }
-        return String(decoding: text.utf8.prefix(searchTextLimit), as: UTF8.self)
+        return text.count > searchTextLimit ? Array(text.prefix(searchTextLimit)) : text
     }
 
     private nonisolated static func renamed(_ record: JSONValue, to path: String) -> JSONValue {

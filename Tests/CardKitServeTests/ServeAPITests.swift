@@ -81,6 +81,29 @@ import Testing
         #expect(garbage.json?[0]?["ok"] == false)
     }
 
+    /// The search compares lower-cased UTF-8 bytes: every word must occur somewhere in the name, tags or texts,
+    /// in any letter case, non-ASCII included; a word found nowhere matches nothing.
+    @Test(arguments: [
+        ("café", 1), ("CAFÉ", 1), ("Ünter", 1), ("sea glass", 1), ("glass sea", 1), ("hostess", 1),
+        ("caf", 2), ("a", 2), ("cafés", 0), ("sea cafe", 0), ("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", 0),
+    ])
+    func searchFindsEveryWordInAnyCase(query: String, expected: Int) async throws {
+        func card(_ name: String, _ description: String) -> [UInt8] {
+            Array(
+                #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"\#(name)","description":"\#(description)"}}"#
+                    .utf8)
+        }
+        let fixture = try await ServeFixture.start(files: [
+            "one.json": card("Café Hostess", "Sells sea glass to Ünter."),
+            "two.json": card("Cafeteria", "The cafe is closed."),
+        ])
+        defer { Task { await fixture.stop() } }
+        let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? query
+        let reply = try await fixture.request("/api/v1/cards?q=\(encoded)")
+        #expect(reply.status == 200)
+        #expect(reply.header("X-Total-Count") == String(expected))
+    }
+
     @Test func oversizedBodiesAreRefusedWith413() async throws {
         let fixture = try await ServeFixture.start { $0.maxBodyBytes = 1000 }
         defer { Task { await fixture.stop() } }
