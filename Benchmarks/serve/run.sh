@@ -55,8 +55,9 @@ find "$work/cards/0" -type f | head -1000 > "$work/files.txt"
 config="$work/curl.cfg"
 : > "$config"
 while read -r file; do
-    # `next` ends one transfer's options: without it every URL would post every file.
-    printf 'url = "%s/api/v1/validate?name=%s"\ndata-binary = "@%s"\noutput = "/dev/null"\nnext\n' \
+    # `next` separates one transfer's options from the next one's: without it every URL would post every file.
+    [ -s "$config" ] && echo next >> "$config"
+    printf 'url = "%s/api/v1/validate?name=%s"\ndata-binary = "@%s"\noutput = "/dev/null"\n' \
         "$base" "$(basename "$file")" "$file" >> "$config"
 done < "$work/files.txt"
 files=$(wc -l < "$work/files.txt")

@@ -79,7 +79,9 @@ package struct CollectionEntry: Sendable {
                 let lastStart = hay.count - word.count
                 var offset = 0
                 while offset <= lastStart {
-                    guard let hit = memchr(hayStart + offset, Int32(first), lastStart - offset + 1) else { return false }
+                    guard let hit = memchr(hayStart + offset, Int32(first), lastStart - offset + 1) else {
+                        return false
+                    }
                     if memcmp(hit, wordStart, word.count) == 0 { return true }
                     offset = hayStart.distance(to: UnsafeRawPointer(hit)) + 1
                 }
@@ -87,7 +89,8 @@ package struct CollectionEntry: Sendable {
             }
         }
         // A native string's UTF-8 is contiguous, so this does not copy; a bridged one is copied once.
-        return needle.utf8.withContiguousStorageIfAvailable(search) ?? Array(needle.utf8).withUnsafeBufferPointer(search)
+        return needle.utf8.withContiguousStorageIfAvailable(search)
+            ?? Array(needle.utf8).withUnsafeBufferPointer(search)
     }
 }
 
@@ -309,7 +312,8 @@ package actor CardCollection {
         let fileName = (path as NSString).lastPathComponent
         var entry = CollectionEntry(
             path: path, absolutePath: absolute, kind: "unknown", name: fileName, spec: "", container: "", tags: [],
-            creator: "", validity: .unreadable, record: .null, searchText: Array(fileName.lowercased().utf8), stamp: stamp)
+            creator: "", validity: .unreadable, record: .null, searchText: Array(fileName.lowercased().utf8),
+            stamp: stamp)
         let data: Data
         do {
             data = try CardInput(path: absolute).read(limit: options.maxFileSize)

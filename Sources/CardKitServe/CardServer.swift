@@ -32,6 +32,10 @@ package enum CardServer {
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router,
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [
+                    ExpectContinueHandler(maxBodyBytes: configuration.maxBodyBytes)
+                ])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "cardkit"),
             onServerRunning: { channel in

@@ -26,6 +26,23 @@ struct RequestFailure: Error, Sendable {
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let configuration: ServeConfiguration
 
+    /// Refuses a body whose `Content-Length` is over the limit before any of it is read (a client that sent
+    /// `Expect: 100-continue` then never sends it; see ``ExpectContinueHandler``). A body without a length is
+    /// bounded as it is read.
+    private func checkAnnouncedLength(_ request: Request) throws {
+        guard let announced = request.headers[.contentLength].flatMap({ Int($0) }),
+            announced > configuration.maxBodyBytes
+        else { return }
+        throw bodyTooLarge
+    }
+
+    /// The 413 for a body over `--max-body`.
+    private var bodyTooLarge: RequestFailure {
+        RequestFailure(
+            status: .contentTooLarge,
+            message: "the request body is larger than the limit of \(configuration.maxBodyBytes) bytes")
+    }
+
     static var contentSecurityPolicy: String {
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
             + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -37,6 +54,7 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         var response: Response
         do {
             try checkHost(request)
+            try checkAnnouncedLength(request)
             if let redirect = try checkToken(request) {
                 response = redirect
             } else {
@@ -45,11 +63,7 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let failure as RequestFailure {
             response = Self.failureResponse(failure, for: request)
         } catch is NIOTooManyBytesError {
-            response = Self.failureResponse(
-                RequestFailure(
-                    status: .contentTooLarge,
-                    message: "the request body is larger than the limit of \(configuration.maxBodyBytes) bytes"),
-                for: request)
+            response = Self.failureResponse(bodyTooLarge, for: request)
         } catch let error as any HTTPResponseError {
             response = Self.failureResponse(
                 RequestFailure(status: error.status, message: error.status.reasonPhrase), for: request)
