@@ -49,8 +49,9 @@ package struct CollectionEntry: Sendable {
     package var validity: CardValidity
     /// The `inspect` record, with ``path`` as its path (the API's `GET /api/v1/cards` returns these).
     package var record: JSONValue
-    /// Lower-cased UTF-8 text searched by the gallery: name, creator, tags and the card's texts, at most
-    /// ``CardCollection/searchTextLimit`` bytes. Kept as bytes so a search is a `memmem` per word, not a
+    /// Lower-cased UTF-8 text searched by the gallery: name, creator, tags and the card's texts.
+    ///
+    /// At most ``CardCollection/searchTextLimit`` bytes, kept as bytes so a search is a `memmem` per word, not a
     /// `Character`-by-`Character` comparison (at 10,000 cards that is the difference between a few milliseconds
     /// and a quarter of a second).
     package var searchText: [UInt8]

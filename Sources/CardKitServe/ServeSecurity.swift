@@ -26,9 +26,10 @@ struct RequestFailure: Error, Sendable {
 struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     let configuration: ServeConfiguration
 
-    /// Refuses a body whose `Content-Length` is over the limit before any of it is read (a client that sent
-    /// `Expect: 100-continue` then never sends it; see ``ExpectContinueHandler``). A body without a length is
-    /// bounded as it is read.
+    /// Refuses a body whose `Content-Length` is over the limit before any of it is read.
+    ///
+    /// A client that sent `Expect: 100-continue` then never sends it (see ``ExpectContinueHandler``). A body
+    /// without a length is bounded as it is read.
     private func checkAnnouncedLength(_ request: Request) throws {
         guard let announced = request.headers[.contentLength].flatMap({ Int($0) }),
             announced > configuration.maxBodyBytes
