@@ -51,7 +51,7 @@ package struct CollectionEntry: Sendable {
     package var record: JSONValue
     /// Lower-cased UTF-8 text searched by the gallery: name, creator, tags and the card's texts.
     ///
-    /// At most ``CardCollection/searchTextLimit`` bytes, kept as bytes so a search is a `memmem` per word, not a
+    /// At most ``CardCollection/searchTextLimit`` bytes, kept as bytes so a search is a ``ByteSearch`` per word, not a
     /// `Character`-by-`Character` comparison (at 10,000 cards that is the difference between a few milliseconds
     /// and a quarter of a second).
     package var searchText: [UInt8]
@@ -67,31 +67,7 @@ package struct CollectionEntry: Sendable {
         if let container = query.container, self.container != container { return false }
         if let validity = query.validity, self.validity.rawValue != validity { return false }
         if let tag = query.tag?.lowercased(), !tags.contains(where: { $0.lowercased() == tag }) { return false }
-        return query.words.allSatisfy { Self.contains(searchText, $0) }
-    }
-
-    /// Whether `needle` occurs in `haystack`, as bytes: `memchr` finds each candidate first byte, `memcmp` checks it
-    /// (Glibc's `memmem` is not visible to Swift).
-    private static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
-        func search(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard let first = word.first, let wordStart = word.baseAddress else { return true }
-            return haystack.withUnsafeBytes { hay in
-                guard let hayStart = hay.baseAddress, hay.count >= word.count else { return false }
-                let lastStart = hay.count - word.count
-                var offset = 0
-                while offset <= lastStart {
-                    guard let hit = memchr(hayStart + offset, Int32(first), lastStart - offset + 1) else {
-                        return false
-                    }
-                    if memcmp(hit, wordStart, word.count) == 0 { return true }
-                    offset = hayStart.distance(to: UnsafeRawPointer(hit)) + 1
-                }
-                return false
-            }
-        }
-        // A native string's UTF-8 is contiguous, so this does not copy; a bridged one is copied once.
-        return needle.utf8.withContiguousStorageIfAvailable(search)
-            ?? Array(needle.utf8).withUnsafeBufferPointer(search)
+        return query.words.allSatisfy { ByteSearch.contains(searchText, $0) }
     }
 }
 

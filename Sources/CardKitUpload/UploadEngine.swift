@@ -425,8 +425,9 @@ package struct UploadEngine: Sendable {
         // Look before creating: the object may exist (an interrupted run, another state file). Objects claimed by
         // another record are never adopted.
         let interrupted = existing?.state == .intent
-        let claimed = await state?.claimedRemoteIds(excluding: item.key, kind: kind) ?? []
         let sameName = try await client.find(name: item.name, kind: options.kind)
+        let claimed =
+            await state?.claimedRemoteIds(among: sameName.map(\.id), excluding: item.key, kind: kind) ?? []
         let unclaimed = sameName.filter { !claimed.contains($0.id) }
         if let match = unclaimed.first(where: { UploadContentMatch.matches(item.payload, remote: $0.fields) }) {
             try await state?.append(record(item, .done, remoteId: match.id, version: match.version))

@@ -92,9 +92,16 @@ package struct UploadStateRecord: Sendable, Hashable {
 
 /// The append-only JSON-lines state file of a bulk upload.
 ///
-/// Every record is written as one line, then the file is synced (`fsync`) before the call returns, so after a crash
-/// or `kill -9` the file holds every record written before it, plus at most one torn last line, which is ignored on
-/// the next open. The last record of a key wins.
+/// Every record is written as one line, and ``append(_:)`` returns only once the file is synced (`fsync`) past it,
+/// so after a crash or `kill -9` the file holds every record an append returned for, plus at most one torn last line,
+/// which is ignored on the next open. The last record of a key wins.
+///
+/// Appends that arrive while a sync is running share the next one (group commit): at concurrency 32, one `fsync`
+/// covers up to 32 records, and no append returns before its own line is on disk. The sync runs on a thread of its
+/// own, never on the actor, so records keep being written while it waits for the disk.
+///
+/// The look-ups the engine makes per item (a twin with the same content, the remote ids other records claim) use
+/// indexes kept with the records, so a run's cost per item does not grow with the number of records.
 ///
 /// The file is held under an exclusive `flock` from open until the actor is released (or the process ends), so two
 /// runs can never use one state file at once: the second one's open fails with ``UploadError/locked``, or, through
@@ -103,8 +110,15 @@ package struct UploadStateRecord: Sendable, Hashable {
 package actor UploadStateFile {
     /// The file.
     package nonisolated let url: URL
-    private var records: [String: UploadStateRecord]
+    private var table: UploadRecordTable
     private let fd: Int32
+    /// Lines written so far, and lines known to be synced.
+    private var written = 0
+    private var synced = 0
+    private var syncing = false
+    private var syncFailure: UploadError?
+    /// Appends waiting for a sync that covers their line.
+    private var waiters: [(line: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     /// Lines that could not be read on open (a torn last line after a crash, or damage).
     package nonisolated let ignoredLines: Int
 
@@ -131,7 +145,7 @@ package actor UploadStateFile {
             }
             throw UploadError.configuration("\(url.path): cannot lock the state file (errno \(code))")
         }
-        var records: [String: UploadStateRecord] = [:]
+        var loaded: [UploadStateRecord] = []
         var ignored = 0
         var endsWithNewline = true
         if let data = FileManager.default.contents(atPath: url.path) {
@@ -143,13 +157,15 @@ package actor UploadStateFile {
                     ignored += 1
                     continue
                 }
-                records[record.key] = record
+                loaded.append(record)
             }
         }
         if !endsWithNewline { _ = "\n".withCString { Glibc.write(descriptor, $0, 1) } }
         self.fd = descriptor
-        self.records = records
         self.ignoredLines = ignored
+        var table = UploadRecordTable()
+        for record in loaded { table.remember(record) }
+        self.table = table
     }
 
     /// Opens a state file, waiting for another run's lock to be released when `waitForLock` is set.
@@ -184,10 +200,10 @@ package actor UploadStateFile {
     deinit { close(fd) }
 
     /// The last record of `key`.
-    package func record(for key: String) -> UploadStateRecord? { records[key] }
+    package func record(for key: String) -> UploadStateRecord? { table.records[key] }
 
     /// Every key's last record.
-    package func allRecords() -> [UploadStateRecord] { Array(records.values) }
+    package func allRecords() -> [UploadStateRecord] { Array(table.records.values) }
 
     /// A `done` record of another key with the same content hash and kind (the same item under another path: moved,
     /// copied, or named through another folder), if any.
@@ -197,33 +213,83 @@ package actor UploadStateFile {
     ///   - key: The item's own key, which is not returned.
     /// - Returns: The record, the one with the smallest key when several match.
     package func doneRecord(contentHash: String, kind: String, excluding key: String) -> UploadStateRecord? {
-        records.values.filter { $0.state == .done && $0.contentHash == contentHash && $0.kind == kind && $0.key != key }
-            .min { $0.key < $1.key }
+        table.doneRecord(contentHash: contentHash, kind: kind, excluding: key)
     }
 
-    /// The remote ids that records of other keys claim (`done` with a remote id), which a read-back must never
+    /// Which of `remoteIds` records of other keys claim (`done` with that remote id), which a read-back must never
     /// adopt for `key`.
+    ///
+    /// The engine asks about the objects a look-up by name found: a read-back adopts only objects of the item's
+    /// name, and the engine holds the name's lock from the look-up to the create, so no other input of the run can
+    /// claim a same-named object in between.
     /// - Parameters:
+    ///   - remoteIds: The ids to check.
     ///   - key: The key whose own claim is left out.
     ///   - kind: `character` or `persona`.
-    /// - Returns: The claimed ids.
-    package func claimedRemoteIds(excluding key: String, kind: String) -> Set<String> {
-        Set(records.values.filter { $0.key != key && $0.kind == kind && $0.state == .done }.compactMap(\.remoteId))
+    /// - Returns: The claimed ones.
+    package func claimedRemoteIds(among remoteIds: some Sequence<String>, excluding key: String, kind: String)
+        -> Set<String>
+    {
+        Set(remoteIds.filter { table.isClaimed($0, kind: kind, byOtherThan: key) })
     }
 
-    /// Appends a record, then syncs the file.
-    /// - Throws: ``UploadError/configuration`` when the write fails (the run must stop: resume would be unsafe).
-    package func append(_ record: UploadStateRecord) throws(UploadError) {
+    /// Appends a record, and returns once the file is synced past it.
+    /// - Throws: ``UploadError/configuration`` when the write or a sync fails (the run must stop: resume would be
+    ///   unsafe); every later append then fails too.
+    package func append(_ record: UploadStateRecord) async throws(UploadError) {
+        if let syncFailure { throw syncFailure }
         var line = JSONWriter.bytes(record.json)
         line.append(0x0A)
-        let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == line.count else {
+        let count = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard count == line.count else {
             throw UploadError.configuration("\(url.path): cannot append to the state file (errno \(errno))")
         }
-        guard fsync(fd) == 0 else {
-            throw UploadError.configuration("\(url.path): cannot sync the state file (errno \(errno))")
+        written += 1
+        let mine = written
+        do {
+            try await withCheckedThrowingContinuation { continuation in
+                waiters.append((mine, continuation))
+                startSyncIfNeeded()
+            }
+        } catch let error as UploadError {
+            throw error
+        } catch {
+            throw UploadError.configuration("\(url.path): cannot sync the state file (\(error))")
         }
-        records[record.key] = record
+        // Look-ups see a record once it is on disk, as they did when every append synced alone.
+        table.remember(record)
+    }
+
+    /// Starts a sync covering every line written so far, unless one is running (its end starts the next).
+    private func startSyncIfNeeded() {
+        guard !syncing, synced < written else { return }
+        syncing = true
+        let target = written
+        let descriptor = fd
+        // fsync blocks for the disk: on a thread of its own, not on the cooperative pool.
+        Thread.detachNewThread { [self] in
+            let code = fsync(descriptor) == 0 ? 0 : errno
+            Task { await self.finishSync(through: target, errorCode: code) }
+        }
+    }
+
+    private func finishSync(through target: Int, errorCode: Int32) {
+        syncing = false
+        if errorCode != 0, syncFailure == nil {
+            syncFailure = UploadError.configuration("\(url.path): cannot sync the state file (errno \(errorCode))")
+        }
+        if let syncFailure {
+            for waiter in waiters { waiter.continuation.resume(throwing: syncFailure) }
+            waiters.removeAll()
+            return
+        }
+        synced = target
+        var waiting: [(line: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+        for waiter in waiters {
+            if waiter.line <= target { waiter.continuation.resume() } else { waiting.append(waiter) }
+        }
+        waiters = waiting
+        startSyncIfNeeded()
     }
 
     // MARK: - Keys and default location
@@ -291,4 +357,37 @@ package actor UploadStateFile {
         while text.hasSuffix("/") { text.removeLast() }
         return text
     }
+}
+
+/// The last record of every key, with the indexes of `done` records by content and by remote id (internal).
+private struct UploadRecordTable {
+    private(set) var records: [String: UploadStateRecord] = [:]
+    /// Keys of `done` records, by kind and content hash.
+    private var doneByContent: [String: Set<String>] = [:]
+    /// Keys of `done` records, by kind and remote id: the ids they claim.
+    private var claimants: [String: Set<String>] = [:]
+
+    /// Makes `record` its key's last record, and keeps the indexes with it.
+    mutating func remember(_ record: UploadStateRecord) {
+        if let old = records[record.key], old.state == .done {
+            doneByContent[Self.indexKey(old.kind, old.contentHash)]?.remove(old.key)
+            if let id = old.remoteId { claimants[Self.indexKey(old.kind, id)]?.remove(old.key) }
+        }
+        records[record.key] = record
+        guard record.state == .done else { return }
+        doneByContent[Self.indexKey(record.kind, record.contentHash), default: []].insert(record.key)
+        if let id = record.remoteId { claimants[Self.indexKey(record.kind, id), default: []].insert(record.key) }
+    }
+
+    /// The `done` record of the smallest key other than `key` with this content hash and kind.
+    func doneRecord(contentHash: String, kind: String, excluding key: String) -> UploadStateRecord? {
+        (doneByContent[Self.indexKey(kind, contentHash)] ?? []).filter { $0 != key }.min().flatMap { records[$0] }
+    }
+
+    /// Whether a `done` record of a key other than `key` claims `remoteId`.
+    func isClaimed(_ remoteId: String, kind: String, byOtherThan key: String) -> Bool {
+        (claimants[Self.indexKey(kind, remoteId)] ?? []).contains { $0 != key }
+    }
+
+    private static func indexKey(_ kind: String, _ value: String) -> String { kind + "\u{0}" + value }
 }

@@ -161,13 +161,7 @@ extension FakeProviderStore {
         let limit = min(max(Int(request.query["limit"] ?? "") ?? 50, 1), 200)
         let offset = max(Int(request.query["offset"] ?? "") ?? 0, 0)
         let search = (request.query["search"] ?? "").lowercased()
-        var items = nextchat.characters.all
-        if !search.isEmpty {
-            items = items.filter {
-                ($0["name"]?.stringValue ?? "").lowercased().contains(search)
-                    || ($0["description"]?.stringValue ?? "").lowercased().contains(search)
-            }
-        }
+        var items = search.isEmpty ? nextchat.characters.all : nextchat.characters.matching(search)
         if let tags = request.query["tags"], !tags.isEmpty {
             let wanted = Set(tags.split(separator: ",").map(String.init))
             items = items.filter {
