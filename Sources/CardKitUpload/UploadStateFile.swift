@@ -61,8 +61,43 @@ package struct UploadStateRecord: Sendable, Hashable {
         self.updatedAt = updatedAt
     }
 
-    /// The current time in ISO 8601.
-    package static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
+    /// The current time in ISO 8601, UTC to the second (`2026-12-03T09:45:43Z`, what `ISO8601DateFormatter` writes).
+    package static func now() -> String { timestamp(secondsSince1970: time(nil)) }
+
+    /// A time as ISO 8601, UTC to the second.
+    ///
+    /// Made with `gmtime_r` and written digit by digit: an `ISO8601DateFormatter` per record (an ICU formatter
+    /// opened each time) was a quarter of a bulk upload's CPU time.
+    package static func timestamp(secondsSince1970 seconds: time_t) -> String {
+        var moment = seconds
+        var parts = tm()
+        guard gmtime_r(&moment, &parts) != nil else { return "1970-01-01T00:00:00Z" }
+        var text = [UInt8]()
+        text.reserveCapacity(20)
+        func digits(_ value: Int32, _ count: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = max(value, 0)
+            while divisor > 0 {
+                text.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(parts.tm_year + 1900, 4)
+        text.append(0x2D)
+        digits(parts.tm_mon + 1, 2)
+        text.append(0x2D)
+        digits(parts.tm_mday, 2)
+        text.append(0x54)
+        digits(parts.tm_hour, 2)
+        text.append(0x3A)
+        digits(parts.tm_min, 2)
+        text.append(0x3A)
+        digits(parts.tm_sec, 2)
+        text.append(0x5A)
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// The record as a JSON object (keys in a fixed order).
     package var json: JSONValue {

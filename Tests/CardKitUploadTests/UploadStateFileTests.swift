@@ -14,6 +14,13 @@ import Testing
             remoteId: remoteId, updatedAt: "2026-12-03T00:00:00Z")
     }
 
+    /// The record time is what `ISO8601DateFormatter` writes, over the range of times a record can carry.
+    @Test(arguments: [0, 951_782_400, 1_709_164_799, 1_796_290_343, 4_102_444_799])
+    func timestampsAreThoseOfISO8601DateFormatter(seconds: Int) {
+        let expected = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        #expect(UploadStateRecord.timestamp(secondsSince1970: seconds) == expected)
+    }
+
     @Test(arguments: [1, 8, 64])
     func concurrentAppendsAreAllOnDiskWhenTheyReturn(concurrency: Int) async throws {
         let url = try UploadTestSupport.temporaryDirectory().appendingPathComponent("state.jsonl")
