@@ -11,10 +11,9 @@ import NIOHTTPTypes
 ///
 /// A body announced as larger than the limit gets no `100 Continue`: the request goes on to the routes, which answer
 /// 413 without reading it, and the client never has to send it.
-final class ExpectContinueHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
     private let maxBodyBytes: Int

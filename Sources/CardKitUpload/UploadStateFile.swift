@@ -132,8 +132,8 @@ package struct UploadStateRecord: Sendable, Hashable {
 /// which is ignored on the next open. The last record of a key wins.
 ///
 /// Appends that arrive while a sync is running share the next one (group commit): at concurrency 32, one `fsync`
-/// covers up to 32 records, and no append returns before its own line is on disk. The sync runs on a thread of its
-/// own, never on the actor, so records keep being written while it waits for the disk.
+/// covers up to 32 records, and no append returns before its own line is on disk. The sync runs on a dispatch queue
+/// of its own, never on the actor, so records keep being written while it waits for the disk.
 ///
 /// The look-ups the engine makes per item (a twin with the same content, the remote ids other records claim) use
 /// indexes kept with the records, so a run's cost per item does not grow with the number of records.
@@ -152,8 +152,10 @@ package actor UploadStateFile {
     private var synced = 0
     private var syncing = false
     private var syncFailure: UploadError?
-    /// Appends waiting for a sync that covers their line.
-    private var waiters: [(line: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    /// Appends waiting for a sync that covers their line; each is resumed with the sync's failure, or nil.
+    private var waiters: [(line: Int, continuation: CheckedContinuation<UploadError?, Never>)] = []
+    /// Where the syncs run: they block for the disk, so never on the actor or the cooperative pool.
+    private let syncQueue = DispatchQueue(label: "cardkit.upload.state-sync")
     /// Lines that could not be read on open (a torn last line after a crash, or damage).
     package nonisolated let ignoredLines: Int
 
@@ -281,16 +283,11 @@ package actor UploadStateFile {
         }
         written += 1
         let mine = written
-        do {
-            try await withCheckedThrowingContinuation { continuation in
-                waiters.append((mine, continuation))
-                startSyncIfNeeded()
-            }
-        } catch let error as UploadError {
-            throw error
-        } catch {
-            throw UploadError.configuration("\(url.path): cannot sync the state file (\(error))")
+        let failure = await withCheckedContinuation { continuation in
+            waiters.append((mine, continuation))
+            startSyncIfNeeded()
         }
+        if let failure { throw failure }
         // Look-ups see a record once it is on disk, as they did when every append synced alone.
         table.remember(record)
     }
@@ -301,8 +298,7 @@ package actor UploadStateFile {
         syncing = true
         let target = written
         let descriptor = fd
-        // fsync blocks for the disk: on a thread of its own, not on the cooperative pool.
-        Thread.detachNewThread { [self] in
+        syncQueue.async { [self] in
             let code = fsync(descriptor) == 0 ? 0 : errno
             Task { await self.finishSync(through: target, errorCode: code) }
         }
@@ -314,16 +310,13 @@ package actor UploadStateFile {
             syncFailure = UploadError.configuration("\(url.path): cannot sync the state file (errno \(errorCode))")
         }
         if let syncFailure {
-            for waiter in waiters { waiter.continuation.resume(throwing: syncFailure) }
+            for waiter in waiters { waiter.continuation.resume(returning: syncFailure) }
             waiters.removeAll()
             return
         }
         synced = target
-        var waiting: [(line: Int, continuation: CheckedContinuation<Void, any Error>)] = []
-        for waiter in waiters {
-            if waiter.line <= target { waiter.continuation.resume() } else { waiting.append(waiter) }
-        }
-        waiters = waiting
+        for waiter in waiters where waiter.line <= target { waiter.continuation.resume(returning: nil) }
+        waiters.removeAll { $0.line <= target }
         startSyncIfNeeded()
     }
 

@@ -11,16 +11,20 @@ import Testing
 /// (the client would otherwise wait a second before sending the body), and a body announced as too large gets
 /// 413 without ever being sent.
 @Suite struct ExpectContinueTests {
+    /// The head of a validate request that announces `contentLength` bytes and waits for the go-ahead.
+    private func expectingHead(contentLength: Int) -> [UInt8] {
+        Array(
+            ("POST /api/v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(contentLength)\r\n"
+                + "Expect: 100-continue\r\n\r\n").utf8)
+    }
+
     @Test func aBodyWithinTheLimitIsAskedForAtOnce() async throws {
         let fixture = try await ServeFixture.start()
         defer { Task { await fixture.stop() } }
         let body = Array(
             #"{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"Continue"}}"#.utf8)
         let socket = try LoopbackSocket(port: fixture.server.port)
-        try socket.send(
-            Array(
-                ("POST /api/v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
-                    + "Expect: 100-continue\r\n\r\n").utf8))
+        try socket.send(expectingHead(contentLength: body.count))
         // Read before sending the body: the interim response must come first, well within curl's one second.
         let interim = try await socket.receive(until: "\r\n\r\n", timeout: 0.5)
         #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"), "\(interim.debugDescription)")
@@ -34,10 +38,7 @@ import Testing
         let fixture = try await ServeFixture.start { $0.maxBodyBytes = 1000 }
         defer { Task { await fixture.stop() } }
         let socket = try LoopbackSocket(port: fixture.server.port)
-        try socket.send(
-            Array(
-                ("POST /api/v1/validate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5000\r\n"
-                    + "Expect: 100-continue\r\n\r\n").utf8))
+        try socket.send(expectingHead(contentLength: 5000))
         let reply = try await socket.receive(until: "}}", timeout: 5)
         #expect(reply.hasPrefix("HTTP/1.1 413 "))
         #expect(!reply.contains("100 Continue"))

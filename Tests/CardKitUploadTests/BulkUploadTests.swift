@@ -151,7 +151,11 @@ enum UploadFixtures {
                 client: client, options: options, state: state, loader: UploadFixtures.load
             ).run(paths: cards)
             #expect(updated.outcomes.map(\.status) == [.unchanged, .updated])
-            let remote = await fake.state()["nextchat"]?["characters"]?[1]
+            // The remote of the second input, found by id: two jobs may create the two in either order.
+            let updatedId = try #require(updated.outcomes[1].remoteId)
+            let remote = await fake.state()["nextchat"]?["characters"]?.arrayValue?.first {
+                $0["id"]?.stringValue == updatedId
+            }
             #expect(remote?["personality"]?["personality"]?.stringValue == "brave")
             #expect(remote?["version"]?.numberValue?.intValue == 2)
         }
