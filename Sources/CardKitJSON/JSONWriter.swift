@@ -1,3 +1,5 @@
+import OrderedCollections
+
 /// Serializes ``JSONValue`` deterministically.
 ///
 /// Strings are escaped as JavaScript's `JSON.stringify` escapes them: only `"`, `\` and control
@@ -39,32 +41,61 @@ public enum JSONWriter {
     /// Appends the JSON form of a string (with quotes) to `output`.
     package static func appendQuoted(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var utf8 = string.utf8
-        let handled: Void? = utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &output) }
+        let handled: Void? = string.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &output) }
         if handled == nil {
-            utf8 = String(string).utf8
-            appendEscaped(Array(utf8)[...], to: &output)
+            Array(string.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &output) }
         }
         output.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscaped<C: Collection<UInt8>>(_ bytes: C, to output: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x00..<0x20:
-                output.append(contentsOf: [
-                    0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                ])
-            default: output.append(byte)
+    /// Appends `bytes` with `"`, `\` and control characters escaped; the runs between them are copied whole.
+    ///
+    /// Sixteen bytes at a time are checked for a byte that needs escaping, so plain text costs about a copy.
+    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count
+        var runStart = 0
+        var index = 0
+        while index < count {
+            if index + 16 <= count {
+                let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+                let special = (block .< 0x20) .| (block .== 0x22) .| (block .== 0x5C)
+                if !any(special) {
+                    index += 16
+                    continue
+                }
             }
+            let byte = base[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
+                index += 1
+                continue
+            }
+            output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart))
+            appendEscape(of: byte, to: &output)
+            index += 1
+            runStart = index
+        }
+        output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+    }
+
+    /// Appends the escape sequence of one byte that needs one: `"`, `\` or a control character.
+    private static func appendEscape(of byte: UInt8, to output: inout [UInt8]) {
+        output.append(0x5C)
+        switch byte {
+        case 0x22, 0x5C: output.append(byte)
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        case 0x08: output.append(UInt8(ascii: "b"))
+        case 0x0C: output.append(UInt8(ascii: "f"))
+        default:
+            /// The hex digit of a nibble.
+            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+            output.append(UInt8(ascii: "u"))
+            output.append(0x30)
+            output.append(0x30)
+            output.append(hex(byte >> 4))
+            output.append(hex(byte & 0xF))
         }
     }
 }
@@ -109,19 +140,29 @@ private struct Writer {
                 return
             }
             output.append(UInt8(ascii: "{"))
-            var keys = Array(object.keys)
-            if sortKeys { keys.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
-            for (index, key) in keys.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                newline(level + 1)
-                JSONWriter.appendQuoted(key, to: &output)
-                output.append(UInt8(ascii: ":"))
-                if case .pretty = style { output.append(UInt8(ascii: " ")) }
-                write(object[key] ?? .null, level: level + 1)
+            let keys = object.members.keys
+            let values = object.members.values
+            if sortKeys {
+                let order = keys.indices.sorted { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) }
+                for (position, index) in order.enumerated() {
+                    writeMember(keys[index], values[index], first: position == 0, level: level)
+                }
+            } else {
+                for index in keys.indices { writeMember(keys[index], values[index], first: index == 0, level: level) }
             }
             newline(level)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Writes one member of an object at `level`, after a comma unless it is the first.
+    mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, level: Int) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        newline(level + 1)
+        JSONWriter.appendQuoted(key, to: &output)
+        output.append(UInt8(ascii: ":"))
+        if case .pretty = style { output.append(UInt8(ascii: " ")) }
+        write(value, level: level + 1)
     }
 
     mutating func newline(_ level: Int) {

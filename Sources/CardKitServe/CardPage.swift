@@ -87,7 +87,8 @@ enum CardPage {
             view["book"] = v3.characterBook.map(book) ?? false
             view["assets"] = assets(v3, loaded: loaded)
             view["chunks"] = (loaded.pngScan?.assets ?? []).map { ["name": $0.name, "size": $0.data.count] }
-            view["platforms"] = Platform.allCases.map { platform(data: input.data, path: path, platform: $0) }
+            let conversions = CardConverter.convert(data: input.data, path: path, toPlatforms: Platform.allCases)
+            view["platforms"] = zip(Platform.allCases, conversions).map { platform($0, path: path, conversion: $1) }
             view["json"] = JSONWriter.string(v3.json, style: .pretty)
             downloads = [.card(.v2), .card(.v3), .png, .charx]
             if v3.characterBook != nil { downloads += [.book, .worldInfo] }
@@ -176,11 +177,13 @@ enum CardPage {
         }
     }
 
-    private static func platform(data: Data, path: String, platform: Platform) -> [String: Any] {
+    private static func platform(
+        _ platform: Platform, path: String, conversion: Result<ConversionResult, CardFileError>
+    ) -> [String: Any] {
         let target = ConversionTarget.platform(platform)
         var view: [String: Any] = ["target": target.name, "label": platform.displayName]
         do {
-            let result = try CardConverter.convert(data: data, path: path, to: target)
+            let result = try conversion.get()
             let entries = result.lossReport.entries
             view["verdict"] =
                 entries.isEmpty ? "nothing lost" : "\(entries.count) \(entries.count == 1 ? "change" : "changes")"

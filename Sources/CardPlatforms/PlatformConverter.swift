@@ -27,7 +27,30 @@ public enum PlatformConverter {
     )
         -> PlatformConversion
     {
-        var context = CardLossContext(original: card, platform: platform, options: options)
+        convert(card, normalized: card.converted(to: .v3).card, to: platform, options: options)
+    }
+
+    /// Converts a card for several platforms, normalizing it to V3 once for all of them.
+    ///
+    /// Each result is exactly what ``convert(_:to:options:)-(Card,_,_)`` gives for that platform; the V3
+    /// normalization, most of a conversion's work, is shared.
+    /// - Parameters:
+    ///   - card: The card, as read.
+    ///   - platforms: The target platforms, in the order of the results.
+    ///   - options: Avatar, visibility and other choices, the same for every platform.
+    /// - Returns: One platform object and loss report per platform, in the order given.
+    public static func convert(
+        _ card: Card, to platforms: [Platform], options: PlatformConversionOptions = PlatformConversionOptions()
+    ) -> [PlatformConversion] {
+        let normalized = card.converted(to: .v3).card
+        return platforms.map { convert(card, normalized: normalized, to: $0, options: options) }
+    }
+
+    /// Converts `card`, of which `normalized` is the V3 form, for one platform.
+    private static func convert(
+        _ card: Card, normalized: Card, to platform: Platform, options: PlatformConversionOptions
+    ) -> PlatformConversion {
+        var context = CardLossContext(original: card, normalized: normalized, platform: platform, options: options)
         let output = platform.descriptor.convertCharacter(&context)
         context.reportRemaining()
         return PlatformConversion(output: output, report: context.report, avatar: context.avatar)
@@ -128,9 +151,10 @@ struct CardLossContext {
     /// The avatar reference chosen for the output.
     var avatar: String?
 
-    init(original: Card, platform: Platform, options: PlatformConversionOptions) {
+    /// - Parameter normalized: `original` converted to V3.
+    init(original: Card, normalized: Card, platform: Platform, options: PlatformConversionOptions) {
         self.original = original
-        self.card = original.converted(to: .v3).card
+        self.card = normalized
         self.platform = platform
         self.options = options
         self.report = LossReport(platform: platform)

@@ -174,6 +174,44 @@ import Testing
     @Test func controlCharactersAreEscapedLikeJSONStringify() {
         #expect(JSONWriter.string(.string("a\u{1}\u{8}\u{C}\t\n\r\"\\/é")) == #""a\u0001\b\f\t\n\r\"\\/é""#)
     }
+
+    /// The writer checks sixteen bytes at a time for one to escape; this compares it with a byte-at-a-time
+    /// escaper for every ASCII value at every position of two blocks and the tail after them.
+    @Test(arguments: 0..<0x80)
+    func everyByteIsEscapedAsByteAtATimeAtEveryPosition(_ value: Int) {
+        for length in [1, 15, 16, 17, 31, 32, 33, 40] {
+            for position in 0..<length {
+                var scalars = Array(repeating: Unicode.Scalar(UInt8(ascii: "a")), count: length)
+                scalars[position] = Unicode.Scalar(UInt8(value))
+                let text = String(String.UnicodeScalarView(scalars))
+                #expect(
+                    JSONWriter.bytes(.string(text)) == Self.escapedByteAtATime(text), "length \(length) at \(position)")
+            }
+        }
+        let byte = String(Character(Unicode.Scalar(UInt8(value))))
+        let mixed = "é—\u{1F600}" + String(repeating: "xé" + byte, count: 20) + "\u{7F}"
+        #expect(JSONWriter.bytes(.string(mixed)) == Self.escapedByteAtATime(mixed))
+    }
+
+    /// `JSON.stringify`'s escaping, one byte at a time.
+    static func escapedByteAtATime(_ text: String) -> [UInt8] {
+        var output: [UInt8] = [0x22]
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: output += Array(#"\""#.utf8)
+            case 0x5C: output += Array(#"\\"#.utf8)
+            case 0x0A: output += Array(#"\n"#.utf8)
+            case 0x0D: output += Array(#"\r"#.utf8)
+            case 0x09: output += Array(#"\t"#.utf8)
+            case 0x08: output += Array(#"\b"#.utf8)
+            case 0x0C: output += Array(#"\f"#.utf8)
+            case 0..<0x20: output += Array(String(format: "\\u%04x", Int(byte)).utf8)
+            default: output.append(byte)
+            }
+        }
+        output.append(0x22)
+        return output
+    }
 }
 
 @Suite struct JSONPointerTests {

@@ -193,6 +193,28 @@ struct CardConverterRealCardTests {
         #expect(try CharXReader.read(data: Data(charx.output.bytes)).card.card.name == loaded.card.name)
     }
 
+    /// The call that converts for every platform at once (normalizing once) gives what one call per platform gives.
+    @Test(arguments: cards) func everyPlatformAtOnceIsEachPlatformAlone(name: String) throws {
+        let data = try SharedFixtures.cardData(name)
+        let together = CardConverter.convert(data: data, path: name, toPlatforms: Platform.allCases)
+        #expect(together.count == Platform.allCases.count)
+        for (platform, result) in zip(Platform.allCases, together) {
+            let alone = Result { () throws(CardFileError) in
+                try CardConverter.convert(data: data, path: name, to: .platform(platform))
+            }
+            switch (result, alone) {
+            case (.success(let together), .success(let alone)):
+                #expect(together.output.bytes == alone.output.bytes, "\(platform)")
+                #expect(together.reportJSON == alone.reportJSON, "\(platform)")
+                #expect(together.diagnostics == alone.diagnostics, "\(platform)")
+            case (.failure(let together), .failure(let alone)):
+                #expect(together.description == alone.description, "\(platform)")
+            default:
+                Issue.record("\(platform): \(result) together, \(alone) alone")
+            }
+        }
+    }
+
     @Test func worldInfoBecomesABookAndStaysWorldInfo() throws {
         let data = try SharedFixtures.cardData("st_worldinfo_Eldoria.json")
         let book = try CardConverter.convert(data: data, path: "st_worldinfo_Eldoria.json", to: .book)

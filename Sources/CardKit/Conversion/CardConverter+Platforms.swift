@@ -1,8 +1,42 @@
-import CardPlatforms
+public import CardPlatforms
 import CardSchemas
-import Foundation
+public import Foundation
+
+extension CardConverter {
+    /// Converts one input for several platforms, reading the card and normalizing it to V3 once for all of them.
+    ///
+    /// Each result is what ``convert(data:path:to:options:)`` gives for `.platform(platform)`: the same output,
+    /// losses and refusals. A card that cannot be read fails every platform with the same error.
+    /// - Parameters:
+    ///   - data: The input file's bytes.
+    ///   - path: The input's name, used in messages; `-` for standard input.
+    ///   - platforms: The target platforms, in the order of the results.
+    ///   - options: Reading and output options.
+    /// - Returns: One result per platform, in the order given.
+    public static func convert(
+        data: Data, path: String, toPlatforms platforms: [Platform], options: ConversionOptions = .init()
+    ) -> [Result<ConversionResult, CardFileError>] {
+        ConversionInput(data: data, path: path, options: options).convert(to: platforms)
+    }
+}
 
 extension ConversionInput {
+    /// Platform objects for several platforms; a card is normalized once for all of them.
+    func convert(to platforms: [Platform]) -> [Result<ConversionResult, CardFileError>] {
+        if PersonaReader.isPersona(bytes: data) {
+            return platforms.map { platform in Result { () throws(CardFileError) in try convert(to: platform) } }
+        }
+        let loaded: LoadedCard
+        do {
+            loaded = try loadCard()
+        } catch {
+            return platforms.map { _ in .failure(error) }
+        }
+        return PlatformConverter.convert(loaded.card, to: platforms, options: options.platform).map { conversion in
+            Result { () throws(CardFileError) in try result(conversion, diagnostics: loaded.diagnostics, kind: .card) }
+        }
+    }
+
     /// A platform character or persona object.
     ///
     /// Persona files (`"type": "cardkit_persona"`) become platform personas. A relative avatar is resolved beside
