@@ -151,7 +151,7 @@ struct CardLossContext {
     /// The avatar reference chosen for the output.
     var avatar: String?
 
-    /// - Parameter normalized: `original` converted to V3.
+    /// Starts the bookkeeping for `original`, whose V3 form is `normalized`.
     init(original: Card, normalized: Card, platform: Platform, options: PlatformConversionOptions) {
         self.original = original
         self.card = normalized
