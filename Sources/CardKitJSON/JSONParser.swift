@@ -415,27 +415,46 @@ private struct Parser {
         let open = position
         position += 1
         let contentStart = position
-        var needsValidation = false
         // Fast path: no escapes.
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == quote {
-                try checkStringLength(position - contentStart, at: open)
-                let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
-                position += 1
-                if !needsValidation { return .string(String(decoding: slice, as: UTF8.self)) }
-                guard let string = String(validating: slice, as: UTF8.self) else {
-                    throw invalidUTF8(in: contentStart..<(position - 1))
-                }
-                return .string(string)
-            }
-            if byte == backslash { break }
-            if byte < 0x20 { throw controlCharacter() }
-            if byte >= 0x80 { needsValidation = true }
-            position += 1
-        }
+        let run = plainRun(from: position)
+        position = run.end
         guard position < bytes.count else { throw truncated() }
-        return try parseEscapedString(open: open, contentStart: contentStart)
+        switch bytes[position] {
+        case quote:
+            try checkStringLength(position - contentStart, at: open)
+            let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
+            position += 1
+            if !run.hasNonASCII { return .string(String(decoding: slice, as: UTF8.self)) }
+            guard let string = String(validating: slice, as: UTF8.self) else {
+                throw invalidUTF8(in: contentStart..<(position - 1))
+            }
+            return .string(string)
+        case backslash: return try parseEscapedString(open: open, contentStart: contentStart)
+        default: throw controlCharacter()
+        }
+    }
+
+    /// Where the run of string bytes that need no attention, from `start`, ends: at the first `"`, `\\` or
+    /// control character, or at the end of the input; and whether the run holds a non-ASCII byte.
+    ///
+    /// Sixteen bytes are checked at a time, so the body of a long text costs about a read of it.
+    private func plainRun(from start: Int) -> (end: Int, hasNonASCII: Bool) {
+        guard let base = bytes.baseAddress else { return (start, false) }
+        var index = start
+        var nonASCII = false
+        while index + 16 <= bytes.count {
+            let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
+            if any((block .== quote) .| (block .== backslash) .| (block .< 0x20)) { break }
+            if any(block .>= 0x80) { nonASCII = true }
+            index += 16
+        }
+        while index < bytes.count {
+            let byte = base[index]
+            if byte == quote || byte == backslash || byte < 0x20 { break }
+            if byte >= 0x80 { nonASCII = true }
+            index += 1
+        }
+        return (index, nonASCII)
     }
 
     private mutating func parseEscapedString(open: Int, contentStart: Int) throws(JSONParseError) -> JSONValue {
@@ -449,8 +468,9 @@ private struct Parser {
             if byte == quote { break }
             if byte < 0x20 { throw controlCharacter() }
             if byte != backslash {
-                output.append(byte)
-                position += 1
+                let end = plainRun(from: position).end
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<end]))
+                position = end
                 continue
             }
             let escapeOffset = position

@@ -38,8 +38,7 @@ struct CardNormalizer {
     {
         var result = JSONObject()
         for (key, value) in source {
-            let pointer = base.appending(key)
-            if let fixed = normalizeField(key, value, at: pointer, target: target) {
+            if let fixed = normalizeField(key, value, at: base.appending(key), target: target) {
                 result[key] = fixed
             }
         }
@@ -73,27 +72,29 @@ struct CardNormalizer {
     }
 
     /// Normalizes one field; `nil` removes it.
-    private mutating func normalizeField(_ key: String, _ value: JSONValue, at pointer: JSONPointer, target: CardSpec)
+    private mutating func normalizeField(
+        _ key: String, _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, target: CardSpec
+    )
         -> JSONValue?
     {
         if CardFields.v2Strings.contains(key) || key == "nickname" {
-            return normalizeString(value, at: pointer)
+            return normalizeString(value, at: pointer())
         }
         if CardFields.stringArrays.contains(key) {
-            return normalizeStringArray(value, at: pointer, splitOnCommas: key == "tags")
+            return normalizeStringArray(value, at: pointer(), splitOnCommas: key == "tags")
         }
         switch key {
         case "extensions":
-            return normalizeObject(value, at: pointer, what: "`extensions`")
+            return normalizeObject(value, at: pointer(), what: "`extensions`")
         case "character_book":
-            return normalizeBook(value, at: pointer, target: target)
+            return normalizeBook(value, at: pointer(), target: target)
         case "creation_date", "modification_date":
-            return normalizeNumber(value, at: pointer)
+            return normalizeNumber(value, at: pointer())
         case "creator_notes_multilingual":
-            return normalizeObject(value, at: pointer, what: "`creator_notes_multilingual`")
+            return normalizeObject(value, at: pointer(), what: "`creator_notes_multilingual`")
         case "assets":
             if value.arrayValue == nil {
-                report(.error, .invalidType, pointer, "`assets` must be an array, found \(value.typeName())")
+                report(.error, .invalidType, pointer(), "`assets` must be an array, found \(value.typeName())")
             }
             return value
         default:
@@ -101,68 +102,72 @@ struct CardNormalizer {
         }
     }
 
-    mutating func normalizeString(_ value: JSONValue, at pointer: JSONPointer) -> JSONValue {
+    mutating func normalizeString(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer) -> JSONValue {
         switch value {
         case .string, .rawString: return value
         case .null:
-            report(.warning, .wrongType, pointer, "expected a string, found null; using \"\"")
+            report(.warning, .wrongType, pointer(), "expected a string, found null; using \"\"")
             return .string("")
         case .number(let n):
             report(
-                .warning, .wrongType, pointer,
+                .warning, .wrongType, pointer(),
                 "expected a string, found the number \(n.literal); using \"\(n.literal)\"")
             return .string(n.literal)
         case .bool(let b):
-            report(.warning, .wrongType, pointer, "expected a string, found \(b); using \"\(b)\"")
+            report(.warning, .wrongType, pointer(), "expected a string, found \(b); using \"\(b)\"")
             return .string(b ? "true" : "false")
         case .array, .object:
-            report(.error, .invalidType, pointer, "expected a string, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "expected a string, found \(value.typeName())")
             return value
         }
     }
 
-    mutating func normalizeStringArray(_ value: JSONValue, at pointer: JSONPointer, splitOnCommas: Bool) -> JSONValue {
+    mutating func normalizeStringArray(
+        _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, splitOnCommas: Bool
+    ) -> JSONValue {
         if case .array(let elements) = value,
             elements.allSatisfy({ if case .string = $0 { true } else if case .rawString = $0 { true } else { false } })
         {
             return value
         }
         guard let strings = CardFieldDefaults.lenientStrings(value, splitOnCommas: splitOnCommas) else {
-            report(.error, .invalidType, pointer, "expected an array of strings, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "expected an array of strings, found \(value.typeName())")
             return value
         }
         let shown = JSONWriter.string(value)
         let clipped = shown.count > 40 ? String(shown.prefix(40)) + "…" : shown
         report(
-            .warning, .wrongType, pointer,
+            .warning, .wrongType, pointer(),
             "expected an array of strings, found \(value.typeName()) \(clipped); read as \(strings.count) string(s)")
         return .array(strings.map { .string($0) })
     }
 
-    mutating func normalizeObject(_ value: JSONValue, at pointer: JSONPointer, what: String) -> JSONValue {
+    mutating func normalizeObject(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, what: String)
+        -> JSONValue
+    {
         switch value {
         case .object: return value
         case .null:
-            report(.warning, .wrongType, pointer, "\(what) is null; using {}")
+            report(.warning, .wrongType, pointer(), "\(what) is null; using {}")
             return .object(JSONObject())
         default:
-            report(.error, .invalidType, pointer, "\(what) must be an object, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "\(what) must be an object, found \(value.typeName())")
             return value
         }
     }
 
-    mutating func normalizeNumber(_ value: JSONValue, at pointer: JSONPointer) -> JSONValue {
+    mutating func normalizeNumber(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer) -> JSONValue {
         switch value {
         case .number: return value
         case .string(let s):
             if let parsed = try? JSONParser.parse(s), case .number = parsed.value {
-                report(.warning, .wrongType, pointer, "expected a number, found the string \"\(s)\"; using \(s)")
+                report(.warning, .wrongType, pointer(), "expected a number, found the string \"\(s)\"; using \(s)")
                 return parsed.value
             }
-            report(.error, .invalidType, pointer, "expected a number, found the string \"\(s)\"")
+            report(.error, .invalidType, pointer(), "expected a number, found the string \"\(s)\"")
             return value
         default:
-            report(.error, .invalidType, pointer, "expected a number, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "expected a number, found \(value.typeName())")
             return value
         }
     }
@@ -170,79 +175,86 @@ struct CardNormalizer {
     // MARK: - Character book
 
     /// Normalizes a character book; `nil` removes a `null` book.
-    mutating func normalizeBook(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue? {
+    mutating func normalizeBook(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, target: CardSpec)
+        -> JSONValue?
+    {
         guard case .object(let book) = value else {
             if value.isNull {
-                report(.warning, .nullBook, pointer, "`character_book` is null; treated as absent")
+                report(.warning, .nullBook, pointer(), "`character_book` is null; treated as absent")
                 return nil
             }
-            report(.error, .invalidType, pointer, "`character_book` must be an object, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "`character_book` must be an object, found \(value.typeName())")
             return value
         }
         var result = JSONObject()
         for (key, member) in book {
-            let memberPointer = pointer.appending(key)
             switch key {
-            case "entries": result[key] = normalizeEntries(member, at: memberPointer, target: target)
-            case "extensions": result[key] = normalizeObject(member, at: memberPointer, what: "the book's `extensions`")
-            case "name", "description": result[key] = normalizeString(member, at: memberPointer)
+            case "entries": result[key] = normalizeEntries(member, at: pointer().appending(key), target: target)
+            case "extensions":
+                result[key] = normalizeObject(member, at: pointer().appending(key), what: "the book's `extensions`")
+            case "name", "description": result[key] = normalizeString(member, at: pointer().appending(key))
             case "scan_depth", "token_budget":
-                result[key] = member.isNull ? member : normalizeNumber(member, at: memberPointer)
-            case "recursive_scanning": result[key] = normalizeBool(member, at: memberPointer)
+                result[key] = member.isNull ? member : normalizeNumber(member, at: pointer().appending(key))
+            case "recursive_scanning": result[key] = normalizeBool(member, at: pointer().appending(key))
             default: result[key] = member
             }
         }
         if result["extensions"] == nil {
             report(
-                .warning, .missingField, pointer.appending("extensions"),
+                .warning, .missingField, pointer().appending("extensions"),
                 "the book has no `extensions` (required by V2/V3; SillyTavern omits it); using {}")
             result["extensions"] = .object(JSONObject())
         }
         if result["entries"] == nil {
-            report(.warning, .missingField, pointer.appending("entries"), "the book has no `entries`; using []")
+            report(.warning, .missingField, pointer().appending("entries"), "the book has no `entries`; using []")
             result["entries"] = .array([])
         }
         return .object(result)
     }
 
-    private mutating func normalizeEntries(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue {
+    private mutating func normalizeEntries(
+        _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, target: CardSpec
+    ) -> JSONValue {
         var elements: [JSONValue]
         switch value {
         case .array(let array): elements = array
         case .object(let object):
             report(
-                .warning, .wrongType, pointer,
+                .warning, .wrongType, pointer(),
                 "`entries` is an object keyed by id (World Info shape); read as an array of \(object.count) entries")
             elements = object.map { $0.value }
         default:
-            report(.error, .invalidType, pointer, "`entries` must be an array, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "`entries` must be an array, found \(value.typeName())")
             return value
         }
         for index in elements.indices {
-            elements[index] = normalizeEntry(elements[index], at: pointer.appending(index), target: target)
+            elements[index] = normalizeEntry(elements[index], at: pointer().appending(index), target: target)
         }
         return .array(elements)
     }
 
-    private mutating func normalizeEntry(_ value: JSONValue, at pointer: JSONPointer, target: CardSpec) -> JSONValue {
+    private mutating func normalizeEntry(
+        _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, target: CardSpec
+    ) -> JSONValue {
         guard case .object(let entry) = value else {
-            report(.error, .invalidType, pointer, "a book entry must be an object, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "a book entry must be an object, found \(value.typeName())")
             return value
         }
         var result = JSONObject()
         for (key, member) in entry {
-            let memberPointer = pointer.appending(key)
             switch key {
             case "keys", "secondary_keys":
-                result[key] = normalizeStringArray(member, at: memberPointer, splitOnCommas: true)
+                result[key] = normalizeStringArray(member, at: pointer().appending(key), splitOnCommas: true)
             case "content", "name", "comment":
-                result[key] = normalizeString(member, at: memberPointer)
+                result[key] = normalizeString(member, at: pointer().appending(key))
             case "extensions":
-                result[key] = normalizeObject(member, at: memberPointer, what: "the entry's `extensions`")
+                result[key] = normalizeObject(member, at: pointer().appending(key), what: "the entry's `extensions`")
             case "enabled", "case_sensitive", "use_regex", "constant", "selective":
-                result[key] = member.isNull && key != "enabled" ? member : normalizeBool(member, at: memberPointer)
+                result[key] =
+                    member.isNull && key != "enabled" ? member : normalizeBool(member, at: pointer().appending(key))
             case "insertion_order", "priority":
-                result[key] = member.isNull && key == "priority" ? member : normalizeNumber(member, at: memberPointer)
+                result[key] =
+                    member.isNull && key == "priority" ? member : normalizeNumber(member, at: pointer().appending(key))
             default: result[key] = member
             }
         }
@@ -252,28 +264,28 @@ struct CardNormalizer {
         ]
         for (key, defaultValue) in defaults where result[key] == nil {
             report(
-                .warning, .missingField, pointer.appending(key),
+                .warning, .missingField, pointer().appending(key),
                 "the entry has no `\(key)`; using \(JSONWriter.string(defaultValue))")
             result[key] = defaultValue
         }
         if target == .v3, result["use_regex"] == nil {
-            report(.note, .missingField, pointer.appending("use_regex"), "V3 requires `use_regex`; using false")
+            report(.note, .missingField, pointer().appending("use_regex"), "V3 requires `use_regex`; using false")
             result["use_regex"] = .bool(false)
         }
         return .object(result)
     }
 
-    private mutating func normalizeBool(_ value: JSONValue, at pointer: JSONPointer) -> JSONValue {
+    private mutating func normalizeBool(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer) -> JSONValue {
         switch value {
         case .bool: return value
         case .string(let s) where s == "true" || s == "false":
-            report(.warning, .wrongType, pointer, "expected a Boolean, found the string \"\(s)\"; using \(s)")
+            report(.warning, .wrongType, pointer(), "expected a Boolean, found the string \"\(s)\"; using \(s)")
             return .bool(s == "true")
         case .number(let n) where n.literal == "0" || n.literal == "1":
-            report(.warning, .wrongType, pointer, "expected a Boolean, found \(n.literal); using \(n.literal == "1")")
+            report(.warning, .wrongType, pointer(), "expected a Boolean, found \(n.literal); using \(n.literal == "1")")
             return .bool(n.literal == "1")
         default:
-            report(.error, .invalidType, pointer, "expected a Boolean, found \(value.typeName())")
+            report(.error, .invalidType, pointer(), "expected a Boolean, found \(value.typeName())")
             return value
         }
     }
@@ -301,12 +313,12 @@ struct CardNormalizer {
     }
 
     mutating func report(
-        _ severity: Diagnostic.Severity, _ code: Diagnostic.Code, _ pointer: JSONPointer,
+        _ severity: Diagnostic.Severity, _ code: Diagnostic.Code, _ pointer: @autoclosure () -> JSONPointer,
         _ message: @autoclosure () -> String
     ) {
         let count = counts[code, default: 0] + 1
         counts[code] = count
         guard count <= Self.maxDiagnosticsPerCode else { return }
-        listed.append(Diagnostic(severity, code: code, pointer: pointer, message()))
+        listed.append(Diagnostic(severity, code: code, pointer: pointer(), message()))
     }
 }

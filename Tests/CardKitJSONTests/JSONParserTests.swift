@@ -175,6 +175,36 @@ import Testing
         #expect(JSONWriter.string(.string("a\u{1}\u{8}\u{C}\t\n\r\"\\/é")) == #""a\u0001\b\f\t\n\r\"\\/é""#)
     }
 
+    /// The parser checks sixteen string bytes at a time: every byte value at every position of a string, with and
+    /// without an escape before it, reads as one byte at a time would: the text, or the error at that byte.
+    @Test(arguments: 0..<0x100)
+    func everyByteInAStringReadsAsByteAtATime(_ value: Int) throws {
+        guard value != 0x22, value != 0x5C else { return }  // they end the string or start an escape
+        for escaped in [false, true] {
+            let prefix: [UInt8] = escaped ? Array(#"\n"#.utf8) : []
+            for length in [1, 15, 16, 17, 31, 32, 33, 40] {
+                for position in 0..<length {
+                    var content = Array(repeating: UInt8(ascii: "a"), count: length)
+                    content[position] = UInt8(value)
+                    let where_ = "escaped \(escaped), length \(length) at \(position)"
+                    do {
+                        let parsed = try JSONParser.parse([0x22] + prefix + content + [0x22]).value
+                        #expect((0x20..<0x80).contains(value), "\(where_)")
+                        let text = (escaped ? "\n" : "") + String(decoding: content, as: UTF8.self)
+                        #expect(parsed == .string(text), "\(where_)")
+                    } catch {
+                        #expect(error.kind == (value < 0x20 ? .controlCharacter : .invalidUTF8), "\(where_)")
+                        #expect(error.offset == 1 + prefix.count + position, "\(where_)")
+                    }
+                    let text = String(repeating: "a", count: position) + "é\u{1F600}" + String(repeating: "b", count: length)
+                    let document = "\"" + (escaped ? #"\n"# : "") + text + "\""
+                    let parsed = try JSONParser.parse(document).value
+                    #expect(parsed == .string((escaped ? "\n" : "") + text), "\(where_)")
+                }
+            }
+        }
+    }
+
     /// The writer checks sixteen bytes at a time for one to escape; this compares it with a byte-at-a-time
     /// escaper for every ASCII value at every position of two blocks and the tail after them.
     @Test(arguments: 0..<0x80)
