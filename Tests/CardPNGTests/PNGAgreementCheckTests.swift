@@ -96,6 +96,29 @@ import Testing
         }
     }
 
+    /// The string scan skips sixteen bytes at a time: an escaped quote or backslash at any position of a long
+    /// string, in a key's value or nested in an array, still ends the string in the right place.
+    @Test(arguments: [#"\""#, #"\\"#, #"\\\""#])
+    func memberSpansFindStringEndsAtEveryPosition(escape: String) throws {
+        for length in [0, 1, 14, 15, 16, 17, 31, 32, 47] {
+            for position in 0...length {
+                let text =
+                    String(repeating: "x", count: position) + escape + String(repeating: "y", count: length - position)
+                let document = #"{"a":""# + text + #"","b":[""# + text + #"",{"c":""# + text + #""}],"d":1}"#
+                let bytes = Array(document.utf8)
+                let spans = try #require(JSONMemberSpans(bytes), "\(length) at \(position)")
+                #expect(spans.members.map { String(decoding: $0.key, as: UTF8.self) } == ["a", "b", "d"])
+                let parsed = try JSONParser.parse(bytes).value
+                for member in spans.members {
+                    let key = String(decoding: member.key, as: UTF8.self)
+                    #expect(
+                        try JSONParser.parse(bytes[member.value]).value == parsed[key],
+                        "\(key), \(length) at \(position)")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [#"{"a":1"#, #"{"a" 1}"#, #"{"a":[1}"#, #"["a"]"#, #"{"a":1} x"#, #"{"a":"1}"#, "", #"{"a":}"#])
     func memberSpansRefuseWhatTheyCannotFollow(document: String) {
         #expect(JSONMemberSpans(Array(document.utf8)) == nil)
