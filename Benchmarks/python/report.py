@@ -67,6 +67,12 @@ class Row:
         self.bytes = int(values[f"{key}.bytes"])
         self.peak = int(values[f"{key}.peak_kib"])
 
+    def ok_column(self):
+        """Items that succeeded, or for a whole-process row (whose .ok counts runs) the runs that exited 0."""
+        if self.key.startswith("process_"):
+            return f"{self.succeeded}/{self.rounds} runs"
+        return f"{self.succeeded}/{self.items}"
+
     def time(self):
         spread = (self.high - self.low) / self.median * 100 if self.median else 0
         return f"{fmt_seconds(self.median)} ±{spread / 2:.0f}%"
@@ -323,7 +329,7 @@ def main():
         for task, ours, theirs, label in rows:
             out.append(
                 f"| {task} | {ours.time()} (N={ours.rounds}) | {label} | {theirs.time()} (N={theirs.rounds}) | "
-                f"{ratio(ours, theirs)} | {ours.succeeded}/{ours.items} | {theirs.succeeded}/{theirs.items} | "
+                f"{ratio(ours, theirs)} | {ours.ok_column()} | {theirs.ok_column()} | "
                 f"{mib(ours.peak)} | {mib(theirs.peak)} |")
         out.append("")
     for kind in ("", "-small"):

@@ -436,25 +436,9 @@ private struct Parser {
 
     /// Where the run of string bytes that need no attention, from `start`, ends: at the first `"`, `\\` or
     /// control character, or at the end of the input; and whether the run holds a non-ASCII byte.
-    ///
-    /// Sixteen bytes are checked at a time, so the body of a long text costs about a read of it.
     private func plainRun(from start: Int) -> (end: Int, hasNonASCII: Bool) {
         guard let base = bytes.baseAddress else { return (start, false) }
-        var index = start
-        var nonASCII = false
-        while index + 16 <= bytes.count {
-            let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
-            if any((block .== quote) .| (block .== backslash) .| (block .< 0x20)) { break }
-            if any(block .>= 0x80) { nonASCII = true }
-            index += 16
-        }
-        while index < bytes.count {
-            let byte = base[index]
-            if byte == quote || byte == backslash || byte < 0x20 { break }
-            if byte >= 0x80 { nonASCII = true }
-            index += 1
-        }
-        return (index, nonASCII)
+        return JSONByteScan.plainStringRun(base, from: start, to: bytes.count)
     }
 
     private mutating func parseEscapedString(open: Int, contentStart: Int) throws(JSONParseError) -> JSONValue {

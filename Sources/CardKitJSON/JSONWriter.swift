@@ -48,34 +48,17 @@ public enum JSONWriter {
         output.append(UInt8(ascii: "\""))
     }
 
-    /// Appends `bytes` with `"`, `\` and control characters escaped; the runs between them are copied whole.
-    ///
-    /// Sixteen bytes at a time are checked for a byte that needs escaping, so plain text costs about a copy.
+    /// Appends `bytes` with `"`, `\\` and control characters escaped; the runs between them are copied whole.
     private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         guard let base = bytes.baseAddress else { return }
-        let count = bytes.count
         var runStart = 0
-        var index = 0
-        while index < count {
-            if index + 16 <= count {
-                let block = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
-                let special = (block .< 0x20) .| (block .== 0x22) .| (block .== 0x5C)
-                if !any(special) {
-                    index += 16
-                    continue
-                }
-            }
-            let byte = base[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
-                index += 1
-                continue
-            }
-            output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: index - runStart))
-            appendEscape(of: byte, to: &output)
-            index += 1
-            runStart = index
+        while runStart < bytes.count {
+            let runEnd = JSONByteScan.plainStringRun(base, from: runStart, to: bytes.count).end
+            output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: runEnd - runStart))
+            guard runEnd < bytes.count else { return }
+            appendEscape(of: base[runEnd], to: &output)
+            runStart = runEnd + 1
         }
-        output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart))
     }
 
     /// Appends the escape sequence of one byte that needs one: `"`, `\` or a control character.

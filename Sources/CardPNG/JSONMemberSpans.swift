@@ -1,3 +1,5 @@
+import CardKitJSON
+
 /// The members of a JSON object found by a structural scan that builds no values: each key with the byte range of
 /// its value in the document.
 ///
@@ -95,26 +97,16 @@ struct JSONMemberSpans {
         return i == end
     }
 
-    /// The index just past the closing quote of the string whose opening quote is at `start`.
-    ///
-    /// Sixteen bytes are skipped at a time while they hold neither a quote nor a backslash: card text is most of a
-    /// document, so this loop is most of the scan.
+    /// The index just past the closing quote of the string whose opening quote is at `start`; the string body is
+    /// skipped eight bytes at a time (``JSONByteScan``).
     private static func stringEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int, _ end: Int) -> Int? {
         guard let base = b.baseAddress else { return nil }
         var i = start + 1
         while i < end {
-            if i + 16 <= end {
-                let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
-                if !any((block .== UInt8(ascii: "\"")) .| (block .== UInt8(ascii: "\\"))) {
-                    i += 16
-                    continue
-                }
-            }
-            switch b[i] {
-            case UInt8(ascii: "\""): return i + 1
-            case UInt8(ascii: "\\"): i += 2
-            default: i += 1
-            }
+            i = JSONByteScan.quoteOrBackslash(base, from: i, to: end)
+            guard i < end else { return nil }
+            if b[i] == UInt8(ascii: "\"") { return i + 1 }
+            i += 2  // a backslash and the byte it escapes
         }
         return nil
     }

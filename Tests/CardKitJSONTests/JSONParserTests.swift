@@ -175,7 +175,7 @@ import Testing
         #expect(JSONWriter.string(.string("a\u{1}\u{8}\u{C}\t\n\r\"\\/é")) == #""a\u0001\b\f\t\n\r\"\\/é""#)
     }
 
-    /// The parser checks sixteen string bytes at a time: every byte value at every position of a string, with and
+    /// The parser checks eight string bytes at a time: every byte value at every position of a string, with and
     /// without an escape before it, reads as one byte at a time would: the text, or the error at that byte.
     @Test(arguments: 0..<0x100)
     func everyByteInAStringReadsAsByteAtATime(_ value: Int) throws {
@@ -205,7 +205,7 @@ import Testing
         }
     }
 
-    /// The writer checks sixteen bytes at a time for one to escape; this compares it with a byte-at-a-time
+    /// The writer checks eight bytes at a time for one to escape; this compares it with a byte-at-a-time
     /// escaper for every ASCII value at every position of two blocks and the tail after them.
     @Test(arguments: 0..<0x80)
     func everyByteIsEscapedAsByteAtATimeAtEveryPosition(_ value: Int) {

@@ -96,7 +96,7 @@ import Testing
         }
     }
 
-    /// The string scan skips sixteen bytes at a time: an escaped quote or backslash at any position of a long
+    /// The string scan skips eight bytes at a time: an escaped quote or backslash at any position of a long
     /// string, in a key's value or nested in an array, still ends the string in the right place.
     @Test(arguments: [#"\""#, #"\\"#, #"\\\""#])
     func memberSpansFindStringEndsAtEveryPosition(escape: String) throws {
