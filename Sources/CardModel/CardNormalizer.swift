@@ -5,7 +5,8 @@ import OrderedCollections
 ///
 /// Reading runs it to find problems (the result is discarded, the document kept as read); conversion
 /// runs it to build the output. Existing keys keep their order; missing required keys are appended
-/// in spec order; unknown keys are kept untouched.
+/// in spec order; unknown keys are kept untouched. Every `at:` pointer is an autoclosure, built only when a diagnostic
+/// is reported: most fields of most lorebook entries need none, and building them all was an eighth of a card read.
 struct CardNormalizer {
     /// The most diagnostics of one code listed one by one; the rest are counted in one `more-diagnostics` note.
     ///

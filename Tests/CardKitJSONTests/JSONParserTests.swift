@@ -186,20 +186,21 @@ import Testing
                 for position in 0..<length {
                     var content = Array(repeating: UInt8(ascii: "a"), count: length)
                     content[position] = UInt8(value)
-                    let where_ = "escaped \(escaped), length \(length) at \(position)"
+                    let place = "escaped \(escaped), length \(length) at \(position)"
                     do {
                         let parsed = try JSONParser.parse([0x22] + prefix + content + [0x22]).value
-                        #expect((0x20..<0x80).contains(value), "\(where_)")
+                        #expect((0x20..<0x80).contains(value), "\(place)")
                         let text = (escaped ? "\n" : "") + String(decoding: content, as: UTF8.self)
-                        #expect(parsed == .string(text), "\(where_)")
+                        #expect(parsed == .string(text), "\(place)")
                     } catch {
-                        #expect(error.kind == (value < 0x20 ? .controlCharacter : .invalidUTF8), "\(where_)")
-                        #expect(error.offset == 1 + prefix.count + position, "\(where_)")
+                        #expect(error.kind == (value < 0x20 ? .controlCharacter : .invalidUTF8), "\(place)")
+                        #expect(error.offset == 1 + prefix.count + position, "\(place)")
                     }
-                    let text = String(repeating: "a", count: position) + "é\u{1F600}" + String(repeating: "b", count: length)
+                    let text =
+                        String(repeating: "a", count: position) + "é\u{1F600}" + String(repeating: "b", count: length)
                     let document = "\"" + (escaped ? #"\n"# : "") + text + "\""
                     let parsed = try JSONParser.parse(document).value
-                    #expect(parsed == .string((escaped ? "\n" : "") + text), "\(where_)")
+                    #expect(parsed == .string((escaped ? "\n" : "") + text), "\(place)")
                 }
             }
         }
