@@ -284,7 +284,8 @@ def targets(data, scales):
         worst_time, worst_peak = None, None
         for name, key in GROWTH_ROWS:
             x, y = Row(a, key), Row(b, key)
-            if x.ok and y.ok:
+            # The byte read is the limit, not CardKit: its growth is the harness's (its list of paths, the cache).
+            if x.ok and y.ok and key != "raw_read":
                 t, m = y.per_item() / x.per_item(), y.peak / x.peak
                 worst_time = (t, name) if worst_time is None or t > worst_time[0] else worst_time
                 worst_peak = (m, name) if worst_peak is None or m > worst_peak[0] else worst_peak
