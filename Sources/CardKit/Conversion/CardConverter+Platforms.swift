@@ -21,10 +21,15 @@ extension CardConverter {
 }
 
 extension ConversionInput {
-    /// Platform objects for several platforms; a card is normalized once for all of them.
+    /// Platform character or persona objects, one per platform; a card is read and normalized once for all of them.
+    ///
+    /// Persona files (`"type": "cardkit_persona"`) become platform personas. A relative avatar is resolved beside
+    /// the input: with ``ConversionOptions/includeCompanionFiles`` its bytes come back as a companion file and the
+    /// object names it by file name, otherwise the object names its path. Chattr and NextChat have no personas,
+    /// which fails the input with that reason. Every loss is a `lost-field` warning and an entry of the report.
     func convert(to platforms: [Platform]) -> [Result<ConversionResult, CardFileError>] {
         if PersonaReader.isPersona(bytes: data) {
-            return platforms.map { platform in Result { () throws(CardFileError) in try convert(to: platform) } }
+            return platforms.map { platform in Result { () throws(CardFileError) in try convertPersona(to: platform) } }
         }
         let loaded: LoadedCard
         do {
@@ -37,19 +42,9 @@ extension ConversionInput {
         }
     }
 
-    /// A platform character or persona object.
-    ///
-    /// Persona files (`"type": "cardkit_persona"`) become platform personas. A relative avatar is resolved beside
-    /// the input: with ``ConversionOptions/includeCompanionFiles`` its bytes come back as a companion file and the
-    /// object names it by file name, otherwise the object names its path. Chattr and NextChat have no personas,
-    /// which fails the input with that reason. Every loss is a `lost-field` warning and an entry of the report.
+    /// The platform object for one platform, as ``convert(to:)-([Platform])`` makes it.
     func convert(to platform: Platform) throws(CardFileError) -> ConversionResult {
-        if PersonaReader.isPersona(bytes: data) {
-            return try convertPersona(to: platform)
-        }
-        let loaded = try loadCard()
-        let conversion = PlatformConverter.convert(loaded.card, to: platform, options: options.platform)
-        return try result(conversion, diagnostics: loaded.diagnostics, kind: .card)
+        try convert(to: [platform])[0].get()
     }
 
     private func convertPersona(to platform: Platform) throws(CardFileError) -> ConversionResult {
