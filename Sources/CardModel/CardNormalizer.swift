@@ -126,11 +126,7 @@ struct CardNormalizer {
     mutating func normalizeStringArray(
         _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, splitOnCommas: Bool
     ) -> JSONValue {
-        if case .array(let elements) = value,
-            elements.allSatisfy({ if case .string = $0 { true } else if case .rawString = $0 { true } else { false } })
-        {
-            return value
-        }
+        if value.isStringArray { return value }
         guard let strings = CardFieldDefaults.lenientStrings(value, splitOnCommas: splitOnCommas) else {
             report(.error, .invalidType, pointer(), "expected an array of strings, found \(value.typeName())")
             return value
@@ -229,51 +225,65 @@ struct CardNormalizer {
             return value
         }
         for index in elements.indices {
-            elements[index] = normalizeEntry(elements[index], at: pointer().appending(index), target: target)
+            if let fixed = normalizeEntry(elements[index], at: pointer().appending(index), target: target) {
+                elements[index] = fixed
+            }
         }
         return .array(elements)
     }
 
+    /// Normalizes one lorebook entry in place: its members keep their storage and order, and only a member that
+    /// needs a repair is replaced (then missing required members are appended). Returns nil when the entry is
+    /// already in shape, so that the caller keeps the value it has and copies nothing.
     private mutating func normalizeEntry(
         _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, target: CardSpec
-    ) -> JSONValue {
-        guard case .object(let entry) = value else {
+    ) -> JSONValue? {
+        guard case .object(var entry) = value else {
             report(.error, .invalidType, pointer(), "a book entry must be an object, found \(value.typeName())")
-            return value
+            return nil
         }
-        var result = JSONObject()
-        for (key, member) in entry {
-            switch key {
-            case "keys", "secondary_keys":
-                result[key] = normalizeStringArray(member, at: pointer().appending(key), splitOnCommas: true)
-            case "content", "name", "comment":
-                result[key] = normalizeString(member, at: pointer().appending(key))
-            case "extensions":
-                result[key] = normalizeObject(member, at: pointer().appending(key), what: "the entry's `extensions`")
-            case "enabled", "case_sensitive", "use_regex", "constant", "selective":
-                result[key] =
-                    member.isNull && key != "enabled" ? member : normalizeBool(member, at: pointer().appending(key))
-            case "insertion_order", "priority":
-                result[key] =
-                    member.isNull && key == "priority" ? member : normalizeNumber(member, at: pointer().appending(key))
-            default: result[key] = member
+        var present: EntryFields = []
+        var changed = false
+        for index in entry.members.keys.indices {
+            let key = entry.members.keys[index]
+            guard let field = EntryFields(key: key) else { continue }
+            present.insert(field)
+            let member = entry.members.values[index]
+            guard !field.accepts(member) else { continue }
+            let fixed: JSONValue
+            switch field {
+            case .keys, .secondaryKeys:
+                fixed = normalizeStringArray(member, at: pointer().appending(key), splitOnCommas: true)
+            case .content, .name, .comment:
+                fixed = normalizeString(member, at: pointer().appending(key))
+            case .extensions:
+                fixed = normalizeObject(member, at: pointer().appending(key), what: "the entry's `extensions`")
+            case .insertionOrder, .priority:
+                fixed = normalizeNumber(member, at: pointer().appending(key))
+            default:
+                fixed = normalizeBool(member, at: pointer().appending(key))
             }
+            entry.members.values[index] = fixed
+            changed = true
         }
-        let defaults: [(String, JSONValue)] = [
-            ("keys", .array([])), ("content", .string("")), ("extensions", .object(JSONObject())),
-            ("enabled", .bool(true)), ("insertion_order", .number(JSONNumber(0))),
+        let defaults: [(EntryFields, String, JSONValue)] = [
+            (.keys, "keys", .array([])), (.content, "content", .string("")),
+            (.extensions, "extensions", .object(JSONObject())), (.enabled, "enabled", .bool(true)),
+            (.insertionOrder, "insertion_order", .number(JSONNumber(0))),
         ]
-        for (key, defaultValue) in defaults where result[key] == nil {
+        for (field, key, defaultValue) in defaults where !present.contains(field) {
             report(
                 .warning, .missingField, pointer().appending(key),
                 "the entry has no `\(key)`; using \(JSONWriter.string(defaultValue))")
-            result[key] = defaultValue
+            entry[key] = defaultValue
+            changed = true
         }
-        if target == .v3, result["use_regex"] == nil {
+        if target == .v3, !present.contains(.useRegex) {
             report(.note, .missingField, pointer().appending("use_regex"), "V3 requires `use_regex`; using false")
-            result["use_regex"] = .bool(false)
+            entry["use_regex"] = .bool(false)
+            changed = true
         }
-        return .object(result)
+        return changed ? .object(entry) : nil
     }
 
     private mutating func normalizeBool(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer) -> JSONValue {
@@ -321,5 +331,81 @@ struct CardNormalizer {
         counts[code] = count
         guard count <= Self.maxDiagnosticsPerCode else { return }
         listed.append(Diagnostic(severity, code: code, pointer: pointer(), message()))
+    }
+}
+
+// MARK: - Lorebook entry fields
+
+/// The lorebook entry members the normalizer checks, as a set of bits: an entry's members are classified once,
+/// by length and then bytes, instead of compared with every field name in turn.
+private struct EntryFields: OptionSet {
+    let rawValue: UInt16
+
+    static let keys = EntryFields(rawValue: 1 << 0)
+    static let secondaryKeys = EntryFields(rawValue: 1 << 1)
+    static let content = EntryFields(rawValue: 1 << 2)
+    static let name = EntryFields(rawValue: 1 << 3)
+    static let comment = EntryFields(rawValue: 1 << 4)
+    static let extensions = EntryFields(rawValue: 1 << 5)
+    static let enabled = EntryFields(rawValue: 1 << 6)
+    static let caseSensitive = EntryFields(rawValue: 1 << 7)
+    static let useRegex = EntryFields(rawValue: 1 << 8)
+    static let constant = EntryFields(rawValue: 1 << 9)
+    static let selective = EntryFields(rawValue: 1 << 10)
+    static let insertionOrder = EntryFields(rawValue: 1 << 11)
+    static let priority = EntryFields(rawValue: 1 << 12)
+
+    init(rawValue: UInt16) { self.rawValue = rawValue }
+
+    /// The field named `key`, or nil for a member the normalizer keeps as it is.
+    init?(key: String) {
+        let field: EntryFields?
+        switch key.utf8.count {
+        case 4: field = key == "keys" ? .keys : key == "name" ? .name : nil
+        case 7: field = key == "content" ? .content : key == "comment" ? .comment : key == "enabled" ? .enabled : nil
+        case 8: field = key == "constant" ? .constant : key == "priority" ? .priority : nil
+        case 9: field = key == "use_regex" ? .useRegex : key == "selective" ? .selective : nil
+        case 10: field = key == "extensions" ? .extensions : nil
+        case 14: field = key == "secondary_keys" ? .secondaryKeys : key == "case_sensitive" ? .caseSensitive : nil
+        case 15: field = key == "insertion_order" ? .insertionOrder : nil
+        default: field = nil
+        }
+        guard let field else { return nil }
+        self = field
+    }
+
+    /// Whether `value` is already what this (single) field needs, so that the normalizer leaves it untouched and
+    /// reports nothing: a string array, a string, an object, a Boolean or a number, and `null` where the spec
+    /// allows it (`priority` and every flag but `enabled`).
+    func accepts(_ value: JSONValue) -> Bool {
+        switch self {
+        case .keys, .secondaryKeys: return value.isStringArray
+        case .content, .name, .comment:
+            switch value {
+            case .string, .rawString: return true
+            default: return false
+            }
+        case .extensions: return value.objectValue != nil
+        case .insertionOrder: return value.numberValue != nil
+        case .priority:
+            switch value {
+            case .null, .number: return true
+            default: return false
+            }
+        case .enabled: return value.boolValue != nil
+        default:
+            switch value {
+            case .null, .bool: return true
+            default: return false
+            }
+        }
+    }
+}
+
+extension JSONValue {
+    /// Whether this is an array whose every element is a string.
+    fileprivate var isStringArray: Bool {
+        guard case .array(let elements) = self else { return false }
+        return elements.allSatisfy { if case .string = $0 { true } else if case .rawString = $0 { true } else { false } }
     }
 }
