@@ -232,9 +232,11 @@ struct CardNormalizer {
         return .array(elements)
     }
 
-    /// Normalizes one lorebook entry in place: its members keep their storage and order, and only a member that
-    /// needs a repair is replaced (then missing required members are appended). Returns nil when the entry is
-    /// already in shape, so that the caller keeps the value it has and copies nothing.
+    /// Normalizes one lorebook entry in place.
+    ///
+    /// The members keep their storage and order; only a member that needs a repair is replaced, then missing
+    /// required members are appended. Returns nil when the entry is already in shape, so that the caller keeps the
+    /// value it has and copies nothing.
     private mutating func normalizeEntry(
         _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, target: CardSpec
     ) -> JSONValue? {
@@ -406,6 +408,8 @@ extension JSONValue {
     /// Whether this is an array whose every element is a string.
     fileprivate var isStringArray: Bool {
         guard case .array(let elements) = self else { return false }
-        return elements.allSatisfy { if case .string = $0 { true } else if case .rawString = $0 { true } else { false } }
+        return elements.allSatisfy {
+            if case .string = $0 { true } else if case .rawString = $0 { true } else { false }
+        }
     }
 }

@@ -19,11 +19,14 @@ import Testing
         var testDescription: String { name }
     }
 
+    static let inShape =
+        #"{"keys":["a"],"content":"c","extensions":{},"enabled":true,"insertion_order":1,"use_regex":false}"#
+
     static let cases: [Case] = [
         Case(
             name: "every member in shape",
-            entry: #"{"keys":["a"],"content":"c","extensions":{},"enabled":true,"insertion_order":1,"use_regex":false}"#,
-            expected: #"{"keys":["a"],"content":"c","extensions":{},"enabled":true,"insertion_order":1,"use_regex":false}"#,
+            entry: Self.inShape,
+            expected: Self.inShape,
             codes: []),
         Case(
             name: "nulls where the spec allows them, unknown members kept in place",
@@ -75,7 +78,8 @@ import Testing
         #expect(entries.count == 1)
         #expect(JSONWriter.string(entries[0]) == testCase.expected)
         let entryPointer = "/data/character_book/entries/0"
-        let codes = conversion.diagnostics.filter { $0.pointer?.description.hasPrefix(entryPointer) == true }.map(\.code)
+        let codes = conversion.diagnostics.filter { $0.pointer?.description.hasPrefix(entryPointer) == true }.map(
+            \.code)
         #expect(codes == testCase.codes)
         // Reading reports the same repairs (V3's use_regex aside: the card is V2).
         let readCodes = read.diagnostics.filter { $0.pointer?.description.hasPrefix(entryPointer) == true }.map(\.code)
