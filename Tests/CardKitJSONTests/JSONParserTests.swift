@@ -182,7 +182,7 @@ import Testing
         guard value != 0x22, value != 0x5C else { return }  // they end the string or start an escape
         for escaped in [false, true] {
             let prefix: [UInt8] = escaped ? Array(#"\n"#.utf8) : []
-            for length in [1, 15, 16, 17, 31, 32, 33, 40] {
+            for length in [1, 15, 16, 17, 31, 32, 33, 40, 48, 49, 80, 81, 97] {
                 for position in 0..<length {
                     var content = Array(repeating: UInt8(ascii: "a"), count: length)
                     content[position] = UInt8(value)
@@ -210,7 +210,7 @@ import Testing
     /// escaper for every ASCII value at every position of two blocks and the tail after them.
     @Test(arguments: 0..<0x80)
     func everyByteIsEscapedAsByteAtATimeAtEveryPosition(_ value: Int) {
-        for length in [1, 15, 16, 17, 31, 32, 33, 40] {
+        for length in [1, 15, 16, 17, 31, 32, 33, 40, 48, 49, 80, 81, 97] {
             for position in 0..<length {
                 var scalars = Array(repeating: Unicode.Scalar(UInt8(ascii: "a")), count: length)
                 scalars[position] = Unicode.Scalar(UInt8(value))
