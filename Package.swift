@@ -41,13 +41,11 @@ let package = Package(
         ),
         // CRC-32 (carry-less-multiply folding, zlib's crc32 as the fallback): PNG chunks and CharX entries.
         .target(name: "CCRC32", linkerSettings: [.linkedLibrary("z")]),
-        // Vector scans of JSON string bytes (AVX2 where the CPU has it) for the parser, writer and PNG agreement check.
-        .target(name: "CJSONScan"),
 
         // Library
         .target(
             name: "CardKitJSON",
-            dependencies: ["CJSONScan", orderedCollections]
+            dependencies: [orderedCollections]
         ),
         .target(name: "JSONSchema", dependencies: ["CardKitJSON", orderedCollections]),
         .target(name: "CardKitFiles"),

@@ -1,16 +1,9 @@
-internal import CJSONScan
-
-/// Block-at-a-time byte tests for JSON text, so long runs of plain string bytes cost about a read of them.
+/// Word-at-a-time byte tests for JSON text: eight bytes are checked at once with integer arithmetic (the "SWAR"
+/// tricks of Bit Twiddling Hacks), so long runs of plain string bytes cost about a read of them.
 ///
-/// The first two words of a run are checked here, eight bytes at once with integer arithmetic (the "SWAR" tricks of
-/// Bit Twiddling Hacks): most keys and short values end there, without a call. A longer run goes on in `CJSONScan`,
-/// 32 bytes at a time with AVX2. Each test answers exactly whether any byte of the block qualifies; the byte that
-/// does is then found one at a time. (The stdlib's generic `SIMD` operations were measured 40× slower than a byte
-/// loop here: they did not specialize.)
+/// Each test answers exactly whether any byte of the word qualifies; the caller then finds which byte one at a time.
+/// (The stdlib's generic `SIMD` operations were measured 40× slower than a byte loop here: they did not specialize.)
 package enum JSONByteScan {
-    /// Runs longer than this many bytes go on in `CJSONScan`.
-    private static let inlineBytes = 16
-
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
@@ -44,11 +37,6 @@ package enum JSONByteScan {
             if hasSpecialByte(word) { break }
             high |= word
             index += 8
-            if index - start == inlineBytes, end - index >= 32 {
-                var nonASCII: Int32 = high & highBits != 0 ? 1 : 0
-                let stop = ccard_json_plain_run(base, index, end, &nonASCII)
-                return (stop, nonASCII != 0)
-            }
         }
         var nonASCII = high & highBits != 0
         while index < end {
@@ -67,9 +55,6 @@ package enum JSONByteScan {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             if hasByte(0x22, in: word) || hasByte(0x5C, in: word) { break }
             index += 8
-            if index - start == inlineBytes, end - index >= 32 {
-                return ccard_json_quote_or_backslash(base, index, end)
-            }
         }
         while index < end, base[index] != 0x22, base[index] != 0x5C { index += 1 }
         return index

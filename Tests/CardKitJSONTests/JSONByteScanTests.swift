@@ -1,9 +1,9 @@
 import CardKitJSON
 import Testing
 
-/// The scans check their first sixteen bytes a word at a time and go on 32 bytes at a time in `CJSONScan` (AVX2);
-/// both must answer exactly what a byte loop answers, for every byte value at every position of several blocks, from
-/// starts that are not block-aligned, with and without a non-ASCII byte before or after the byte found.
+/// The scans check eight bytes at a time; both must answer exactly what a byte loop answers, for every byte value at
+/// every position of many words, from starts that are not word-aligned, with and without a non-ASCII byte before or
+/// after the byte found.
 @Suite struct JSONByteScanTests {
     static let length = 140
 
