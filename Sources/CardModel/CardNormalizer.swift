@@ -232,6 +232,13 @@ struct CardNormalizer {
         return .array(elements)
     }
 
+    /// The members every entry needs, in the order they are appended when missing, with their defaults.
+    private static let entryDefaults: [(EntryFields, String, JSONValue)] = [
+        (.keys, "keys", .array([])), (.content, "content", .string("")),
+        (.extensions, "extensions", .object(JSONObject())), (.enabled, "enabled", .bool(true)),
+        (.insertionOrder, "insertion_order", .number(JSONNumber(0))),
+    ]
+
     /// Normalizes one lorebook entry in place.
     ///
     /// The members keep their storage and order; only a member that needs a repair is replaced, then missing
@@ -268,12 +275,7 @@ struct CardNormalizer {
             entry.members.values[index] = fixed
             changed = true
         }
-        let defaults: [(EntryFields, String, JSONValue)] = [
-            (.keys, "keys", .array([])), (.content, "content", .string("")),
-            (.extensions, "extensions", .object(JSONObject())), (.enabled, "enabled", .bool(true)),
-            (.insertionOrder, "insertion_order", .number(JSONNumber(0))),
-        ]
-        for (field, key, defaultValue) in defaults where !present.contains(field) {
+        for (field, key, defaultValue) in Self.entryDefaults where !present.contains(field) {
             report(
                 .warning, .missingField, pointer().appending(key),
                 "the entry has no `\(key)`; using \(JSONWriter.string(defaultValue))")
