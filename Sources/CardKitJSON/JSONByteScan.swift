@@ -59,4 +59,22 @@ package enum JSONByteScan {
         while index < end, base[index] != 0x22, base[index] != 0x5C { index += 1 }
         return index
     }
+
+    /// Whether two buffers of the same length hold the same bytes, compared eight at a time.
+    package static func equal(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
+        precondition(first.count == second.count, "JSONByteScan.equal needs buffers of one length")
+        guard let a = first.baseAddress, let b = second.baseAddress, a != b else { return true }
+        var index = 0
+        while index + 8 <= first.count {
+            let wordA = UnsafeRawPointer(a + index).loadUnaligned(as: UInt64.self)
+            let wordB = UnsafeRawPointer(b + index).loadUnaligned(as: UInt64.self)
+            if wordA != wordB { return false }
+            index += 8
+        }
+        while index < first.count {
+            if a[index] != b[index] { return false }
+            index += 1
+        }
+        return true
+    }
 }

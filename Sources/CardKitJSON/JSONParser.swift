@@ -182,16 +182,39 @@ private struct Parser {
     /// Duplicate keys seen so far, and the warning that counts those past the listed ones.
     var duplicateKeys = 0
     var moreDuplicateKeys: JSONWarning?
+    /// The containers still open, innermost last.
+    var frames: [Frame] = []
+    /// The finished elements and member values of every open container, innermost last.
+    let values = JSONBuildStack<JSONValue>()
+    /// The keys of the finished members of every open object, innermost last, and their fingerprints (0 for a key
+    /// that is not plain ASCII).
+    let keys = JSONBuildStack<String>()
+    var keyPrints: [UInt64] = []
+    /// The bytes of the escaped string being decoded, kept between strings so that each does not allocate anew.
+    var unescaped: [UInt8] = []
 
-    /// One open container.
+    /// An object with fewer members than this finds a duplicate key by comparing fingerprints one by one, as long
+    /// as all its keys are plain ASCII; a larger one, or one with another key, gets a hash index.
+    static let linearKeySearchLimit = 16
+
+    /// One open container: where its finished members start on the build stacks, and for an object the key whose
+    /// value is being parsed.
     ///
-    /// Mutated in place through `stack[last]` so appends never copy.
+    /// Mutated in place through `frames[last]`.
     struct Frame {
         var isArray: Bool
-        var elements: [JSONValue] = []
-        var members: OrderedDictionary<String, JSONValue> = [:]
+        /// The index of the container's first finished value in `values`.
+        var valueStart: Int
+        /// The index of the object's first finished key in `keys` and `keyPrints`.
+        var keyStart: Int
         var key: String = ""
+        /// The fingerprint of `key` when it is plain ASCII (no escape), else nil.
+        var keyPrint: UInt64?
         var keyOffset: Int = 0
+        /// Key → member position, once the object is large or holds a key that is not plain ASCII.
+        ///
+        /// Swift compares such keys by canonical equivalence, as the object's `OrderedDictionary` will.
+        var index: [String: Int]?
     }
 
     init(buffer: UnsafeBufferPointer<UInt8>, options: JSONParseOptions) {
@@ -220,7 +243,6 @@ private struct Parser {
     }
 
     private mutating func parseValueTree() throws(JSONParseError) -> JSONValue {
-        var stack: [Frame] = []
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw truncated() }
@@ -231,27 +253,27 @@ private struct Parser {
             var value: JSONValue
             switch bytes[position] {
             case UInt8(ascii: "{"):
-                try checkDepth(stack.count + 1)
+                try checkDepth(frames.count + 1)
                 position += 1
                 skipWhitespace()
                 if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                     position += 1
                     value = .object(JSONObject())
                 } else {
-                    var frame = Frame(isArray: false)
-                    (frame.key, frame.keyOffset) = try parseKeyAndColon()
-                    stack.append(frame)
+                    var frame = Frame(isArray: false, valueStart: values.count, keyStart: keys.count)
+                    (frame.key, frame.keyPrint, frame.keyOffset) = try parseKeyAndColon()
+                    frames.append(frame)
                     continue
                 }
             case UInt8(ascii: "["):
-                try checkDepth(stack.count + 1)
+                try checkDepth(frames.count + 1)
                 position += 1
                 skipWhitespace()
                 if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
                     position += 1
                     value = .array([])
                 } else {
-                    stack.append(Frame(isArray: true))
+                    frames.append(Frame(isArray: true, valueStart: values.count, keyStart: keys.count))
                     continue
                 }
             case quote: value = try parseString()
@@ -263,10 +285,9 @@ private struct Parser {
                 throw error(.unexpectedCharacter, "unexpected \(describe(bytes[position])) where a value was expected")
             }
             // Attach the finished value to its parents, closing containers as they end.
-            while !stack.isEmpty {
-                let top = stack.count - 1
-                if stack[top].isArray {
-                    stack[top].elements.append(value)
+            while let top = frames.indices.last {
+                if frames[top].isArray {
+                    values.append(value)
                     skipWhitespace()
                     guard position < bytes.count else { throw truncated() }
                     if bytes[position] == UInt8(ascii: ",") {
@@ -278,18 +299,15 @@ private struct Parser {
                             .unexpectedCharacter, "expected ',' or ']' in an array, found \(describe(bytes[position]))")
                     }
                     position += 1
-                    value = .array(stack.removeLast().elements)
+                    value = .array(values.popArray(from: frames.removeLast().valueStart))
                 } else {
-                    let key = stack[top].key
-                    if stack[top].members.updateValue(value, forKey: key) != nil {
-                        noteDuplicateKey(stack)
-                    }
+                    addMember(value)
                     skipWhitespace()
                     guard position < bytes.count else { throw truncated() }
                     if bytes[position] == UInt8(ascii: ",") {
                         position += 1
                         skipWhitespace()
-                        (stack[top].key, stack[top].keyOffset) = try parseKeyAndColon()
+                        (frames[top].key, frames[top].keyPrint, frames[top].keyOffset) = try parseKeyAndColon()
                         break
                     }
                     guard bytes[position] == UInt8(ascii: "}") else {
@@ -298,32 +316,97 @@ private struct Parser {
                         )
                     }
                     position += 1
-                    value = .object(JSONObject(stack.removeLast().members))
+                    value = .object(closeObject())
                 }
             }
-            if stack.isEmpty { return value }
+            if frames.isEmpty { return value }
         }
+    }
+
+    /// Adds the innermost object's member being parsed: its pending key, and `value`.
+    ///
+    /// A key the object already holds keeps its first position and takes the later value, with a warning.
+    private mutating func addMember(_ value: JSONValue) {
+        let top = frames.count - 1
+        let keyStart = frames[top].keyStart
+        let memberCount = keys.count - keyStart
+        if frames[top].index == nil, let print = frames[top].keyPrint, memberCount < Self.linearKeySearchLimit {
+            // Every key so far is plain ASCII too, so byte equality is String equality: only a key with the same
+            // fingerprint needs comparing.
+            for position in keyStart..<keys.count where keyPrints[position] == print {
+                if keys[position] == frames[top].key {
+                    values[frames[top].valueStart + position - keyStart] = value
+                    noteDuplicateKey()
+                    return
+                }
+            }
+            appendMember(value, print: print)
+            return
+        }
+        if frames[top].index == nil {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(memberCount * 2)
+            for position in keyStart..<keys.count { index[keys[position]] = position - keyStart }
+            frames[top].index = index
+        }
+        let key = frames[top].key
+        if let existing = frames[top].index?[key] {
+            values[frames[top].valueStart + existing] = value
+            noteDuplicateKey()
+            return
+        }
+        frames[top].index?[key] = memberCount
+        appendMember(value, print: frames[top].keyPrint ?? 0)
+    }
+
+    private mutating func appendMember(_ value: JSONValue, print: UInt64) {
+        let top = frames.count - 1
+        keys.append(frames[top].key)
+        keyPrints.append(print)
+        values.append(value)
+    }
+
+    /// Ends the innermost object: its members move off the build stacks into the object, whose keys are unique.
+    private mutating func closeObject() -> JSONObject {
+        let frame = frames.removeLast()
+        let memberKeys = keys.popArray(from: frame.keyStart)
+        keyPrints.removeSubrange(frame.keyStart...)
+        let memberValues = values.popArray(from: frame.valueStart)
+        return JSONObject(OrderedDictionary(uncheckedUniqueKeys: memberKeys, values: memberValues))
+    }
+
+    /// The fingerprint of a plain ASCII key's bytes (FNV-1a, never 0 for a non-empty key in practice): keys with
+    /// different fingerprints differ.
+    private static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
     }
 
     /// Lists the first ``JSONParseOptions/maxDuplicateKeyWarnings`` duplicate keys and counts the rest.
-    private mutating func noteDuplicateKey(_ stack: [Frame]) {
+    private mutating func noteDuplicateKey() {
         duplicateKeys += 1
+        let offset = frames[frames.count - 1].keyOffset
         if duplicateKeys <= options.maxDuplicateKeyWarnings {
-            warnings.append(
-                JSONWarning(kind: .duplicateKey, pointer: pointer(of: stack), offset: stack[stack.count - 1].keyOffset))
+            warnings.append(JSONWarning(kind: .duplicateKey, pointer: openPointer(), offset: offset))
         } else if moreDuplicateKeys != nil {
             moreDuplicateKeys?.count += 1
         } else {
-            moreDuplicateKeys = JSONWarning(
-                kind: .moreDuplicateKeys, pointer: pointer(of: stack), offset: stack[stack.count - 1].keyOffset)
+            moreDuplicateKeys = JSONWarning(kind: .moreDuplicateKeys, pointer: openPointer(), offset: offset)
         }
     }
 
-    private func pointer(of stack: [Frame]) -> JSONPointer {
+    /// The pointer of the value being parsed: each open array's next index, each open object's pending key.
+    private func openPointer() -> JSONPointer {
         var tokens: [String] = []
-        tokens.reserveCapacity(stack.count)
-        for frame in stack {
-            tokens.append(frame.isArray ? String(frame.elements.count) : frame.key)
+        tokens.reserveCapacity(frames.count)
+        for (depth, frame) in frames.enumerated() {
+            if frame.isArray {
+                let end = depth + 1 < frames.count ? frames[depth + 1].valueStart : values.count
+                tokens.append(String(end - frame.valueStart))
+            } else {
+                tokens.append(frame.key)
+            }
         }
         return JSONPointer(tokens: tokens)
     }
@@ -334,20 +417,34 @@ private struct Parser {
         }
     }
 
-    private mutating func parseKeyAndColon() throws(JSONParseError) -> (String, Int) {
+    /// Parses an object key and the colon after it: the key, its fingerprint when it is plain ASCII (no escape), and
+    /// the offset of its opening quote.
+    private mutating func parseKeyAndColon() throws(JSONParseError) -> (String, UInt64?, Int) {
         guard position < bytes.count else { throw truncated() }
         guard bytes[position] == quote else {
             throw error(.unexpectedCharacter, "expected a string key in an object, found \(describe(bytes[position]))")
         }
         let offset = position
-        let key = try parseString()
+        let key: String
+        let print: UInt64?
+        let run = plainRun(from: position + 1)
+        if run.end < bytes.count, bytes[run.end] == quote, !run.hasNonASCII {
+            try checkStringLength(run.end - position - 1, at: offset)
+            let slice = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<run.end])
+            key = String(decoding: slice, as: UTF8.self)
+            print = Self.fingerprint(slice)
+            position = run.end + 1
+        } else {
+            key = try parseString().stringValue ?? ""
+            print = nil
+        }
         skipWhitespace()
         guard position < bytes.count else { throw truncated() }
         guard bytes[position] == UInt8(ascii: ":") else {
             throw error(.unexpectedCharacter, "expected ':' after an object key, found \(describe(bytes[position]))")
         }
         position += 1
-        return (key.stringValue ?? "", offset)
+        return (key, print, offset)
     }
 
     private mutating func skipWhitespace() {
@@ -425,13 +522,26 @@ private struct Parser {
             let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
             position += 1
             if !run.hasNonASCII { return .string(String(decoding: slice, as: UTF8.self)) }
-            guard let string = String(validating: slice, as: UTF8.self) else {
+            guard let string = validString(slice) else {
                 throw invalidUTF8(in: contentStart..<(position - 1))
             }
             return .string(string)
         case backslash: return try parseEscapedString(open: open, contentStart: contentStart)
         default: throw controlCharacter()
         }
+    }
+
+    /// The string whose UTF-8 is `utf8`, or nil when `utf8` is not valid UTF-8.
+    ///
+    /// `String(validating:as:)` instantiates generic metadata on every call, a cost a document of a million strings
+    /// feels. Decoding with repair and then checking that nothing was repaired gives the same answer: a repair
+    /// puts U+FFFD where the input held bytes that were not valid UTF-8, so it never leaves the bytes as they were.
+    private func validString(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        var string = String(decoding: utf8, as: UTF8.self)
+        let unchanged = string.withUTF8 { decoded in
+            decoded.count == utf8.count && JSONByteScan.equal(decoded, utf8)
+        }
+        return unchanged ? string : nil
     }
 
     /// Where the run of string bytes that need no attention, from `start`, ends: at the first `"`, `\\` or
@@ -442,8 +552,10 @@ private struct Parser {
     }
 
     private mutating func parseEscapedString(open: Int, contentStart: Int) throws(JSONParseError) -> JSONValue {
-        var output: [UInt8] = []
-        output.reserveCapacity(position - contentStart + 16)
+        var output = unescaped
+        unescaped = []
+        output.removeAll(keepingCapacity: true)
+        defer { unescaped = output }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
         var unpairedSurrogate = false
         while true {
@@ -498,7 +610,7 @@ private struct Parser {
                 }
                 // A valid scalar by construction.
                 let scalar = Unicode.Scalar(scalarValue) ?? "\u{FFFD}"
-                output.append(contentsOf: UTF8.encode(scalar).map { Array($0) } ?? [])
+                if let encoded = UTF8.encode(scalar) { output.append(contentsOf: encoded) }
             default:
                 position = escapeOffset
                 throw error(.invalidEscape, "invalid escape '\\\(Character(Unicode.Scalar(escaped)))' in a string")
@@ -510,7 +622,8 @@ private struct Parser {
         try checkStringLength(position - contentStart, at: open)
         let sourceRange = contentStart..<position
         position += 1
-        guard let value = String(validating: output, as: UTF8.self) else { throw invalidUTF8(in: sourceRange) }
+        let decoded = output.withUnsafeBufferPointer { validString($0) }
+        guard let value = decoded else { throw invalidUTF8(in: sourceRange) }
         if unpairedSurrogate {
             let source = String(decoding: UnsafeBufferPointer(rebasing: bytes[sourceRange]), as: UTF8.self)
             return .rawString(RawJSONString(value: value, source: source))

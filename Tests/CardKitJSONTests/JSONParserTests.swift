@@ -56,6 +56,48 @@ import Testing
         #expect(parsed.warnings.map(\.pointer.description) == ["/b/c", "/a"])
     }
 
+    /// Duplicate keys are found alike whichever way the parser looks for them.
+    ///
+    /// By fingerprint in a small object of plain keys, by a hash index once a key is escaped or not ASCII. Keys Swift holds equal (canonically
+    /// equivalent, as U+212A KELVIN SIGN and "K") are one key, as the object's `OrderedDictionary` requires.
+    @Test(arguments: [
+        (#"[{"a":1},{"b":1,"b":2}]"#, #"[{"a":1},{"b":2}]"#, ["/1/b"], [16]),
+        (#"{"ab":1,"\u0061b":2}"#, #"{"ab":2}"#, ["/ab"], [8]),
+        (#"{"é":1,"x":0,"é":2}"#, #"{"é":2,"x":0}"#, ["/é"], [14]),
+        (#"{"a":1,"é":2,"a":3}"#, #"{"a":3,"é":2}"#, ["/a"], [14]),
+        (#"{"K":1,"\u212a":2}"#, #"{"K":2}"#, ["/\u{212A}"], [7]),
+        (#"{"e\u0301":1,"é":2}"#, "{\"e\u{301}\":2}", ["/é"], [13]),
+        (#"{"a":{"x":1},"a":[{"y":1,"y":2}]}"#, #"{"a":[{"y":2}]}"#, ["/a/0/y", "/a"], [25, 13]),
+    ])
+    func duplicateKeysAreFoundInEveryShapeOfObject(
+        _ text: String, _ expected: String, _ pointers: [String], _ offsets: [Int]
+    ) throws {
+        let parsed = try JSONParser.parse(text)
+        #expect(JSONWriter.string(parsed.value) == expected)
+        #expect(parsed.warnings.map(\.kind) == Array(repeating: .duplicateKey, count: pointers.count))
+        #expect(
+            parsed.warnings.map(\.pointer.tokens)
+                == pointers.map { Array($0.dropFirst().split(separator: "/").map(String.init)) })
+        #expect(parsed.warnings.map(\.offset) == offsets)
+    }
+
+    /// An object past the size where fingerprints are compared one by one finds its duplicates through the index,
+    /// each at its first position, with the offset of the later key.
+    @Test(arguments: [15, 16, 17, 40])
+    func duplicateKeysOfALargeObjectKeepTheirFirstPosition(_ count: Int) throws {
+        let members = (0..<count).map { "\"k\($0)\":\($0)" }
+        let text = "{" + (members + [#""k3":"x""#, "\"k\(count - 1)\":\"y\""]).joined(separator: ",") + "}"
+        let parsed = try JSONParser.parse(text)
+        let object = try #require(parsed.value.objectValue)
+        #expect(Array(object.keys) == (0..<count).map { "k\($0)" })
+        #expect(object["k3"] == "x")
+        #expect(object["k\(count - 1)"] == "y")
+        #expect(object["k0"] == 0)
+        #expect(parsed.warnings.map(\.pointer.tokens) == [["k3"], ["k\(count - 1)"]])
+        let laterK3 = try #require(text.utf8.indices.last { text.utf8[$0...].starts(with: #""k3""#.utf8) })
+        #expect(parsed.warnings.first?.offset == text.utf8.distance(from: text.utf8.startIndex, to: laterK3))
+    }
+
     @Test func byteOrderMarkIsStrippedWithAWarning() throws {
         let parsed = try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8))
         #expect(parsed.value == ["a": 1])
