@@ -136,6 +136,26 @@ import Testing
         }
     }
 
+    /// Bytes that are not UTF-8 are refused wherever they are: in a plain or an escaped string, in a key, past the
+    /// first words of a long string. A truncated four-byte sequence is repaired into a U+FFFD of the same length, so
+    /// the check cannot rest on the length alone.
+    static let invalidUTF8Cases: [(bytes: [UInt8], offset: Int)] = [
+        (Array(#"{"a":"ok"#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"x"}"#.utf8), 8),
+        (Array(#"{"a":"\n"#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"x"}"#.utf8), 8),
+        (Array(#"{"ok"#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"":1}"#.utf8), 4),
+        (Array(#"{"a":""#.utf8) + [UInt8](repeating: 0x7A, count: 40) + [0xC3] + Array(#""}"#.utf8), 46),
+        (Array(#"{"a":"é\t"#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8), 10),
+    ]
+
+    @Test(arguments: invalidUTF8Cases)
+    func invalidUTF8IsRejectedInEveryKindOfString(_ bytes: [UInt8], _ offset: Int) {
+        #expect {
+            try JSONParser.parse(bytes)
+        } throws: { error in
+            (error as? JSONParseError)?.kind == .invalidUTF8 && (error as? JSONParseError)?.offset == offset
+        }
+    }
+
     @Test func truncatedDocumentNamesLineAndColumn() {
         do {
             _ = try JSONParser.parse("{\n  \"a\": [1,\n")
