@@ -136,8 +136,9 @@ import Testing
         }
     }
 
-    /// Bytes that are not UTF-8 are refused wherever they are: in a plain or an escaped string, in a key, past the
-    /// first words of a long string. A truncated four-byte sequence is repaired into a U+FFFD of the same length, so
+    /// Bytes that are not UTF-8 are refused wherever they are.
+    ///
+    /// In a plain or an escaped string, in a key, past the first words of a long string. A truncated four-byte sequence is repaired into a U+FFFD of the same length, so
     /// the check cannot rest on the length alone.
     static let invalidUTF8Cases: [(bytes: [UInt8], offset: Int)] = [
         (Array(#"{"a":"ok"#.utf8) + [0xF0, 0x9F, 0x98] + Array(#"x"}"#.utf8), 8),
