@@ -1,3 +1,5 @@
+import CardKitJSON
+
 /// Text helpers for composing and cutting platform fields (internal).
 enum TextComposer {
     /// `Label: text` (or `Label:` and the text on the next lines when it has several lines), the marked-header
@@ -19,7 +21,7 @@ enum TextComposer {
     }
 
     /// The length as platforms written in Python count it (Unicode scalars).
-    static func length(_ text: String) -> Int { text.unicodeScalars.count }
+    static func length(_ text: String) -> Int { text.unicodeScalarCount }
 
     /// The longest prefix of whole characters with at most `limit` scalars, and whether it was cut.
     static func clip(_ text: String, to limit: Int) -> (text: String, cut: Bool) {

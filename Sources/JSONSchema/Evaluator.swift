@@ -848,15 +848,15 @@ final class Evaluator {
             let bytes = string.utf8.count
             // Every scalar takes one to four UTF-8 bytes, so the byte count brackets the scalar count.
             if bytes / 4 >= minimum { return true }  // not `minimum * 4`: minLength may be Int.max (fuzz finding)
-            let length = bytes < minimum ? bytes : string.unicodeScalars.count
+            let length = bytes < minimum ? bytes : string.unicodeScalarCount
             if length >= minimum { return true }
             fail(
                 node, "minLength",
-                "the string has \(string.unicodeScalars.count) characters; at least \(minimum) required")
+                "the string has \(string.unicodeScalarCount) characters; at least \(minimum) required")
             return false
         case .maxLength(let maximum):
             if string.utf8.count <= maximum { return true }
-            let length = string.unicodeScalars.count
+            let length = string.unicodeScalarCount
             if length <= maximum { return true }
             fail(node, "maxLength", "the string has \(length) characters; at most \(maximum) allowed")
             return false
