@@ -315,6 +315,15 @@ import Testing
         #expect(JSONPointer(parsing: "/a~1b/m~0n/0") == pointer)
     }
 
+    @Test(arguments: [
+        ([], ""), ([""], "/"), (["~1"], "/~01"), (["a", "é/", "~/~"], "/a/é~1/~0~1~0"),
+        (["data", "character_book", "entries", "12", "keys"], "/data/character_book/entries/12/keys"),
+    ])
+    func descriptionEscapesOnlyTheTokensThatNeedIt(_ tokens: [String], _ text: String) {
+        #expect(JSONPointer(tokens: tokens).description == text)
+        #expect(JSONPointer(parsing: text)?.tokens == tokens)
+    }
+
     @Test func resolvesIntoObjectsAndArrays() throws {
         let value = try JSONParser.parse(#"{"data":{"tags":["x","y"]}}"#).value
         #expect(JSONPointer(parsing: "/data/tags/1")?.resolve(in: value) == .string("y"))
