@@ -25,7 +25,7 @@ public enum JSONWriter {
     public static func bytes(_ value: JSONValue, style: Style = .compact, sortKeys: Bool = false) -> [UInt8] {
         var writer = Writer(style: style, sortKeys: sortKeys)
         writer.write(value, level: 0)
-        return writer.output
+        return writer.output.bytes()
     }
 
     /// Serializes a value to a string.
@@ -37,76 +37,31 @@ public enum JSONWriter {
     public static func string(_ value: JSONValue, style: Style = .compact, sortKeys: Bool = false) -> String {
         String(decoding: bytes(value, style: style, sortKeys: sortKeys), as: UTF8.self)
     }
-
-    /// Appends the JSON form of a string (with quotes) to `output`.
-    package static func appendQuoted(_ string: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        let handled: Void? = string.utf8.withContiguousStorageIfAvailable { appendEscaped($0, to: &output) }
-        if handled == nil {
-            Array(string.utf8).withUnsafeBufferPointer { appendEscaped($0, to: &output) }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends `bytes` with `"`, `\\` and control characters escaped; the runs between them are copied whole.
-    private static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        guard let base = bytes.baseAddress else { return }
-        var runStart = 0
-        while runStart < bytes.count {
-            let runEnd = JSONByteScan.plainStringRun(base, from: runStart, to: bytes.count).end
-            output.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: runEnd - runStart))
-            guard runEnd < bytes.count else { return }
-            appendEscape(of: base[runEnd], to: &output)
-            runStart = runEnd + 1
-        }
-    }
-
-    /// Appends the escape sequence of one byte that needs one: `"`, `\` or a control character.
-    private static func appendEscape(of byte: UInt8, to output: inout [UInt8]) {
-        output.append(0x5C)
-        switch byte {
-        case 0x22, 0x5C: output.append(byte)
-        case 0x0A: output.append(UInt8(ascii: "n"))
-        case 0x0D: output.append(UInt8(ascii: "r"))
-        case 0x09: output.append(UInt8(ascii: "t"))
-        case 0x08: output.append(UInt8(ascii: "b"))
-        case 0x0C: output.append(UInt8(ascii: "f"))
-        default:
-            /// The hex digit of a nibble.
-            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
-            output.append(UInt8(ascii: "u"))
-            output.append(0x30)
-            output.append(0x30)
-            output.append(hex(byte >> 4))
-            output.append(hex(byte & 0xF))
-        }
-    }
 }
 
-private struct Writer {
+private struct Writer: ~Copyable {
     let style: JSONWriter.Style
     let sortKeys: Bool
-    var output: [UInt8] = []
+    var output = OutputBuffer(capacity: 4096)
 
     init(style: JSONWriter.Style, sortKeys: Bool) {
         self.style = style
         self.sortKeys = sortKeys
-        output.reserveCapacity(4096)
     }
 
     mutating func write(_ value: JSONValue, level: Int) {
         switch value {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let bool): output.append(contentsOf: (bool ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: number.literal.utf8)
-        case .string(let string): JSONWriter.appendQuoted(string, to: &output)
+        case .null: output.append("null")
+        case .bool(let bool): output.append(bool ? "true" : "false")
+        case .number(let number): output.append(number.literal)
+        case .string(let string): appendQuoted(string)
         case .rawString(let raw):
             output.append(UInt8(ascii: "\""))
-            output.append(contentsOf: raw.source.utf8)
+            output.append(raw.source)
             output.append(UInt8(ascii: "\""))
         case .array(let elements):
             guard !elements.isEmpty else {
-                output.append(contentsOf: "[]".utf8)
+                output.append("[]")
                 return
             }
             output.append(UInt8(ascii: "["))
@@ -119,7 +74,7 @@ private struct Writer {
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             guard !object.isEmpty else {
-                output.append(contentsOf: "{}".utf8)
+                output.append("{}")
                 return
             }
             output.append(UInt8(ascii: "{"))
@@ -142,7 +97,7 @@ private struct Writer {
     mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, level: Int) {
         if !first { output.append(UInt8(ascii: ",")) }
         newline(level + 1)
-        JSONWriter.appendQuoted(key, to: &output)
+        appendQuoted(key)
         output.append(UInt8(ascii: ":"))
         if case .pretty = style { output.append(UInt8(ascii: " ")) }
         write(value, level: level + 1)
@@ -151,6 +106,111 @@ private struct Writer {
     mutating func newline(_ level: Int) {
         guard case .pretty(let indent) = style else { return }
         output.append(0x0A)
-        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+        for _ in 0..<(indent * level) { output.append(UInt8(ascii: " ")) }
+    }
+
+    /// Appends the JSON form of a string, with quotes.
+    mutating func appendQuoted(_ string: String) {
+        output.append(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { appendEscaped($0) }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `bytes` with `"`, `\\` and control characters escaped; the runs between them are copied whole.
+    mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { return }
+        var runStart = 0
+        while runStart < bytes.count {
+            let runEnd = JSONByteScan.plainStringRun(base, from: runStart, to: bytes.count).end
+            output.append(UnsafeBufferPointer(start: base + runStart, count: runEnd - runStart))
+            guard runEnd < bytes.count else { return }
+            appendEscape(of: base[runEnd])
+            runStart = runEnd + 1
+        }
+    }
+
+    /// Appends the escape sequence of one byte that needs one: `"`, `\` or a control character.
+    mutating func appendEscape(of byte: UInt8) {
+        switch byte {
+        case 0x22, 0x5C: output.append(0x5C, byte)
+        case 0x0A: output.append(0x5C, UInt8(ascii: "n"))
+        case 0x0D: output.append(0x5C, UInt8(ascii: "r"))
+        case 0x09: output.append(0x5C, UInt8(ascii: "t"))
+        case 0x08: output.append(0x5C, UInt8(ascii: "b"))
+        case 0x0C: output.append(0x5C, UInt8(ascii: "f"))
+        default:
+            /// The hex digit of a nibble.
+            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+            output.append(0x5C, UInt8(ascii: "u"))
+            output.append(0x30, 0x30)
+            output.append(hex(byte >> 4), hex(byte & 0xF))
+        }
+    }
+}
+
+/// The writer's output: a growing byte buffer written through a pointer.
+///
+/// An `Array` append checks uniqueness and capacity on every call, which the short runs between a card text's
+/// escaped line breaks paid over and over. The buffer is copied into an array once, at the end.
+private struct OutputBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(toAtLeast: count + extra) }
+    }
+
+    mutating func append(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        base[count] = first
+        base[count + 1] = second
+        count += 2
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    /// The bytes written, as an array.
+    func bytes() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0 { buffer.baseAddress!.update(from: base, count: count) }
+            initialized = count
+        }
+    }
+
+    private mutating func grow(toAtLeast needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
     }
 }
