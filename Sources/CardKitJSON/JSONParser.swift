@@ -243,7 +243,7 @@ private struct Parser {
     }
 
     private mutating func parseValueTree() throws(JSONParseError) -> JSONValue {
-        while true {
+        parsing: while true {
             skipWhitespace()
             guard position < bytes.count else { throw truncated() }
             valueBudget -= 1
@@ -287,12 +287,12 @@ private struct Parser {
             // Attach the finished value to its parents, closing containers as they end.
             while let top = frames.indices.last {
                 if frames[top].isArray {
-                    values.append(value)
+                    values.append(consume value)
                     skipWhitespace()
                     guard position < bytes.count else { throw truncated() }
                     if bytes[position] == UInt8(ascii: ",") {
                         position += 1
-                        break
+                        continue parsing
                     }
                     guard bytes[position] == UInt8(ascii: "]") else {
                         throw error(
@@ -301,14 +301,14 @@ private struct Parser {
                     position += 1
                     value = .array(values.popArray(from: frames.removeLast().valueStart))
                 } else {
-                    addMember(value)
+                    addMember(consume value)
                     skipWhitespace()
                     guard position < bytes.count else { throw truncated() }
                     if bytes[position] == UInt8(ascii: ",") {
                         position += 1
                         skipWhitespace()
                         (frames[top].key, frames[top].keyPrint, frames[top].keyOffset) = try parseKeyAndColon()
-                        break
+                        continue parsing
                     }
                     guard bytes[position] == UInt8(ascii: "}") else {
                         throw error(
@@ -319,14 +319,14 @@ private struct Parser {
                     value = .object(closeObject())
                 }
             }
-            if frames.isEmpty { return value }
+            return value
         }
     }
 
     /// Adds the innermost object's member being parsed: its pending key, and `value`.
     ///
     /// A key the object already holds keeps its first position and takes the later value, with a warning.
-    private mutating func addMember(_ value: JSONValue) {
+    private mutating func addMember(_ value: consuming JSONValue) {
         let top = frames.count - 1
         let keyStart = frames[top].keyStart
         let memberCount = keys.count - keyStart
@@ -359,7 +359,7 @@ private struct Parser {
         appendMember(value, print: frames[top].keyPrint ?? 0)
     }
 
-    private mutating func appendMember(_ value: JSONValue, print: UInt64) {
+    private mutating func appendMember(_ value: consuming JSONValue, print: UInt64) {
         let top = frames.count - 1
         keys.append(frames[top].key)
         keyPrints.append(print)
