@@ -48,18 +48,6 @@ package enum JSONByteScan {
         return (index, nonASCII)
     }
 
-    /// The index of the first quote or backslash in `start..<end`, or `end` if none.
-    package static func quoteOrBackslash(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
-        var index = start
-        while index + 8 <= end {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if hasByte(0x22, in: word) || hasByte(0x5C, in: word) { break }
-            index += 8
-        }
-        while index < end, base[index] != 0x22, base[index] != 0x5C { index += 1 }
-        return index
-    }
-
     /// Whether two buffers of the same length hold the same bytes, compared eight at a time.
     package static func equal(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
         precondition(first.count == second.count, "JSONByteScan.equal needs buffers of one length")

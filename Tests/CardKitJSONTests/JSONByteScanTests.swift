@@ -1,13 +1,13 @@
 import CardKitJSON
 import Testing
 
-/// The scans check eight bytes at a time; both must answer exactly what a byte loop answers, for every byte value at
+/// The scans check eight bytes at a time; each must answer exactly what a byte loop answers, for every byte value at
 /// every position of many words, from starts that are not word-aligned, with and without a non-ASCII byte before or
 /// after the byte found.
 @Suite struct JSONByteScanTests {
     static let length = 140
 
-    /// The byte loop both scans stand for.
+    /// The byte loop the string scan stands for.
     static func reference(_ bytes: [UInt8], from start: Int, stopAt: (UInt8) -> Bool) -> (end: Int, nonASCII: Bool) {
         var index = start
         var nonASCII = false
@@ -21,7 +21,7 @@ import Testing
     static func isSpecial(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
 
     @Test(arguments: 0..<0x100)
-    func bothScansStopWhereAByteLoopStops(_ value: Int) {
+    func stringScanStopsWhereAByteLoopStops(_ value: Int) {
         for position in 0..<Self.length {
             for nonASCIIAt in [nil, 0, position - 1, position + 1, Self.length - 1] {
                 var bytes = Array(repeating: UInt8(ascii: "a"), count: Self.length)
@@ -35,9 +35,26 @@ import Testing
                         let expected = Self.reference(bytes, from: start, stopAt: Self.isSpecial)
                         #expect(plain.end == expected.end, "\(place)")
                         #expect(plain.hasNonASCII == expected.nonASCII, "\(place)")
-                        let quote = JSONByteScan.quoteOrBackslash(base, from: start, to: bytes.count)
-                        let quoteExpected = Self.reference(bytes, from: start) { $0 == 0x22 || $0 == 0x5C }
-                        #expect(quote == quoteExpected.end, "\(place)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The word-at-a-time comparison finds a differing byte at every position, from unaligned starts.
+    @Test(arguments: [0, 1, 7, 8, 9, 16, 23, 40])
+    func equalFindsEveryDifference(_ length: Int) {
+        let first = (0..<length + 3).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+        for offset in 0..<3 where offset + length <= first.count {
+            let slice = Array(first[offset..<offset + length])
+            first.withUnsafeBufferPointer { whole in
+                let a = UnsafeBufferPointer(rebasing: whole[offset..<offset + length])
+                slice.withUnsafeBufferPointer { b in #expect(JSONByteScan.equal(a, b)) }
+                for position in 0..<length {
+                    var changed = slice
+                    changed[position] ^= 0x40
+                    changed.withUnsafeBufferPointer { b in
+                        #expect(!JSONByteScan.equal(a, b), "\(position) of \(length)")
                     }
                 }
             }

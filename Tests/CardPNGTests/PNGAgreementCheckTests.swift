@@ -98,7 +98,7 @@ import Testing
 
     /// The string scan skips eight bytes at a time: an escaped quote or backslash at any position of a long
     /// string, in a key's value or nested in an array, still ends the string in the right place.
-    @Test(arguments: [#"\""#, #"\\"#, #"\\\""#])
+    @Test(arguments: [#"\""#, #"\\"#, #"\\\""#, #"\\\\"#, #"\\\\\""#, #"\u005C"#, #"\n\"\t"#, #"\r\n\\\r\n"#])
     func memberSpansFindStringEndsAtEveryPosition(escape: String) throws {
         for length in [0, 1, 14, 15, 16, 17, 31, 32, 47] {
             for position in 0...length {
