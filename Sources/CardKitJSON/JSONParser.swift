@@ -192,6 +192,16 @@ private struct Parser {
     var keyPrints: [UInt64] = []
     /// The bytes of the escaped string being decoded, kept between strings so that each does not allocate anew.
     var unescaped: [UInt8] = []
+    /// Short plain keys met so far, by the top byte of their fingerprint (see `plainKey`).
+    var keyCache = [CachedKey](repeating: CachedKey(low: 0, high: 0, count: -1, key: ""), count: 256)
+
+    /// A key of up to 16 bytes, held whole in two little-endian words, and its string.
+    struct CachedKey {
+        var low: UInt64
+        var high: UInt64
+        var count: Int
+        var key: String
+    }
 
     /// An object with fewer members than this finds a duplicate key by comparing fingerprints one by one, as long
     /// as all its keys are plain ASCII; a larger one, or one with another key, gets a hash index.
@@ -375,12 +385,34 @@ private struct Parser {
         return JSONObject(OrderedDictionary(uncheckedUniqueKeys: memberKeys, values: memberValues))
     }
 
-    /// The fingerprint of a plain ASCII key's bytes (FNV-1a, never 0 for a non-empty key in practice): keys with
-    /// different fingerprints differ.
-    private static func fingerprint(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return hash
+    /// A plain ASCII key (no escape) and its fingerprint: keys with different fingerprints differ.
+    ///
+    /// A key of up to 16 bytes is held whole in two words, which are its fingerprint's source and the check of a
+    /// small cache of the keys met so far: the keys of a lorebook repeat in every entry, so most keys are found
+    /// there instead of being made anew. A longer key's fingerprint is its 64-bit FNV-1a hash.
+    private mutating func plainKey(_ key: UnsafeBufferPointer<UInt8>) -> (String, UInt64) {
+        guard key.count <= 16 else {
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in key { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            return (String(decoding: key, as: UTF8.self), hash)
+        }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        for (index, byte) in key.enumerated() {
+            if index < 8 {
+                low |= UInt64(byte) << (8 * index)
+            } else {
+                high |= UInt64(byte) << (8 * (index - 8))
+            }
+        }
+        let print = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(key.count)
+        let slot = Int(truncatingIfNeeded: print >> 56)
+        if keyCache[slot].low == low, keyCache[slot].high == high, keyCache[slot].count == key.count {
+            return (keyCache[slot].key, print)
+        }
+        let string = String(decoding: key, as: UTF8.self)
+        keyCache[slot] = CachedKey(low: low, high: high, count: key.count, key: string)
+        return (string, print)
     }
 
     /// Lists the first ``JSONParseOptions/maxDuplicateKeyWarnings`` duplicate keys and counts the rest.
@@ -431,8 +463,7 @@ private struct Parser {
         if run.end < bytes.count, bytes[run.end] == quote, !run.hasNonASCII {
             try checkStringLength(run.end - position - 1, at: offset)
             let slice = UnsafeBufferPointer(rebasing: bytes[(position + 1)..<run.end])
-            key = String(decoding: slice, as: UTF8.self)
-            print = Self.fingerprint(slice)
+            (key, print) = plainKey(slice)
             position = run.end + 1
         } else {
             key = try parseString().stringValue ?? ""

@@ -98,6 +98,26 @@ import Testing
         #expect(parsed.warnings.first?.offset == text.utf8.distance(from: text.utf8.startIndex, to: laterK3))
     }
 
+    /// Short keys come from a cache of the keys already met: every key of many objects, repeated in several
+    /// orders and sharing cache slots, is still its own text, at its own place.
+    @Test func manyShortKeysKeepTheirOwnText() throws {
+        let names = (0..<600).map { index in String(repeating: "k", count: index % 17) + "\(index)" }
+        var objects: [String] = []
+        for round in 0..<5 {
+            let order = round % 2 == 0 ? names : names.reversed()
+            objects.append("{" + order.map { "\"\($0)\":\"\($0)\"" }.joined(separator: ",") + "}")
+        }
+        let parsed = try JSONParser.parse("[" + objects.joined(separator: ",") + "]")
+        let array = try #require(parsed.value.arrayValue)
+        #expect(array.count == 5)
+        for (round, element) in array.enumerated() {
+            let object = try #require(element.objectValue)
+            #expect(Array(object.keys) == (round % 2 == 0 ? names : names.reversed()))
+            #expect(object.allSatisfy { $0.value == .string($0.key) })
+        }
+        #expect(parsed.warnings.isEmpty)
+    }
+
     @Test func byteOrderMarkIsStrippedWithAWarning() throws {
         let parsed = try JSONParser.parse([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8))
         #expect(parsed.value == ["a": 1])
