@@ -147,16 +147,20 @@ enum PNGBase64 {
 
     /// Encodes bytes as standard base64 with padding.
     ///
-    /// Three bytes at a time into a buffer sized once (an append per character cost a tenth of `embed`'s
-    /// instructions).
-    static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    /// Whole 24-byte blocks go through AVX2 (`ccard_base64_encode_blocks`, when the CPU has it and `accelerated`),
+    /// the rest three bytes at a time, into a buffer sized once (an append per character cost a tenth of `embed`'s
+    /// instructions). `accelerated: false` exists for the tests that prove both give the same text.
+    static func encode(_ bytes: some Collection<UInt8>, accelerated: Bool = true) -> [UInt8] {
         let input = Array(bytes)
         let count = input.count
         return [UInt8](unsafeUninitializedCapacity: (count + 2) / 3 * 4) { out, initialized in
             alphabet.withUnsafeBufferPointer { alphabet in
                 input.withUnsafeBufferPointer { source in
                     var i = 0
-                    var o = 0
+                    if accelerated, let from = source.baseAddress, let to = out.baseAddress, count > 0 {
+                        i = ccard_base64_encode_blocks(from, count, to)
+                    }
+                    var o = i / 3 * 4
                     while i + 3 <= count {
                         let value = UInt32(source[i]) << 16 | UInt32(source[i + 1]) << 8 | UInt32(source[i + 2])
                         out[o] = alphabet[Int(value >> 18)]

@@ -3,7 +3,7 @@ import Testing
 
 @testable import CardPNG
 
-/// The lenient base64 decoder against Foundation's strict one, on both its fast and general paths.
+/// The lenient base64 decoder against Foundation's strict one, on both its fast and general paths; the encoder too.
 @Suite struct PNGBase64Tests {
     private func decode(_ text: String) throws -> (bytes: [UInt8], leniencies: PNGBase64.Leniencies) {
         let bytes = Array(text.utf8)
@@ -28,6 +28,7 @@ import Testing
             #expect(decoded.bytes == data, "length \(length)")
             #expect(decoded.leniencies.isEmpty)
             #expect(Array(PNGBase64.encode(data)) == Array(text.utf8))
+            #expect(Array(PNGBase64.encode(data, accelerated: false)) == Array(text.utf8))
             // Whitespace in the middle sends the rest through the general path.
             if text.count > 9 {
                 let wrapped = String(text.prefix(5)) + "\n" + String(text.dropFirst(5))
@@ -35,6 +36,22 @@ import Testing
                 #expect(try decode(wrapped).leniencies == .whitespace)
             }
         }
+    }
+
+    /// The AVX2 encoder gives Foundation's text for every byte value at every position of a block, and for a
+    /// payload the size of a card's JSON.
+    @Test func theBlockEncoderGivesFoundationsTextForEveryByteAtEveryPosition() {
+        for value in 0...255 {
+            for position in 0..<60 {
+                var data = [UInt8](repeating: 0x41, count: 60)
+                data[position] = UInt8(value)
+                #expect(
+                    PNGBase64.encode(data) == Array(Data(data).base64EncodedString().utf8), "\(value) at \(position)")
+            }
+        }
+        let large = (0..<150_001).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }
+        #expect(PNGBase64.encode(large) == Array(Data(large).base64EncodedString().utf8))
+        #expect(PNGBase64.encode(large) == PNGBase64.encode(large, accelerated: false))
     }
 
     @Test func rejectsBadCharactersWithTheirPosition() {

@@ -107,6 +107,13 @@ void ccard_png_free(void *_Nullable buffer);
  */
 size_t ccard_base64_decode_blocks(const void *_Nonnull text, size_t length, void *_Nonnull output);
 
+/*
+ * Encodes whole 24-byte blocks of `bytes` into standard-alphabet base64 with AVX2 while at least 28 bytes remain
+ * (each step reads 28); returns how many bytes it encoded (a multiple of 24; 0 without AVX2). Their characters
+ * (4 per 3 bytes) go to `output`, which must have room for them.
+ */
+size_t ccard_base64_encode_blocks(const void *_Nonnull bytes, size_t length, void *_Nonnull output);
+
 #ifdef __cplusplus
 }
 #endif
