@@ -80,11 +80,18 @@ __attribute__((target("avx2"))) static size_t ccard_base64_encode_avx2(const uns
 }
 #endif
 
+/* Whether the CPU runs AVX2 (the compiler's CPU model, filled in once at start-up, so no cache and no race). */
+static int ccard_has_avx2(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
 size_t ccard_base64_encode_blocks(const void *_Nonnull bytes, size_t length, void *_Nonnull output) {
 #if defined(__x86_64__) || defined(__i386__)
-    static int has_avx2 = -1;
-    if (has_avx2 < 0) has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (has_avx2) return ccard_base64_encode_avx2((const unsigned char *)bytes, length, (unsigned char *)output);
+    if (ccard_has_avx2()) return ccard_base64_encode_avx2((const unsigned char *)bytes, length, (unsigned char *)output);
 #endif
     (void)bytes;
     (void)length;
@@ -94,9 +101,7 @@ size_t ccard_base64_encode_blocks(const void *_Nonnull bytes, size_t length, voi
 
 size_t ccard_base64_decode_blocks(const void *_Nonnull text, size_t length, void *_Nonnull output) {
 #if defined(__x86_64__) || defined(__i386__)
-    static int has_avx2 = -1;
-    if (has_avx2 < 0) has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    if (has_avx2) return ccard_base64_decode_avx2((const unsigned char *)text, length, (unsigned char *)output);
+    if (ccard_has_avx2()) return ccard_base64_decode_avx2((const unsigned char *)text, length, (unsigned char *)output);
 #endif
     (void)text;
     (void)length;

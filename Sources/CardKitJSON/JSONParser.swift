@@ -191,7 +191,7 @@ private struct Parser {
     let keys = JSONBuildStack<String>()
     var keyPrints: [UInt64] = []
     /// The bytes of the escaped string being decoded, kept between strings so that each does not allocate anew.
-    var unescaped: [UInt8] = []
+    let unescaped = JSONByteBuffer(capacity: 256)
     /// Short plain keys met so far, by the top byte of their fingerprint (see `plainKey`).
     var keyCache = [CachedKey](repeating: CachedKey(low: 0, high: 0, count: -1, key: ""), count: 256)
 
@@ -583,11 +583,9 @@ private struct Parser {
     }
 
     private mutating func parseEscapedString(open: Int, contentStart: Int) throws(JSONParseError) -> JSONValue {
-        var output = unescaped
-        unescaped = []
-        output.removeAll(keepingCapacity: true)
-        defer { unescaped = output }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
+        let output = unescaped
+        output.removeAll()
+        output.append(UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
         var unpairedSurrogate = false
         while true {
             guard position < bytes.count else { throw truncated() }
@@ -596,7 +594,7 @@ private struct Parser {
             if byte < 0x20 { throw controlCharacter() }
             if byte != backslash {
                 let end = plainRun(from: position).end
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<end]))
+                output.append(UnsafeBufferPointer(rebasing: bytes[position..<end]))
                 position = end
                 continue
             }
@@ -641,7 +639,7 @@ private struct Parser {
                 }
                 // A valid scalar by construction.
                 let scalar = Unicode.Scalar(scalarValue) ?? "\u{FFFD}"
-                if let encoded = UTF8.encode(scalar) { output.append(contentsOf: encoded) }
+                if let encoded = UTF8.encode(scalar) { for byte in encoded { output.append(byte) } }
             default:
                 position = escapeOffset
                 throw error(.invalidEscape, "invalid escape '\\\(Character(Unicode.Scalar(escaped)))' in a string")
@@ -653,8 +651,7 @@ private struct Parser {
         try checkStringLength(position - contentStart, at: open)
         let sourceRange = contentStart..<position
         position += 1
-        let decoded = output.withUnsafeBufferPointer { validString($0) }
-        guard let value = decoded else { throw invalidUTF8(in: sourceRange) }
+        guard let value = validString(output.contents) else { throw invalidUTF8(in: sourceRange) }
         if unpairedSurrogate {
             let source = String(decoding: UnsafeBufferPointer(rebasing: bytes[sourceRange]), as: UTF8.self)
             return .rawString(RawJSONString(value: value, source: source))

@@ -23,7 +23,7 @@ public enum JSONWriter {
     ///   - sortKeys: Whether to order object keys by their UTF-8 bytes instead of keeping source order.
     /// - Returns: The UTF-8 encoded JSON text, without a trailing newline.
     public static func bytes(_ value: JSONValue, style: Style = .compact, sortKeys: Bool = false) -> [UInt8] {
-        var writer = Writer(style: style, sortKeys: sortKeys)
+        let writer = Writer(style: style, sortKeys: sortKeys)
         writer.write(value, level: 0)
         return writer.output.bytes()
     }
@@ -39,17 +39,17 @@ public enum JSONWriter {
     }
 }
 
-private struct Writer: ~Copyable {
+private struct Writer {
     let style: JSONWriter.Style
     let sortKeys: Bool
-    var output = OutputBuffer(capacity: 4096)
+    let output = JSONByteBuffer(capacity: 4096)
 
     init(style: JSONWriter.Style, sortKeys: Bool) {
         self.style = style
         self.sortKeys = sortKeys
     }
 
-    mutating func write(_ value: JSONValue, level: Int) {
+    func write(_ value: JSONValue, level: Int) {
         switch value {
         case .null: output.append("null")
         case .bool(let bool): output.append(bool ? "true" : "false")
@@ -94,7 +94,7 @@ private struct Writer: ~Copyable {
     }
 
     /// Writes one member of an object at `level`, after a comma unless it is the first.
-    mutating func writeMember(_ key: String, _ value: JSONValue, first: Bool, level: Int) {
+    func writeMember(_ key: String, _ value: JSONValue, first: Bool, level: Int) {
         if !first { output.append(UInt8(ascii: ",")) }
         newline(level + 1)
         appendQuoted(key)
@@ -103,14 +103,14 @@ private struct Writer: ~Copyable {
         write(value, level: level + 1)
     }
 
-    mutating func newline(_ level: Int) {
+    func newline(_ level: Int) {
         guard case .pretty(let indent) = style else { return }
         output.append(0x0A)
         for _ in 0..<(indent * level) { output.append(UInt8(ascii: " ")) }
     }
 
     /// Appends the JSON form of a string, with quotes.
-    mutating func appendQuoted(_ string: String) {
+    func appendQuoted(_ string: String) {
         output.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { appendEscaped($0) }
@@ -118,7 +118,7 @@ private struct Writer: ~Copyable {
     }
 
     /// Appends `bytes` with `"`, `\\` and control characters escaped; the runs between them are copied whole.
-    mutating func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+    func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let base = bytes.baseAddress else { return }
         var runStart = 0
         while runStart < bytes.count {
@@ -131,7 +131,7 @@ private struct Writer: ~Copyable {
     }
 
     /// Appends the escape sequence of one byte that needs one: `"`, `\` or a control character.
-    mutating func appendEscape(of byte: UInt8) {
+    func appendEscape(of byte: UInt8) {
         switch byte {
         case 0x22, 0x5C: output.append(0x5C, byte)
         case 0x0A: output.append(0x5C, UInt8(ascii: "n"))
@@ -146,71 +146,5 @@ private struct Writer: ~Copyable {
             output.append(0x30, 0x30)
             output.append(hex(byte >> 4), hex(byte & 0xF))
         }
-    }
-}
-
-/// The writer's output: a growing byte buffer written through a pointer.
-///
-/// An `Array` append checks uniqueness and capacity on every call, which the short runs between a card text's
-/// escaped line breaks paid over and over. The buffer is copied into an array once, at the end.
-private struct OutputBuffer: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var count = 0
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// Makes room for `extra` more bytes.
-    @inline(__always)
-    mutating func reserve(_ extra: Int) {
-        if count + extra > capacity { grow(toAtLeast: count + extra) }
-    }
-
-    mutating func append(_ byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
-
-    mutating func append(_ first: UInt8, _ second: UInt8) {
-        reserve(2)
-        base[count] = first
-        base[count + 1] = second
-        count += 2
-    }
-
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
-        count += bytes.count
-    }
-
-    mutating func append(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
-    }
-
-    /// The bytes written, as an array.
-    func bytes() -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { buffer.baseAddress!.update(from: base, count: count) }
-            initialized = count
-        }
-    }
-
-    private mutating func grow(toAtLeast needed: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
     }
 }
