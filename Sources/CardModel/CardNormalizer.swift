@@ -14,6 +14,12 @@ struct CardNormalizer {
     /// their messages) on every read and conversion.
     static let maxDiagnosticsPerCode = 100
 
+    /// Whether only the diagnostics are wanted (a read's check): lorebook entries are then inspected but not
+    /// repaired, so no entry and no `entries` array is copied to hold a repair nobody keeps.
+    ///
+    /// The diagnostics are the same either way: each entry's are worked out from the entry as read.
+    var reportsOnly = false
+
     private var listed: [Diagnostic] = []
     private var counts: [Diagnostic.Code: Int] = [:]
 
@@ -225,11 +231,13 @@ struct CardNormalizer {
             return value
         }
         for index in elements.indices {
-            if let fixed = normalizeEntry(elements[index], at: pointer().appending(index), target: target) {
+            if let fixed = normalizeEntry(elements[index], at: pointer().appending(index), target: target),
+                !reportsOnly
+            {
                 elements[index] = fixed
             }
         }
-        return .array(elements)
+        return reportsOnly ? value : .array(elements)
     }
 
     /// The members every entry needs, in the order they are appended when missing, with their defaults.
@@ -272,19 +280,19 @@ struct CardNormalizer {
             default:
                 fixed = normalizeBool(member, at: pointer().appending(key))
             }
-            entry.members.values[index] = fixed
+            if !reportsOnly { entry.members.values[index] = fixed }
             changed = true
         }
         for (field, key, defaultValue) in Self.entryDefaults where !present.contains(field) {
             report(
                 .warning, .missingField, pointer().appending(key),
                 "the entry has no `\(key)`; using \(JSONWriter.string(defaultValue))")
-            entry[key] = defaultValue
+            if !reportsOnly { entry[key] = defaultValue }
             changed = true
         }
         if target == .v3, !present.contains(.useRegex) {
             report(.note, .missingField, pointer().appending("use_regex"), "V3 requires `use_regex`; using false")
-            entry["use_regex"] = .bool(false)
+            if !reportsOnly { entry["use_regex"] = .bool(false) }
             changed = true
         }
         return changed ? .object(entry) : nil

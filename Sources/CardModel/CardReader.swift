@@ -200,6 +200,7 @@ public enum CardReader {
     /// Checks a card against its spec and returns what a conversion would repair.
     package static func check(_ card: Card) -> [Diagnostic] {
         var normalizer = CardNormalizer()
+        normalizer.reportsOnly = true
         let fieldsPointer = card.fieldsPointer
         _ = normalizer.normalizeFields(
             card.shape == .v1 ? card.document.filtered(CardFields.v1) : card.fields, at: fieldsPointer,

@@ -89,6 +89,48 @@ import Testing
         #expect(readCodes == Array(testCase.codes.dropLast(testCase.endsWithUseRegexNote ? 1 : 0)))
     }
 
+    /// A read only inspects entries (`reportsOnly`) and a conversion repairs them: both must report exactly the
+    /// same diagnostics, messages and pointers included, for the card's own spec.
+    @Test(arguments: cases) func readReportsWhatConversionToTheSameSpecRepairs(_ testCase: Case) throws {
+        let read = try CardReader.read(Self.card(entry: testCase.entry))
+        let conversion = read.card.converted(to: .v2)
+        #expect(Self.bookDiagnostics(read.diagnostics) == Self.bookDiagnostics(conversion.diagnostics))
+        #expect(
+            Self.bookDiagnostics(read.diagnostics).count == testCase.codes.count
+                - (testCase.endsWithUseRegexNote ? 1 : 0))
+    }
+
+    /// The same over a V3 card with several entries needing repairs, beside one in shape, and an entry that is
+    /// not an object: the reading V3 card reports `use_regex` too.
+    @Test func readOfAV3CardReportsWhatItsConversionRepairs() throws {
+        let entries = Self.cases.map(\.entry).joined(separator: ",")
+        let card = Array(
+            String(decoding: Self.card(entry: entries), as: UTF8.self)
+                .replacing(
+                    #""spec":"chara_card_v2","spec_version":"2.0""#,
+                    with: #""spec":"chara_card_v3","spec_version":"3.0""#
+                )
+                .replacing(
+                    #""extensions":{},"character_book""#,
+                    with: #""extensions":{},"group_only_greetings":[],"character_book""#
+                )
+                .utf8)
+        let read = try CardReader.read(card)
+        #expect(read.card.spec == .v3)
+        let found = Self.bookDiagnostics(read.diagnostics)
+        #expect(found == Self.bookDiagnostics(read.card.converted(to: .v3).diagnostics))
+        // Every case's diagnostics as a conversion to V3 makes them, the one use_regex note among them.
+        #expect(found.count == Self.cases.map(\.codes.count).reduce(0, +))
+        #expect(
+            found.filter { $0.code == .missingField && $0.pointer?.description.hasSuffix("/use_regex") == true }.count
+                == 1)
+    }
+
+    /// The diagnostics under the character book, in order.
+    static func bookDiagnostics(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.filter { $0.pointer?.description.hasPrefix("/data/character_book") == true }
+    }
+
     @Test func anEntryInShapeIsTheSameValueAfterConversionToV2() throws {
         let entry = #"{"keys":["k"],"content":"c","extensions":{"z":1},"enabled":true,"insertion_order":4,"x":null}"#
         let read = try CardReader.read(Self.card(entry: entry))
