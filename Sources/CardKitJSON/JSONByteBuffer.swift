@@ -28,12 +28,14 @@ final class JSONByteBuffer {
         if count + extra > capacity { grow(toAtLeast: count + extra) }
     }
 
+    /// Appends one byte.
     func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
+    /// Appends two bytes, as an escape such as `\\n` needs.
     func append(_ first: UInt8, _ second: UInt8) {
         reserve(2)
         base[count] = first
@@ -41,6 +43,7 @@ final class JSONByteBuffer {
         count += 2
     }
 
+    /// Appends the bytes of a buffer.
     func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
@@ -48,6 +51,7 @@ final class JSONByteBuffer {
         count += bytes.count
     }
 
+    /// Appends a string's UTF-8 bytes.
     func append(_ text: String) {
         var text = text
         text.withUTF8 { append($0) }
