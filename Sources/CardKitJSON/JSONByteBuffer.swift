@@ -35,7 +35,7 @@ final class JSONByteBuffer {
         count += 1
     }
 
-    /// Appends two bytes, as an escape such as `\\n` needs.
+    /// Appends two bytes, as an escape such as `\n` needs.
     func append(_ first: UInt8, _ second: UInt8) {
         reserve(2)
         base[count] = first
