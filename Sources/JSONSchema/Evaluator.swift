@@ -314,6 +314,21 @@ final class Evaluator {
         return evaluate(target, value, &ann, track)
     }
 
+    /// Whether `value` passes `child` by its type alone, checked in place without descending.
+    ///
+    /// Only when `child` asserts nothing but `type` (``SchemaNode/typeOnly``), the value has that type, and
+    /// evaluating `child` would stay within the step budget and both depth limits; the step that evaluation would
+    /// take is counted. Anything else (a wrong type, a limit reached) returns `false` for the full path, which
+    /// reports it. A lorebook entry's members are almost all such values.
+    @inline(__always)
+    private func passesByTypeAlone(_ child: Int, _ value: JSONValue) -> Bool {
+        guard let mask = nodes[child].typeOnly, Self.matches(mask, value), budgetViolation == nil, steps < stepLimit,
+            depth < program.maxEvaluationDepth, instanceDepth < program.maxInstanceDepth
+        else { return false }
+        steps += 1
+        return true
+    }
+
     /// Follows a `$ref`/`$dynamicRef`, refusing a cycle that does not consume the instance (see ``activeReferences``).
     private func followReference(
         _ target: Int, _ node: UnsafePointer<SchemaNode>, _ keyword: String, _ instance: JSONValue,
@@ -571,13 +586,15 @@ final class Evaluator {
             var valid = true
             for (key, value) in object {
                 var matched = false
-                if let child = group.properties[key] {
+                if let child = group.properties.value(for: key) {
                     matched = true
                     var sub = Annotations()
                     if nodes[child].isFalse {
                         fail(node, "properties", extra: key, at: .key(key), "property '\(key)' is not allowed")
                         valid = false
-                    } else if !descend(child, value, "properties", key, .key(key), &sub, false) {
+                    } else if !passesByTypeAlone(child, value),
+                        !descend(child, value, "properties", key, .key(key), &sub, false)
+                    {
                         valid = false
                     }
                     if !valid && !collect { return false }
@@ -607,7 +624,9 @@ final class Evaluator {
                     if nodes[additional].isFalse {
                         fail(node, "additionalProperties", at: .key(key), "additional property '\(key)' is not allowed")
                         valid = false
-                    } else if !descend(additional, value, "additionalProperties", nil, .key(key), &sub, false) {
+                    } else if !passesByTypeAlone(additional, value),
+                        !descend(additional, value, "additionalProperties", nil, .key(key), &sub, false)
+                    {
                         valid = false
                     }
                     if !valid && !collect { return false }
@@ -615,9 +634,10 @@ final class Evaluator {
             }
             if track && group.additional != nil { ann.allProperties = true }
             return valid
-        case .required(let names):
+        case .required(let required):
+            if required.allPresent(in: object) { return true }
             var valid = true
-            for name in names where object[name] == nil {
+            for name in required.names where object[name] == nil {
                 fail(node, "required", "required property '\(name)' is missing")
                 valid = false
                 if !collect { return false }
@@ -712,7 +732,9 @@ final class Evaluator {
                 }
                 for offset in group.prefix.count..<array.count {
                     var sub = Annotations()
-                    if !descend(rest, array[offset], group.restKeyword, nil, .index(offset), &sub, false) {
+                    if !passesByTypeAlone(rest, array[offset]),
+                        !descend(rest, array[offset], group.restKeyword, nil, .index(offset), &sub, false)
+                    {
                         valid = false
                         if !collect { return false }
                     }

@@ -398,7 +398,7 @@ struct SchemaCompilation {
             node.object.append(.maxProperties(try nonNegativeInteger(value, at("maxProperties"), "maxProperties")))
         }
         if let value = object[.required] {
-            node.object.append(.required(try stringArray(value, at("required"), "required")))
+            node.object.append(.required(RequiredNames(try stringArray(value, at("required"), "required"))))
         }
         if dialect.draft != .draft7, let value = object[.dependentRequired] {
             guard case .object(let members) = value else {
@@ -497,7 +497,7 @@ struct SchemaCompilation {
         var hasProperties = false
         if let members = try map(.properties) {
             hasProperties = true
-            for (name, child) in members { properties.properties[name] = child }
+            properties.properties = PropertyNameTable(members)
         }
         if let value = object[.patternProperties] {
             guard case .object(let members) = value else {

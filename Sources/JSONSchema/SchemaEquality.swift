@@ -10,11 +10,11 @@ enum SchemaEquality {
     static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {
         case (.string(let x), .string(let y)):
-            return x.utf8.elementsEqual(y.utf8)
+            return sameScalars(x, y)
         case (.string, .rawString), (.rawString, .string), (.rawString, .rawString):
             if case .rawString(let x) = a, case .rawString(let y) = b { return x.source == y.source }
             guard let x = a.stringValue, let y = b.stringValue else { return false }
-            return x.utf8.elementsEqual(y.utf8)
+            return sameScalars(x, y)
         case (.array(let x), .array(let y)):
             guard x.count == y.count else { return false }
             for index in x.indices where !equal(x[index], y[index]) { return false }
@@ -28,5 +28,19 @@ enum SchemaEquality {
         default:
             return a.isSemanticallyEqual(to: b)
         }
+    }
+
+    /// Whether `x` and `y` hold the same Unicode scalars, which for `String`s is the same UTF-8 bytes.
+    ///
+    /// Compares the lengths, then the bytes in place, eight at a time: `UTF8View.elementsEqual` steps through both
+    /// views a byte at a time, and `const` and `enum` compare a string on every instance they see.
+    @inline(__always)
+    static func sameScalars(_ x: String, _ y: String) -> Bool {
+        guard x.utf8.count == y.utf8.count else { return false }
+        let inPlace = x.utf8.withContiguousStorageIfAvailable { x in
+            y.utf8.withContiguousStorageIfAvailable { y in JSONByteScan.equal(x, y) }
+        }
+        if let inPlace, let inPlace { return inPlace }
+        return x.utf8.elementsEqual(y.utf8)
     }
 }

@@ -60,9 +60,52 @@ struct TypeMask: OptionSet, Sendable, Hashable {
 
 /// A compiled `properties` + `patternProperties` + `additionalProperties` group (internal).
 struct PropertiesApplicator: Sendable {
-    var properties: [String: Int] = [:]
+    /// The subschema of each name in `properties`.
+    var properties = PropertyNameTable([])
     var patterns: [(regex: ECMARegex, node: Int)] = []
     var additional: Int?
+}
+
+/// A compiled `required` (internal).
+///
+/// A class, so that the evaluator's `switch` over a keyword copies one reference, not three.
+final class RequiredNames: Sendable {
+    /// The names, in schema order (the order their violations are reported in).
+    let names: [String]
+    /// Each distinct name with a bit of its own, when there are at most 64.
+    private let bits: PropertyNameTable?
+    /// Every name's bit.
+    private let allBits: UInt64
+
+    init(_ names: [String]) {
+        self.names = names
+        var distinct: [String] = []
+        var seen = Set<String>()
+        for name in names where seen.insert(name).inserted { distinct.append(name) }
+        if distinct.count <= 64 {
+            bits = PropertyNameTable(distinct.enumerated().map { ($1, $0) })
+            allBits = distinct.count == 64 ? ~0 : (1 << UInt64(distinct.count)) - 1
+        } else {
+            bits = nil
+            allBits = 0
+        }
+    }
+
+    /// Whether `object` has every name.
+    ///
+    /// An object of up to 16 members is answered by one pass over its keys: `OrderedDictionary` finds a key in an
+    /// object that small by comparing it with each member's key in turn, once per required name.
+    @inline(__always)
+    func allPresent(in object: JSONObject) -> Bool {
+        if let bits, object.count <= 16 {
+            var seen: UInt64 = 0
+            for key in object.keys {
+                if let bit = bits.value(for: key) { seen |= 1 << UInt64(bit) }
+            }
+            return seen == allBits
+        }
+        return names.allSatisfy { object[$0] != nil }
+    }
 }
 
 /// A compiled `prefixItems` + `items` (2020-12) or `items` + `additionalItems` (draft-07) group (internal).
@@ -102,7 +145,7 @@ indirect enum Keyword: Sendable {
     case uniqueItems
     case minProperties(Int)
     case maxProperties(Int)
-    case required([String])
+    case required(RequiredNames)
     case dependentRequired(keyword: String, [(String, [String])])
     case dependentSchemas(keyword: String, [(String, Int)])
     case properties(PropertiesApplicator)
@@ -140,6 +183,18 @@ struct SchemaNode: Sendable {
     var resource = 0
     /// The canonical location: resource URI + `#` + JSON pointer.
     var location = ""
+    /// The types the node accepts when `type` is its only assertion (`{"type": "string"}`), else `nil`.
+    ///
+    /// Set by ``Program``: the evaluator checks such a node in place instead of descending into it.
+    var typeOnly: TypeMask?
+
+    /// The mask of the node's one `type` keyword, when that is all it asserts.
+    var onlyTypeAssertion: TypeMask? {
+        guard !isFalse, !isTrivial, !hasUnevaluated, object.isEmpty, array.isEmpty, string.isEmpty, number.isEmpty,
+            general.count == 1, case .type(let mask, _) = general[0]
+        else { return nil }
+        return mask
+    }
 }
 
 /// Everything a compiled schema needs at validation time (internal, immutable after init).
@@ -174,6 +229,7 @@ final class Program: @unchecked Sendable {
                 }
             }
         }
+        for index in nodes.indices { nodes[index].typeOnly = nodes[index].onlyTypeAssertion }
         let allocated = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))
         nodes.withUnsafeMutableBufferPointer { buffer in
             guard !buffer.isEmpty else { return }

@@ -127,6 +127,57 @@ import Testing
         #expect(compiled.isValid(["a": 1]))
     }
 
+    /// A member whose subschema is only a `type` is checked in place (`passesByTypeAlone`), yet it counts its step
+    /// and meets each limit exactly where a full evaluation of that subschema would.
+    struct LeafBound: Sendable, CustomTestStringConvertible {
+        var limit: any WritableKeyPath<JSONSchemaOptions, Int> & Sendable
+        var name: String
+        var value: Int
+        /// The message of every violation expected, or `nil` when the instance is valid at this limit.
+        var message: String?
+        /// Where the violations are, in order.
+        var instanceLocations = ["/a/c"]
+        var testDescription: String { "\(name) = \(value)" }
+    }
+
+    static let leafBounds: [LeafBound] = [
+        // Root, a, then b and c, both type-only: four evaluations.
+        LeafBound(limit: \.maxEvaluationSteps, name: "maxEvaluationSteps", value: 4),
+        LeafBound(
+            limit: \.maxEvaluationSteps, name: "maxEvaluationSteps", value: 3,
+            message: "evaluation step budget exceeded: more than 3 subschema evaluations "
+                + "(JSONSchemaOptions.maxEvaluationSteps); the instance was not fully validated"),
+        // The leaves are the third subschema deep and the second instance level.
+        LeafBound(limit: \.maxEvaluationDepth, name: "maxEvaluationDepth", value: 3),
+        LeafBound(
+            limit: \.maxEvaluationDepth, name: "maxEvaluationDepth", value: 2,
+            message: "evaluation is nested deeper than 2 subschemas (a $ref cycle?)",
+            instanceLocations: ["/a/b", "/a/c"]),
+        LeafBound(limit: \.maxInstanceDepth, name: "maxInstanceDepth", value: 2),
+        LeafBound(
+            limit: \.maxInstanceDepth, name: "maxInstanceDepth", value: 1,
+            message: "the instance is nested deeper than 1 levels", instanceLocations: ["/a/b", "/a/c"]),
+    ]
+
+    @Test(arguments: leafBounds)
+    func typeOnlyLeavesMeetEveryLimitWhereAFullEvaluationDoes(bound: LeafBound) throws {
+        var options = JSONSchemaOptions()
+        options[keyPath: bound.limit] = bound.value
+        let compiled = try JSONSchemaCompiler(options: options).compile([
+            "properties": ["a": ["properties": ["b": ["type": "integer"], "c": ["type": "string"]]]]
+        ])
+        let instance: JSONValue = ["a": ["b": 1, "c": "x"]]
+        let result = compiled.validate(instance, format: .basic)
+        #expect(compiled.isValid(instance) == (bound.message == nil))
+        #expect(result.isValid == (bound.message == nil))
+        guard let message = bound.message else { return }
+        #expect(result.errors.map(\.instanceLocation.description) == bound.instanceLocations)
+        #expect(result.errors.allSatisfy { $0.message == message })
+        #expect(
+            result.errors.map(\.keywordLocation.description)
+                == bound.instanceLocations.map { "/properties/a/properties/" + $0.dropFirst(3) })
+    }
+
     @Test func stepBudgetEndsABombThatAnnotationsKeepFromBeingMemoized() throws {
         // `unevaluatedProperties` at the root needs the annotations of every path, so the references are followed
         // without memoization: the budget ends the evaluation with one violation.
