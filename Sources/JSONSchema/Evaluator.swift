@@ -583,6 +583,9 @@ final class Evaluator {
     ) -> Bool {
         switch keyword {
         case .properties(let group):
+            if group.patterns.isEmpty, group.additional == nil, !track {
+                return namedProperties(group.properties, node, object)
+            }
             var valid = true
             for (key, value) in object {
                 var matched = false
@@ -700,6 +703,33 @@ final class Evaluator {
             return valid
         default:
             return true
+        }
+    }
+
+    /// `properties` alone (no `patternProperties`, no `additionalProperties`, no annotations to collect), over the
+    /// members read in place: the common case, without copying each key and value out of the object.
+    @inline(__always)
+    private func namedProperties(
+        _ table: PropertyNameTable, _ node: UnsafePointer<SchemaNode>, _ object: JSONObject
+    ) -> Bool {
+        object.members.keys.elements.withUnsafeBufferPointer { keys in
+            object.members.values.withUnsafeBufferPointer { values in
+                var valid = true
+                for index in keys.indices {
+                    guard let child = table.value(for: keys[index]) else { continue }
+                    if nodes[child].isFalse {
+                        let key = keys[index]
+                        fail(node, "properties", extra: key, at: .key(key), "property '\(key)' is not allowed")
+                        valid = false
+                    } else if !passesByTypeAlone(child, values[index]) {
+                        var sub = Annotations()
+                        let key = keys[index]
+                        if !descend(child, values[index], "properties", key, .key(key), &sub, false) { valid = false }
+                    }
+                    if !valid && !collect { return false }
+                }
+                return valid
+            }
         }
     }
 
