@@ -1,4 +1,5 @@
 public import CardKitJSON
+import OrderedCollections
 
 /// A schema compiled by ``JSONSchemaCompiler``, ready to validate any number of instances.
 ///
@@ -34,9 +35,9 @@ public struct CompiledSchema: Sendable {
     /// - Returns: The result, whose ``ValidationResult/jsonValue`` is the specification's output format.
     public func validate(_ instance: JSONValue, format: ValidationOutputFormat = .basic) -> ValidationResult {
         guard format == .basic else {
-            return ValidationResult(isValid: evaluate { $0.run(instance) }.result, errors: [], format: format)
+            return ValidationResult(isValid: evaluate(instance) { $0.run(instance) }.result, errors: [], format: format)
         }
-        let (evaluator, valid) = evaluate { $0.runCollecting(instance) }
+        let (evaluator, valid) = evaluate(instance) { $0.runCollecting(instance) }
         return ValidationResult(isValid: valid, errors: valid ? [] : evaluator.errors, format: format)
     }
 
@@ -48,14 +49,32 @@ public struct CompiledSchema: Sendable {
     /// many steps first.
     static let stepsBeforeMemoizing = 100_000
 
+    /// How many subschema evaluations per value of the instance an evaluation without memoizing may take, when that
+    /// is more than ``stepsBeforeMemoizing``.
+    ///
+    /// A card with a 5,000-entry lorebook holds about 75,000 values and takes about twice as many steps, none of
+    /// them repeated: memoizing would only add a hash per `$ref`. References that multiply take far more steps than
+    /// values, however large the instance.
+    static let stepsPerValueBeforeMemoizing = 16
+
     /// Runs `body` on an evaluator without memoizing, then, only if that ran out of ``stepsBeforeMemoizing`` steps,
-    /// on one that memoizes with the whole step budget.
-    private func evaluate<T>(_ body: (Evaluator) -> T) -> (evaluator: Evaluator, result: T) {
+    /// on one without memoizing again with ``stepsPerValueBeforeMemoizing`` steps per value of `instance` (when that
+    /// allows more), and only if that too runs out, on one that memoizes with the whole step budget.
+    ///
+    /// Memoizing never changes a result, so the first evaluation to finish within its steps gives the answer.
+    private func evaluate<T>(_ instance: JSONValue, _ body: (Evaluator) -> T) -> (evaluator: Evaluator, result: T) {
         if Evaluator.canMemoize(program), Self.stepsBeforeMemoizing < program.maxEvaluationSteps {
             let quick = Evaluator(
                 program: program, collect: false, memoize: false, stepLimit: Self.stepsBeforeMemoizing)
             let result = body(quick)
             if !quick.ranOutOfSteps { return (quick, result) }
+            let perValue = Self.stepsPerValueBeforeMemoizing
+            let sized = perValue * instance.valueCount(atMost: program.maxEvaluationSteps / perValue)
+            if sized > Self.stepsBeforeMemoizing {
+                let large = Evaluator(program: program, collect: false, memoize: false, stepLimit: sized)
+                let result = body(large)
+                if !large.ranOutOfSteps { return (large, result) }
+            }
         }
         let full = Evaluator(program: program, collect: false)
         return (full, body(full))
@@ -65,9 +84,27 @@ public struct CompiledSchema: Sendable {
     /// - Parameter instance: The JSON value to validate.
     /// - Returns: `true` when valid.
     public func isValid(_ instance: JSONValue) -> Bool {
-        evaluate { $0.run(instance) }.result
+        evaluate(instance) { $0.run(instance) }.result
     }
 
     /// The number of compiled subschemas (a size measure for diagnostics and limits).
     package var subschemaCount: Int { program.nodeCount }
+}
+
+extension JSONValue {
+    /// The number of values in this value (itself, and every element and member value below it), counted up to
+    /// `limit`: a walk with a stack of its own, so any depth is safe.
+    func valueCount(atMost limit: Int) -> Int {
+        var count = 0
+        var pending: [JSONValue] = [self]
+        while let value = pending.popLast(), count < limit {
+            count += 1
+            switch value {
+            case .array(let elements): pending.append(contentsOf: elements)
+            case .object(let object): pending.append(contentsOf: object.members.values)
+            default: break
+            }
+        }
+        return count
+    }
 }

@@ -316,16 +316,19 @@ final class Evaluator {
 
     /// Whether `value` passes `child` by its type alone, checked in place without descending.
     ///
-    /// Only when `child` asserts nothing but `type` (``SchemaNode/typeOnly``), the value has that type, and
-    /// evaluating `child` would stay within the step budget and both depth limits; the step that evaluation would
-    /// take is counted. Anything else (a wrong type, a limit reached) returns `false` for the full path, which
-    /// reports it. A lorebook entry's members are almost all such values.
+    /// Only when `child` asserts nothing but `type`, directly or through `$ref`s (``SchemaNode/typeOnly``), the value
+    /// has that type, and evaluating `child` would stay within the step budget and both depth limits; the steps that
+    /// evaluation would take are counted. Through a `$ref` only when results are not memoized, since a memoized
+    /// reference takes no step for its target. Anything else (a wrong type, a limit reached) returns `false` for the
+    /// full path, which reports it. A lorebook entry's members are almost all such values.
     @inline(__always)
     private func passesByTypeAlone(_ child: Int, _ value: JSONValue) -> Bool {
-        guard let mask = nodes[child].typeOnly, Self.matches(mask, value), budgetViolation == nil, steps < stepLimit,
-            depth < program.maxEvaluationDepth, instanceDepth < program.maxInstanceDepth
+        guard let mask = nodes[child].typeOnly, Self.matches(mask, value), budgetViolation == nil else { return false }
+        let evaluations = nodes[child].typeOnlyDepth
+        guard evaluations == 1 || !memoizes, steps + evaluations <= stepLimit,
+            depth + evaluations <= program.maxEvaluationDepth, instanceDepth < program.maxInstanceDepth
         else { return false }
-        steps += 1
+        steps += evaluations
         return true
     }
 

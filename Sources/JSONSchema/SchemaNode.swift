@@ -183,17 +183,30 @@ struct SchemaNode: Sendable {
     var resource = 0
     /// The canonical location: resource URI + `#` + JSON pointer.
     var location = ""
-    /// The types the node accepts when `type` is its only assertion (`{"type": "string"}`), else `nil`.
+    /// The types the node accepts when `type` is its only assertion (`{"type": "string"}`), or when it is only a
+    /// `$ref` to such a node, directly or through other such `$ref`s (`{"$ref": "#/$defs/text"}`); else `nil`.
     ///
     /// Set by ``Program``: the evaluator checks such a node in place instead of descending into it.
     var typeOnly: TypeMask?
+    /// How many subschemas evaluating the node takes when ``typeOnly`` is set: 1 for the `type`, one more per `$ref`.
+    var typeOnlyDepth = 0
 
     /// The mask of the node's one `type` keyword, when that is all it asserts.
     var onlyTypeAssertion: TypeMask? {
-        guard !isFalse, !isTrivial, !hasUnevaluated, object.isEmpty, array.isEmpty, string.isEmpty, number.isEmpty,
-            general.count == 1, case .type(let mask, _) = general[0]
-        else { return nil }
+        guard isPlainAssertion, case .type(let mask, _) = general[0] else { return nil }
         return mask
+    }
+
+    /// The target of the node's one `$ref`, when that is all it holds.
+    var onlyReference: Int? {
+        guard isPlainAssertion, case .ref(_, let target) = general[0] else { return nil }
+        return target
+    }
+
+    /// Whether the node holds one keyword that applies to every type and nothing else.
+    private var isPlainAssertion: Bool {
+        !isFalse && !isTrivial && !hasUnevaluated && object.isEmpty && array.isEmpty && string.isEmpty
+            && number.isEmpty && general.count == 1
     }
 }
 
@@ -229,7 +242,19 @@ final class Program: @unchecked Sendable {
                 }
             }
         }
-        for index in nodes.indices { nodes[index].typeOnly = nodes[index].onlyTypeAssertion }
+        for index in nodes.indices {
+            // A chain of at most 8 `$ref`s to a `type`; a longer one (or a cycle) takes the ordinary path.
+            var target = index
+            var depth = 1
+            while let next = nodes[target].onlyReference, depth <= 8 {
+                target = next
+                depth += 1
+            }
+            if let mask = nodes[target].onlyTypeAssertion {
+                nodes[index].typeOnly = mask
+                nodes[index].typeOnlyDepth = depth
+            }
+        }
         let allocated = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))
         nodes.withUnsafeMutableBufferPointer { buffer in
             guard !buffer.isEmpty else { return }

@@ -178,6 +178,48 @@ import Testing
                 == bound.instanceLocations.map { "/properties/a/properties/" + $0.dropFirst(3) })
     }
 
+    /// Type-only leaves reached through `$ref`s.
+    ///
+    /// `b` reaches its `type` through two references, `c` through one. Evaluated without memoizing (memoized
+    /// references take the ordinary path), in this order: root, a, b, r, t, c, s.
+    static let referenceLeaves: JSONValue = [
+        "$defs": ["t": ["type": "integer"], "s": ["type": "string"], "r": ["$ref": "#/$defs/t"]],
+        "properties": ["a": ["properties": ["b": ["$ref": "#/$defs/r"], "c": ["$ref": "#/$defs/s"]]]],
+    ]
+
+    /// The step budget, and where the first evaluation past it is (nil: none, the instance is valid).
+    @Test(arguments: [(4, "/a/b"), (5, "/a/c"), (6, "/a/c"), (7, nil)] as [(Int, String?)])
+    func typeOnlyLeavesThroughReferencesCountEveryStep(stepLimit: Int, exceededAt: String?) throws {
+        let compiled = try JSONSchemaCompiler().compile(Self.referenceLeaves)
+        let instance: JSONValue = ["a": ["b": 1, "c": "x"]]
+        for collect in [false, true] {
+            let evaluator = Evaluator(program: compiled.program, collect: collect, memoize: false, stepLimit: stepLimit)
+            #expect(evaluator.run(instance) == (exceededAt == nil))
+            #expect(evaluator.ranOutOfSteps == (exceededAt != nil))
+            if collect, let exceededAt {
+                #expect(evaluator.errors.map(\.instanceLocation.description) == [exceededAt])
+            }
+        }
+    }
+
+    /// The evaluation depth limit, and the members whose chain goes past it.
+    @Test(arguments: [(3, ["/a/b", "/a/c"]), (4, ["/a/b"]), (5, [])] as [(Int, [String])])
+    func typeOnlyLeavesThroughReferencesMeetTheDepthLimit(maxDepth: Int, tooDeep: [String]) throws {
+        var options = JSONSchemaOptions()
+        options.maxEvaluationDepth = maxDepth
+        let compiled = try JSONSchemaCompiler(options: options).compile(Self.referenceLeaves)
+        let instance: JSONValue = ["a": ["b": 1, "c": "x"]]
+        let quiet = Evaluator(program: compiled.program, collect: false, memoize: false)
+        #expect(quiet.run(instance) == tooDeep.isEmpty)
+        let collecting = Evaluator(program: compiled.program, collect: true, memoize: false)
+        #expect(collecting.run(instance) == tooDeep.isEmpty)
+        #expect(collecting.errors.map(\.instanceLocation.description) == tooDeep)
+        #expect(
+            collecting.errors.allSatisfy {
+                $0.message == "evaluation is nested deeper than \(maxDepth) subschemas (a $ref cycle?)"
+            })
+    }
+
     @Test func stepBudgetEndsABombThatAnnotationsKeepFromBeingMemoized() throws {
         // `unevaluatedProperties` at the root needs the annotations of every path, so the references are followed
         // without memoization: the budget ends the evaluation with one violation.
