@@ -220,6 +220,31 @@ import Testing
             })
     }
 
+    @Test func valueCountCountsEveryValueUpToItsLimit() {
+        let value: JSONValue = ["a": [1, 2, ["b": nil]], "c": "x"]
+        #expect(value.valueCount(atMost: 100) == 7)
+        #expect(value.valueCount(atMost: 3) == 3)
+        #expect(JSONValue.null.valueCount(atMost: 1) == 1)
+    }
+
+    /// A large instance past the first budget is evaluated again within a budget of its size, not memoized.
+    ///
+    /// 60,000 items, each checked through a `$ref`, take about 120,000 steps. The result is the one every evaluation
+    /// gives.
+    @Test func aLargeInstancePastTheFirstBudgetGetsABudgetOfItsSize() throws {
+        let compiled = try JSONSchemaCompiler().compile([
+            "$defs": ["n": ["type": "integer"]], "type": "array", "items": ["$ref": "#/$defs/n"],
+        ])
+        var items = (0..<60_000).map { JSONValue.number(JSONNumber($0)) }
+        #expect(compiled.isValid(.array(items)))
+        #expect(compiled.validate(.array(items)).isValid)
+        items[59_999] = "x"
+        #expect(!compiled.isValid(.array(items)))
+        let result = compiled.validate(.array(items))
+        #expect(result.errors.map(\.instanceLocation.description) == ["/59999"])
+        #expect(result.errors.map(\.keywordLocation.description) == ["/items/$ref/type"])
+    }
+
     @Test func stepBudgetEndsABombThatAnnotationsKeepFromBeingMemoized() throws {
         // `unevaluatedProperties` at the root needs the annotations of every path, so the references are followed
         // without memoization: the budget ends the evaluation with one violation.
