@@ -324,7 +324,7 @@ final class Evaluator {
     @inline(__always)
     private func passesByTypeAlone(_ child: Int, _ value: JSONValue) -> Bool {
         guard let mask = nodes[child].typeOnly, Self.matches(mask, value), budgetViolation == nil else { return false }
-        let evaluations = nodes[child].typeOnlyDepth
+        let evaluations = nodes[child].typeOnlyEvaluations
         guard evaluations == 1 || !memoizes, steps + evaluations <= stepLimit,
             depth + evaluations <= program.maxEvaluationDepth, instanceDepth < program.maxInstanceDepth
         else { return false }

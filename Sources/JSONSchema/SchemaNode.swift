@@ -189,7 +189,7 @@ struct SchemaNode: Sendable {
     /// Set by ``Program``: the evaluator checks such a node in place instead of descending into it.
     var typeOnly: TypeMask?
     /// How many subschemas evaluating the node takes when ``typeOnly`` is set: 1 for the `type`, one more per `$ref`.
-    var typeOnlyDepth = 0
+    var typeOnlyEvaluations = 0
 
     /// The mask of the node's one `type` keyword, when that is all it asserts.
     var onlyTypeAssertion: TypeMask? {
@@ -245,14 +245,14 @@ final class Program: @unchecked Sendable {
         for index in nodes.indices {
             // A chain of at most 8 `$ref`s to a `type`; a longer one (or a cycle) takes the ordinary path.
             var target = index
-            var depth = 1
-            while let next = nodes[target].onlyReference, depth <= 8 {
+            var evaluations = 1
+            while let next = nodes[target].onlyReference, evaluations <= 8 {
                 target = next
-                depth += 1
+                evaluations += 1
             }
             if let mask = nodes[target].onlyTypeAssertion {
                 nodes[index].typeOnly = mask
-                nodes[index].typeOnlyDepth = depth
+                nodes[index].typeOnlyEvaluations = evaluations
             }
         }
         let allocated = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))
