@@ -62,7 +62,7 @@ public struct CompiledSchema: Sendable {
     /// allows more), and only if that too runs out, on one that memoizes with the whole step budget.
     ///
     /// Memoizing never changes a result, so the first evaluation to finish within its steps gives the answer.
-    private func evaluate<T>(_ instance: JSONValue, _ body: (Evaluator) -> T) -> (evaluator: Evaluator, result: T) {
+    func evaluate<T>(_ instance: JSONValue, _ body: (Evaluator) -> T) -> (evaluator: Evaluator, result: T) {
         if Evaluator.canMemoize(program), Self.stepsBeforeMemoizing < program.maxEvaluationSteps {
             let quick = Evaluator(
                 program: program, collect: false, memoize: false, stepLimit: Self.stepsBeforeMemoizing)

@@ -161,6 +161,14 @@ indirect enum Keyword: Sendable {
     case unevaluatedItems(Int)
 }
 
+/// A subschema that asserts only a type, directly or through `$ref`s (internal; see ``SchemaNode/typeOnly``).
+struct TypeOnlyCheck: Sendable {
+    /// The types it accepts.
+    var mask: TypeMask
+    /// How many subschemas evaluating it takes: 1 for the `type`, one more per `$ref`.
+    var evaluations: Int
+}
+
 /// A compiled subschema (internal).
 struct SchemaNode: Sendable {
     /// Keywords that apply to every instance type, in schema order.
@@ -183,13 +191,11 @@ struct SchemaNode: Sendable {
     var resource = 0
     /// The canonical location: resource URI + `#` + JSON pointer.
     var location = ""
-    /// The types the node accepts when `type` is its only assertion (`{"type": "string"}`), or when it is only a
-    /// `$ref` to such a node, directly or through other such `$ref`s (`{"$ref": "#/$defs/text"}`); else `nil`.
+    /// What the node checks when `type` is its only assertion (`{"type": "string"}`), or when it is only a `$ref`
+    /// to such a node, directly or through other such `$ref`s (`{"$ref": "#/$defs/text"}`); else `nil`.
     ///
     /// Set by ``Program``: the evaluator checks such a node in place instead of descending into it.
-    var typeOnly: TypeMask?
-    /// How many subschemas evaluating the node takes when ``typeOnly`` is set: 1 for the `type`, one more per `$ref`.
-    var typeOnlyEvaluations = 0
+    var typeOnly: TypeOnlyCheck?
 
     /// The mask of the node's one `type` keyword, when that is all it asserts.
     var onlyTypeAssertion: TypeMask? {
@@ -251,8 +257,7 @@ final class Program: @unchecked Sendable {
                 evaluations += 1
             }
             if let mask = nodes[target].onlyTypeAssertion {
-                nodes[index].typeOnly = mask
-                nodes[index].typeOnlyEvaluations = evaluations
+                nodes[index].typeOnly = TypeOnlyCheck(mask: mask, evaluations: evaluations)
             }
         }
         let allocated = UnsafeMutableBufferPointer<SchemaNode>.allocate(capacity: max(nodes.count, 1))

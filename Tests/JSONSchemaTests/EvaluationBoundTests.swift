@@ -236,6 +236,12 @@ import Testing
             "$defs": ["n": ["type": "integer"]], "type": "array", "items": ["$ref": "#/$defs/n"],
         ])
         var items = (0..<60_000).map { JSONValue.number(JSONNumber($0)) }
+        let (evaluator, valid) = compiled.evaluate(.array(items)) { $0.run(.array(items)) }
+        #expect(valid)
+        #expect(!evaluator.memoizes, "a budget of the instance's size, not the memoizing evaluation")
+        // References that multiply on a small instance still end up memoized.
+        let bomb = try JSONSchemaCompiler().compile(Self.referenceBomb(levels: 22, applicator: "allOf"))
+        #expect(bomb.evaluate(1) { $0.run(1) }.evaluator.memoizes)
         #expect(compiled.isValid(.array(items)))
         #expect(compiled.validate(.array(items)).isValid)
         items[59_999] = "x"
